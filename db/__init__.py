@@ -1,0 +1,1 @@
+"""The local SQLite store: SQLModel tables, engine and pragmas, Alembic migrations."""

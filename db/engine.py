@@ -1,0 +1,141 @@
+"""Engine, SQLite pragmas, transactions and the migration runner.
+
+SQLite is driven with explicit BEGIN so that DDL is transactional (a migration either lands whole or not at
+all) and so that writers can take the write lock up front (BEGIN IMMEDIATE) instead of failing on upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class SchemaError(Exception):
+    """The file cannot be used as this application's database; `reason` says why (a stable key)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+    if mode and str(mode[0]).lower() != "wal":
+        # Read-only media or a locked file: WAL could not be enabled.
+        pass
+
+
+def _on_begin(conn: sa.Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path | str, *, echo: bool = False) -> Engine:
+    """Create an engine on a SQLite file with WAL, foreign keys, busy timeout and synchronous=FULL."""
+    engine = sa.create_engine(
+        f"sqlite:///{path}",
+        echo=echo,
+        hide_parameters=True,  # SQL errors must never carry citizens' data into logs
+        connect_args={"check_same_thread": False, "timeout": 10},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file that is not SQLite, or a directory we cannot write, before touching it."""
+    if path.exists():
+        if path.is_dir():
+            raise SchemaError("not_sqlite", str(path))
+        with path.open("rb") as fh:
+            header = fh.read(16)
+        if header and header != SQLITE_HEADER:
+            raise SchemaError("not_sqlite", str(path))
+        if not os.access(path, os.W_OK):
+            raise SchemaError("read_only", str(path))
+    parent = path.parent
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise SchemaError("read_only", str(parent))
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """One transaction: committed on success, rolled back on any exception."""
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    """A programmatic Alembic config bound to `engine` (no alembic.ini needed at runtime)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", str(engine.url))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(sa.create_engine("sqlite://"))).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Migrate to head in one transaction; refuse a database made by a newer version of the code."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(engine)
+    script = ScriptDirectory.from_config(cfg)
+    try:
+        current = current_revision(engine)
+    except sa.exc.DatabaseError as exc:
+        raise SchemaError("not_sqlite", str(exc)) from exc
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception as exc:  # alembic raises several kinds for an unknown revision
+            raise SchemaError("newer", current) from exc
+    if current == script.get_current_head():
+        return
+    command.upgrade(cfg, "head")
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the WAL back into the main file (after bulk loads and before backups)."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

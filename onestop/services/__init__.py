@@ -1,0 +1,111 @@
+"""Services: one per capability, each call owning one transaction and returning domain objects.
+
+`open_services()` is the single factory used by the CLI, the TUI and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from onestop.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from onestop.services.audit import AuditService
+    from onestop.services.calendar_service import CalendarService
+    from onestop.services.catalog import CatalogService
+    from onestop.services.intake import IntakeService
+    from onestop.services.officers import OfficerService
+
+
+@dataclass
+class Services:
+    """The application's services bound to one database and one configuration."""
+
+    engine: Engine
+    settings: Settings
+    db_path: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.db_path.parent
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def archive_dir(self) -> Path:
+        return Path(self.settings.archive_dir) if self.settings.archive_dir else self.data_dir / "archive"
+
+    @property
+    def backup_dir(self) -> Path:
+        return Path(self.settings.backup_dir) if self.settings.backup_dir else self.data_dir / "backups"
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from onestop.services.audit import AuditService
+
+        return AuditService(self.engine)
+
+    @cached_property
+    def officers(self) -> OfficerService:
+        from onestop.services.officers import OfficerService
+
+        return OfficerService(self.engine)
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        from onestop.services.catalog import CatalogService
+
+        return CatalogService(self.engine)
+
+    @cached_property
+    def calendar(self) -> CalendarService:
+        from onestop.services.calendar_service import CalendarService
+
+        return CalendarService(self.engine, self.settings.office.hours)
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        from onestop.services.intake import IntakeService
+
+        return IntakeService(self.engine, self.settings, self.catalog, self.calendar, self.officers, self.files_dir)
+
+    def prepare(self) -> None:
+        """First-use seeding: the shipped catalog and the working-day calendar."""
+        self.catalog.ensure_shipped()
+        self.calendar.ensure_seeded()
+        self.store_profile()
+
+    def store_profile(self) -> None:
+        """Mirror the commune profile into the database (other tools and backups can read it)."""
+        from db import models
+        from db.engine import session_scope
+
+        o = self.settings.office
+        with session_scope(self.engine, write=True) as s:
+            for key, value in (("commune.name", o.commune_name), ("commune.agency_code", o.agency_code),
+                               ("commune.province", o.province), ("commune.counter", o.counter_code)):
+                row = s.get(models.Setting, key) or models.Setting(key=key)
+                if row.value != value:
+                    row.value = value
+                    s.add(row)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_services(db_path: Path, settings: Settings, *, prepare: bool = True) -> Services:
+    """Open the database (creating and migrating it), and return the services bound to it."""
+    from onestop.services.database import open_database
+
+    engine = open_database(db_path)
+    services = Services(engine=engine, settings=settings, db_path=db_path)
+    if prepare:
+        services.prepare()
+    return services

@@ -1,0 +1,253 @@
+"""The procedure catalog: shipped list, province imports (JSON/CSV) as new versions, type-ahead lookup."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db import models
+from db.engine import session_scope
+from onestop.domain import DeadlineUnit, DocKind, FeeExemption, Procedure, RequiredDocument, now_vn
+from onestop.errors import BadInput, NotFound
+from onestop.services.audit import record
+from onestop.text import clean, fold, tokens
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,39}$")
+_UNIT_ALIASES = {
+    "working_days": DeadlineUnit.WORKING_DAYS, "ngày làm việc": DeadlineUnit.WORKING_DAYS,
+    "calendar_days": DeadlineUnit.CALENDAR_DAYS, "ngày": DeadlineUnit.CALENDAR_DAYS,
+    "working_hours": DeadlineUnit.WORKING_HOURS, "giờ làm việc": DeadlineUnit.WORKING_HOURS,
+    "same_day": DeadlineUnit.SAME_DAY, "trong ngày": DeadlineUnit.SAME_DAY,
+}
+
+
+def shipped_catalog_text() -> str:
+    return resources.files("onestop.data").joinpath("catalog.json").read_text(encoding="utf-8")
+
+
+def to_domain(row: models.Procedure) -> Procedure:
+    docs = json.loads(row.documents_json or "[]")
+    exemptions = json.loads(row.exemptions_json or "[]")
+    cutoff = time.fromisoformat(row.cutoff) if row.cutoff else None
+    return Procedure(
+        code=row.code, version=row.version, name=row.name, field=row.field,
+        deadline_amount=row.deadline_amount, deadline_unit=DeadlineUnit(row.deadline_unit), cutoff=cutoff,
+        fee_vnd=row.fee_vnd, fee_note=row.fee_note, online_level=row.online_level,
+        documents=tuple(RequiredDocument(d["name"], DocKind(d["kind"]), int(d["count"])) for d in docs),
+        exemptions=tuple(FeeExemption(e["code"], e["label"]) for e in exemptions),
+        processing_note=row.processing_note, source=row.source, sourced=row.sourced, active=row.active,
+        deciding_agency=row.deciding_agency,
+    )
+
+
+def _where(index: int, code: str) -> str:
+    return f"mục {index}" + (f" (mã {code})" if code else "")
+
+
+def _normalise_entry(raw: dict[str, Any], index: int) -> dict[str, Any]:
+    """Validate one procedure from either our format or the shared `procedures.json` format."""
+    if not isinstance(raw, dict):
+        raise BadInput(f"Danh mục: {_where(index, '')} không phải một đối tượng.", field="catalog")
+    code = clean(str(raw.get("code") or "")).upper()
+    where = _where(index, code)
+    if not CODE_RE.match(code):
+        raise BadInput(f"Danh mục: {where} có mã thủ tục không hợp lệ.", field="catalog")
+    name = clean(str(raw.get("name") or ""))
+    if not name or len(name) > 500:
+        raise BadInput(f"Danh mục: {where} thiếu tên thủ tục hoặc tên quá dài.", field="catalog")
+    deadline = raw.get("deadline")
+    if isinstance(deadline, dict):
+        amount, unit_text, cutoff_text = deadline.get("amount"), deadline.get("unit", "working_days"), deadline.get("cutoff")
+    else:  # shared format: processing_days, 0 = same day, null = unknown
+        amount = raw.get("processing_days", raw.get("deadline_amount"))
+        unit_text = raw.get("deadline_unit") or ("same_day" if amount in (0, "0") else "working_days")
+        cutoff_text = raw.get("cutoff")
+    unit = _UNIT_ALIASES.get(clean(str(unit_text)).lower())
+    if unit is None:
+        raise BadInput(f"Danh mục: {where} có đơn vị thời hạn không hợp lệ ({clean(str(unit_text))[:30]}).",
+                       field="catalog")
+    if amount in ("", None):
+        amount = None
+    else:
+        try:
+            amount = float(amount)
+        except (TypeError, ValueError):
+            raise BadInput(f"Danh mục: {where} có thời hạn giải quyết không phải số.", field="catalog") from None
+        if not 0 <= amount <= 365:
+            raise BadInput(f"Danh mục: {where} có thời hạn giải quyết ngoài khoảng 0–365.", field="catalog")
+    cutoff = None
+    if cutoff_text:
+        try:
+            cutoff = time.fromisoformat(clean(str(cutoff_text))).strftime("%H:%M")
+        except ValueError:
+            raise BadInput(f"Danh mục: {where} có giờ tiếp nhận tối đa không hợp lệ.", field="catalog") from None
+    fee = raw.get("fee_vnd")
+    if fee in ("", None):
+        fee = None
+    else:
+        try:
+            fee = int(fee)
+        except (TypeError, ValueError):
+            raise BadInput(f"Danh mục: {where} có lệ phí không phải số nguyên.", field="catalog") from None
+        if fee < 0 or fee > 100_000_000:
+            raise BadInput(f"Danh mục: {where} có lệ phí không hợp lệ.", field="catalog")
+    documents = []
+    for doc in raw.get("documents") or []:
+        kind = doc.get("kind") or doc.get("original_or_copy") or "original"
+        if kind not in ("original", "copy", "present_only"):
+            raise BadInput(f"Danh mục: {where} có loại giấy tờ không hợp lệ ({clean(str(kind))[:20]}).",
+                           field="catalog")
+        doc_name = clean(str(doc.get("name") or ""))
+        if not doc_name:
+            raise BadInput(f"Danh mục: {where} có giấy tờ không tên.", field="catalog")
+        documents.append({"name": doc_name[:500], "kind": kind, "count": max(1, int(doc.get("count") or 1))})
+    exemptions = [{"code": clean(str(e.get("code"))), "label": clean(str(e.get("label")))}
+                  for e in raw.get("exemptions") or [] if isinstance(e, dict)]
+    online = raw.get("online_level", raw.get("online"))
+    return {
+        "code": code, "name": name, "name_fold": fold(f"{code} {name} {raw.get('field') or ''}"),
+        "field": clean(str(raw.get("field") or ""))[:200] or "Khác",
+        "deadline_amount": amount, "deadline_unit": unit.value, "cutoff": cutoff,
+        "fee_vnd": fee, "fee_note": clean(str(raw.get("fee_note") or ""))[:2000],
+        "online_level": clean(str(online))[:20] if online else None,
+        "documents_json": json.dumps(documents, ensure_ascii=False),
+        "exemptions_json": json.dumps(exemptions, ensure_ascii=False),
+        "processing_note": clean(str(raw.get("processing_note") or ""))[:2000],
+        "source": clean(str(raw.get("source") or ""))[:4000],
+        "sourced": bool(raw.get("sourced", False)),
+        "deciding_agency": clean(str(raw.get("deciding_agency") or ""))[:200],
+    }
+
+
+def parse_catalog(text: str, fmt: str) -> list[dict[str, Any]]:
+    """Parse a catalog document (JSON: a list or {"procedures": [...]}; CSV: one row per procedure)."""
+    if fmt == "json":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"Tệp danh mục không phải JSON hợp lệ (dòng {exc.lineno}).", field="catalog") from exc
+        entries = doc.get("procedures") if isinstance(doc, dict) else doc
+        if not isinstance(entries, list):
+            raise BadInput("Tệp danh mục JSON phải là danh sách thủ tục hoặc có khóa 'procedures'.", field="catalog")
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        required = {"code", "name"}
+        if not reader.fieldnames or not required <= set(reader.fieldnames):
+            raise BadInput("Tệp danh mục CSV phải có cột 'code' và 'name' ở dòng đầu.", field="catalog")
+        entries = []
+        for row in reader:
+            docs = []
+            for part in (row.get("documents") or "").split(";"):
+                if part.strip():
+                    bits = part.split(":")
+                    docs.append({"name": bits[0], "kind": bits[1] if len(bits) > 1 else "original",
+                                 "count": bits[2] if len(bits) > 2 else 1})
+            entry: dict[str, Any] = dict(row)
+            entry["documents"] = docs
+            entries.append(entry)
+    if not entries:
+        raise BadInput("Tệp danh mục không có thủ tục nào.", field="catalog")
+    parsed = [_normalise_entry(e, i + 1) for i, e in enumerate(entries)]
+    seen: set[str] = set()
+    for entry in parsed:
+        if entry["code"] in seen:
+            raise BadInput(f"Danh mục có mã thủ tục trùng lặp: {entry['code']}.", field="catalog")
+        seen.add(entry["code"])
+    return parsed
+
+
+class CatalogService:
+    """Read and version the procedure catalog."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def ensure_shipped(self) -> None:
+        """Load the shipped catalog as version 1 on a fresh database."""
+        with session_scope(self.engine) as s:
+            if s.exec(select(models.CatalogVersion)).first() is not None:
+                return
+        self._store(parse_catalog(shipped_catalog_text(), "json"), source="onestop (danh mục mẫu kèm phần mềm)",
+                    actor="system", merge=False)
+
+    def import_file(self, path: Path, *, actor: str, merge: bool = False) -> int:
+        """Import a province's published list as a new catalog version; returns the version id."""
+        fmt = "csv" if path.suffix.lower() == ".csv" else "json"
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise NotFound(f"Không tìm thấy tệp danh mục {path}.") from None
+        except (UnicodeDecodeError, OSError) as exc:
+            raise BadInput(f"Không đọc được tệp danh mục {path} (cần văn bản UTF-8).", field="catalog") from exc
+        return self._store(parse_catalog(text, fmt), source=str(path)[:500], actor=actor, merge=merge)
+
+    def _store(self, entries: list[dict[str, Any]], *, source: str, actor: str, merge: bool) -> int:
+        with session_scope(self.engine, write=True) as s:
+            version = models.CatalogVersion(imported_at=now_vn(), source=source, procedure_count=len(entries))
+            s.add(version)
+            s.flush()
+            new_codes = {e["code"] for e in entries}
+            for row in s.exec(select(models.Procedure).where(models.Procedure.active == True)):  # noqa: E712
+                if not merge or row.code in new_codes:
+                    row.active = False
+                    s.add(row)
+            for entry in entries:
+                s.add(models.Procedure(version=version.id, active=True, **entry))
+            record(s, actor, "catalog.import", detail=f"version {version.id}: {len(entries)} thủ tục")
+            assert version.id is not None
+            return version.id
+
+    def list(self, *, include_inactive: bool = False) -> list[Procedure]:
+        with session_scope(self.engine) as s:
+            q = select(models.Procedure).order_by(models.Procedure.field, models.Procedure.code)
+            if not include_inactive:
+                q = q.where(models.Procedure.active == True)  # noqa: E712
+            return [to_domain(r) for r in s.exec(q)]
+
+    def get(self, code: str, version: int | None = None) -> Procedure:
+        """The procedure in force with this code, or a given version of it."""
+        with session_scope(self.engine) as s:
+            return to_domain(self._row(s, code, version))
+
+    def _row(self, s: Session, code: str, version: int | None = None) -> models.Procedure:
+        code = clean(code).upper()[:40]
+        q = select(models.Procedure).where(models.Procedure.code == code)
+        if version is None:
+            row = s.exec(q.where(models.Procedure.active == True)).first()  # noqa: E712
+            if row is None and s.exec(q).first() is not None:
+                raise BadInput(f"Thủ tục {code} không còn hiệu lực trong danh mục hiện hành.", field="procedure")
+        else:
+            row = s.exec(q.where(models.Procedure.version == version)).first()
+        if row is None:
+            raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure")
+        return row
+
+    def search(self, query: str, limit: int = 20) -> list[Procedure]:
+        """Type-ahead over code, name and field, ignoring accents and case ("chung thuc ban sao")."""
+        wanted = tokens(query)
+        procedures = self.list()
+        if not wanted:
+            return procedures[:limit]
+        hits = []
+        for p in procedures:
+            hay = fold(f"{p.code} {p.name} {p.field}")
+            hay_tokens = hay.replace(".", " ").split()
+            if all(t in hay or any(h.startswith(t) for h in hay_tokens) for t in wanted):
+                score = 0 if fold(p.name).find(" ".join(wanted)) >= 0 or p.code.startswith(query.strip()) else 1
+                hits.append((score, p.code, p))
+        hits.sort(key=lambda h: (h[0], h[1]))
+        return [h[2] for h in hits[:limit]]
+
+    def versions(self) -> list[tuple[int, str, str, int]]:
+        with session_scope(self.engine) as s:
+            return [(v.id or 0, v.imported_at.isoformat(), v.source, v.procedure_count)
+                    for v in s.exec(select(models.CatalogVersion).order_by(models.CatalogVersion.id))]

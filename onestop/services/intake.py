@@ -1,0 +1,317 @@
+"""Receiving a dossier: validate the draft, then save everything in one transaction with its outbox item."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import secrets
+import shutil
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db import models
+from db.engine import session_scope
+from onestop import identity
+from onestop.config import Settings
+from onestop.domain import (
+    VN_TZ,
+    Channel,
+    DocumentLine,
+    Dossier,
+    DuePreview,
+    IntakeDraft,
+    Person,
+    Procedure,
+    ReturnVia,
+    Status,
+    now_vn,
+)
+from onestop.errors import BadInput
+from onestop.services.audit import record
+from onestop.services.calendar_service import CalendarService
+from onestop.services.catalog import CatalogService
+from onestop.services.officers import OfficerService
+from onestop.services.records import enqueue, person_to_json, search_text, to_domain
+from onestop.sync.payload import dossier_payload, event_payload
+from onestop.text import clean, fold
+
+LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def _text_field(value: str, field: str, label: str, max_len: int, *, required: bool = False) -> str:
+    value = clean(value)
+    if required and not value:
+        raise BadInput(f"{label} không được để trống.", field=field)
+    if len(value) > max_len:
+        raise BadInput(f"{label} quá dài (tối đa {max_len} ký tự).", field=field)
+    return value
+
+
+def validate_person(p: Person, prefix: str = "") -> Person:
+    """Validate and normalise a person typed in or scanned (ID number checked against birth date and sex)."""
+    label = "người được ủy quyền" if prefix else "người nộp"
+    name = identity.validate_name(p.full_name, field=f"{prefix}full_name")
+    if p.birth_date is None:
+        raise BadInput(f"Cần nhập ngày sinh của {label}.", field=f"{prefix}birth_date")
+    if p.birth_date > now_vn().date() or p.birth_date.year < 1900:
+        raise BadInput(f"Ngày sinh của {label} không hợp lệ.", field=f"{prefix}birth_date")
+    gender = identity.normalize_gender(p.gender) if p.gender else ""
+    id_number = identity.validate_id_number(p.id_number, p.birth_date, gender or None)
+    return replace(
+        p, full_name=name, id_number=id_number, gender=gender,
+        address=_text_field(p.address, f"{prefix}address", "Địa chỉ", 500),
+        phone=identity.validate_phone(p.phone), email=identity.validate_email(p.email),
+        old_id_number=identity.validate_old_id(p.old_id_number) if p.old_id_number else "",
+    )
+
+
+class IntakeService:
+    """The one way a dossier is received, shared by the intake screen and `onestop intake`."""
+
+    def __init__(self, engine: Engine, settings: Settings, catalog: CatalogService, calendar: CalendarService,
+                 officers: OfficerService, files_dir: Path) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.catalog = catalog
+        self.calendar = calendar
+        self.officers = officers
+        self.files_dir = files_dir
+
+    # ------------------------------------------------------------------ helpers used by the screen
+
+    def recall_citizen(self, id_number: str) -> Person | None:
+        """A citizen already known to this counter (phone and address recalled), or None."""
+        id_number = clean(id_number)
+        if len(id_number) != 12 or not id_number.isdigit():
+            return None
+        with session_scope(self.engine) as s:
+            row = s.exec(select(models.Citizen).where(models.Citizen.id_number == id_number)).first()
+            if row is None:
+                return None
+            return Person(full_name=row.full_name, id_number=row.id_number, birth_date=row.birth_date,
+                          gender=row.gender, address=row.address, phone=row.phone, email=row.email,
+                          old_id_number=row.old_id_number)
+
+    def preview_due(self, procedure: Procedure, received_at: datetime | None = None) -> DuePreview:
+        return self.calendar.due(procedure, received_at)
+
+    # ------------------------------------------------------------------ validation
+
+    def validate(self, draft: IntakeDraft) -> tuple[IntakeDraft, Procedure]:
+        """Return a normalised draft and its procedure, or raise `BadInput` naming the field."""
+        procedure = self.catalog.get(draft.procedure_code)
+        applicant = validate_person(draft.applicant)
+        representative = validate_person(draft.representative, "rep_") if draft.representative else None
+        if representative and not clean(draft.authorisation_doc):
+            raise BadInput("Nộp thay theo ủy quyền: cần ghi giấy tờ ủy quyền.", field="authorisation_doc")
+        documents = []
+        for i, doc in enumerate(draft.documents):
+            name = _text_field(doc.name, f"documents.{i}", "Tên giấy tờ", 500, required=True)
+            if not 1 <= doc.count <= 99:
+                raise BadInput(f"Số lượng giấy tờ '{name[:40]}' phải từ 1 đến 99.", field=f"documents.{i}")
+            documents.append(replace(doc, name=name))
+        fee = procedure.fee_vnd if draft.fee_vnd is None else draft.fee_vnd
+        exemption = _text_field(draft.exemption, "exemption", "Lý do miễn lệ phí", 500)
+        if exemption:
+            fee = 0
+        if fee is None:
+            raise BadInput("Thủ tục chưa có mức lệ phí trong danh mục: hãy nhập lệ phí (0 nếu miễn).", field="fee")
+        if not 0 <= fee <= 100_000_000:
+            raise BadInput("Lệ phí không hợp lệ.", field="fee")
+        if draft.fee_method not in ("cash", "transfer", "card", "online", "none"):
+            raise BadInput("Hình thức thu phí không hợp lệ.", field="fee_method")
+        return_address = _text_field(draft.return_address, "return_address", "Địa chỉ nhận kết quả", 500)
+        if draft.return_via is ReturnVia.POST and not return_address:
+            raise BadInput("Trả kết quả qua bưu chính: cần địa chỉ nhận.", field="return_address")
+        if draft.channel is Channel.ONLINE and not draft.consent_recorded:
+            raise BadInput("Nộp trực tuyến thay công dân: cần ghi nhận sự đồng ý của công dân.", field="consent")
+        if not 1 <= draft.sets_count <= 99:
+            raise BadInput("Số lượng hồ sơ (bộ) phải từ 1 đến 99.", field="sets_count")
+        reason = _text_field(draft.due_override_reason, "due_override_reason", "Lý do đổi ngày hẹn", 500)
+        if draft.due_override is not None:
+            if not reason:
+                raise BadInput("Đổi ngày hẹn trả: cần ghi lý do.", field="due_override_reason")
+            if draft.due_override < (draft.received_at or now_vn()):
+                raise BadInput("Ngày hẹn trả không được trước thời điểm tiếp nhận.", field="due_override")
+        elif procedure.deadline_amount is None:
+            raise BadInput("Thủ tục chưa có thời hạn trong danh mục: cần nhập ngày hẹn trả và lý do.",
+                           field="due_override")
+        for index, path in draft.attachments:
+            if not 0 <= index < max(len(documents), 1):
+                raise BadInput("Tệp số hóa gắn vào một dòng giấy tờ không tồn tại.", field="attachments")
+            p = Path(path)
+            if not p.is_file():
+                raise BadInput(f"Không tìm thấy tệp số hóa {p.name[:80]}.", field="attachments")
+            if p.stat().st_size > MAX_ATTACHMENT_BYTES:
+                raise BadInput(f"Tệp {p.name[:80]} quá lớn (tối đa 50 MB).", field="attachments")
+        if draft.attachments and not documents:
+            raise BadInput("Cần ít nhất một dòng giấy tờ để gắn tệp số hóa.", field="attachments")
+        clean_draft = replace(
+            draft, procedure_code=procedure.code, applicant=applicant, representative=representative,
+            authorisation_doc=_text_field(draft.authorisation_doc, "authorisation_doc", "Giấy ủy quyền", 500),
+            documents=tuple(documents), fee_vnd=fee, exemption=exemption, return_address=return_address,
+            due_override_reason=reason, summary=_text_field(draft.summary, "summary", "Trích yếu", 1000),
+        )
+        return clean_draft, procedure
+
+    # ------------------------------------------------------------------ saving
+
+    def store_file(self, path: Path) -> models.Attachment:
+        """Copy a scanned file into the content-addressed store (idempotent) and describe it."""
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        sha = digest.hexdigest()
+        target = self.files_dir / sha[:2] / sha
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = target.with_suffix(".part")
+            shutil.copyfile(path, tmp)
+            os.chmod(tmp, 0o600)
+            with tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return models.Attachment(document_id=0, sha256=sha, file_name=clean(path.name)[:255], media_type=media,
+                                 size=path.stat().st_size)
+
+    def _next_code(self, s: Session, received_at: datetime) -> str:
+        office = self.settings.office
+        day = received_at.astimezone(VN_TZ).strftime("%y%m%d")
+        while True:
+            seq = s.connection().execute(
+                text("INSERT INTO code_counter(day, counter_code, next_seq) VALUES (:d, :c, 2) "
+                     "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"),
+                {"d": day, "c": office.counter_code},
+            ).scalar_one()
+            code = f"{office.agency_code}-{day}-{office.counter_code}{seq:04d}"
+            exists = s.exec(select(models.Dossier.id).where(models.Dossier.code == code)).first()
+            if exists is None:
+                return code
+
+    def _book_number(self, s: Session, received_at: datetime, field: str) -> tuple[str, int]:
+        volume = self.settings.rules.book_volume or str(received_at.year)
+        key = f"book:{volume}:{field}"
+        value = s.connection().execute(
+            text("INSERT INTO setting(key, value) VALUES (:k, '1') ON CONFLICT(key) DO UPDATE "
+                 "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value"),
+            {"k": key},
+        ).scalar_one()
+        return volume, int(value)
+
+    def save(self, draft: IntakeDraft, officer: str) -> Dossier:
+        """Validate and save; dossier, documents, fee, status event, audit entry and outbox item commit together."""
+        actor = self.officers.require(officer)
+        draft, procedure = self.validate(draft)
+        received_at = (draft.received_at or now_vn()).astimezone(VN_TZ)
+        if draft.due_override is not None:
+            due_at, due_reason = draft.due_override.astimezone(VN_TZ), f"Cán bộ hẹn lại: {draft.due_override_reason}"
+            computed = self.calendar.due(procedure, received_at)
+            if computed.due_at is not None:
+                due_reason += f" (hạn tính theo quy định: {computed.due_at:%H:%M %d/%m/%Y})"
+        else:
+            preview = self.calendar.due(procedure, received_at)
+            due_at, due_reason = preview.due_at, preview.explanation
+        stored = [(index, self.store_file(Path(path))) for index, path in draft.attachments]
+        with session_scope(self.engine, write=True) as s:
+            proc_row = s.exec(select(models.Procedure).where(models.Procedure.code == procedure.code,
+                                                             models.Procedure.version == procedure.version)).one()
+            citizen = self._upsert_citizen(s, draft.applicant)
+            code = self._next_code(s, received_at)
+            volume, number = self._book_number(s, received_at, procedure.field)
+            a = draft.applicant
+            row = models.Dossier(
+                uuid=str(uuid.uuid4()), code=code, procedure_id=proc_row.id, procedure_code=procedure.code,
+                citizen_id=citizen.id, applicant_name=a.full_name, applicant_fold="",
+                applicant_id_number=a.id_number, applicant_birth_date=a.birth_date, applicant_gender=a.gender,
+                applicant_address=a.address, applicant_phone=a.phone, applicant_email=a.email,
+                representative_json=person_to_json(draft.representative), authorisation_doc=draft.authorisation_doc,
+                channel=draft.channel.value, return_via=draft.return_via.value, return_address=draft.return_address,
+                received_at=received_at, due_at=due_at, due_reason=due_reason[:1000], status=Status.RECEIVED.value,
+                officer=actor.username, counter_code=self.settings.office.counter_code, fee_total=draft.fee_vnd or 0,
+                sets_count=draft.sets_count, book_volume=volume, book_number=number,
+                lookup_key="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(4)), summary=draft.summary,
+                consent_recorded=draft.consent_recorded, has_eid_account=draft.has_eid_account,
+                origin="local", updated_at=now_vn(),
+            )
+            row.applicant_fold = fold(a.full_name)
+            row.search_fold = search_text(row, procedure.name)
+            s.add(row)
+            s.flush()
+            self._add_children(s, row, draft, stored, received_at)
+            s.add(models.StatusEvent(dossier_id=row.id, seq=1, at=received_at, from_status=None,
+                                     to_status=Status.RECEIVED.value, officer=actor.username,
+                                     reason="Tiếp nhận hồ sơ", new_due=due_at))
+            record(s, actor.username, "dossier.create", code,
+                   detail=f"{procedure.code} v{procedure.version}; kênh {draft.channel.value}")
+            s.flush()
+            dossier = to_domain(s, row)
+            enqueue(s, "dossier.upsert", row, dossier_payload(dossier, self.settings.office),
+                    key=f"dossier:{row.uuid}:v1")
+            enqueue(s, "dossier.event", row, event_payload(dossier, dossier.events[0], officer_name=actor.full_name),
+                    key=f"event:{row.uuid}:1")
+            for draft_row in s.exec(select(models.Draft).where(models.Draft.officer == actor.username)):
+                s.delete(draft_row)  # the draft becomes the dossier in the same commit
+            return replace(dossier, sync_state="queued")
+
+    def _upsert_citizen(self, s: Session, p: Person) -> models.Citizen:
+        row = s.exec(select(models.Citizen).where(models.Citizen.id_number == p.id_number)).first()
+        if row is None:
+            row = models.Citizen(id_number=p.id_number, full_name=p.full_name, name_fold=fold(p.full_name),
+                                 updated_at=now_vn())
+        row.full_name, row.name_fold = p.full_name, fold(p.full_name)
+        row.birth_date, row.gender = p.birth_date, p.gender or row.gender
+        row.address = p.address or row.address
+        row.phone = p.phone or row.phone
+        row.email = p.email or row.email
+        row.old_id_number = p.old_id_number or row.old_id_number
+        row.updated_at = now_vn()
+        s.add(row)
+        s.flush()
+        return row
+
+    def _add_children(self, s: Session, row: models.Dossier, draft: IntakeDraft,
+                      stored: list[tuple[int, models.Attachment]], received_at: datetime) -> None:
+        for position, doc in enumerate(draft.documents):
+            doc_row = models.DossierDocument(dossier_id=row.id, position=position, name=doc.name,
+                                             kind=doc.kind.value, count=doc.count)
+            s.add(doc_row)
+            s.flush()
+            for index, att in stored:
+                if index == position:
+                    s.add(models.Attachment(document_id=doc_row.id, sha256=att.sha256, file_name=att.file_name,
+                                            media_type=att.media_type, size=att.size))
+        s.add(models.Payment(dossier_id=row.id, label="Lệ phí", amount_vnd=draft.fee_vnd or 0,
+                             method="none" if not draft.fee_vnd else draft.fee_method, exemption=draft.exemption,
+                             paid_at=received_at if draft.fee_vnd else None))
+
+    # ------------------------------------------------------------------ drafts
+
+    def save_draft(self, officer: str, data: dict) -> None:
+        """Keep the officer's typed-in intake so Esc, an idle lock or a killed process loses nothing."""
+        with session_scope(self.engine, write=True) as s:
+            row = s.exec(select(models.Draft).where(models.Draft.officer == officer)).first()
+            row = row or models.Draft(officer=officer, kind="intake")
+            row.data_json = json.dumps(data, ensure_ascii=False, default=str)
+            row.updated_at = now_vn()
+            s.add(row)
+
+    def load_draft(self, officer: str) -> dict | None:
+        with session_scope(self.engine) as s:
+            row = s.exec(select(models.Draft).where(models.Draft.officer == officer)).first()
+            return json.loads(row.data_json) if row and row.data_json else None
+
+    def discard_draft(self, officer: str) -> None:
+        with session_scope(self.engine, write=True) as s:
+            for row in s.exec(select(models.Draft).where(models.Draft.officer == officer)):
+                s.delete(row)

@@ -1,0 +1,151 @@
+"""Reading dossiers: rows to domain objects, lookups by code, the search text, and the outbox writer."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+from sqlmodel import Session, select
+
+from db import models
+from onestop.domain import (
+    Attachment,
+    Channel,
+    DocKind,
+    DocumentLine,
+    Dossier,
+    FormKind,
+    PaymentLine,
+    Person,
+    PrintedForm,
+    ReturnVia,
+    Status,
+    StatusEvent,
+    now_vn,
+)
+from onestop.errors import NotFound
+from onestop.services.catalog import to_domain as procedure_to_domain
+from onestop.text import clean, fold
+
+
+def person_to_json(person: Person | None) -> str:
+    if person is None:
+        return ""
+    data = {
+        "full_name": person.full_name, "id_number": person.id_number,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "gender": person.gender, "address": person.address, "phone": person.phone, "email": person.email,
+        "old_id_number": person.old_id_number,
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def person_from_json(text: str) -> Person | None:
+    if not text:
+        return None
+    d = json.loads(text)
+    return Person(
+        full_name=d.get("full_name", ""), id_number=d.get("id_number", ""),
+        birth_date=date.fromisoformat(d["birth_date"]) if d.get("birth_date") else None,
+        gender=d.get("gender", ""), address=d.get("address", ""), phone=d.get("phone", ""),
+        email=d.get("email", ""), old_id_number=d.get("old_id_number", ""),
+    )
+
+
+def search_text(row: models.Dossier, procedure_name: str = "") -> str:
+    """The folded text the one-box search looks in: codes, applicant, ID, phone, address, procedure."""
+    rep = person_from_json(row.representative_json)
+    parts = [row.code, row.official_code, row.applicant_name, row.applicant_id_number, row.applicant_phone,
+             row.applicant_address, row.procedure_code, procedure_name]
+    if rep:
+        parts += [rep.full_name, rep.id_number, rep.phone]
+    return fold(" ".join(p for p in parts if p))
+
+
+def find_row(s: Session, code: str) -> models.Dossier:
+    """A dossier by local code, official code or UUID; `NotFound` otherwise."""
+    code = clean(code)[:60]
+    if not code:
+        raise NotFound("Chưa nhập mã hồ sơ.", field="code")
+    row = s.exec(select(models.Dossier).where(models.Dossier.code == code)).first()
+    if row is None:
+        row = s.exec(select(models.Dossier).where(models.Dossier.official_code == code)).first()
+    if row is None and len(code) == 36:
+        row = s.exec(select(models.Dossier).where(models.Dossier.uuid == code)).first()
+    if row is None:
+        raise NotFound(f"Không tìm thấy hồ sơ mã '{code}'.", field="code")
+    return row
+
+
+def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
+    """Convert a dossier row (and, when `full`, its documents, fees, events and forms) to a `Dossier`."""
+    proc_row = s.get(models.Procedure, row.procedure_id)
+    assert proc_row is not None
+    officer_row = s.exec(select(models.Officer).where(models.Officer.username == row.officer)).first()
+    documents: tuple[DocumentLine, ...] = ()
+    payments: tuple[PaymentLine, ...] = ()
+    events: tuple[StatusEvent, ...] = ()
+    forms: tuple[PrintedForm, ...] = ()
+    if full:
+        doc_rows = s.exec(select(models.DossierDocument).where(models.DossierDocument.dossier_id == row.id)
+                          .order_by(models.DossierDocument.position)).all()
+        documents = tuple(
+            DocumentLine(
+                d.name, DocKind(d.kind), d.count,
+                tuple(Attachment(a.sha256, a.file_name, a.media_type, a.size) for a in
+                      s.exec(select(models.Attachment).where(models.Attachment.document_id == d.id))),
+            )
+            for d in doc_rows
+        )
+        payments = tuple(
+            PaymentLine(p.amount_vnd, p.method, p.exemption, p.paid_at, p.label)
+            for p in s.exec(select(models.Payment).where(models.Payment.dossier_id == row.id))
+        )
+        events = tuple(
+            StatusEvent(e.seq, e.at, Status(e.from_status) if e.from_status else None, Status(e.to_status),
+                        e.officer, e.reason, e.new_due, e.note)
+            for e in s.exec(select(models.StatusEvent).where(models.StatusEvent.dossier_id == row.id)
+                            .order_by(models.StatusEvent.seq))
+        )
+        forms = tuple(
+            PrintedForm(FormKind(f.form), f.at, f.officer, f.copies, f.file, f.printer, f.job, f.status)
+            for f in s.exec(select(models.PrintedForm).where(models.PrintedForm.dossier_id == row.id)
+                            .order_by(models.PrintedForm.id))
+        )
+    return Dossier(
+        uuid=row.uuid, code=row.code, official_code=row.official_code, procedure=procedure_to_domain(proc_row),
+        applicant=Person(
+            full_name=row.applicant_name, id_number=row.applicant_id_number, birth_date=row.applicant_birth_date,
+            gender=row.applicant_gender, address=row.applicant_address, phone=row.applicant_phone,
+            email=row.applicant_email,
+        ),
+        representative=person_from_json(row.representative_json), authorisation_doc=row.authorisation_doc,
+        received_at=row.received_at, due_at=row.due_at, status=Status(row.status), channel=Channel(row.channel),
+        return_via=ReturnVia(row.return_via), return_address=row.return_address, officer=row.officer,
+        officer_name=officer_row.full_name if officer_row else row.officer,
+        documents=documents, payments=payments, events=events, forms=forms,
+        sets_count=row.sets_count, book_volume=row.book_volume, book_number=row.book_number,
+        lookup_key=row.lookup_key, due_reason=row.due_reason, summary=row.summary,
+        consent_recorded=row.consent_recorded, has_eid_account=row.has_eid_account,
+        sync_state=row.sync_state, sync_message=row.sync_message, returned_at=row.returned_at,
+        collected_by=row.collected_by, collected_id_number=row.collected_id_number,
+    )
+
+
+def enqueue(s: Session, kind: str, dossier_row: models.Dossier | None, payload: dict, *, key: str = "") -> models.OutboxItem:
+    """Append a frozen payload to the outbox inside the caller's transaction (the transactional outbox)."""
+    item = models.OutboxItem(
+        key=key or f"{kind}:{uuid.uuid4()}",
+        dossier_uuid=dossier_row.uuid if dossier_row else "",
+        dossier_code=dossier_row.code if dossier_row else "",
+        kind=kind,
+        payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        state="queued",
+        created_at=now_vn(),
+    )
+    s.add(item)
+    if dossier_row is not None:
+        dossier_row.sync_state = "queued"
+        s.add(dossier_row)
+    return item
