@@ -76,6 +76,57 @@ class Services:
 
         return IntakeService(self.engine, self.settings, self.catalog, self.calendar, self.officers, self.files_dir)
 
+    # Areas built on the core above; each takes the container so it can reach engine, settings and peers.
+
+    @cached_property
+    def dossiers(self):  # type: ignore[no-untyped-def]
+        """Lifecycle state machine and dossier reads (onestop/services/lifecycle.py)."""
+        from onestop.services.lifecycle import DossierService
+
+        return DossierService(self)
+
+    @cached_property
+    def search(self):  # type: ignore[no-untyped-def]
+        """One-box folded search and work queues (onestop/services/search.py)."""
+        from onestop.services.search import SearchService
+
+        return SearchService(self)
+
+    @cached_property
+    def reports(self):  # type: ignore[no-untyped-def]
+        """Monthly statistics and the tracking book (onestop/services/reports.py)."""
+        from onestop.services.reports import ReportService
+
+        return ReportService(self)
+
+    @cached_property
+    def forms(self):  # type: ignore[no-untyped-def]
+        """Composing counter forms, archiving PDFs and logging prints (onestop/services/forms.py)."""
+        from onestop.services.forms import FormsService
+
+        return FormsService(self)
+
+    @cached_property
+    def sync(self):  # type: ignore[no-untyped-def]
+        """Outbox, provincial client and pull feed (onestop/sync/service.py)."""
+        from onestop.sync.service import SyncService
+
+        return SyncService(self)
+
+    @cached_property
+    def backup(self):  # type: ignore[no-untyped-def]
+        """Online backup, verified restore, rotation (onestop/services/backup.py)."""
+        from onestop.services.backup import BackupService
+
+        return BackupService(self)
+
+    @cached_property
+    def privacy(self):  # type: ignore[no-untyped-def]
+        """Retention purge and a citizen's data export (onestop/services/privacy.py)."""
+        from onestop.services.privacy import PrivacyService
+
+        return PrivacyService(self)
+
     def prepare(self) -> None:
         """First-use seeding: the shipped catalog and the working-day calendar."""
         self.catalog.ensure_shipped()

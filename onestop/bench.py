@@ -1,0 +1,232 @@
+"""`onestop bench`: performance figures measured on a synthetic commune (CONTRACT.md "Benchmark figures").
+
+The harness builds (or reuses) a database of N synthetic dossiers with SQLAlchemy Core bulk inserts, then asks
+each area's provider for its figures. A figure that cannot be measured here is `null`, never invented.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid as uuidlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+KEYS = (
+    "dossiers", "bulk_insert_rows_per_s", "bulk_insert_s", "intake_save_p95_ms", "intake_keystrokes",
+    "screen_switch_p95_ms", "search_p95_ms", "home_open_ms", "search_open_ms", "tui_peak_rss_mb",
+    "receipt_render_median_ms", "receipt_cold_s", "sync_push_items_per_s", "sync_pull_items_per_s",
+    "ui_frame_p95_ms_during_sync", "help_start_s",
+)
+
+# Providers: "module:function". Each takes a BenchContext and returns a dict of figures (missing → null).
+PROVIDERS = (
+    "onestop.bench:core_figures",
+    "onestop.services.search:bench_figures",
+    "receipts.bench:bench_figures",
+    "onestop.sync.bench:bench_figures",
+    "screens.bench:bench_figures",
+)
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+          "Dương", "Lý", "Đinh", "Lương", "Trịnh", "Mai"]
+MIDDLE_M = ["Văn", "Hữu", "Đức", "Công", "Quang", "Minh", "Thành", "Xuân", "Đình", "Ngọc"]
+MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Minh", "Bích", "Kim", "Phương", "Diệu"]
+GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quân", "Sơn",
+           "Tài", "Thắng", "Trung", "Tuấn", "Việt", "Vinh", "Đức"]
+GIVEN_F = ["Anh", "Ánh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga",
+           "Ngân", "Nhung", "Oanh", "Phượng", "Thảo", "Trang", "Yến"]
+HAMLETS = ["Thôn Phú Lâm", "Thôn Đông Hải", "Thôn Trung Thành", "Thôn Quang Minh", "Xóm Chùa", "Thôn Yên Bình",
+           "Khu phố 3", "Thôn Hồng Phong", "Thôn Tân Lập", "Thôn Đồng Tâm"]
+
+
+@dataclass
+class BenchContext:
+    """What a figure provider may use: the populated database, its config, and the services bound to them."""
+
+    db_path: Path
+    config_path: Path
+    services: Any
+    dossiers: int
+    figures: dict[str, Any]
+
+
+def random_person(rng: random.Random) -> dict[str, Any]:
+    """A plausible Vietnamese citizen with an ID number consistent with birth year and sex."""
+    female = rng.random() < 0.5
+    name = " ".join([rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M),
+                     rng.choice(GIVEN_F if female else GIVEN_M)])
+    born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 80))
+    century = (born.year // 100) - 19
+    id_number = f"038{century * 2 + int(female)}{born.year % 100:02d}{rng.randrange(0, 10**6):06d}"
+    return {"full_name": name, "birth_date": born, "gender": "Nữ" if female else "Nam", "id_number": id_number,
+            "address": f"{rng.choice(HAMLETS)}, Xã Quảng Phú, Tỉnh Thanh Hóa",
+            "phone": f"09{rng.randrange(0, 10**8):08d}"}
+
+
+def bulk_insert(services: Any, count: int, *, seed: int = 7, chunk: int = 10_000) -> float:
+    """Insert `count` synthetic dossiers through SQLAlchemy Core executemany; returns seconds taken."""
+    import sqlalchemy as sa
+
+    from db import models
+    from db.engine import checkpoint
+    from onestop.domain import VN_TZ, Status
+    from onestop.text import fold
+
+    rng = random.Random(seed)
+    procedures = services.catalog.list()
+    with services.engine.connect() as conn:
+        proc_ids = dict(conn.exec_driver_sql("SELECT code, id FROM procedure WHERE active = 1").fetchall())
+    office = services.settings.office
+    statuses = [s.value for s in (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY,
+                                  Status.RETURNED, Status.RETURNED, Status.RETURNED, Status.REJECTED)]
+    start_day = datetime.now(VN_TZ).replace(hour=7, minute=30, second=0, microsecond=0) - timedelta(days=365 * 3)
+    table = models.Dossier.__table__
+    started = time.perf_counter()
+    with services.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        conn.exec_driver_sql("PRAGMA cache_size=-65536")
+        max_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM dossier").scalar_one()
+        now = datetime.now(VN_TZ)
+        for base in range(0, count, chunk):
+            rows = []
+            for i in range(base, min(count, base + chunk)):
+                n = max_id + i + 1
+                proc = procedures[i % len(procedures)]
+                person = random_person(rng)
+                received = start_day + timedelta(minutes=(n * 97) % (365 * 3 * 24 * 60))
+                code = f"{office.agency_code}-{received:%y%m%d}-99{n:06d}"
+                name_fold = fold(person["full_name"])
+                rows.append({
+                    "uuid": str(uuidlib.UUID(int=rng.getrandbits(128))), "code": code, "official_code": "",
+                    "procedure_id": proc_ids[proc.code], "procedure_code": proc.code,
+                    "applicant_name": person["full_name"], "applicant_fold": name_fold,
+                    "applicant_id_number": person["id_number"], "applicant_birth_date": person["birth_date"],
+                    "applicant_gender": person["gender"], "applicant_address": person["address"],
+                    "applicant_phone": person["phone"], "applicant_email": "", "representative_json": "",
+                    "authorisation_doc": "", "channel": "paper", "return_via": "counter", "return_address": "",
+                    "received_at": received, "due_at": received + timedelta(days=3), "due_reason": "bench",
+                    "status": statuses[i % len(statuses)], "officer": "bench", "counter_code": "99",
+                    "fee_total": proc.fee_vnd or 0, "sets_count": 1, "book_volume": "", "book_number": None,
+                    "lookup_key": "BNCH", "summary": "", "consent_recorded": False, "has_eid_account": False,
+                    "origin": "bench", "search_fold": " ".join((fold(code), name_fold, person["id_number"],
+                                                               person["phone"], fold(person["address"]),
+                                                               proc.code, fold(proc.name))),
+                    "clock_paused_at": None, "returned_at": None, "collected_by": "", "collected_id_number": "",
+                    "sync_state": "synced", "sync_message": "", "row_version": 1, "updated_at": now,
+                })
+            conn.execute(sa.insert(table), rows)
+    elapsed = time.perf_counter() - started
+    checkpoint(services.engine)
+    return elapsed
+
+
+def core_figures(ctx: BenchContext) -> dict[str, Any]:
+    """Intake save latency through the real service (validation, code, outbox, fsync) and `--help` start-up."""
+    import subprocess
+
+    from onestop.domain import DocKind, DocumentLine, IntakeDraft, Person
+
+    rng = random.Random(11)
+    services = ctx.services
+    timings = []
+    for _ in range(200):
+        p = random_person(rng)
+        draft = IntakeDraft(
+            procedure_code="1.001193",
+            applicant=Person(p["full_name"], p["id_number"], p["birth_date"], p["gender"], p["address"], p["phone"]),
+            documents=(DocumentLine("Tờ khai đăng ký khai sinh", DocKind.ORIGINAL, 1),
+                       DocumentLine("Giấy chứng sinh", DocKind.ORIGINAL, 1)),
+        )
+        t0 = time.perf_counter()
+        services.intake.save(draft, "bench")
+        timings.append((time.perf_counter() - t0) * 1000)
+    help_runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "onestop", "--help"], capture_output=True, check=False)
+        help_runs.append(time.perf_counter() - t0)
+    return {"intake_save_p95_ms": round(p95(timings), 2), "help_start_s": round(statistics.median(help_runs), 3)}
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def _load_provider(spec: str) -> Callable[[BenchContext], dict[str, Any]] | None:
+    module_name, func = spec.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            return None
+        raise
+    return getattr(module, func, None)
+
+
+def run_bench(dossiers: int, db: Path | None, *, only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Build the synthetic database and collect every provider's figures."""
+    from onestop.config import Settings, parse_settings, write_settings
+    from onestop.domain import Role
+    from onestop.services import open_services
+
+    workdir = Path(tempfile.mkdtemp(prefix="onestop-bench-"))
+    db_path = db or workdir / "bench.db"
+    config_path = workdir / "config.toml"
+    settings: Settings = parse_settings({"commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14",
+                                                     "province": "Thanh Hóa", "counter": "01"}})
+    write_settings(settings, config_path)
+    services = open_services(db_path, settings)
+    if not any(o.username == "bench" for o in services.officers.list()):
+        services.officers.add("bench", "Cán bộ đo hiệu năng", Role.ADMIN, "bench-password", actor="bench")
+    figures: dict[str, Any] = {k: None for k in KEYS}
+    figures["dossiers"] = dossiers
+    with services.engine.connect() as conn:
+        existing = conn.exec_driver_sql("SELECT count(*) FROM dossier WHERE origin = 'bench'").scalar_one()
+    to_insert = max(0, dossiers - existing)
+    if to_insert:
+        seconds = bulk_insert(services, to_insert)
+        figures["bulk_insert_s"] = round(seconds, 2)
+        figures["bulk_insert_rows_per_s"] = round(to_insert / seconds)
+    ctx = BenchContext(db_path, config_path, services, dossiers, figures)
+    for spec in PROVIDERS:
+        if only and not any(spec.startswith(o) for o in only):
+            continue
+        provider = _load_provider(spec)
+        if provider is None:
+            continue
+        try:
+            figures.update({k: v for k, v in provider(ctx).items() if v is not None})
+        except Exception as exc:  # one area failing must not hide the others' figures
+            sys.stderr.write(f"[bench] {spec}: {type(exc).__name__}: {exc}\n")
+    services.close()
+    return figures
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def bench(
+        dossiers: Annotated[int, typer.Option("--dossiers", min=0, max=5_000_000, help="Số hồ sơ tổng hợp.")] = 10_000,
+        json_out: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
+        db: Annotated[Path | None, typer.Option("--db", help="Dùng lại cơ sở dữ liệu đo (mặc định: thư mục tạm).")] = None,
+        only: Annotated[list[str] | None, typer.Option("--only", help="Chỉ chạy nhóm số đo (tiền tố module).")] = None,
+    ) -> None:
+        """Đo hiệu năng trên dữ liệu tổng hợp và in bảng số đo (CONTRACT.md)."""
+        figures = run_bench(dossiers, db, only=tuple(only or ()))
+        if json_out:
+            sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
+            return
+        for key in KEYS:
+            value = figures.get(key)
+            print(f"{key:<32} {'null' if value is None else value}")
