@@ -67,7 +67,7 @@ def make_dossier(services, applicant):
     """Receive a dossier through the real intake service."""
     from onestop.domain import DocKind, DocumentLine, IntakeDraft
 
-    def _make(procedure: str = "1.004873", *, officer: str = "canbo", **changes):
+    def _make(procedure: str = "2.001035", *, officer: str = "canbo", **changes):
         draft = IntakeDraft(procedure_code=procedure, applicant=changes.pop("applicant", applicant),
                             documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),), **changes)
         return services.intake.save(draft, officer)
