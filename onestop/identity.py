@@ -78,7 +78,7 @@ class ScannedIdentity:
 
 
 def looks_like_scan(text: str) -> bool:
-    """True when `text` looks like a CCCD QR typed by a keyboard-wedge scanner: `|`-separated with a 12- or 9-digit field."""
+    """True when `text` looks like a keyboard-wedge CCCD QR scan: `|`-separated with a 12- or 9-digit field."""
     if not isinstance(text, str) or "|" not in text:
         return False
     fields = _strip_aim_prefix(text.strip()).split("|")
