@@ -1,0 +1,95 @@
+"""`onestop doctor`: checks an IT person runs first when something is wrong at the counter."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    message: str
+    optional: bool = False
+
+
+def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
+    from onestop.cli_common import load
+    from onestop.config import resolve_config_path, resolve_db_path
+    from onestop.errors import OneStopError
+
+    checks: list[Check] = []
+    try:
+        settings = load(config)
+        checks.append(Check("Cấu hình", True, f"{resolve_config_path(config)} ({settings.office.commune_name}, "
+                                              f"quầy {settings.office.counter_code})"))
+    except OneStopError as exc:
+        return [Check("Cấu hình", False, exc.message)]
+    db_path = resolve_db_path(db)
+    try:
+        from db.engine import current_revision, head_revision
+        from onestop.services import open_services
+
+        services = open_services(db_path, settings)
+    except OneStopError as exc:
+        return [*checks, Check("Cơ sở dữ liệu", False, exc.message)]
+    with services.engine.connect() as conn:
+        integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
+        dossiers = conn.exec_driver_sql("SELECT count(*) FROM dossier").scalar_one()
+        pending = conn.exec_driver_sql("SELECT count(*) FROM outbox_item WHERE state != 'synced'").scalar_one()
+    checks.append(Check("Toàn vẹn cơ sở dữ liệu", integrity == "ok", f"{db_path}: {integrity}; {dossiers} hồ sơ"))
+    revision, head = current_revision(services.engine), head_revision()
+    checks.append(Check("Phiên bản lược đồ", revision == head, f"{revision} (mới nhất: {head})"))
+    checks.append(Check("Hàng đợi đồng bộ", True, f"{pending} mục chưa đồng bộ"))
+    sync = settings.with_sync()
+    if sync.sync.url:
+        checks.append(_server_check(sync.sync.url, sync.sync.ca_file))
+    else:
+        checks.append(Check("Máy chủ tỉnh", False, "Chưa cấu hình sync.url (làm việc ngoại tuyến).", optional=True))
+    printer = settings.printing.printer
+    checks.append(_printer_check(printer))
+    services.close()
+    return checks
+
+
+def _server_check(url: str, ca_file: str) -> Check:
+    import httpx
+
+    try:
+        reply = httpx.get(url.rstrip("/") + "/v1/health", timeout=5, verify=ca_file or True)
+        return Check("Máy chủ tỉnh", reply.status_code == 200, f"{url}: HTTP {reply.status_code}", optional=True)
+    except httpx.HTTPError as exc:
+        return Check("Máy chủ tỉnh", False, f"Không kết nối được {url} ({type(exc).__name__}).", optional=True)
+
+
+def _printer_check(printer: str) -> Check:
+    lpstat = shutil.which("lpstat")
+    if lpstat is None:
+        return Check("Máy in", False, "Không có CUPS (lpstat) trên máy này; phiếu vẫn được lưu PDF.", optional=True)
+    args = [lpstat, "-p", printer] if printer else [lpstat, "-d"]
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return Check("Máy in", False, "CUPS không trả lời.", optional=True)
+    text = (out.stdout or out.stderr).strip().splitlines()
+    message = text[0] if text else "không rõ"
+    ok = out.returncode == 0 and "no system default" not in message
+    return Check("Máy in", ok, message if ok else f"Chưa có máy in mặc định ({message}).", optional=True)
+
+
+def _font_check() -> Check:
+    try:
+        from receipts import styles
+
+        path = Path(styles.__file__).with_name("fonts")
+        fonts = sorted(p.name for p in path.glob("*.ttf"))
+        return Check("Phông chữ phiếu in", bool(fonts), ", ".join(fonts) or "thiếu phông Liberation Serif")
+    except ImportError as exc:
+        return Check("Phông chữ phiếu in", False, f"Không nạp được mô-đun phiếu in: {exc}")
+
+
+def run_checks(db: Path | None, config: Path | None) -> list[Check]:
+    return [*_database_checks(db, config), _font_check()]
