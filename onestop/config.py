@@ -159,7 +159,8 @@ def parse_settings(raw: dict[str, Any], source: Path | None = None) -> Settings:
     m_start, m_end = _parse_hours(hours_raw.get("morning", "07:00-11:30"), "office_hours.morning")
     a_start, a_end = _parse_hours(hours_raw.get("afternoon", "13:30-17:00"), "office_hours.afternoon")
     if m_end > a_start:
-        raise ConfigError("Giờ buổi sáng phải kết thúc trước giờ buổi chiều.", field="office_hours.afternoon")
+        raise ConfigError("Khóa 'office_hours.afternoon': giờ buổi sáng phải kết thúc trước giờ buổi chiều.",
+                          field="office_hours.afternoon")
     office = Office(
         commune_name=_text(commune, "name", "commune.name", required=True),
         agency_code=agency,
