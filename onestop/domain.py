@@ -395,8 +395,8 @@ class Dossier:
 
     def is_overdue(self, at: datetime | None = None) -> bool:
         """Overdue is computed, never stored: past due and not yet finished."""
-        if self.due_at is None or self.status.is_closed or self.status is Status.RESULT_READY:
-            return False
+        if self.due_at is None or self.status.is_closed or self.status in (Status.RESULT_READY, Status.SUPPLEMENT):
+            return False  # supplement pauses the clock
         return (at or now_vn()) > self.due_at
 
 
@@ -462,3 +462,75 @@ class DuePreview:
 
     due_at: datetime | None
     explanation: str
+
+
+# ---------------------------------------------------------------- search, queues and reports (issue 5)
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """One row of a search result or a work queue: enough to list, never the whole dossier."""
+
+    code: str
+    official_code: str
+    applicant_name: str
+    id_number: str
+    phone: str
+    procedure_code: str
+    procedure_name: str
+    status: Status
+    received_at: datetime
+    due_at: datetime | None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results; `next_cursor` is opaque (None: last page); `total` may be None or capped."""
+
+    items: tuple[DossierSummary, ...]
+    next_cursor: str | None = None
+    total: int | None = None
+    total_capped: bool = False  # True: there are at least `total` results
+
+
+@dataclass(frozen=True)
+class MonthlyRow:
+    """Monthly statistics for one procedure (BRIEF: received by channel, resolved on time/late, pending, overdue)."""
+
+    field: str
+    procedure_code: str
+    procedure_name: str
+    received_paper: int = 0
+    received_online: int = 0
+    received_post: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    pending: int = 0
+    overdue: int = 0
+
+    @property
+    def received(self) -> int:
+        return self.received_paper + self.received_online + self.received_post
+
+    @property
+    def resolved(self) -> int:
+        return self.resolved_on_time + self.resolved_late
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """The monthly report of one commune: rows per procedure (sorted by field, then code) and their total."""
+
+    office: Office
+    month: str  # "YYYY-MM"
+    rows: tuple[MonthlyRow, ...]
+    generated_at: datetime
+
+    @property
+    def total(self) -> MonthlyRow:
+        def s(attr: str) -> int:
+            return sum(getattr(r, attr) for r in self.rows)
+
+        return MonthlyRow("", "", "Tổng cộng", s("received_paper"), s("received_online"), s("received_post"),
+                          s("resolved_on_time"), s("resolved_late"), s("pending"), s("overdue"))

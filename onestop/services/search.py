@@ -1,0 +1,293 @@
+"""One-box search over dossiers (folded FTS5, đ→d), filters, keyset paging, and the home work queues.
+
+Stays instant on 1,000,000 dossiers: every query is bounded by LIMIT, ordered by an indexed column pair
+(received_at DESC, id DESC), and paged with a keyset cursor instead of OFFSET. A cheap capped probe decides
+whether to sort the few candidates or to walk the received-at index until a page is full.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from onestop.domain import VN_TZ, DossierSummary, SearchPage, Status, now_vn
+from onestop.errors import BadInput
+from onestop.text import clean, tokens
+
+if TYPE_CHECKING:
+    from onestop.services import Services
+
+MAX_QUERY_CHARS = 200
+MAX_TOKENS = 12
+PROBE = 2000  # at most this many candidates are sorted; above it the received-at index drives the scan
+TOTAL_CAP = 10_000
+
+# Statuses whose due date still runs (supplement pauses the clock; result ready and closed ones are finished).
+RUNNING = (Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.FINANCIAL)
+QUEUES = ("received_today", "due_today", "overdue", "supplement", "ready_to_return")
+QUEUE_LABELS = {
+    "received_today": "Tiếp nhận hôm nay",
+    "due_today": "Đến hạn hôm nay",
+    "overdue": "Quá hạn",
+    "supplement": "Chờ bổ sung",
+    "ready_to_return": "Chờ trả kết quả",
+}
+
+_COLUMNS = ("d.id, d.code, d.official_code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
+            "d.procedure_code, p.name, d.status, d.received_at, d.due_at")
+
+
+def _iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    return value.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed.astimezone(VN_TZ)
+
+
+def fts_query(text: str) -> str:
+    """Fold `text`, split on non-alphanumerics and quote each token as a prefix: `"dang"* "thi"* "anh"*`."""
+    return " ".join(f'"{t}"*' for t in tokens(text)[:MAX_TOKENS])
+
+
+def _summary(row: Any, now: datetime) -> DossierSummary:
+    status = Status(row[8])
+    due = _parse_dt(row[10])
+    return DossierSummary(
+        code=row[1], official_code=row[2] or "", applicant_name=row[3], id_number=row[4] or "", phone=row[5] or "",
+        procedure_code=row[6], procedure_name=row[7] or "", status=status, received_at=_parse_dt(row[9]),  # type: ignore[arg-type]
+        due_at=due, overdue=bool(due is not None and status in RUNNING and due < now),
+    )
+
+
+class SearchService:
+    """Search, filters and work queues; read-only, each call one short read transaction."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.engine = services.engine
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, text: str = "", *, status: Status | str | Iterable[Status | str] | None = None,
+               date_from: date | None = None, date_to: date | None = None, overdue: bool = False,
+               procedure: str | None = None, limit: int = 50, after: str | None = None,
+               with_total: bool = True, now: datetime | None = None) -> SearchPage:
+        """One page of dossiers matching the box and the filters, newest received first.
+
+        `after` is the `next_cursor` of the previous page. `total` is counted on the first page only, capped at
+        `TOTAL_CAP` (then `total_capped`). Symbol-only input finds nothing; overlong input is `BadInput`.
+        """
+        text = clean(text)
+        if len(text) > MAX_QUERY_CHARS:
+            raise BadInput(f"Chuỗi tìm kiếm quá dài (tối đa {MAX_QUERY_CHARS} ký tự).", field="search")
+        if not 1 <= limit <= 500:
+            raise BadInput("Số dòng mỗi trang phải từ 1 đến 500.", field="limit")
+        match = fts_query(text)
+        if text and not match:
+            return SearchPage(items=(), next_cursor=None, total=0)
+        now = now or now_vn()
+        where: list[str] = []
+        params: list[Any] = []
+        if match:
+            where.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
+            params.append(match)
+        statuses = self._statuses(status)
+        if statuses:
+            where.append(f"d.status IN ({','.join('?' * len(statuses))})")
+            params += [s.value for s in statuses]
+        if date_from and date_to and date_from > date_to:
+            raise BadInput("Ngày bắt đầu phải trước ngày kết thúc.", field="date_from")
+        if date_from:
+            where.append("d.received_at >= ?")
+            params.append(_iso(_day_start(date_from)))
+        if date_to:
+            where.append("d.received_at < ?")
+            params.append(_iso(_day_start(date_to + timedelta(days=1))))
+        if overdue:
+            where.append(f"d.status IN ({','.join('?' * len(RUNNING))}) AND d.due_at < ?")
+            params += [s.value for s in RUNNING] + [_iso(now)]
+        if procedure:
+            where.append("d.procedure_code = ?")
+            params.append(clean(procedure)[:40])
+        page_where, page_params = list(where), list(params)
+        if after:
+            received, row_id = self._parse_cursor(after)
+            page_where.append("(d.received_at, d.id) < (?, ?)")
+            page_params += [received, row_id]
+        with self.engine.connect() as conn:
+            base = " AND ".join(page_where) or "1"
+            probe = conn.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {base} LIMIT {PROBE + 1})",
+                tuple(page_params)).scalar_one()
+            if probe == 0:
+                rows = []
+            else:
+                hint = "INDEXED BY ix_dossier_received_id" if probe > PROBE else ""
+                rows = conn.exec_driver_sql(
+                    f"SELECT {_COLUMNS} FROM dossier d {hint} JOIN procedure p ON p.id = d.procedure_id "
+                    f"WHERE {base} ORDER BY d.received_at DESC, d.id DESC LIMIT {limit + 1}",
+                    tuple(page_params)).fetchall()
+            total: int | None = None
+            capped = False
+            if with_total and after is None:
+                if probe <= PROBE:
+                    total = probe
+                else:
+                    total = conn.exec_driver_sql(
+                        f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {' AND '.join(where) or '1'} "
+                        f"LIMIT {TOTAL_CAP})", tuple(params)).scalar_one()
+                    capped = total >= TOTAL_CAP
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = f"{rows[-1][9]}|{rows[-1][0]}" if more and rows else None
+        return SearchPage(items=tuple(_summary(r, now) for r in rows), next_cursor=cursor, total=total,
+                          total_capped=capped)
+
+    @staticmethod
+    def _statuses(status: Status | str | Iterable[Status | str] | None) -> list[Status]:
+        if status is None or status == "":
+            return []
+        values = [status] if isinstance(status, (Status, str)) else list(status)
+        out = []
+        for v in values:
+            try:
+                out.append(v if isinstance(v, Status) else Status(str(v).strip().lower()))
+            except ValueError:
+                raise BadInput(f"Trạng thái '{str(v)[:30]}' không hợp lệ.", field="status") from None
+        return out
+
+    @staticmethod
+    def _parse_cursor(cursor: str) -> tuple[str, int]:
+        try:
+            received, row_id = cursor.rsplit("|", 1)
+            datetime.fromisoformat(received)
+            return received, int(row_id)
+        except (ValueError, AttributeError):
+            raise BadInput("Con trỏ phân trang không hợp lệ.", field="after") from None
+
+    # ------------------------------------------------------------------ work queues
+
+    def _queue_sql(self, name: str, now: datetime) -> list[tuple[str, list[Any], str]]:
+        """(where, params, order) parts for a queue; several parts are merged (one index range each)."""
+        today = _day_start(now.date())
+        tomorrow = today + timedelta(days=1)
+        if name == "received_today":
+            return [("d.received_at >= ? AND d.received_at < ?", [_iso(today), _iso(tomorrow)],
+                     "d.received_at DESC, d.id DESC")]
+        if name == "due_today":
+            return [("d.status = ? AND d.due_at >= ? AND d.due_at < ?", [s.value, _iso(now), _iso(tomorrow)],
+                     "d.due_at, d.id") for s in RUNNING]
+        if name == "overdue":
+            return [("d.status = ? AND d.due_at < ?", [s.value, _iso(now)], "d.due_at, d.id") for s in RUNNING]
+        if name == "supplement":
+            return [("d.status = ?", [Status.SUPPLEMENT.value], "d.due_at, d.id")]
+        if name == "ready_to_return":
+            return [("d.status = ?", [Status.RESULT_READY.value], "d.due_at, d.id")]
+        raise BadInput(f"Không có danh sách công việc '{str(name)[:30]}'.", field="queue")
+
+    def queue_counts(self, now: datetime | None = None) -> dict[str, int]:
+        """How many dossiers are in each home-screen queue (keys: `QUEUES`)."""
+        now = now or now_vn()
+        out: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for name in QUEUES:
+                out[name] = sum(
+                    conn.exec_driver_sql(f"SELECT count(*) FROM dossier d WHERE {where}", tuple(params)).scalar_one()
+                    for where, params, _order in self._queue_sql(name, now))
+        return out
+
+    def queue(self, name: str, limit: int = 100, now: datetime | None = None) -> list[DossierSummary]:
+        """The dossiers of one queue: overdue/due/waiting ones by due date (oldest first), today's by time."""
+        now = now or now_vn()
+        limit = max(1, min(int(limit), 1000))
+        rows: list[Any] = []
+        parts = self._queue_sql(name, now)
+        with self.engine.connect() as conn:
+            for where, params, order in parts:
+                rows += conn.exec_driver_sql(
+                    f"SELECT {_COLUMNS} FROM dossier d JOIN procedure p ON p.id = d.procedure_id WHERE {where} "
+                    f"ORDER BY {order} LIMIT {limit}", tuple(params)).fetchall()
+        if name == "received_today":
+            rows.sort(key=lambda r: (r[9], r[0]), reverse=True)
+        else:
+            rows.sort(key=lambda r: (r[10] or "9999", r[0]))
+        return [_summary(r, now) for r in rows[:limit]]
+
+
+# ---------------------------------------------------------------------- bench
+
+_BENCH_QUERIES = (
+    "nguyen van an", "dang thi anh", "tran", "le thi hoa", "pham minh", "khai sinh", "chung thuc",
+    "hoang duc", "vu thi", "bui xuan truong", "ngo", "duong thu", "dinh van vinh", "mai kim",
+)
+
+
+def bench_figures(ctx: Any) -> dict[str, Any]:
+    """`search_p95_ms` through the service on ctx's database, and `search_open_ms` via a Pilot-driven screen."""
+    import random
+
+    services = ctx.services
+    search = services.search
+    rng = random.Random(5)
+    with services.engine.connect() as conn:
+        sample = conn.exec_driver_sql(
+            "SELECT code, applicant_id_number, applicant_phone FROM dossier WHERE id IN "
+            "(SELECT id FROM dossier ORDER BY random() LIMIT 40)").fetchall()
+    queries: list[dict[str, Any]] = [{"text": q} for q in _BENCH_QUERIES]
+    for code, id_number, phone in sample:
+        queries += [{"text": code}, {"text": id_number}, {"text": phone[:7]}]
+    queries += [{"text": "nguyen", "status": Status.SUPPLEMENT}, {"text": "", "overdue": True},
+                {"text": "", "status": Status.RESULT_READY}, {"text": "thi", "overdue": True},
+                {"text": "", "date_from": date.today() - timedelta(days=30), "date_to": date.today()},
+                {"text": ""}]
+    timings: list[float] = []
+    for _ in range(3):
+        rng.shuffle(queries)
+        for q in queries:
+            kwargs = dict(q)
+            text = kwargs.pop("text")
+            t0 = time.perf_counter()
+            page = search.search(text, limit=50, **kwargs)
+            if page.next_cursor:
+                search.search(text, limit=50, after=page.next_cursor, with_total=False, **kwargs)
+            timings.append((time.perf_counter() - t0) * 1000)
+    ordered = sorted(timings)
+    figures: dict[str, Any] = {
+        "search_p95_ms": round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 2),
+        "search_p50_ms": round(statistics.median(timings), 2),
+    }
+    t0 = time.perf_counter()
+    search.queue_counts()
+    figures["queue_counts_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    try:
+        figures["search_open_ms"] = _measure_open(services)
+    except Exception as exc:  # the UI figure is optional; never invent it
+        import sys
+
+        sys.stderr.write(f"[bench] search_open_ms: {type(exc).__name__}: {exc}\n")
+    return figures
+
+
+def _measure_open(services: Any) -> float | None:
+    """Time from pushing SearchScreen (with a query) to its first results shown, via Textual's Pilot."""
+    import asyncio
+    import importlib
+
+    try:
+        module = importlib.import_module("screens.search")
+    except ModuleNotFoundError:
+        return None
+    return asyncio.run(module.measure_open(services, "nguyen van"))
