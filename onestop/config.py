@@ -281,7 +281,9 @@ def settings_to_toml(settings: Settings) -> str:
 
 def write_settings(settings: Settings, path: Path) -> None:
     """Write the config atomically with owner-only permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import os
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -50,3 +53,49 @@ class AuditService:
             if before_id:
                 q = q.where(models.AuditEntry.id < before_id)
             return [AuditRecord(r.id or 0, r.at, r.officer, r.action, r.dossier_code, r.detail) for r in s.exec(q)]
+
+    def count(self, *, dossier_code: str = "", officer: str = "") -> int:
+        from sqlalchemy import func
+
+        with session_scope(self.engine) as s:
+            q = select(func.count()).select_from(models.AuditEntry)
+            if dossier_code:
+                q = q.where(models.AuditEntry.dossier_code == dossier_code)
+            if officer:
+                q = q.where(models.AuditEntry.officer == officer)
+            return int(s.exec(q).one())
+
+    def browse(self, actor: str | None, *, dossier_code: str = "", officer: str = "", limit: int = 200,
+               before_id: int | None = None) -> list[AuditRecord]:
+        """Entries for a leader's eyes (the audit screen and `onestop audit list`)."""
+        from onestop.domain import Role
+        from onestop.services.officers import OfficerService
+
+        OfficerService(self.engine).require(actor, Role.LEADER)
+        return self.entries(dossier_code=dossier_code, officer=officer, limit=limit, before_id=before_id)
+
+    def export_csv(self, out: Path, *, actor: str | None, dossier_code: str = "", officer: str = "") -> int:
+        """Write the (filtered) log as owner-only CSV, oldest first, and audit the export; returns the row count."""
+        from onestop.domain import Role
+        from onestop.services.officers import OfficerService
+
+        who = OfficerService(self.engine).require(actor, Role.LEADER).username if actor else "cli"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        rows = 0
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["id", "thoi_gian", "can_bo", "hanh_dong", "ma_ho_so", "chi_tiet"])
+            with session_scope(self.engine) as s:
+                q = select(models.AuditEntry).order_by(models.AuditEntry.id)
+                if dossier_code:
+                    q = q.where(models.AuditEntry.dossier_code == dossier_code)
+                if officer:
+                    q = q.where(models.AuditEntry.officer == officer)
+                for r in s.exec(q):
+                    writer.writerow([r.id, r.at.isoformat(), r.officer, r.action, r.dossier_code, r.detail])
+                    rows += 1
+        os.replace(tmp, out)
+        self.log(who, "audit.export", detail=f"{out.name}: {rows} dòng")
+        return rows

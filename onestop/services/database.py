@@ -23,8 +23,10 @@ def open_database(path: Path, *, migrate: bool = True) -> Engine:
 
     try:
         check_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700) if not path.parent.exists() else None
+        created_dir = not path.parent.exists()
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if created_dir:  # only a folder we created: never tighten a shared folder the user pointed at
+            os.chmod(path.parent, 0o700)
         if not path.exists():
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
