@@ -128,7 +128,10 @@ class DossierService:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.engine = services.engine
-        self.settings = services.settings
+
+    @property
+    def settings(self):  # type: ignore[no-untyped-def]
+        return self.services.settings
 
     # ------------------------------------------------------------------ reads
 
@@ -166,7 +169,7 @@ class DossierService:
         clean_items = [clean(i) for i in items if clean(i)]
         if to is Status.SUPPLEMENT and any(len(i) > 500 for i in clean_items):
             raise BadInput("Mỗi giấy tờ cần bổ sung tối đa 500 ký tự.", field="items")
-        now = now_vn()
+        now = now_vn().replace(microsecond=0)
         if new_due is not None:
             new_due = _aware(new_due)
             if new_due <= now:
@@ -292,7 +295,7 @@ class DossierService:
         if new_due is None:
             raise BadInput("Cần ngày hẹn trả mới.", field="new_due")
         new_due = _aware(new_due)
-        now = now_vn()
+        now = now_vn().replace(microsecond=0)
         if new_due <= now:
             raise BadInput("Ngày hẹn trả mới phải sau thời điểm hiện tại.", field="new_due")
         with session_scope(self.engine, write=True) as s:
