@@ -60,7 +60,7 @@ def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: i
     existing = {o.username for o in services.officers.list()}
     for username, name, role, password in DEMO_OFFICERS[1:]:
         if username not in existing:
-            services.officers.add(username, name, role, password, actor="demo")
+            services.officers.add(username, name, role, password, actor="setup")
     with services.engine.connect() as conn:
         have = conn.exec_driver_sql("SELECT count(*) FROM dossier").scalar_one()
     rng = random.Random(seed + have)
