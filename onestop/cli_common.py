@@ -33,8 +33,10 @@ def open_ctx(db: Path | None, config: Path | None, *, prepare: bool = True) -> S
     from onestop.config import resolve_db_path
     from onestop.services import open_services
 
+    from onestop.printing import install
+
     settings = load(config)
-    return open_services(resolve_db_path(db), settings, prepare=prepare)
+    return install(open_services(resolve_db_path(db), settings, prepare=prepare))
 
 
 def emit_json(data: Any) -> None:

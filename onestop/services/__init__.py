@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from onestop.config import Settings
 
@@ -29,6 +29,8 @@ class Services:
     engine: Engine
     settings: Settings
     db_path: Path
+    form_ports: Any = None
+    """Renderer + printer for counter forms, installed by the composition root (`onestop.printing`)."""
 
     @property
     def data_dir(self) -> Path:

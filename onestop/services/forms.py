@@ -1,0 +1,138 @@
+"""Counter forms: compose a `FormRequest` from a committed dossier, archive the PDF, print, log every copy.
+
+The renderer and the printer are ports handed in by the composition root (CLI, TUI) so that the core never
+imports ReportLab or CUPS code; `onestop.printing.ReceiptsPorts` is the real implementation.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from db import models
+from db.engine import session_scope
+from onestop.domain import BookRequest, FormKind, FormRequest, Role, now_vn
+from onestop.errors import BadInput, PrinterUnavailable
+from onestop.services.audit import record
+from onestop.services.records import find_row, to_domain
+from onestop.text import clean
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What happened to one form: always archived as PDF; printed or not, with a plain message."""
+
+    code: str
+    form: FormKind
+    pdf_path: Path
+    printed: bool
+    printer: str
+    job_id: str
+    message: str
+    form_id: int
+
+
+class FormPorts(Protocol):
+    def render(self, request: FormRequest) -> bytes: ...
+    def render_book(self, request: BookRequest) -> bytes: ...
+    def print_pdf(self, path: Path, printer: str | None, copies: int, media: str) -> Any: ...
+
+
+class FormsService:
+    """Issue, archive, print and reprint counter forms."""
+
+    def __init__(self, services: Any) -> None:
+        self.services = services
+        self.engine = services.engine
+        self.settings = services.settings
+
+    @property
+    def ports(self) -> FormPorts:
+        ports = getattr(self.services, "form_ports", None)
+        if ports is None:
+            raise PrinterUnavailable("Bộ tạo phiếu in chưa được nạp; hồ sơ đã lưu, hãy in lại sau.")
+        return ports
+
+    def request(self, code: str, kind: FormKind, *, officer: str, reason: str = "", items: tuple[str, ...] = (),
+                new_due: datetime | None = None, copies: int | None = None, page_size: str | None = None,
+                contact_name: str = "", contact_phone: str = "") -> FormRequest:
+        """Compose the data of one form for a saved dossier (never for an unsaved draft)."""
+        if kind is FormKind.BOOK:
+            raise BadInput("Sổ theo dõi hồ sơ in theo khoảng ngày (onestop report book).", field="form")
+        actor = self.services.officers.require(officer, Role.OFFICER)
+        with session_scope(self.engine) as s:
+            row = find_row(s, code)
+            dossier = to_domain(s, row)
+        latest = next((e for e in reversed(dossier.events) if e.reason), None)
+        office = self.settings.office
+        number = f"{dossier.book_number or 0:02d}" if kind is FormKind.RECEIPT else ""
+        return FormRequest(
+            kind=kind, office=office, dossier=dossier, issued_at=now_vn(), officer_name=actor.full_name,
+            number=number, reason=clean(reason) or (latest.reason if latest and kind is not FormKind.RECEIPT else ""),
+            items=tuple(clean(i) for i in items if clean(i)), new_due=new_due,
+            contact_name=clean(contact_name) or actor.full_name, contact_phone=clean(contact_phone) or office.phone,
+            copies=copies or self.settings.printing.copies, page_size=page_size or self.settings.printing.page_size,
+        )
+
+    def archive(self, request: FormRequest, pdf: bytes, *, officer: str, out: Path | None = None) -> tuple[int, Path]:
+        """Write the PDF beside the database (owner-only) and log it; returns (form id, path)."""
+        dossier = request.dossier
+        stamp = request.issued_at.strftime("%Y%m%d-%H%M%S")
+        target = out or (self.services.archive_dir / request.issued_at.strftime("%Y/%m")
+                         / f"{dossier.code}-{request.kind.value}-{stamp}.pdf")
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = target.with_name(target.name + ".part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pdf)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        with session_scope(self.engine, write=True) as s:
+            row = find_row(s, dossier.code)
+            form = models.PrintedForm(dossier_id=row.id, form=request.kind.value, number=request.number,
+                                      at=request.issued_at, officer=officer, copies=request.copies,
+                                      file=str(target), status="archived")
+            s.add(form)
+            record(s, officer, "form.render", dossier.code, detail=f"{request.kind.value}, {request.copies} liên")
+            s.flush()
+            assert form.id is not None
+            return form.id, target
+
+    def print_archived(self, form_id: int, path: Path, *, officer: str, printer: str | None = None,
+                       copies: int = 1) -> tuple[bool, str, str, str]:
+        """Send an archived PDF to CUPS; the outcome (success or the reason) is logged on the form row."""
+        queue = printer or self.settings.printing.printer or None
+        result = self.ports.print_pdf(path, queue, copies, self.settings.printing.media)
+        with session_scope(self.engine, write=True) as s:
+            form = s.get(models.PrintedForm, form_id)
+            if form is not None:
+                form.printer, form.job = result.printer, result.job_id
+                form.status, form.message = ("printed" if result.ok else "failed"), result.message[:1000]
+                s.add(form)
+                code = ""
+                if form.dossier_id is not None:
+                    dossier_row = s.get(models.Dossier, form.dossier_id)
+                    code = dossier_row.code if dossier_row else ""
+                record(s, officer, "form.print" if result.ok else "form.print_failed", code,
+                       detail=f"{form.form} → {result.printer or '?'} ({result.job_id or 'không có lệnh in'})")
+        return result.ok, result.printer, result.job_id, result.message
+
+    def issue(self, code: str, kind: FormKind = FormKind.RECEIPT, *, officer: str, print_it: bool = True,
+              printer: str | None = None, copies: int | None = None, out: Path | None = None,
+              **request_args: Any) -> PrintOutcome:
+        """Render → archive → (print): the dossier is already committed, so a printer problem loses nothing."""
+        request = self.request(code, kind, officer=officer, copies=copies, **request_args)
+        pdf = self.ports.render(request)
+        form_id, path = self.archive(request, pdf, officer=officer, out=out)
+        if not print_it:
+            return PrintOutcome(request.dossier.code, kind, path, False, "", "", "Đã lưu PDF.", form_id)
+        ok, queue, job, message = self.print_archived(form_id, path, officer=officer, printer=printer)
+        return PrintOutcome(request.dossier.code, kind, path, ok, queue, job, message, form_id)
+
+    def issue_receipt(self, code: str, officer: str, *, print_it: bool = True) -> PrintOutcome:
+        """The receipt for a just-saved dossier (called by the intake screen's worker and by reprint)."""
+        return self.issue(code, FormKind.RECEIPT, officer=officer, print_it=print_it)
