@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from db.engine import alembic_config, current_revision, head_revision, make_engine, upgrade
+from db.engine import SCHEMA_HEAD, alembic_config, current_revision, head_revision, make_engine, upgrade
 
 
 def test_upgrade_from_empty_and_check(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "m.db")
     upgrade(engine)
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == head_revision() == SCHEMA_HEAD
     command.check(alembic_config(engine))  # raises if models and migrations disagree
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
