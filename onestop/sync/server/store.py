@@ -1,0 +1,555 @@
+"""Storage of the reference provincial server: SQLAlchemy Core tables on SQLite (default) or PostgreSQL.
+
+Every push item is applied at most once: its idempotency key goes into `applied_key` (primary key) in the same
+transaction as the change it carries, so a retried request after a lost reply is answered `duplicate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+import uuid as uuidlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+KINDS = ("dossier.upsert", "dossier.event", "audit.append")
+STATUS_LABELS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
+                 5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+                 7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong", 10: "Đã trả kết quả"}
+
+metadata = sa.MetaData()
+
+token_t = sa.Table(
+    "token", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(10), nullable=False),  # counter | admin
+    sa.Column("agency_code", sa.String(35), nullable=False, server_default=""),
+    sa.Column("counter_code", sa.String(2), nullable=False, server_default=""),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+dossier_t = sa.Table(
+    "dossier", metadata,
+    sa.Column("uuid", sa.String(36), primary_key=True),
+    sa.Column("code", sa.String(60), nullable=False, unique=True),
+    sa.Column("agency_code", sa.String(35), nullable=False, index=True),
+    sa.Column("counter_code", sa.String(2), nullable=False, server_default=""),
+    sa.Column("official_code", sa.String(60), nullable=False, server_default=""),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("rev", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("origin", sa.String(10), nullable=False),  # counter | online
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+event_t = sa.Table(
+    "event", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dossier_uuid", sa.String(36), sa.ForeignKey("dossier.uuid"), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),  # counter code, or "upstream"
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
+applied_key_t = sa.Table(
+    "applied_key", metadata,
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("agency_code", sa.String(35), nullable=False),
+    sa.Column("counter_code", sa.String(2), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("dossier_uuid", sa.String(36), nullable=False, server_default=""),
+    sa.Column("applied_at", sa.String(32), nullable=False),
+)
+
+change_t = sa.Table(
+    "change", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency_code", sa.String(35), nullable=False),  # "" = every agency (catalog, calendar)
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # dossier | catalog | calendar
+    sa.Column("dossier_uuid", sa.String(36), nullable=False, server_default=""),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+sa.Index("ix_change_agency_seq", change_t.c.agency_code, change_t.c.seq)
+
+audit_t = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency_code", sa.String(35), nullable=False),
+    sa.Column("counter_code", sa.String(2), nullable=False),
+    sa.Column("local_id", sa.Integer, nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("officer", sa.String(50), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("dossier_code", sa.String(60), nullable=False, server_default=""),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("agency_code", "counter_code", "local_id", name="uq_audit_local"),
+)
+
+sequence_t = sa.Table(
+    "code_sequence", metadata,
+    sa.Column("prefix", sa.String(60), primary_key=True),
+    sa.Column("next_seq", sa.Integer, nullable=False),
+)
+
+
+def now_text() -> str:
+    return datetime.now(VN_TZ).isoformat(timespec="seconds")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def payload_hash(kind: str, payload: Any) -> str:
+    text = json.dumps({"kind": kind, "payload": payload}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalise_url(db: str) -> str:
+    """`sqlite:///path`, `postgresql://…`, or a plain file path (SQLite)."""
+    if "://" in db:
+        if db.startswith("postgres://"):
+            db = "postgresql://" + db[len("postgres://"):]
+        return db
+    return f"sqlite:///{db}"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the agency and counter a token is bound to, and its role."""
+
+    role: str
+    agency_code: str
+    counter_code: str
+
+
+@dataclass
+class ItemResult:
+    key: str
+    status: str  # applied | duplicate | rejected | conflict | skipped
+    message: str = ""
+    official_code: str = ""
+    upstream: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"key": self.key, "status": self.status, "message": self.message}
+        if self.official_code:
+            out["official_code"] = self.official_code
+        if self.upstream is not None:
+            out["upstream"] = self.upstream
+        return out
+
+
+class StoreError(Exception):
+    """A request the server refuses as a whole (HTTP 4xx); `message` is Vietnamese."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ProvinceStore:
+    """The provincial server's data: tokens, dossiers, progress steps, applied keys, the change feed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine: Engine = sa.create_engine(self.url, connect_args={"check_same_thread": False,
+                                                                            "timeout": 30})
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        # SQLite has one writer; serialising writers in-process avoids lock-upgrade deadlocks between threads.
+        self._write_lock = threading.Lock() if self.is_sqlite else None
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ transactions
+
+    def _write(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Run `fn(conn, …)` in one write transaction; retry when a concurrent writer won a unique race."""
+        for attempt in range(5):
+            try:
+                if self._write_lock is not None:
+                    with self._write_lock, self.engine.begin() as conn:
+                        return fn(conn, *args, **kwargs)
+                with self.engine.begin() as conn:
+                    return fn(conn, *args, **kwargs)
+            except sa.exc.IntegrityError:
+                if attempt == 4:
+                    raise
+            except sa.exc.OperationalError as exc:
+                if attempt == 4 or "deadlock" not in str(exc).lower() and "locked" not in str(exc).lower():
+                    raise
+        raise RuntimeError("unreachable")
+
+    # ------------------------------------------------------------------ tokens
+
+    def issue_token(self, *, agency_code: str = "", counter_code: str = "", role: str = "counter") -> str:
+        """Issue a new bearer token; only its SHA-256 is stored."""
+        token = secrets.token_urlsafe(32)
+
+        def run(conn: Connection) -> None:
+            conn.execute(token_t.insert().values(token_hash=hash_token(token), role=role, agency_code=agency_code,
+                                                 counter_code=counter_code, created_at=now_text(), revoked=False))
+
+        self._write(run)
+        return token
+
+    def authenticate(self, token: str) -> Caller | None:
+        if not token:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(token_t).where(token_t.c.token_hash == hash_token(token),
+                                                        token_t.c.revoked == sa.false())).first()
+        if row is None:
+            return None
+        return Caller(row.role, row.agency_code, row.counter_code)
+
+    # ------------------------------------------------------------------ push
+
+    def push(self, caller: Caller, items: list[dict[str, Any]]) -> list[ItemResult]:
+        """Apply a batch in order in one transaction; each key at most once, each dossier's items in order."""
+        return self._write(self._push, caller, items)
+
+    def _push(self, conn: Connection, caller: Caller, items: list[dict[str, Any]]) -> list[ItemResult]:
+        results: list[ItemResult] = []
+        blocked: set[str] = set()
+        for item in items:
+            key = str(item.get("key") or "")
+            dossier_uuid = str(item.get("dossier_uuid") or "")
+            if dossier_uuid and dossier_uuid in blocked:
+                results.append(ItemResult(key, "skipped", "Chưa xử lý: mục trước của cùng hồ sơ chưa được áp dụng."))
+                continue
+            result = self._apply(conn, caller, item)
+            if result.status in ("rejected", "conflict") and dossier_uuid:
+                blocked.add(dossier_uuid)
+            results.append(result)
+        return results
+
+    def _apply(self, conn: Connection, caller: Caller, item: dict[str, Any]) -> ItemResult:
+        key = str(item.get("key") or "")
+        kind = str(item.get("kind") or "")
+        payload = item.get("payload")
+        if not key or len(key) > 120:
+            return ItemResult(key, "rejected", "Thiếu khóa chống trùng (key) hoặc khóa quá dài.")
+        if kind not in KINDS:
+            return ItemResult(key, "rejected", f"Loại dữ liệu '{kind[:30]}' không được hỗ trợ.")
+        if not isinstance(payload, dict):
+            return ItemResult(key, "rejected", "Nội dung (payload) phải là một đối tượng JSON.")
+        digest = payload_hash(kind, payload)
+        done = conn.execute(sa.select(applied_key_t).where(applied_key_t.c.key == key)).first()
+        if done is not None:
+            if done.payload_hash != digest:
+                return ItemResult(key, "conflict", "Khóa chống trùng này đã được dùng cho một nội dung khác trên "
+                                  "hệ thống tỉnh; cần cán bộ kiểm tra.", upstream=self._snapshot_by_uuid(conn, done.dossier_uuid))
+            official = ""
+            if done.dossier_uuid:
+                official = conn.execute(sa.select(dossier_t.c.official_code)
+                                        .where(dossier_t.c.uuid == done.dossier_uuid)).scalar() or ""
+            return ItemResult(key, "duplicate", "Đã nhận trước đó; không áp dụng lại.", official_code=official)
+        force = bool(item.get("force"))
+        if kind == "dossier.upsert":
+            result = self._upsert(conn, caller, key, payload, force)
+        elif kind == "dossier.event":
+            result = self._event(conn, caller, key, payload, force)
+        else:
+            result = self._audit(conn, caller, key, payload)
+        if result.status == "applied":
+            conn.execute(applied_key_t.insert().values(
+                key=key, agency_code=caller.agency_code, counter_code=caller.counter_code, kind=kind,
+                payload_hash=digest, dossier_uuid=str(payload.get("Uuid") or ""), applied_at=now_text()))
+        return result
+
+    def _check_dossier_payload(self, caller: Caller, key: str, p: dict[str, Any]) -> ItemResult | None:
+        uuid, code = str(p.get("Uuid") or ""), str(p.get("MaHoSo") or "")
+        if len(uuid) != 36 or not code or len(code) > 60:
+            return ItemResult(key, "rejected", "Thiếu Uuid hoặc MaHoSo hợp lệ trong dữ liệu hồ sơ.")
+        agency = str(p.get("MaDinhDanhDonVi") or caller.agency_code)
+        if agency != caller.agency_code:
+            return ItemResult(key, "rejected", f"Hồ sơ thuộc đơn vị {agency[:35]}, không phải đơn vị của quầy "
+                              f"({caller.agency_code}).")
+        return None
+
+    def _upsert(self, conn: Connection, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
+        bad = self._check_dossier_payload(caller, key, p)
+        if bad:
+            return bad
+        if not p.get("MaTTHC") or not p.get("ChuHoSo"):
+            return ItemResult(key, "rejected", "Thiếu mã thủ tục (MaTTHC) hoặc chủ hồ sơ (ChuHoSo).")
+        try:
+            status = int(p.get("TrangThaiHoSo") or 0)
+        except (TypeError, ValueError):
+            status = 0
+        if status not in STATUS_LABELS:
+            return ItemResult(key, "rejected", "Trạng thái hồ sơ (TrangThaiHoSo) không hợp lệ.")
+        uuid, code = p["Uuid"], p["MaHoSo"]
+        version = int(p.get("PhienBan") or 1)
+        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
+        now = now_text()
+        body = json.dumps(p, ensure_ascii=False, sort_keys=True)
+        if row is None:
+            other = conn.execute(sa.select(dossier_t.c.uuid).where(dossier_t.c.code == code)).first()
+            if other is not None:
+                return ItemResult(key, "conflict", f"Mã hồ sơ {code} đã có trên hệ thống tỉnh cho một hồ sơ khác; "
+                                  "cần cán bộ kiểm tra.", upstream=self._snapshot_by_uuid(conn, other.uuid))
+            conn.execute(dossier_t.insert().values(
+                uuid=uuid, code=code, agency_code=caller.agency_code, counter_code=caller.counter_code,
+                official_code="", status=status, version=version, rev=1, origin="counter", payload=body,
+                created_at=now, updated_at=now))
+        else:
+            if row.counter_code and row.counter_code != caller.counter_code and not force:
+                return ItemResult(key, "rejected", f"Hồ sơ {code} do quầy {row.counter_code} tiếp nhận; quầy "
+                                  f"{caller.counter_code} không được sửa thông tin tiếp nhận.")
+            if row.code != code:
+                return ItemResult(key, "conflict", f"Hồ sơ đã có trên hệ thống tỉnh với mã {row.code}, khác mã "
+                                  f"{code}; cần cán bộ kiểm tra.", upstream=self._snapshot(conn, row))
+            if version < row.version:
+                return ItemResult(key, "applied", "Hệ thống tỉnh đã có phiên bản mới hơn; giữ phiên bản đó.",
+                                  official_code=row.official_code)
+            conn.execute(dossier_t.update().where(dossier_t.c.uuid == uuid).values(
+                payload=body, version=version, rev=row.rev + 1, updated_at=now,
+                counter_code=row.counter_code or caller.counter_code))
+        self._emit_dossier(conn, caller.agency_code, caller.counter_code, uuid, "upsert")
+        official = conn.execute(sa.select(dossier_t.c.official_code).where(dossier_t.c.uuid == uuid)).scalar() or ""
+        return ItemResult(key, "applied", "Đã cập nhật hồ sơ.", official_code=official)
+
+    def _event(self, conn: Connection, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
+        bad = self._check_dossier_payload(caller, key, p)
+        if bad:
+            return bad
+        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == p["Uuid"])).first()
+        if row is None:
+            return ItemResult(key, "rejected", f"Hệ thống tỉnh chưa có hồ sơ {p['MaHoSo']}; cần gửi hồ sơ trước "
+                              "tiến độ xử lý.")
+        try:
+            to_status = int(p.get("TrangThai"))  # type: ignore[arg-type]
+            before = p.get("TrangThaiTruoc")
+            from_status = int(before) if before is not None else None
+        except (TypeError, ValueError):
+            return ItemResult(key, "rejected", "Trạng thái trong tiến độ xử lý không hợp lệ.")
+        if to_status not in STATUS_LABELS:
+            return ItemResult(key, "rejected", "Trạng thái trong tiến độ xử lý không hợp lệ.")
+        if from_status is not None and from_status != row.status and not force:
+            return ItemResult(
+                key, "conflict",
+                f"Trên hệ thống tỉnh hồ sơ {row.code} đang ở trạng thái «{STATUS_LABELS[row.status]}», không phải "
+                f"«{STATUS_LABELS.get(from_status, from_status)}»; cần cán bộ chọn giữ bên nào.",
+                upstream=self._snapshot(conn, row))
+        conn.execute(event_t.insert().values(
+            dossier_uuid=row.uuid, seq=int(p.get("BuocSo") or 0), status=to_status, source=caller.counter_code,
+            payload=json.dumps(p, ensure_ascii=False, sort_keys=True), at=now_text()))
+        conn.execute(dossier_t.update().where(dossier_t.c.uuid == row.uuid).values(
+            status=to_status, rev=row.rev + 1, updated_at=now_text()))
+        self._emit_dossier(conn, caller.agency_code, caller.counter_code, row.uuid, "event")
+        return ItemResult(key, "applied", "Đã cập nhật tiến độ xử lý.", official_code=row.official_code)
+
+    def _audit(self, conn: Connection, caller: Caller, key: str, p: dict[str, Any]) -> ItemResult:
+        entries = p.get("entries")
+        if not isinstance(entries, list):
+            return ItemResult(key, "rejected", "Nhật ký phải có danh sách 'entries'.")
+        existing = {r[0] for r in conn.execute(sa.select(audit_t.c.local_id).where(
+            audit_t.c.agency_code == caller.agency_code, audit_t.c.counter_code == caller.counter_code,
+            audit_t.c.local_id.in_([int(e.get("id", 0)) for e in entries if isinstance(e, dict)])))}
+        rows = []
+        for e in entries:
+            if not isinstance(e, dict) or int(e.get("id", 0)) in existing:
+                continue
+            rows.append({"agency_code": caller.agency_code, "counter_code": caller.counter_code,
+                         "local_id": int(e.get("id", 0)), "at": str(e.get("at", ""))[:32],
+                         "officer": str(e.get("officer", ""))[:50], "action": str(e.get("action", ""))[:40],
+                         "dossier_code": str(e.get("dossier_code", ""))[:60], "detail": str(e.get("detail", ""))})
+        if rows:
+            conn.execute(audit_t.insert(), rows)
+        return ItemResult(key, "applied", f"Đã nhận {len(rows)} dòng nhật ký.")
+
+    # ------------------------------------------------------------------ snapshots and the change feed
+
+    def _snapshot_by_uuid(self, conn: Connection, uuid: str) -> dict[str, Any] | None:
+        if not uuid:
+            return None
+        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
+        return self._snapshot(conn, row) if row is not None else None
+
+    def _snapshot(self, conn: Connection, row: Any) -> dict[str, Any]:
+        events = [json.loads(e.payload) | {"BuocSo": e.seq, "TrangThai": e.status, "Nguon": e.source}
+                  for e in conn.execute(sa.select(event_t).where(event_t.c.dossier_uuid == row.uuid)
+                                        .order_by(event_t.c.id))]
+        return {"Uuid": row.uuid, "MaHoSo": row.code, "MaHoSoChinhThuc": row.official_code,
+                "MaDinhDanhDonVi": row.agency_code, "MaQuay": row.counter_code, "TrangThaiHoSo": row.status,
+                "PhienBan": row.version, "PhienBanMay": row.rev, "NguonGoc": row.origin,
+                "HoSo": json.loads(row.payload), "TienDo": events}
+
+    def _emit_dossier(self, conn: Connection, agency: str, source: str, uuid: str, reason: str) -> None:
+        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
+        snap = self._snapshot(conn, row) | {"LyDo": reason}
+        conn.execute(change_t.insert().values(agency_code=agency, source=source, kind="dossier", dossier_uuid=uuid,
+                                              payload=json.dumps(snap, ensure_ascii=False), at=now_text()))
+
+    def changes(self, caller: Caller, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Changes after `cursor` for the caller's agency, excluding those the caller's counter made itself."""
+        limit = max(1, min(limit, 1000))
+        q = (sa.select(change_t).where(change_t.c.seq > cursor,
+                                       change_t.c.agency_code.in_([caller.agency_code, ""]),
+                                       change_t.c.source != caller.counter_code)
+             .order_by(change_t.c.seq).limit(limit))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+            last = conn.execute(sa.select(sa.func.max(change_t.c.seq))).scalar() or 0
+        items = [{"seq": r.seq, "kind": r.kind, "source": r.source, "dossier_uuid": r.dossier_uuid,
+                  "at": r.at, "data": json.loads(r.payload)} for r in rows]
+        # With a full page the next cursor is the last row; otherwise the feed's head (skips others' changes).
+        next_cursor = rows[-1].seq if len(rows) == limit else max(cursor, last)
+        return items, next_cursor
+
+    # ------------------------------------------------------------------ upstream activity (admin)
+
+    def submit_online(self, agency: str, p: dict[str, Any]) -> dict[str, Any]:
+        """A citizen's online submission for `agency`: status 1 (Mới đăng ký), code minted upstream."""
+        if not p.get("MaTTHC") or not p.get("ChuHoSo"):
+            raise StoreError(400, "Hồ sơ trực tuyến cần mã thủ tục (MaTTHC) và chủ hồ sơ (ChuHoSo).")
+
+        def run(conn: Connection) -> dict[str, Any]:
+            now = datetime.now(VN_TZ)
+            prefix = f"{agency}-{now:%y%m%d}-00"
+            seq = self._next_seq(conn, prefix)
+            uuid = str(p.get("Uuid") or uuidlib.uuid4())
+            body = dict(p) | {"Uuid": uuid, "MaHoSo": f"{prefix}{seq:04d}", "MaDinhDanhDonVi": agency,
+                              "TrangThaiHoSo": 1, "KenhThucHien": 2, "PhienBan": 1}
+            body.setdefault("NgayTiepNhan", now.strftime("%Y%m%d%H%M%S"))
+            conn.execute(dossier_t.insert().values(
+                uuid=uuid, code=body["MaHoSo"], agency_code=agency, counter_code="", official_code="", status=1,
+                version=1, rev=1, origin="online", payload=json.dumps(body, ensure_ascii=False, sort_keys=True),
+                created_at=now_text(), updated_at=now_text()))
+            conn.execute(event_t.insert().values(
+                dossier_uuid=uuid, seq=1, status=1, source="upstream", at=now_text(),
+                payload=json.dumps({"Uuid": uuid, "MaHoSo": body["MaHoSo"], "BuocSo": 1, "TrangThai": 1,
+                                    "NguoiXuLy": "Cổng Dịch vụ công", "NoiDungXuLy": "Công dân nộp hồ sơ trực tuyến",
+                                    "ThoiDiemXuLy": body["NgayTiepNhan"]}, ensure_ascii=False)))
+            self._emit_dossier(conn, agency, "upstream", uuid, "online")
+            return self._snapshot_by_uuid(conn, uuid) or {}
+
+        return self._write(run)
+
+    def _next_seq(self, conn: Connection, prefix: str) -> int:
+        row = conn.execute(sa.select(sequence_t.c.next_seq).where(sequence_t.c.prefix == prefix)).first()
+        if row is None:
+            conn.execute(sequence_t.insert().values(prefix=prefix, next_seq=2))
+            return 1
+        conn.execute(sequence_t.update().where(sequence_t.c.prefix == prefix).values(next_seq=row.next_seq + 1))
+        return int(row.next_seq)
+
+    def _find(self, conn: Connection, ref: str) -> Any:
+        row = conn.execute(sa.select(dossier_t).where(sa.or_(dossier_t.c.uuid == ref, dossier_t.c.code == ref,
+                                                             dossier_t.c.official_code == ref))).first()
+        if row is None:
+            raise StoreError(404, f"Không tìm thấy hồ sơ '{ref[:60]}' trên hệ thống tỉnh.")
+        return row
+
+    def set_status(self, ref: str, status: int, note: str = "", officer: str = "Cán bộ xử lý") -> dict[str, Any]:
+        """A processing status set upstream (by the specialised unit); appended as an upstream progress step."""
+        if status not in STATUS_LABELS:
+            raise StoreError(400, "Mã trạng thái phải từ 1 đến 10.")
+
+        def run(conn: Connection) -> dict[str, Any]:
+            row = self._find(conn, ref)
+            seq = (conn.execute(sa.select(sa.func.max(event_t.c.seq)).where(event_t.c.dossier_uuid == row.uuid))
+                   .scalar() or 1) + 1
+            body = {"Uuid": row.uuid, "MaHoSo": row.code, "BuocSo": seq, "NguoiXuLy": officer[:50],
+                    "ThoiDiemXuLy": datetime.now(VN_TZ).strftime("%Y%m%d%H%M%S"), "TrangThaiTruoc": row.status,
+                    "TrangThai": status, "NoiDungXuLy": note or STATUS_LABELS[status]}
+            conn.execute(event_t.insert().values(dossier_uuid=row.uuid, seq=seq, status=status, source="upstream",
+                                                 payload=json.dumps(body, ensure_ascii=False), at=now_text()))
+            conn.execute(dossier_t.update().where(dossier_t.c.uuid == row.uuid).values(
+                status=status, rev=row.rev + 1, updated_at=now_text()))
+            self._emit_dossier(conn, row.agency_code, "upstream", row.uuid, "status")
+            return self._snapshot_by_uuid(conn, row.uuid) or {}
+
+        return self._write(run)
+
+    def set_official_code(self, ref: str, official_code: str) -> dict[str, Any]:
+        official_code = official_code.strip()
+        if not official_code or len(official_code) > 60:
+            raise StoreError(400, "Mã hồ sơ chính thức không hợp lệ.")
+
+        def run(conn: Connection) -> dict[str, Any]:
+            row = self._find(conn, ref)
+            conn.execute(dossier_t.update().where(dossier_t.c.uuid == row.uuid).values(
+                official_code=official_code, rev=row.rev + 1, updated_at=now_text()))
+            self._emit_dossier(conn, row.agency_code, "upstream", row.uuid, "official_code")
+            return self._snapshot_by_uuid(conn, row.uuid) or {}
+
+        return self._write(run)
+
+    def publish(self, kind: str, data: dict[str, Any], agency: str = "") -> int:
+        """Publish a catalog or holiday-calendar update to every agency (or one)."""
+        if kind not in ("catalog", "calendar"):
+            raise StoreError(400, "Chỉ phát hành được danh mục (catalog) hoặc lịch (calendar).")
+
+        def run(conn: Connection) -> int:
+            res = conn.execute(change_t.insert().values(agency_code=agency, source="upstream", kind=kind,
+                                                        dossier_uuid="", payload=json.dumps(data, ensure_ascii=False),
+                                                        at=now_text()))
+            return int(res.inserted_primary_key[0])
+
+        return self._write(run)
+
+    # ------------------------------------------------------------------ inspection
+
+    def dump(self, *, with_payload: bool = False) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            counts = dict(conn.execute(sa.select(event_t.c.dossier_uuid, sa.func.count())
+                                       .group_by(event_t.c.dossier_uuid)).all())
+            dossiers = []
+            for r in conn.execute(sa.select(dossier_t).order_by(dossier_t.c.created_at, dossier_t.c.code)):
+                d = {"code": r.code, "uuid": r.uuid, "official_code": r.official_code, "agency_code": r.agency_code,
+                     "counter": r.counter_code, "status": r.status, "status_label": STATUS_LABELS.get(r.status, ""),
+                     "origin": r.origin, "version": r.version, "events": counts.get(r.uuid, 0)}
+                if with_payload:
+                    d["payload"] = json.loads(r.payload)
+                dossiers.append(d)
+            totals = {
+                "dossiers": len(dossiers),
+                "events": conn.execute(sa.select(sa.func.count()).select_from(event_t)).scalar(),
+                "applied_keys": conn.execute(sa.select(sa.func.count()).select_from(applied_key_t)).scalar(),
+                "changes": conn.execute(sa.select(sa.func.count()).select_from(change_t)).scalar(),
+                "audit_entries": conn.execute(sa.select(sa.func.count()).select_from(audit_t)).scalar(),
+                "tokens": conn.execute(sa.select(sa.func.count()).select_from(token_t)).scalar(),
+            }
+        return {"totals": totals, "dossiers": dossiers}
+
+    def events(self, ref: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            row = self._find(conn, ref)
+            return [{"seq": e.seq, "status": e.status, "source": e.source, "payload": json.loads(e.payload)}
+                    for e in conn.execute(sa.select(event_t).where(event_t.c.dossier_uuid == row.uuid)
+                                          .order_by(event_t.c.id))]
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
