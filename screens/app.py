@@ -1,0 +1,380 @@
+"""OneStopApp: the counter application shell (start-up, login, global keys, idle lock, sync badge).
+
+Only Textual is imported before the first paint; the database and services open in a thread worker after
+mount so the officer sees a screen immediately.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, LoadingIndicator, Static
+
+from screens.common import optional_screen, optional_service
+
+ACTIONS_NEEDING_LOGIN = {"help", "intake", "search", "home", "sync", "reports", "catalog", "large_print", "lock"}
+
+
+class LoadingScreen(Screen[None]):
+    """Painted at once while the database opens in the background."""
+
+    def __init__(self, hint: str = "") -> None:
+        super().__init__()
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Center(id="loading-box"):
+            yield Label("onestop — Bộ phận Một cửa", id="loading-title")
+            yield Label("Đang mở cơ sở dữ liệu…", id="loading-text")
+            yield LoadingIndicator()
+        yield Footer()
+
+
+class FatalErrorScreen(Screen[None]):
+    """A configuration or database problem the officer cannot fix here, explained in Vietnamese."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="fatal-box"):
+            yield Label(self.title_text, id="fatal-title")
+            yield Static(self.message, id="fatal-message")
+            yield Static("Hãy báo cán bộ phụ trách công nghệ thông tin. Nhấn Ctrl+Q để thoát.", id="fatal-hint")
+        yield Footer()
+
+
+class OneStopApp(App[None]):
+    """The counter application; `services` and `officer` are set once the database is open and someone logs in."""
+
+    TITLE = "onestop — Bộ phận Một cửa"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Trợ giúp", tooltip="Mọi phím của màn hình này", id="app.help"),
+        Binding("f2", "intake", "Tiếp nhận", tooltip="Tiếp nhận hồ sơ mới", id="app.intake"),
+        Binding("f3", "search", "Tìm", tooltip="Tìm hồ sơ", id="app.search"),
+        Binding("slash", "search", "Tìm", show=False, tooltip="Tìm hồ sơ", id="app.search-slash"),
+        Binding("f4", "home", "Trang chính", tooltip="Hàng đợi công việc", id="app.home"),
+        Binding("f5", "sync", "Đồng bộ", tooltip="Đồng bộ ngay với hệ thống tỉnh", id="app.sync"),
+        Binding("f6", "reports", "Báo cáo", tooltip="Thống kê và sổ theo dõi", id="app.reports"),
+        Binding("f7", "catalog", "Danh mục", tooltip="Danh mục thủ tục", id="app.catalog"),
+        Binding("f9", "large_print", "Chữ lớn", tooltip="Màn hình chữ lớn cho công dân", id="app.large-print"),
+        Binding("f10", "lock", "Khóa", tooltip="Khóa quầy", id="app.lock"),
+        Binding("ctrl+l", "lock", "Khóa", show=False, tooltip="Khóa quầy", id="app.lock-ctrl"),
+        Binding("escape", "back", "Quay lại", tooltip="Quay lại (bản nháp được giữ)", id="app.back"),
+        Binding("ctrl+q", "quit", "Thoát", priority=True, tooltip="Thoát chương trình", id="app.quit"),
+    ]
+
+    def __init__(self, services: Any = None, *, officer: Any = None, demo_hint: str = "",
+                 db_path: Path | None = None, config_path: Path | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.services = services
+        """The `onestop.services.Services` container, None until the database is open."""
+        self.officer = officer
+        """The logged-in `onestop.domain.Officer`, None before login."""
+        self.demo_hint = demo_hint
+        self.db_path, self.config_path = db_path, config_path
+        self.clock = clock
+        """Injected clock (tests, snapshots); None means the real time in Asia/Ho_Chi_Minh."""
+        self.sync_text = "Đồng bộ: —"
+        self.sync_late = False
+        self.sync_status: Any = None
+        """The last value returned by `services.sync.status()`, if that service exists."""
+        self.locked = False
+        self._last_activity = time.monotonic()
+
+    # ------------------------------------------------------------------ start-up
+
+    def now(self) -> datetime:
+        """The counter's current time (the injected clock when there is one)."""
+        from onestop.domain import now_vn
+
+        return self.clock() if self.clock else now_vn()
+
+    def on_mount(self) -> None:
+        self.set_interval(5, self._check_idle)
+        if self.services is None:
+            self.push_screen(LoadingScreen())
+            self._open_services()
+        elif self.officer is None:
+            self._show_login()
+        else:
+            self.login_as(self.officer)
+
+    @work(thread=True, exclusive=True, group="startup", exit_on_error=False, description="Mở cơ sở dữ liệu")
+    def _open_services(self) -> None:
+        from onestop.errors import OneStopError
+
+        assert self.db_path is not None and self.config_path is not None
+        try:
+            if not self.config_path.exists():
+                self.call_from_thread(self._show_setup)
+                return
+            from onestop.config import load_settings
+            from onestop.services import open_services
+
+            services = open_services(self.db_path, load_settings(self.config_path))
+        except OneStopError as err:
+            self.call_from_thread(self.show_fatal, err.title, err.message)
+            return
+        except Exception as exc:  # the officer gets a plain message; the traceback goes to the log
+            from onestop.crashlog import report_unexpected
+
+            report_unexpected(exc, self.db_path.parent / "logs" / "onestop.log")
+            self.call_from_thread(self.show_fatal, "Lỗi không mong đợi",
+                                  f"Không mở được cơ sở dữ liệu ({type(exc).__name__}). Chi tiết đã ghi vào nhật ký.")
+            return
+        self.call_from_thread(self.services_opened, services)
+
+    def services_opened(self, services: Any) -> None:
+        """Called once the database is open (after start-up or the setup wizard)."""
+        self.services = services
+        self._show_login()
+
+    def _show_login(self) -> None:
+        from screens.login import LoginScreen
+
+        self._replace_top(LoginScreen())
+
+    def _show_setup(self) -> None:
+        from screens.setup import SetupScreen
+
+        self._replace_top(SetupScreen())
+
+    def show_fatal(self, title: str, message: str) -> None:
+        self._replace_top(FatalErrorScreen(title, message))
+
+    def _replace_top(self, screen: Screen[Any]) -> None:
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def login_as(self, officer: Any) -> None:
+        """Start the officer's session on the home screen."""
+        from screens.home import HomeScreen
+
+        self.officer = officer
+        self._last_activity = time.monotonic()
+        self._replace_top(HomeScreen())
+        self.refresh_sync_status()
+        self.set_interval(60, self.refresh_sync_status)
+        if self.demo_hint:
+            self.notify(self.demo_hint, title="Dữ liệu mẫu", timeout=10)
+
+    def on_unmount(self) -> None:
+        if self.services is not None:
+            self.services.close()
+
+    # ------------------------------------------------------------------ activity and lock
+
+    async def on_event(self, event: Any) -> None:
+        from textual import events
+
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.officer is None or self.locked or self.services is None:
+            return
+        limit = self.services.settings.security.idle_lock_minutes * 60
+        if time.monotonic() - self._last_activity > limit:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Hide the counter behind the officer's password; whatever was typed stays underneath."""
+        from screens.lock import LockScreen
+
+        if self.officer is None or self.locked:
+            return
+        keep = getattr(self.screen, "save_draft_now", None)
+        if callable(keep):
+            keep()
+        self.locked = True
+        self.push_screen(LockScreen(self.officer), callback=self._unlocked)
+
+    def _unlocked(self, _: Any) -> None:
+        self.locked = False
+        self._last_activity = time.monotonic()
+
+    # ------------------------------------------------------------------ global actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ACTIONS_NEEDING_LOGIN and (self.officer is None or self.locked):
+            return False
+        return True
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_intake(self) -> None:
+        from screens.intake import IntakeScreen
+
+        if isinstance(self.screen, IntakeScreen) and not self.screen.saved_code:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, IntakeScreen) and not screen.saved_code:
+                self._pop_to(screen)
+                return
+        self.push_screen(IntakeScreen())
+
+    def action_home(self) -> None:
+        from screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                self._pop_to(screen)
+                screen.reload()
+                return
+
+    def _pop_to(self, target: Screen[Any]) -> None:
+        while self.screen is not target and len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_back(self) -> None:
+        from screens.home import HomeScreen
+
+        if len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_search(self) -> None:
+        self._open_optional("screens.search", "SearchScreen", "Tìm kiếm hồ sơ")
+
+    def action_reports(self) -> None:
+        self._open_optional("screens.reports", "ReportsScreen", "Báo cáo")
+
+    def action_catalog(self) -> None:
+        from screens.catalog import CatalogScreen
+
+        if not isinstance(self.screen, CatalogScreen):
+            self.push_screen(CatalogScreen())
+
+    def action_large_print(self) -> None:
+        toggle = getattr(self.screen, "toggle_large_print", None)
+        if callable(toggle):
+            toggle()
+        else:
+            self.notify("Màn hình này không có chế độ chữ lớn.", severity="warning")
+
+    def open_dossier(self, code: str) -> None:
+        """Open a dossier's detail screen (another area's module) if it has landed."""
+        screen_cls = optional_screen("screens.dossier", "DossierScreen")
+        if screen_cls is None:
+            self.notify(f"Màn hình chi tiết hồ sơ chưa sẵn sàng ({code}).", severity="warning")
+            return
+        self.push_screen(screen_cls(code))
+
+    def _open_optional(self, module: str, class_name: str, label: str) -> None:
+        screen_cls = optional_screen(module, class_name)
+        if screen_cls is None:
+            self.notify(f"Chức năng «{label}» chưa sẵn sàng trên máy này.", severity="warning")
+            return
+        if not isinstance(self.screen, screen_cls):
+            self.push_screen(screen_cls())
+
+    # ------------------------------------------------------------------ sync
+
+    def action_sync(self) -> None:
+        if optional_service(self.services, "sync") is None:
+            self.notify("Chức năng đồng bộ chưa sẵn sàng trên máy này.", severity="warning")
+            return
+        self.notify("Đang đồng bộ…", timeout=3)
+        self._sync_now()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Đồng bộ ngay")
+    def _sync_now(self) -> None:
+        from onestop.errors import OneStopError
+
+        try:
+            result = self.services.sync.run_once()
+        except OneStopError as err:
+            self.notify(err.message, title=err.title, severity="error", timeout=8)
+        else:
+            self.notify(summarise_sync(result), title="Đồng bộ")
+        self.call_from_thread(self.refresh_sync_status)
+
+    @work(thread=True, exclusive=True, group="sync-status", exit_on_error=False, description="Trạng thái đồng bộ")
+    def refresh_sync_status(self) -> None:
+        """Read the outbox state in the background and repaint the badge."""
+        from screens.widgets.status_bar import describe_sync
+
+        sync = optional_service(self.services, "sync")
+        status = None
+        if sync is not None and hasattr(sync, "status"):
+            try:
+                status = sync.status()
+            except Exception:  # a broken badge must never take the counter down
+                status = None
+        warn = self.services.settings.sync.backlog_warn_days if self.services else 2
+        text, late = describe_sync(status, self.now(), warn)
+        self.call_from_thread(self._apply_sync_badge, text, late, status)
+
+    def _apply_sync_badge(self, text: str, late: bool, status: Any) -> None:
+        from screens.widgets.status_bar import StatusBar
+
+        self.sync_text, self.sync_late, self.sync_status = text, late, status
+        for bar in self.screen.query(StatusBar):
+            bar.refresh_badge()
+        hook = getattr(self.screen, "sync_status_changed", None)
+        if callable(hook):
+            hook()
+
+    # ------------------------------------------------------------------ palette
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.officer is None:
+            return
+        yield SystemCommand("intake: tiếp nhận hồ sơ mới", "Mở màn hình tiếp nhận (F2)", self.action_intake)
+        yield SystemCommand("home: hàng đợi công việc", "Về trang chính (F4)", self.action_home)
+        yield SystemCommand("search: tìm hồ sơ", "Tìm theo mã, tên, số định danh (F3)", self.action_search)
+        yield SystemCommand("sync: đồng bộ ngay", "Gửi hàng đợi lên hệ thống tỉnh (F5)", self.action_sync)
+        yield SystemCommand("reports: báo cáo", "Thống kê tháng, sổ theo dõi (F6)", self.action_reports)
+        yield SystemCommand("catalog: danh mục thủ tục", "Giấy tờ, lệ phí, thời hạn (F7)", self.action_catalog)
+        yield SystemCommand("sync: hàng đợi đồng bộ", "Các mục chờ gửi và lý do",
+                            lambda: self._open_optional("screens.sync_screen", "SyncScreen", "Đồng bộ"))
+        yield SystemCommand("lock: khóa quầy", "Khóa màn hình (F10)", self.action_lock)
+
+
+def summarise_sync(result: Any) -> str:
+    """A one-line Vietnamese summary of whatever the sync service returned."""
+    from screens.common import attr
+
+    if result is None:
+        return "Đã đồng bộ."
+    if isinstance(result, str):
+        return result
+    pushed = attr(result, "pushed", "sent")
+    pulled = attr(result, "pulled", "received")
+    failed = attr(result, "failed", "rejected")
+    if pushed is None and pulled is None:
+        return str(result)
+    text = f"Đã gửi {pushed or 0} mục, nhận về {pulled or 0} mục"
+    return text + (f", {failed} mục bị từ chối." if failed else ".")
+
+
+def make_app(services: Any, *, officer: Any = None, demo_hint: str = "",
+             clock: Callable[[], datetime] | None = None) -> OneStopApp:
+    """The one factory used by the CLI and the tests; with an officer the app opens on the home screen."""
+    return OneStopApp(services, officer=officer, demo_hint=demo_hint, clock=clock)
+
+
+def run(db_path: Path, config_path: Path, demo_hint: str = "") -> None:
+    """Start the TUI on a database and config (called by `onestop` / `onestop demo`)."""
+    OneStopApp(None, demo_hint=demo_hint, db_path=Path(db_path), config_path=Path(config_path)).run()

@@ -1,0 +1,133 @@
+"""Modal questions returning typed data: ConfirmDialog -> bool, ErrorDialog -> None, ReasonDialog -> str | None."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+DIALOG_CSS = """
+ConfirmDialog, ErrorDialog, ReasonDialog {
+    align: center middle;
+    background: $background 60%;
+}
+.dialog {
+    width: 72;
+    max-width: 95%;
+    height: auto;
+    max-height: 90%;
+    border: thick $primary;
+    background: $surface;
+    padding: 1 2;
+}
+.dialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+.dialog Button { margin-left: 2; }
+.dialog .dialog-title { text-style: bold; margin-bottom: 1; }
+.dialog .dialog-error { color: $error; height: auto; }
+ErrorDialog .dialog { border: thick $error; }
+ErrorDialog TextArea { height: 8; }
+"""
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; Enter or Y answers yes, Esc or N answers no."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [
+        Binding("y", "answer(True)", "Đồng ý", tooltip="Trả lời có", id="confirm.yes"),
+        Binding("n", "answer(False)", "Không", tooltip="Trả lời không", id="confirm.no"),
+        Binding("escape", "answer(False)", "Hủy", tooltip="Đóng hộp thoại", id="confirm.cancel"),
+    ]
+
+    def __init__(self, question: str, *, title: str = "Xác nhận", yes: str = "Đồng ý (Y)", no: str = "Không (N)") -> None:
+        super().__init__()
+        self.question, self.title_text, self.yes_label, self.no_label = question, title, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.question)
+            with Horizontal():
+                yield Button(self.yes_label, variant="primary", id="yes")
+                yield Button(self.no_label, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def answer_from_button(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class ErrorDialog(ModalScreen[None]):
+    """An unexpected failure, shown plainly with copyable detail; the app keeps running."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape", "close", "Đóng", tooltip="Đóng thông báo lỗi", id="error.close")]
+
+    def __init__(self, message: str, *, title: str = "Đã xảy ra lỗi", detail: str = "") -> None:
+        super().__init__()
+        self.message, self.title_text, self.detail = message, title, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.message, classes="dialog-error")
+            if self.detail:
+                yield TextArea(self.detail, read_only=True, id="error-detail")
+            with Horizontal():
+                yield Button("Đóng (Esc)", variant="error", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed)
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Ask for one line of text (a reason, a document name); returns the cleaned text or None if cancelled."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", "Hủy", tooltip="Đóng, không ghi gì", id="reason.cancel")]
+
+    def __init__(self, prompt: str, *, title: str = "Nhập lý do", value: str = "", required: bool = True,
+                 max_length: int = 500) -> None:
+        super().__init__()
+        self.prompt, self.title_text, self.value = prompt, title, value
+        self.required, self.max_length = required, max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.prompt)
+            yield Input(self.value, id="reason-input")
+            yield Static("", classes="dialog-error", id="reason-error")
+            with Horizontal():
+                yield Button("Ghi (Enter)", variant="primary", id="ok")
+                yield Button("Hủy (Esc)", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def submit_reason(self) -> None:
+        from onestop.text import clean
+
+        text = clean(self.query_one("#reason-input", Input).value)
+        error = self.query_one("#reason-error", Static)
+        if self.required and not text:
+            error.update("Không được để trống.")
+        elif len(text) > self.max_length:
+            error.update(f"Quá dài (tối đa {self.max_length} ký tự).")
+        else:
+            self.dismiss(text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

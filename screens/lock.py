@@ -1,0 +1,53 @@
+"""The lock screen: hides the counter (the typed-in draft stays underneath) until the officer's password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+
+class LockScreen(ModalScreen[bool]):
+    """Opaque over everything; dismissed with True once `OfficerService.authenticate` accepts the password."""
+
+    DEFAULT_CSS = """
+    LockScreen { align: center middle; background: $background; }
+    LockScreen #lock-box { width: 60; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
+    LockScreen #lock-title { text-style: bold; color: $warning; }
+    """
+    AUTO_FOCUS = "#lock-password"
+    BINDINGS = [Binding("escape", "noop", "", show=False, id="lock.escape")]
+
+    def __init__(self, officer: Any) -> None:
+        super().__init__()
+        self.officer = officer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="lock-box"):
+            yield Label("QUẦY ĐÃ KHÓA", id="lock-title")
+            yield Label(f"Cán bộ: {self.officer.full_name} ({self.officer.username})")
+            yield Label("Nhập mật khẩu để mở khóa (dữ liệu đang nhập được giữ nguyên):")
+            yield Input(id="lock-password", password=True, max_length=200)
+            yield Static("", id="lock-error", classes="field-error")
+        yield Footer()
+
+    def action_noop(self) -> None:
+        """Esc does not unlock."""
+
+    @on(Input.Submitted, "#lock-password")
+    def unlock(self, event: Input.Submitted) -> None:
+        from onestop.errors import OneStopError
+
+        app: Any = self.app
+        try:
+            app.services.officers.authenticate(self.officer.username, event.value)
+        except OneStopError as err:
+            self.query_one("#lock-error", Static).update(err.message)
+            event.input.value = ""
+            return
+        self.dismiss(True)

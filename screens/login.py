@@ -1,0 +1,74 @@
+"""Officer login: username then password; Enter advances; errors in Vietnamese from the officer service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+
+class LoginScreen(Screen[None]):
+    """Who is at the counter; the session starts on the home screen."""
+
+    CSS_PATH = "login.tcss"
+    AUTO_FOCUS = "#login-username"
+    BINDINGS = [Binding("ctrl+s", "login", "Đăng nhập", tooltip="Đăng nhập", id="login.submit")]
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        office = app.services.settings.office if app.services else None
+        with Vertical(id="login-box"):
+            yield Label("ĐĂNG NHẬP", id="login-title")
+            if office:
+                yield Label(f"{office.commune_name} — quầy {office.counter_code}", classes="muted")
+            yield Label("Tên đăng nhập")
+            yield Input(id="login-username", max_length=50)
+            yield Label("Mật khẩu")
+            yield Input(id="login-password", password=True, max_length=200)
+            yield Static("", id="login-error", classes="field-error")
+            yield Button("Đăng nhập (Enter)", variant="primary", id="login-button")
+        yield Footer()
+
+    @on(Input.Submitted, "#login-username")
+    def go_to_password(self) -> None:
+        self.query_one("#login-password", Input).focus()
+
+    @on(Input.Submitted, "#login-password")
+    @on(Button.Pressed, "#login-button")
+    def action_login(self) -> None:
+        username = self.query_one("#login-username", Input).value
+        password = self.query_one("#login-password", Input).value
+        error = self.query_one("#login-error", Static)
+        if not username.strip():
+            error.update("Chưa nhập tên đăng nhập.")
+            self.query_one("#login-username", Input).focus()
+            return
+        if not password:
+            error.update("Chưa nhập mật khẩu.")
+            self.query_one("#login-password", Input).focus()
+            return
+        error.update("Đang kiểm tra…")
+        self._authenticate(username, password)
+
+    @work(thread=True, exclusive=True, group="login", exit_on_error=False, description="Đăng nhập")
+    def _authenticate(self, username: str, password: str) -> None:
+        from onestop.errors import OneStopError
+
+        app: Any = self.app
+        try:
+            officer = app.services.officers.authenticate(username, password)
+        except OneStopError as err:
+            self.app.call_from_thread(self._failed, err.message)
+            return
+        self.app.call_from_thread(app.login_as, officer)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#login-error", Static).update(message)
+        password = self.query_one("#login-password", Input)
+        password.value = ""
+        password.focus()
