@@ -104,37 +104,74 @@ def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: i
     return summary
 
 
+class _DemoClock:
+    """Lets the demo replay a year of history: the lifecycle service reads the time through `now_vn`."""
+
+    def __init__(self) -> None:
+        import onestop.services.lifecycle as lifecycle_module
+
+        self.module = lifecycle_module
+        self.real = lifecycle_module.now_vn
+
+    def at(self, moment: datetime) -> None:
+        self.module.now_vn = lambda: moment
+
+    def restore(self) -> None:
+        self.module.now_vn = self.real
+
+
 def _advance(services, rng: random.Random, dossier, officer: str, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    """Move an older dossier along its lifecycle so queues, reports and timelines have something to show."""
+    """Move an older dossier along its lifecycle, at plausible past moments, so queues and reports look alive."""
     try:
         lifecycle = services.dossiers
+        clock = _DemoClock()
     except ImportError:  # the lifecycle service is optional for a bare demo
         return
     if dossier.due_at is None:
         return
+    step = dossier.received_at
+
+    def later(hours: float) -> datetime:
+        nonlocal step
+        step = min(now, step + timedelta(hours=hours))
+        clock.at(step)
+        return step
+
     try:
-        age = (now - dossier.received_at).days
+        age_days = (now - dossier.received_at).days
+        if age_days < 10 and rng.random() < 0.5:
+            return  # recent work still waiting at the counter: the home queues show it
         roll = rng.random()
         if roll < 0.04:
+            later(0.2)
             lifecycle.reject(dossier.code, "Hồ sơ không thuộc thẩm quyền giải quyết của xã", actor=officer)
             return
+        span = max(1.0, (dossier.due_at - dossier.received_at).total_seconds() / 3600)
         if roll < 0.10:
-            lifecycle.request_supplement(dossier.code, ["Bổ sung bản sao giấy khai sinh"],
-                                         "Thiếu giấy tờ chứng minh quan hệ", actor=officer)
-            if age < 7:
+            later(0.5)
+            lifecycle.request_supplement(dossier.code, ["Bản sao giấy khai sinh"],
+                                         "Thiếu giấy tờ chứng minh quan hệ nhân thân", actor=officer)
+            if later(rng.uniform(24, 120)) >= now:
                 return
             lifecycle.receive_supplement(dossier.code, actor=officer)
-        if dossier.due_at > now and rng.random() < 0.6:
-            return  # still being processed
-        if rng.random() < 0.07:
-            return  # left overdue on purpose: the queue shows it in red
-        lifecycle.transition(dossier.code, Status.IN_PROGRESS, actor=officer) if dossier.status is Status.RECEIVED else None
+        else:
+            later(rng.uniform(0.2, 2))
+            lifecycle.transition(dossier.code, Status.IN_PROGRESS, actor=officer)
+        if rng.random() < 0.06:
+            return  # left in progress; if past due, it shows as overdue in red
+        ready = later(span * rng.uniform(0.3, 1.25))
+        if ready >= now:
+            return
         lifecycle.result_ready(dossier.code, actor=officer)
-        if age > 2 or rng.random() < 0.5:
-            lifecycle.return_result(dossier.code, collected_by=dossier.applicant.full_name,
-                                    collected_id_number=dossier.applicant.id_number, channel="counter", actor=officer)
+        if later(rng.uniform(1, 72)) >= now and rng.random() < 0.5:
+            return
+        lifecycle.return_result(dossier.code, collected_by=dossier.submitter.full_name,
+                                collected_id_number=dossier.submitter.id_number, channel=dossier.return_via.value,
+                                actor=officer)
     except Exception as exc:  # noqa: BLE001  (demo data must never stop the demo)
         from onestop.errors import OneStopError
 
-        if not isinstance(exc, OneStopError | AttributeError | ImportError):
+        if not isinstance(exc, OneStopError):
             raise
+    finally:
+        clock.restore()
