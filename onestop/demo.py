@@ -151,8 +151,8 @@ def _advance(services, rng: random.Random, dossier, officer: str, now: datetime)
             later(0.5)
             lifecycle.request_supplement(dossier.code, ["Bản sao giấy khai sinh"],
                                          "Thiếu giấy tờ chứng minh quan hệ nhân thân", actor=officer)
-            if later(rng.uniform(24, 120)) >= now:
-                return
+            if later(rng.uniform(24, 120)) >= now or rng.random() < 0.25:
+                return  # still waiting for the citizen's papers
             lifecycle.receive_supplement(dossier.code, actor=officer)
         else:
             later(rng.uniform(0.2, 2))
