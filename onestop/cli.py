@@ -130,9 +130,9 @@ def officer_add(
         fail("Cần --password-stdin và mật khẩu trên stdin.")
     password = read_password_stdin()
     services = open_ctx(db, config)
-    if actor:
-        services.officers.require(actor, Role.ADMIN)
-    officer = services.officers.add(username, name, parse_role(role), password, actor=actor or "cli")
+    if actor or services.officers.count():  # only the very first account may be created without an admin
+        actor = services.officers.require(actor, Role.ADMIN).username
+    officer = services.officers.add(username, name, parse_role(role), password, actor=actor or "setup")
     say(f"Đã thêm cán bộ {officer.username} ({officer.role.label}).")
 
 
@@ -214,7 +214,7 @@ def catalog_import(
     from onestop.domain import Role
 
     services = open_ctx(db, config)
-    who = services.officers.require(actor, Role.LEADER).username if actor else "cli"
+    who = services.officers.require(actor, Role.LEADER).username
     version = services.catalog.import_file(file, actor=who, merge=merge)
     count = len(services.catalog.list())
     if json_out:
@@ -334,7 +334,7 @@ def _register_subcommands() -> None:
     """Each area registers its commands; the modules import only Typer at load time."""
     import importlib
 
-    for module_name in ("onestop.cli_intake", "onestop.cli_dossier", "onestop.cli_sync", "onestop.cli_trust",
+    for module_name in ("onestop.cli_intake", "onestop.cli_forms", "onestop.cli_dossier", "onestop.cli_sync", "onestop.cli_trust",
                         "onestop.bench"):
         try:
             module = importlib.import_module(module_name)

@@ -485,12 +485,25 @@ class BackupService:
                                    field="passphrase")
                 source: Any = _DecryptingReader(raw, passphrase, name)
             elif magic[:2] == b"\x1f\x8b":
+                self._check_gzip(path)
                 source = raw
             else:
                 raise BadInput(f"Tệp {name} không phải bản sao lưu của onestop. Không có gì bị thay đổi.",
                                field="backup")
             manifest, files = self._extract(source, work, name)
         return manifest, self._verify(manifest, files, work, name)
+
+    @staticmethod
+    def _check_gzip(path: Path) -> None:
+        """Read a plain backup's gzip stream to its end: CRCs checked, trailing garbage refused."""
+        import gzip
+
+        try:
+            with gzip.open(path, "rb") as fh:
+                while fh.read(CHUNK):
+                    pass
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BadInput(CORRUPT.format(name=path.name, why=type(exc).__name__), field="backup") from exc
 
     def _extract(self, source: IO[bytes], work: Path, name: str) -> tuple[dict[str, Any], dict[str, Path]]:
         manifest: dict[str, Any] | None = None
@@ -610,10 +623,9 @@ class BackupService:
                 conn.close()
         except sqlite3.DatabaseError:
             pass
-        if wal.exists() and wal.stat().st_size > 0:
+        if wal.exists():  # the last connection to close removes the WAL; it survives only if someone else is in
             raise Conflict("Cơ sở dữ liệu đang được một chương trình khác mở (ứng dụng quầy, đồng bộ?). "
                            "Hãy đóng chương trình đó rồi khôi phục lại; không có gì bị thay đổi.")
-        wal.unlink(missing_ok=True)
         Path(f"{db_path}-shm").unlink(missing_ok=True)
 
     def _restore_files(self, files: dict[str, Path]) -> int:

@@ -44,6 +44,11 @@ class CalendarService:
 
     def set_day(self, day: date, kind: str, reason: str, *, actor: str) -> CalendarDay:
         """Mark a day off or a make-up working day (leaders; e.g. a newly announced holiday)."""
+        if actor != "system":
+            from onestop.domain import Role
+            from onestop.services.officers import OfficerService
+
+            actor = OfficerService(self.engine).require(actor, Role.LEADER).username
         if kind not in ("off", "work"):
             raise BadInput("Loại ngày phải là 'off' (nghỉ) hoặc 'work' (làm việc).", field="kind")
         reason = clean(reason)

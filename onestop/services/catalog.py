@@ -181,6 +181,11 @@ class CatalogService:
 
     def import_file(self, path: Path, *, actor: str, merge: bool = False) -> int:
         """Import a province's published list as a new catalog version; returns the version id."""
+        if actor != "system":
+            from onestop.domain import Role
+            from onestop.services.officers import OfficerService
+
+            actor = OfficerService(self.engine).require(actor, Role.LEADER).username
         fmt = "csv" if path.suffix.lower() == ".csv" else "json"
         try:
             text = path.read_text(encoding="utf-8-sig")

@@ -41,6 +41,8 @@ class OfficerService:
         self.engine = engine
 
     def add(self, username: str, full_name: str, role: Role, password: str, *, actor: str = "system") -> Officer:
+        if actor not in ("system", "setup"):
+            actor = self.require(actor, Role.ADMIN).username
         username = clean(username).lower()
         if not USERNAME_RE.match(username):
             raise BadInput("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự).",
