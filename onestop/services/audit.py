@@ -79,7 +79,7 @@ class AuditService:
         from onestop.domain import Role
         from onestop.services.officers import OfficerService
 
-        who = OfficerService(self.engine).require(actor, Role.LEADER).username if actor else "cli"
+        who = OfficerService(self.engine).require(actor, Role.LEADER).username
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import sqlite3
 import sys
@@ -41,6 +42,7 @@ def run_cli(args: list[str], stdin: str = "") -> CliResult:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
         sys.argv, sys.stdin = old_argv, old_stdin
+        gc.collect()  # a one-shot process would have closed its engine by exiting
     return CliResult(code, out.getvalue(), err.getvalue())
 
 
