@@ -112,7 +112,9 @@ def _reset_pg(url: str) -> None:
 
     from onestop.sync.server.store import metadata
 
-    engine = sa.create_engine(url)
+    from onestop.sync.server.store import normalise_url
+
+    engine = sa.create_engine(normalise_url(url))
     metadata.drop_all(engine)
     engine.dispose()
 

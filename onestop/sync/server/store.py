@@ -127,6 +127,12 @@ def normalise_url(db: str) -> str:
     if "://" in db:
         if db.startswith("postgres://"):
             db = "postgresql://" + db[len("postgres://"):]
+        if db.startswith("postgresql://"):
+            import importlib.util
+
+            # SQLAlchemy 2.1 defaults to psycopg 3; the server extra ships psycopg2-binary.
+            driver = "psycopg" if importlib.util.find_spec("psycopg") else "psycopg2"
+            db = f"postgresql+{driver}://" + db[len("postgresql://"):]
         return db
     return f"sqlite:///{db}"
 
