@@ -21,7 +21,7 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static
 
 from screens.common import optional_screen, optional_service
 
-ACTIONS_NEEDING_LOGIN = {"help", "intake", "search", "home", "sync", "reports", "catalog", "large_print", "lock"}
+ACTIONS_NEEDING_LOGIN = {"back", "help", "intake", "search", "home", "sync", "reports", "catalog", "large_print", "lock"}
 
 
 class LoadingScreen(Screen[None]):
@@ -241,6 +241,7 @@ class OneStopApp(App[None]):
             if isinstance(screen, HomeScreen):
                 self._pop_to(screen)
                 screen.reload()
+                self.refresh_sync_status()
                 return
 
     def _pop_to(self, target: Screen[Any]) -> None:
@@ -302,7 +303,10 @@ class OneStopApp(App[None]):
         from onestop.errors import OneStopError
 
         try:
-            result = self.services.sync.run_once()
+            try:
+                result = self.services.sync.run_once(force=True)  # the officer asked: skip backoff waits
+            except TypeError:
+                result = self.services.sync.run_once()
         except OneStopError as err:
             self.notify(err.message, title=err.title, severity="error", timeout=8)
         else:
@@ -363,10 +367,14 @@ def summarise_sync(result: Any) -> str:
     pushed = attr(result, "pushed", "sent")
     pulled = attr(result, "pulled", "received")
     failed = attr(result, "failed", "rejected")
+    message = attr(result, "message", default="")
     if pushed is None and pulled is None:
-        return str(result)
+        return message or str(result)
+    if not pushed and not pulled and message:
+        return message
     text = f"Đã gửi {pushed or 0} mục, nhận về {pulled or 0} mục"
-    return text + (f", {failed} mục bị từ chối." if failed else ".")
+    text += f", {failed} mục bị từ chối." if failed else "."
+    return f"{text} {message}".strip()
 
 
 def make_app(services: Any, *, officer: Any = None, demo_hint: str = "",

@@ -73,6 +73,7 @@ class CatalogScreen(Screen[None]):
         options.add_options([Option(f"{p.code}  {p.name}", id=p.code) for p in self.procedures])
         if self.procedures:
             options.highlighted = 0
+            self.query_one("#catalog-details", Static).update(procedure_details(self.procedures[0]))
         else:
             self.query_one("#catalog-details", Static).update("Không có thủ tục nào khớp.")
 

@@ -49,7 +49,7 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question)
+            yield Static(self.question, id="confirm-question")
             with Horizontal():
                 yield Button(self.yes_label, variant="primary", id="yes")
                 yield Button(self.no_label, id="no")

@@ -237,6 +237,7 @@ class IntakeScreen(Screen[None]):
         ])
         if self.procedures:
             options.highlighted = 0
+            self._show_details(0)
             self.set_error("procedure", "")
         else:
             self.set_error("procedure", "Không tìm thấy thủ tục nào khớp; thử gõ mã (ví dụ 1.001193) hoặc tên khác.")
@@ -248,9 +249,11 @@ class IntakeScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#proc-results")
     def procedure_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        p = next((p for p in self.procedures if p.code == event.option.id), None)
-        if p is not None:
-            self.query_one("#proc-details", Static).update(procedure_details(p))
+        self._show_details(event.option_index)
+
+    def _show_details(self, index: int) -> None:
+        if 0 <= index < len(self.procedures):
+            self.query_one("#proc-details", Static).update(procedure_details(self.procedures[index]))
 
     @on(OptionList.OptionSelected, "#proc-results")
     def procedure_selected(self, event: OptionList.OptionSelected) -> None:
@@ -303,6 +306,7 @@ class IntakeScreen(Screen[None]):
             if options.option_count:
                 current = options.highlighted if options.highlighted is not None else 0
                 options.highlighted = max(0, min(options.option_count - 1, current + step))
+                self._show_details(options.highlighted)
         elif step > 0:
             self.focus_next()
         else:
@@ -600,6 +604,9 @@ class IntakeScreen(Screen[None]):
         self.show_step(len(STEPS))
         self.query_one("#done-print", Static).update("Đang in giấy tiếp nhận…")
         self.issue_receipt()
+        refresh = getattr(self.app, "refresh_sync_status", None)
+        if callable(refresh):
+            refresh()
 
     def issue_receipt(self) -> None:
         """Render and print the receipt in an app worker (it outlives this screen)."""

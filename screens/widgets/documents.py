@@ -89,7 +89,7 @@ class DocumentsPanel(Horizontal):
         row = table.cursor_row if keep_row is None else keep_row
         table.clear()
         for line in self.lines:
-            table.add_row("[x]" if line.received else "[ ]", line.name[:70], KIND_LABELS[line.kind],
+            table.add_row("☑" if line.received else "☐", line.name[:70], KIND_LABELS[line.kind],
                           str(line.count), str(len(line.files)) if line.files else "")
         if self.lines:
             table.move_cursor(row=max(0, min(row, len(self.lines) - 1)))

@@ -17,13 +17,14 @@ def describe_sync(status: Any, now: datetime, warn_days: int) -> tuple[str, bool
     pending = attr(status, "pending", "pending_items", "queued", default=0) or 0
     oldest = attr(status, "oldest_unsent_at", "oldest_pending_at", "oldest_at")
     last_ok = attr(status, "last_success_at", "last_success", "last_ok_at")
-    parts = [f"Chờ gửi: {pending}"]
-    late = False
+    message = str(attr(status, "message", default="") or "").split(" · ")[0]
+    parts = ([message] if message else []) + [f"chờ gửi {pending}"]
+    late = bool(attr(status, "backlog_warning", default=False))
     if oldest is not None and isinstance(oldest, datetime):
         age = now - oldest
         parts.append(f"cũ nhất {format_age(age)}")
-        late = age > timedelta(days=warn_days)
-    parts.append(f"lần cuối thành công: {fmt_short(last_ok) if isinstance(last_ok, datetime) else '—'}")
+        late = late or age > timedelta(days=warn_days)
+    parts.append(f"thành công lần cuối: {fmt_short(last_ok) if isinstance(last_ok, datetime) else '—'}")
     return "Đồng bộ: " + ", ".join(parts), late
 
 
