@@ -80,19 +80,20 @@ class OfficerService:
         """Check a password; the same message for an unknown user and a wrong password."""
         from argon2.exceptions import VerificationError
 
-        wrong = BadInput("Sai tên đăng nhập hoặc mật khẩu.", field="password")
         with session_scope(self.engine, write=True) as s:
             row = s.exec(select(models.Officer).where(models.Officer.username == clean(username).lower())).first()
-            if row is None or not row.active:
-                record(s, clean(username)[:50] or "?", "login.failed")
-                raise wrong
-            try:
-                _hasher().verify(row.password_hash, password)
-            except VerificationError:
-                record(s, row.username, "login.failed")
-                raise wrong from None
-            record(s, row.username, "login")
-            return _to_domain(row)
+            failed_as = clean(username)[:50] or "?"
+            if row is not None and row.active:
+                try:
+                    _hasher().verify(row.password_hash, password)
+                except VerificationError:
+                    failed_as = row.username
+                else:
+                    record(s, row.username, "login")
+                    return _to_domain(row)
+            # committed, not rolled back with an exception: a failed login must stay in the audit log
+            record(s, failed_as, "login.failed")
+        raise BadInput("Sai tên đăng nhập hoặc mật khẩu.", field="password")
 
     def require(self, username: str | None, role: Role = Role.OFFICER) -> Officer:
         """The named officer must exist, be active and hold `role` (or a higher one)."""

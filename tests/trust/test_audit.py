@@ -1,0 +1,186 @@
+"""The audit log: append-only at the SQL level, an entry for each action, no personal data, leaders' screen."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from onestop.errors import PermissionDenied
+from tests.conftest import OFFICER_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def actions(services, **filters) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e.action for e in services.audit.entries(limit=1000, **filters)]
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_entry SET officer='ai-do'", "UPDATE audit_entry SET detail='' WHERE id=1",
+    "DELETE FROM audit_entry", "DELETE FROM audit_entry WHERE id=1",
+])
+def test_append_only_at_the_sql_level(services, db_path, statement) -> None:
+    services.audit.log("admin", "test.entry", detail="x")
+    before = sqlite3.connect(db_path).execute("SELECT count(*), group_concat(officer || detail) FROM audit_entry").fetchone()
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute(statement)
+    conn.close()
+    from sqlalchemy.exc import DatabaseError
+
+    with pytest.raises(DatabaseError):
+        with services.engine.begin() as c:
+            c.exec_driver_sql(statement)
+    after = sqlite3.connect(db_path).execute("SELECT count(*), group_concat(officer || detail) FROM audit_entry").fetchone()
+    assert after == before
+
+
+def test_no_code_path_edits_or_deletes_audit_entries() -> None:
+    from onestop.services.audit import AuditService
+
+    public = [name for name in dir(AuditService) if not name.startswith("_")]
+    assert not [n for n in public if re.search(r"delete|update|edit|remove|purge|clear", n)]
+    offenders = []
+    for folder in ("onestop", "screens", "db"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"(DELETE\s+FROM|UPDATE)\s+audit_entry|delete\(\s*models\.AuditEntry|s\.delete\(\s*audit",
+                         text, re.I) and "migrations" not in str(path) and path.name != "models.py":
+                offenders.append(str(path))
+    assert offenders == []
+
+
+def test_each_action_leaves_an_entry_without_personal_data(services, make_dossier, applicant, tmp_path) -> None:
+    d = make_dossier()
+    assert ("canbo", "dossier.create") in [(e.officer, e.action) for e in services.audit.entries(dossier_code=d.code)]
+    services.officers.authenticate("canbo", OFFICER_PASSWORD)
+    with pytest.raises(Exception):
+        services.officers.authenticate("canbo", "sai-mat-khau")
+    catalog = tmp_path / "tinh.json"
+    catalog.write_text(json.dumps({"procedures": [{"code": "2.001035", "name": "Chứng thực giao dịch",
+                                                   "field": "Chứng thực", "fee_vnd": 50000,
+                                                   "deadline": {"amount": 2, "unit": "working_days"}}]},
+                                  ensure_ascii=False), encoding="utf-8")
+    services.catalog.import_file(catalog, actor="lanhdao", merge=True)
+    services.calendar.set_day(date(2026, 12, 24), "off", "Thông báo của UBND tỉnh", actor="lanhdao")
+    backup = services.backup.backup(actor="canbo")
+    services.privacy.export_citizen(applicant.id_number, "lanhdao")
+    services.audit.export_csv(tmp_path / "audit.csv", actor="lanhdao")
+    services.privacy.purge("admin")
+    if _has_lifecycle(services):
+        from onestop.domain import Status
+
+        services.dossiers.get(d.code, actor="canbo")
+        services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
+    seen = actions(services)
+    for expected in ("dossier.create", "login", "login.failed", "catalog.import", "calendar.set", "backup.create",
+                     "privacy.export", "dossier.export", "audit.export", "privacy.purge"):
+        assert expected in seen, expected
+    if _has_lifecycle(services):
+        assert {"dossier.view", "dossier.transition"} <= set(actions(services, dossier_code=d.code))
+    services.backup.restore(backup.path, actor="admin")
+    assert actions(services)[0] == "backup.restore"
+    text = "\n".join(f"{e.officer} {e.action} {e.dossier_code} {e.detail}" for e in services.audit.entries(limit=1000))
+    for secret in (applicant.id_number, applicant.full_name, "Đặng", applicant.phone, applicant.address):
+        assert secret not in text
+
+
+def _has_lifecycle(services) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return services.dossiers is not None
+    except ImportError:
+        return False
+
+
+def test_browse_and_csv_export_are_for_leaders(services, make_dossier, tmp_path) -> None:
+    d = make_dossier()
+    make_dossier()
+    with pytest.raises(PermissionDenied):
+        services.audit.browse("canbo")
+    mine = services.audit.browse("lanhdao", dossier_code=d.code)
+    assert [e.action for e in mine] == ["dossier.create"]
+    assert services.audit.count(dossier_code=d.code) == 1
+    out = tmp_path / "exports" / "audit.csv"
+    rows = services.audit.export_csv(out, actor="lanhdao", officer="canbo")
+    assert rows == 2 and (out.stat().st_mode & 0o777) == 0o600
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0] == ["id", "thoi_gian", "can_bo", "hanh_dong", "ma_ho_so", "chi_tiet"]
+    assert [r[3] for r in table[1:]] == ["dossier.create", "dossier.create"]
+    assert actions(services)[0] == "audit.export"
+
+
+def test_cli_audit_list_and_export(cli, make_dossier, tmp_path) -> None:
+    d = make_dossier()
+    listed = cli("audit", "list", "--dossier", d.code, "--json")
+    assert listed.code == 0 and [e["action"] for e in json.loads(listed.stdout)] == ["dossier.create"]
+    assert cli("audit", "list", "--officer", "canbo").code == 4
+    out = tmp_path / "nk.csv"
+    assert cli("audit", "export", "--out", str(out)).code == 2
+    ok = cli("audit", "export", "--out", str(out), "--officer", "lanhdao")
+    assert ok.code == 0 and out.exists(), ok.output
+
+
+# ---------------------------------------------------------------- the leaders' screen
+
+
+def _host(services, officer):  # type: ignore[no-untyped-def]
+    from textual.app import App
+
+    from screens.audit import AuditScreen
+
+    class Host(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.services, self.officer = services, officer
+
+        def on_mount(self) -> None:
+            self.push_screen(AuditScreen(export_dir=services.backup_dir / "exports"))
+
+    return Host()
+
+
+async def test_audit_screen_pages_filters_and_exports(services, make_dossier) -> None:
+    from textual.widgets import DataTable, Input
+
+    from screens.audit import PAGE_SIZE
+
+    codes = [make_dossier().code for _ in range(3)]
+    for i in range(PAGE_SIZE + 5):
+        services.audit.log("lanhdao", "dossier.view", codes[i % 3])
+    app = _host(services, services.officers.get("lanhdao"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count == PAGE_SIZE
+        await pilot.press("pagedown")
+        assert table.row_count > 0 and screen.page_starts[-1] is not None
+        await pilot.press("pageup")
+        assert table.row_count == PAGE_SIZE
+        screen.query_one("#audit-dossier", Input).value = codes[0]
+        screen.apply_filter()
+        await pilot.pause()
+        assert {e.dossier_code for e in screen.entries} == {codes[0]}
+        await pilot.press("ctrl+e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exported = list((services.backup_dir / "exports").glob("nhat-ky-*.csv"))
+        assert len(exported) == 1 and codes[0] in exported[0].read_text(encoding="utf-8-sig")
+        assert not any("delete" in (b.action or "") or "edit" in (b.action or "") for b in screen.BINDINGS)
+
+
+async def test_audit_screen_refuses_a_counter_officer(services, make_dossier) -> None:
+    from textual.widgets import DataTable, Static
+
+    make_dossier()
+    app = _host(services, services.officers.get("canbo"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 0
+        assert "không có quyền" in str(app.screen.query_one("#audit-status", Static).render())
