@@ -98,7 +98,7 @@ class PrivacyService:
                           .where(models.DossierDocument.dossier_id.in_(dossier_ids))).all())  # type: ignore[attr-defined]
         for row, closed in due:
             s.add(models.PurgeRecord(at=at, officer=who, dossier_code=row.code,
-                                     closed_at=models.AwareDateTime().process_result_value(closed, None),
+                                     closed_at=closed,
                                      note=f"tiếp nhận {row.received_at:%d/%m/%Y}; thủ tục {row.procedure_code}"))
         uuids = [row.uuid for row, _ in due]
         s.exec(delete(models.OutboxItem).where(models.OutboxItem.dossier_uuid.in_(uuids)))  # type: ignore[attr-defined]
