@@ -79,7 +79,7 @@ class IntakeScreen(Screen[None]):
                         yield Static("", id="proc-details")
             with Horizontal(id="step-applicant"):
                 with VerticalScroll(id="applicant-col"):
-                    yield Label("Bước 2 — Người nộp hồ sơ (quét mã QR căn cước vào bất kỳ ô nào)",
+                    yield Label("Bước 2 — Người nộp (quét QR căn cước vào ô bất kỳ)",
                                 classes="section-title")
                     yield PersonForm("", id="applicant-form")
                     yield Static("", id="recall-note", classes="muted")
@@ -184,7 +184,7 @@ class IntakeScreen(Screen[None]):
         for i, (_, label) in enumerate(STEPS):
             text = f" {i + 1}. {label} "
             parts.append(f"[reverse b]{text}[/]" if i == self.step else text)
-        return "›".join(parts) + "   PgDn: bước sau · PgUp: bước trước · Ctrl+S: lưu"
+        return "›".join(parts) + "  PgDn ▸  PgUp ◂  Ctrl+S lưu"
 
     def _enter_step(self, index: int) -> None:
         focus_ids = {0: "#proc-query", 1: "#id_number", 2: "#docs-table", 3: "#fee", 4: "#due_override",

@@ -1,0 +1,186 @@
+"""The application shell: start-up, setup wizard, login, lock, help, catalog, home queues, global keys."""
+
+from __future__ import annotations
+
+from tests.conftest import OFFICER_PASSWORD
+from tests.ui.conftest import SCAN
+
+SIZE = (120, 40)
+
+
+async def test_login_failure_then_success(services, fixed_clock):
+    from screens.app import make_app
+    from screens.home import HomeScreen
+    from screens.login import LoginScreen
+
+    app = make_app(services, clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press("f2")  # nothing happens before login
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        app.screen.query_one("#login-username").value = "canbo"
+        await pilot.press("enter")
+        app.screen.query_one("#login-password").value = "sai-mat-khau"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Sai tên đăng nhập hoặc mật khẩu" in str(app.screen.query_one("#login-error").render())
+        assert app.officer is None
+        app.screen.query_one("#login-password").value = OFFICER_PASSWORD
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.officer.username == "canbo"
+
+
+async def test_lock_and_unlock_keep_the_typed_draft(app, services):
+    from screens.intake import IntakeScreen
+    from screens.lock import LockScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        intake = app.screen
+        intake.query_one("#proc-query").value = "1.001193"
+        await pilot.press("enter")
+        await pilot.pause()
+        intake.query_one("#id_number").value = SCAN
+        await pilot.press("enter", "f10")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        assert services.intake.load_draft("canbo")["inputs"]["full_name"] == "Đặng Thị Ánh"
+        await pilot.press("f2", "escape")  # neither leaves the lock
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        app.screen.query_one("#lock-password").value = "sai"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        assert "Sai" in str(app.screen.query_one("#lock-error").render())
+        app.screen.query_one("#lock-password").value = OFFICER_PASSWORD
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is intake and isinstance(intake, IntakeScreen)
+        assert intake.query_one("#full_name").value == "Đặng Thị Ánh"
+        assert not app.locked
+
+
+async def test_idle_timeout_locks_the_counter(app, services):
+    from screens.lock import LockScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        app._last_activity -= services.settings.security.idle_lock_minutes * 60 + 1
+        app._check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+
+
+async def test_help_lists_the_keys_of_the_screen_underneath(app):
+    from screens.help import HelpScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table")
+        keys = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        for expected in ("PgDn", "Ctrl+S", "Ctrl+R", "F2", "F3 ", "F10", "Esc"):
+            assert any(k.startswith(expected.strip()) for k in keys), expected
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_app_binding_has_a_description_and_an_id():
+    from screens.app import OneStopApp
+    from screens.home import HomeScreen
+    from screens.intake import IntakeScreen
+
+    for cls in (OneStopApp, HomeScreen, IntakeScreen):
+        for binding in cls.BINDINGS:
+            assert binding.description and binding.id, (cls.__name__, binding.key)
+
+
+async def test_catalog_browser_filters_without_accents(app):
+    from screens.catalog import CatalogScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, CatalogScreen)
+        app.screen.query_one("#catalog-filter").value = "chung thuc ban sao"
+        await pilot.pause()
+        details = str(app.screen.query_one("#catalog-details").render())
+        assert "2.000815" in details and "Thành phần hồ sơ" in details
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CatalogScreen)
+
+
+async def test_home_shows_queue_counts_and_lists(app, make_dossier, fixed_clock):
+    make_dossier(received_at=fixed_clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        home = app.screen
+        if home.counts is not None:  # the search service has landed
+            assert home.counts["received_today"] == 1
+            assert home.query_one("#home-table").row_count == 1
+        assert "Chờ gửi" in app.sync_text or "chờ gửi" in app.sync_text or app.sync_text == "Đồng bộ: —"
+
+
+async def test_setup_wizard_creates_the_workstation(tmp_path):
+    from screens.app import OneStopApp
+    from screens.login import LoginScreen
+    from screens.setup import SetupScreen
+
+    config_path = tmp_path / "config.toml"
+    app = OneStopApp(None, db_path=tmp_path / "o.db", config_path=config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        values = {"setup-commune": "Xã Quảng Phú", "setup-agency": "h56.14", "setup-province": "Thanh Hóa",
+                  "setup-counter": "1", "setup-admin": "admin", "setup-admin-name": "Quản Trị",
+                  "setup-password": "matkhau-dai", "setup-password2": "matkhau-dai"}
+        for input_id, value in values.items():
+            app.screen.query_one(f"#{input_id}").value = value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "2 chữ số" in str(app.screen.query_one("#setup-counter-error").render())
+        app.screen.query_one("#setup-counter").value = "01"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+    assert config_path.exists()
+    assert app.services is None or app.services.settings.office.agency_code == "H56.14"
+
+
+async def test_broken_config_shows_a_readable_error(tmp_path):
+    from screens.app import FatalErrorScreen, OneStopApp
+
+    config_path = tmp_path / "config.toml"
+    config_path.write_text("[commune\nname = 1", encoding="utf-8")
+    app = OneStopApp(None, db_path=tmp_path / "o.db", config_path=config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FatalErrorScreen)
+        assert "TOML" in str(app.screen.query_one("#fatal-message").render())
+
+
+async def test_missing_areas_are_reported_not_crashed(app, monkeypatch):
+    import screens.app as app_module
+
+    monkeypatch.setattr(app_module, "optional_screen", lambda module, name: None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        app.open_dossier("H56.14-261123-010001")
+        await pilot.pause()
+        assert len(app.screen_stack) == 2
