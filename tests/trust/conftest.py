@@ -68,31 +68,35 @@ def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
 
 
+CONSISTENCY_QUERIES = {
+    "no status event": "SELECT code FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM status_event e WHERE e.dossier_id=d.id)",
+    "status differs from the last event":
+        "SELECT d.code FROM dossier d JOIN status_event e ON e.dossier_id=d.id "
+        "AND e.seq=(SELECT max(seq) FROM status_event WHERE dossier_id=d.id) WHERE e.to_status != d.status",
+    "no fee line": "SELECT code FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM payment p WHERE p.dossier_id=d.id)",
+    "no document lines": "SELECT code FROM dossier d WHERE NOT EXISTS "
+                         "(SELECT 1 FROM dossier_document x WHERE x.dossier_id=d.id)",
+    "no dossier.upsert outbox item": "SELECT code FROM dossier d WHERE origin='local' AND NOT EXISTS "
+                                     "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.kind='dossier.upsert')",
+    "an event without its outbox item":
+        "SELECT d.code FROM dossier d WHERE origin='local' AND "
+        "(SELECT count(*) FROM status_event e WHERE e.dossier_id=d.id) > "
+        "(SELECT count(*) FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.kind='dossier.event')",
+    "synced with items still queued": "SELECT d.code FROM dossier d WHERE sync_state='synced' AND EXISTS "
+                                      "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.state!='sent')",
+}
+
+
 def consistency_problems(db_path: Path) -> list[str]:
-    """Half-written dossiers: missing first event, fee line or outbox item; status not the last event's."""
+    """Half-written dossiers: missing first event, fee or document lines, outbox items; status not the last event's."""
     conn = sqlite3.connect(db_path, timeout=30)
     try:
         problems = []
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        rows = conn.execute("SELECT id, uuid, code, status, origin FROM dossier").fetchall()
-        for dossier_id, uuid, code, status, origin in rows:
-            last = conn.execute("SELECT to_status FROM status_event WHERE dossier_id=? ORDER BY seq DESC LIMIT 1",
-                                (dossier_id,)).fetchone()
-            if last is None:
-                problems.append(f"{code}: no status event")
-            elif last[0] != status:
-                problems.append(f"{code}: status {status} but last event {last[0]}")
-            if conn.execute("SELECT count(*) FROM payment WHERE dossier_id=?", (dossier_id,)).fetchone()[0] < 1:
-                problems.append(f"{code}: no payment row")
-            if origin == "local" and conn.execute(
-                    "SELECT count(*) FROM outbox_item WHERE dossier_uuid=? AND kind='dossier.upsert'",
-                    (uuid,)).fetchone()[0] < 1:
-                problems.append(f"{code}: no dossier.upsert outbox item")
-            events = conn.execute("SELECT count(*) FROM status_event WHERE dossier_id=?", (dossier_id,)).fetchone()[0]
-            event_items = conn.execute("SELECT count(*) FROM outbox_item WHERE dossier_uuid=? AND kind='dossier.event'",
-                                       (uuid,)).fetchone()[0]
-            if origin == "local" and event_items < events:
-                problems.append(f"{code}: {events} events but {event_items} event outbox items")
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if integrity != "ok":
+            problems.append(f"integrity_check: {integrity}")
+        for label, sql in CONSISTENCY_QUERIES.items():
+            problems += [f"{code}: {label}" for (code,) in conn.execute(sql).fetchall()]
         return problems
     finally:
         conn.close()

@@ -1,26 +1,28 @@
 """A stand-in for a running counter app, run as a subprocess by the trust tests.
 
-It receives dossiers, moves some through their lifecycle (when the lifecycle service exists) and acknowledges
-outbox items as a sync would, forever; each dossier code is printed (and flushed) only after `save()` returned.
+It receives dossiers, moves some through their lifecycle (when the lifecycle service exists), keeps an intake
+draft, and acknowledges outbox items as a sync would, forever. Each line is written only after the service call
+returned: `<code>` for a saved dossier, `T <code> <status>` for a transition, `D <n>` for a saved draft.
 
-Usage: python -m tests.trust.driver DB CONFIG SEED [MAX_ITERATIONS]
+    python -m tests.trust.driver DB CONFIG SEED            # lines on stdout
+    python -m tests.trust.driver --zygote DB CONFIG        # fork server for the kill test (see test_crash_kill)
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 
-def main() -> None:
+def work(db: Path, config: Path, seed: int, emit: Callable[[str], None]) -> None:
     from onestop.config import load_settings
     from onestop.domain import DocKind, DocumentLine, IntakeDraft, Person, Status
     from onestop.services import open_services
 
-    db, config, seed = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-    limit = int(sys.argv[4]) if len(sys.argv) > 4 else 10**9
     rng = random.Random(seed)
     services = open_services(db, load_settings(config), prepare=False)
     try:
@@ -28,26 +30,32 @@ def main() -> None:
     except ImportError:
         dossiers = None
     received: list[str] = []
-    print("READY", flush=True)
-    for _ in range(limit):
+    emit("READY")
+    n = 0
+    while True:
+        n += 1
         person = Person(full_name=rng.choice(["Nguyễn Văn An", "Trần Thị Bích", "Lê Đức Thọ", "Phạm Thị Hoa"]),
                         id_number=f"038190{rng.randrange(10**6):06d}", birth_date=date(1990, 5, 17), gender="Nữ",
                         address="Thôn Đông, Xã Quảng Phú", phone="0912345678")
         draft = IntakeDraft(procedure_code="2.001035", applicant=person,
                             documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),))
         dossier = services.intake.save(draft, "canbo")
-        print(dossier.code, flush=True)
+        emit(dossier.code)
         received.append(dossier.code)
         roll = rng.random()
-        if dossiers is not None and roll < 0.5 and received:
-            code = rng.choice(received)
+        if dossiers is not None and roll < 0.5:
+            code = rng.choice(received[-20:])
             current = dossiers.peek(code).status
             target = {Status.RECEIVED: Status.IN_PROGRESS, Status.IN_PROGRESS: Status.RESULT_READY}.get(current)
             if target is not None:
                 dossiers.transition(code, target, actor="canbo")
-                print(f"T {code} {target.value}", flush=True)
+                emit(f"T {code} {target.value}")
         elif roll < 0.8:
             acknowledge_one(services)
+        else:
+            draft_no = f"{seed}:{n}"
+            services.intake.save_draft("lanhdao", {"marker": draft_no, "name": "Nguyễn Văn Nháp"})
+            emit(f"D {draft_no}")
 
 
 def acknowledge_one(services) -> None:  # type: ignore[no-untyped-def]
@@ -66,6 +74,46 @@ def acknowledge_one(services) -> None:  # type: ignore[no-untyped-def]
                             {"u": item[1]}).scalar_one()
         if left == 0:
             conn.execute(text("UPDATE dossier SET sync_state='synced' WHERE uuid=:u"), {"u": item[1]})
+
+
+def zygote(db: Path, config: Path) -> None:
+    """Import everything once, then fork one worker per `go N SEED` line; report `pid P` and, once reaped, `end`.
+
+    Each worker appends its lines to `<db dir>/run-N.out` with a bare write(2) per line, which survives SIGKILL.
+    """
+    import onestop.services.intake  # noqa: F401  (warm imports so each fork starts working at once)
+    import onestop.services.records  # noqa: F401
+    from onestop.config import load_settings
+    from onestop.services import open_services
+
+    try:
+        import onestop.services.lifecycle  # noqa: F401
+    except ImportError:
+        pass
+    open_services(db, load_settings(config), prepare=False).close()  # migrations checked before any fork
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] != "go":
+            break
+        run, seed = int(parts[1]), int(parts[2])
+        out = os.open(db.parent / f"run-{run}.out", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                work(db, config, seed, lambda text: os.write(out, (text + "\n").encode()))
+            finally:
+                os._exit(1)
+        os.close(out)
+        print(f"pid {pid}", flush=True)
+        os.waitpid(pid, 0)
+        print("end", flush=True)
+
+
+def main() -> None:
+    if sys.argv[1] == "--zygote":
+        zygote(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    work(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), lambda text: print(text, flush=True))
 
 
 if __name__ == "__main__":
