@@ -348,6 +348,22 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def _click_error_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Usage-error classes of click and of the copy of click that Typer vendors (`typer._click`)."""
+    import importlib
+
+    usage: list[type] = []
+    other: list[type] = []
+    for name in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        usage.append(module.UsageError)
+        other.append(module.ClickException)
+    return tuple(usage), tuple(other)
+
+
 def main() -> None:
     """Console entry point: run the app, turn expected errors into a Vietnamese message and an exit code."""
     from onestop.errors import OneStopError
@@ -367,13 +383,12 @@ def main() -> None:
         say("Đã dừng.")
         sys.exit(130)
     except Exception as exc:  # click's usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            say(f"Lệnh không hợp lệ: {exc.format_message()}")
+        usage_errors, click_errors = _click_error_types()
+        if isinstance(exc, usage_errors):
+            say(f"Lệnh không hợp lệ: {exc.format_message()}")  # type: ignore[attr-defined]
             sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
-            say(exc.format_message())
+        if isinstance(exc, click_errors):
+            say(exc.format_message())  # type: ignore[attr-defined]
             sys.exit(2)
         from onestop.crashlog import report_unexpected
 
