@@ -64,25 +64,44 @@ class PullApplier:
         return self._procedures[key]
 
     def apply(self, snap: dict[str, Any], out: PullOutcome, *, force: bool = False) -> None:
-        """Insert or update the local copy; with unsent local changes, a divergent status becomes a conflict
-        (unless `force`, used when an officer chose the upstream version)."""
-        uuid = str(snap.get("Uuid") or "")
-        if len(uuid) != 36:
-            out.skipped += 1
-            return
-        local = self.conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
-        if local is None:
-            self._insert(snap, out)
-            return
+        """Apply one snapshot (see `apply_page`)."""
+        self.apply_page([snap], out, force=force)
+
+    def apply_page(self, snaps: list[dict[str, Any]], out: PullOutcome, *, force: bool = False) -> None:
+        """Insert or update local copies; with unsent local changes, a divergent status becomes a conflict
+        (unless `force`, used when an officer chose the upstream version). New dossiers are inserted in bulk."""
+        uuids = sorted({str(s.get("Uuid") or "") for s in snaps} - {""})
+        local: dict[str, Any] = {}
+        unsent: dict[str, list[Any]] = {}
+        for chunk in _chunks(uuids):
+            for r in self.conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid.in_(chunk))):
+                local[r.uuid] = r
+            for r in self.conn.execute(sa.select(outbox.c.id, outbox.c.kind, outbox.c.payload, outbox.c.state,
+                                                 outbox.c.dossier_uuid)
+                                       .where(outbox.c.dossier_uuid.in_(chunk), outbox.c.state.in_(UNSENT))
+                                       .order_by(outbox.c.id)):
+                unsent.setdefault(r.dossier_uuid, []).append(r)
+        pending: dict[str, dict[str, Any]] = {}
+        for snap in snaps:
+            uuid = str(snap.get("Uuid") or "")
+            if len(uuid) != 36:
+                out.skipped += 1
+            elif uuid in local:
+                self._update(local[uuid], snap, unsent.get(uuid, []), out, force)
+                local[uuid] = self.conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
+            else:
+                pending[uuid] = snap  # the latest snapshot of a new dossier wins
+        if pending:
+            self._insert_many(list(pending.values()), out)
+
+    def _update(self, local: Any, snap: dict[str, Any], unsent: list[Any], out: PullOutcome, force: bool) -> None:
+        uuid = local.uuid
         try:
             upstream_status = Status.from_national(int(snap.get("TrangThaiHoSo") or 0))
         except ValueError:
             out.skipped += 1
             return
         official = str(snap.get("MaHoSoChinhThuc") or "")[:60]
-        unsent = self.conn.execute(
-            sa.select(outbox.c.id, outbox.c.kind, outbox.c.payload, outbox.c.state)
-            .where(outbox.c.dossier_uuid == uuid, outbox.c.state.in_(UNSENT)).order_by(outbox.c.id)).all()
         if unsent and not force:
             base = _base_status(unsent, local.status)
             if upstream_status.value != base:
@@ -161,85 +180,125 @@ class PullApplier:
             "has_eid_account": bool(_int(hs.get("TaiKhoanDuocXacThucVoiVNeID"), 0)),
         }
 
-    def _insert(self, snap: dict[str, Any], out: PullOutcome) -> None:
-        hs = snap.get("HoSo") or {}
-        proc = self._procedure(str(hs.get("MaTTHC") or ""), hs.get("PhienBanTTHC"))
-        try:
-            status = Status.from_national(int(snap.get("TrangThaiHoSo") or 0))
-        except ValueError:
-            proc = None
-        code = str(snap.get("MaHoSo") or hs.get("MaHoSo") or "")[:60]
-        if proc is None or not code:
-            out.skipped += 1
-            out.messages.append(f"Bỏ qua hồ sơ {code or '?'}: thủ tục {str(hs.get('MaTTHC'))[:40]} chưa có "
-                                "trong danh mục của quầy.")
+    def _insert_many(self, snaps: list[dict[str, Any]], out: PullOutcome) -> None:
+        codes = [str(s.get("MaHoSo") or (s.get("HoSo") or {}).get("MaHoSo") or "")[:60] for s in snaps]
+        taken: set[str] = set()
+        for chunk in _chunks(sorted(set(codes) - {""})):
+            taken.update(r[0] for r in self.conn.execute(sa.select(dossier_t.c.code).where(dossier_t.c.code.in_(chunk))))
+        rows, kept = [], []
+        for snap, code in zip(snaps, codes):
+            hs = snap.get("HoSo") or {}
+            proc = self._procedure(str(hs.get("MaTTHC") or ""), hs.get("PhienBanTTHC"))
+            try:
+                status = Status.from_national(int(snap.get("TrangThaiHoSo") or 0))
+            except ValueError:
+                proc = None
+            if proc is None or not code:
+                out.skipped += 1
+                out.messages.append(f"Bỏ qua hồ sơ {code or '?'}: thủ tục {str(hs.get('MaTTHC'))[:40]} chưa có "
+                                    "trong danh mục của quầy.")
+                continue
+            if code in taken:
+                out.skipped += 1
+                out.messages.append(f"Bỏ qua hồ sơ {code}: mã đã có ở quầy cho một hồ sơ khác.")
+                continue
+            taken.add(code)
+            row = dict(self._intake_fields(hs, snap), uuid=snap["Uuid"], code=code,
+                       official_code=str(snap.get("MaHoSoChinhThuc") or "")[:60], procedure_id=proc[0],
+                       procedure_code=str(hs.get("MaTTHC"))[:40], status=status.value, citizen_id=None,
+                       book_volume="", book_number=None, origin="upstream", clock_paused_at=None, returned_at=None,
+                       collected_by="", collected_id_number="", sync_state="synced", sync_message="", row_version=1,
+                       updated_at=self.now)
+            row["search_fold"] = search_text(SimpleNamespace(**row), proc[1])  # type: ignore[arg-type]
+            rows.append(row)
+            kept.append(snap)
+        if not rows:
             return
-        clash = self.conn.execute(sa.select(dossier_t.c.id).where(dossier_t.c.code == code)).first()
-        if clash is not None:
-            out.skipped += 1
-            out.messages.append(f"Bỏ qua hồ sơ {code}: mã đã có ở quầy cho một hồ sơ khác.")
-            return
-        fields = self._intake_fields(hs, snap)
-        row = dict(fields, uuid=snap["Uuid"], code=code, official_code=str(snap.get("MaHoSoChinhThuc") or "")[:60],
-                   procedure_id=proc[0], procedure_code=str(hs.get("MaTTHC"))[:40], status=status.value,
-                   citizen_id=None, book_volume="", book_number=None, origin="upstream", clock_paused_at=None,
-                   returned_at=None, collected_by="", collected_id_number="", sync_state="synced", sync_message="",
-                   row_version=1, updated_at=self.now)
-        row["search_fold"] = search_text(SimpleNamespace(**row), proc[1])  # type: ignore[arg-type]
-        dossier_id = self.conn.execute(dossier_t.insert().values(**row)).inserted_primary_key[0]
-        self._replace_children(dossier_id, hs, fresh=True)
-        self._merge_events(dossier_id, snap.get("TienDo") or [], fresh=True)
-        out.inserted += 1
-        out.touched.add(snap["Uuid"])
+        self.conn.execute(dossier_t.insert(), rows)
+        ids: dict[str, int] = {}
+        for chunk in _chunks([r["uuid"] for r in rows]):
+            ids.update(self.conn.execute(sa.select(dossier_t.c.uuid, dossier_t.c.id)
+                                         .where(dossier_t.c.uuid.in_(chunk))).all())
+        docs: list[dict[str, Any]] = []
+        fees: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for snap in kept:
+            dossier_id = ids[snap["Uuid"]]
+            hs = snap.get("HoSo") or {}
+            docs += self._documents(dossier_id, hs)
+            fees += self._fees(dossier_id, hs)
+            events += [dict(values, dossier_id=dossier_id, seq=seq)
+                       for seq, values in self._event_values(snap.get("TienDo") or [])]
+            out.touched.add(snap["Uuid"])
+        for table, values in ((document_t, docs), (payment_t, fees), (event_t, events)):
+            if values:
+                self.conn.execute(table.insert(), values)
+        out.inserted += len(rows)
 
-    def _replace_children(self, dossier_id: int, hs: dict[str, Any], *, fresh: bool = False) -> None:
-        if not fresh:
-            self.conn.execute(document_t.delete().where(document_t.c.dossier_id == dossier_id))
-            self.conn.execute(payment_t.delete().where(payment_t.c.dossier_id == dossier_id))
-        docs = [{"dossier_id": dossier_id, "position": i, "name": str(d.get("TenTaiLieu") or "")[:500] or "?",
-                 "kind": d.get("LoaiBan") if d.get("LoaiBan") in ("original", "copy", "present_only") else "original",
-                 "count": max(1, _int(d.get("SoLuong"), 1))}
-                for i, d in enumerate(hs.get("TaiLieuNop") or []) if isinstance(d, dict)]
+    def _replace_children(self, dossier_id: int, hs: dict[str, Any]) -> None:
+        self.conn.execute(document_t.delete().where(document_t.c.dossier_id == dossier_id))
+        self.conn.execute(payment_t.delete().where(payment_t.c.dossier_id == dossier_id))
+        docs, fees = self._documents(dossier_id, hs), self._fees(dossier_id, hs)
         if docs:
             self.conn.execute(document_t.insert(), docs)
-        fees = [{"dossier_id": dossier_id, "label": str(f.get("TenPhiLePhi") or "Lệ phí")[:200],
-                 "amount_vnd": _int(f.get("Gia"), 0), "method": str(f.get("HinhThucThu") or "none")[:20],
-                 "exemption": str(f.get("MienGiam") or "")[:500], "paid_at": None}
-                for f in hs.get("DanhSachLePhi") or [] if isinstance(f, dict)]
         if fees:
             self.conn.execute(payment_t.insert(), fees)
 
-    def _merge_events(self, dossier_id: int, steps: list[dict[str, Any]], *, fresh: bool = False) -> None:
+    @staticmethod
+    def _documents(dossier_id: int, hs: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"dossier_id": dossier_id, "position": i, "name": str(d.get("TenTaiLieu") or "")[:500] or "?",
+                 "kind": d.get("LoaiBan") if d.get("LoaiBan") in ("original", "copy", "present_only") else "original",
+                 "count": max(1, _int(d.get("SoLuong"), 1))}
+                for i, d in enumerate(hs.get("TaiLieuNop") or []) if isinstance(d, dict)]
+
+    @staticmethod
+    def _fees(dossier_id: int, hs: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"dossier_id": dossier_id, "label": str(f.get("TenPhiLePhi") or "Lệ phí")[:200],
+                 "amount_vnd": _int(f.get("Gia"), 0), "method": str(f.get("HinhThucThu") or "none")[:20],
+                 "exemption": str(f.get("MienGiam") or "")[:500], "paid_at": None}
+                for f in hs.get("DanhSachLePhi") or [] if isinstance(f, dict)]
+
+    def _event_values(self, steps: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
         by_seq: dict[int, dict[str, Any]] = {}
         for step in steps:
             seq = _int(step.get("BuocSo"), 0)
             if seq > 0:
                 by_seq[seq] = step
-        if not by_seq:
-            return
-        existing: dict[int, str] = {} if fresh else dict(self.conn.execute(
-            sa.select(event_t.c.seq, event_t.c.to_status).where(event_t.c.dossier_id == dossier_id)).all())
-        inserts = []
+        out = []
         for seq, step in sorted(by_seq.items()):
             try:
                 to_status = Status.from_national(_int(step.get("TrangThai"), 0)).value
                 before = step.get("TrangThaiTruoc")
                 from_status = Status.from_national(int(before)).value if before not in (None, "") else None
-            except ValueError:
+            except (ValueError, TypeError):
                 continue
-            values = {"at": parse_wire_dt(step.get("ThoiDiemXuLy")) or self.now, "from_status": from_status,
-                      "to_status": to_status,
-                      "officer": str(step.get("TenDangNhap") or step.get("NguoiXuLy") or "")[:50],
-                      "reason": str(step.get("NoiDungXuLy") or "")[:2000],
-                      "new_due": parse_wire_dt(step.get("NgayHenTraMoi")), "note": str(step.get("GhiChu") or "")[:2000],
-                      "origin": "upstream"}
+            out.append((seq, {"at": parse_wire_dt(step.get("ThoiDiemXuLy")) or self.now, "from_status": from_status,
+                              "to_status": to_status,
+                              "officer": str(step.get("TenDangNhap") or step.get("NguoiXuLy") or "")[:50],
+                              "reason": str(step.get("NoiDungXuLy") or "")[:2000],
+                              "new_due": parse_wire_dt(step.get("NgayHenTraMoi")),
+                              "note": str(step.get("GhiChu") or "")[:2000], "origin": "upstream"}))
+        return out
+
+    def _merge_events(self, dossier_id: int, steps: list[dict[str, Any]]) -> None:
+        values = self._event_values(steps)
+        if not values:
+            return
+        existing: dict[int, str] = dict(self.conn.execute(
+            sa.select(event_t.c.seq, event_t.c.to_status).where(event_t.c.dossier_id == dossier_id)).all())
+        inserts = []
+        for seq, v in values:
             if seq not in existing:
-                inserts.append(dict(values, dossier_id=dossier_id, seq=seq))
-            elif existing[seq] != to_status:
+                inserts.append(dict(v, dossier_id=dossier_id, seq=seq))
+            elif existing[seq] != v["to_status"]:
                 self.conn.execute(event_t.update().where(event_t.c.dossier_id == dossier_id, event_t.c.seq == seq)
-                                  .values(**values))
+                                  .values(**v))
         if inserts:
             self.conn.execute(event_t.insert(), inserts)
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 def _base_status(unsent: list[Any], local_status: str) -> str:

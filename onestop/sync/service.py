@@ -304,9 +304,8 @@ class SyncService:
             out = PullOutcome()
             with self._write() as conn:
                 applier = PullApplier(conn, counter, now_vn())
-                for item in items:
-                    if item.get("kind") == "dossier" and isinstance(item.get("data"), dict):
-                        applier.apply(item["data"], out)
+                applier.apply_page([i["data"] for i in items
+                                    if i.get("kind") == "dossier" and isinstance(i.get("data"), dict)], out)
                 self._state_row(conn)
                 conn.execute(models.SyncState.__table__.update().where(models.SyncState.__table__.c.id == 1)
                              .values(pull_cursor=next_cursor))

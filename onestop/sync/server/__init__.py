@@ -30,3 +30,52 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8700, *, log_level: 
         uvicorn.Server(config).run()
     finally:
         store.close()
+
+
+class BackgroundServer:
+    """The reference server on 127.0.0.1 in a daemon thread (benchmarks, training sessions); `stop()` ends it."""
+
+    def __init__(self, db_url: str, *, port: int = 0) -> None:
+        require_server_extra()
+        from onestop.sync.server.app import create_app
+        from onestop.sync.server.store import ProvinceStore
+
+        self.store = ProvinceStore(db_url)
+        self.app = create_app(self.store)
+        self.port = port
+        self._server = None
+        self._thread = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> BackgroundServer:
+        import socket
+        import threading
+        import time
+
+        import uvicorn
+
+        if not self.port:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                self.port = s.getsockname()[1]
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="critical", access_log=False,
+                                lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True, name="province-server")
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise OneStopError("Không khởi động được máy chủ tỉnh tham chiếu.")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)  # type: ignore[union-attr]
+            self._server = None
+        self.store.close()

@@ -240,6 +240,12 @@ class ProvinceStore:
         return self._write(self._push, caller, items)
 
     def _push(self, conn: Connection, caller: Caller, items: list[dict[str, Any]]) -> list[ItemResult]:
+        batch = _Batch(conn)
+        batch.preload(
+            uuids={str((i.get("payload") or {}).get("Uuid") or "") for i in items if isinstance(i.get("payload"), dict)},
+            codes={str((i.get("payload") or {}).get("MaHoSo") or "") for i in items
+                   if isinstance(i.get("payload"), dict)},
+            keys={str(i.get("key") or "") for i in items})
         results: list[ItemResult] = []
         blocked: set[str] = set()
         for item in items:
@@ -248,13 +254,14 @@ class ProvinceStore:
             if dossier_uuid and dossier_uuid in blocked:
                 results.append(ItemResult(key, "skipped", "Chưa xử lý: mục trước của cùng hồ sơ chưa được áp dụng."))
                 continue
-            result = self._apply(conn, caller, item)
+            result = self._apply(batch, caller, item)
             if result.status in ("rejected", "conflict") and dossier_uuid:
                 blocked.add(dossier_uuid)
             results.append(result)
+        batch.flush()
         return results
 
-    def _apply(self, conn: Connection, caller: Caller, item: dict[str, Any]) -> ItemResult:
+    def _apply(self, b: _Batch, caller: Caller, item: dict[str, Any]) -> ItemResult:
         key = str(item.get("key") or "")
         kind = str(item.get("kind") or "")
         payload = item.get("payload")
@@ -265,27 +272,27 @@ class ProvinceStore:
         if not isinstance(payload, dict):
             return ItemResult(key, "rejected", "Nội dung (payload) phải là một đối tượng JSON.")
         digest = payload_hash(kind, payload)
-        done = conn.execute(sa.select(applied_key_t).where(applied_key_t.c.key == key)).first()
+        done = b.keys.get(key)
         if done is not None:
-            if done.payload_hash != digest:
+            done_hash, done_uuid = done
+            if done_hash != digest:
                 return ItemResult(key, "conflict", "Khóa chống trùng này đã được dùng cho một nội dung khác trên "
-                                  "hệ thống tỉnh; cần cán bộ kiểm tra.", upstream=self._snapshot_by_uuid(conn, done.dossier_uuid))
-            official = ""
-            if done.dossier_uuid:
-                official = conn.execute(sa.select(dossier_t.c.official_code)
-                                        .where(dossier_t.c.uuid == done.dossier_uuid)).scalar() or ""
-            return ItemResult(key, "duplicate", "Đã nhận trước đó; không áp dụng lại.", official_code=official)
+                                  "hệ thống tỉnh; cần cán bộ kiểm tra.", upstream=b.snapshot(done_uuid))
+            row = b.dossier(done_uuid) if done_uuid else None
+            return ItemResult(key, "duplicate", "Đã nhận trước đó; không áp dụng lại.",
+                              official_code=row["official_code"] if row else "")
         force = bool(item.get("force"))
         if kind == "dossier.upsert":
-            result = self._upsert(conn, caller, key, payload, force)
+            result = self._upsert(b, caller, key, payload, force)
         elif kind == "dossier.event":
-            result = self._event(conn, caller, key, payload, force)
+            result = self._event(b, caller, key, payload, force)
         else:
-            result = self._audit(conn, caller, key, payload)
+            result = self._audit(b.conn, caller, key, payload)
         if result.status == "applied":
-            conn.execute(applied_key_t.insert().values(
-                key=key, agency_code=caller.agency_code, counter_code=caller.counter_code, kind=kind,
-                payload_hash=digest, dossier_uuid=str(payload.get("Uuid") or ""), applied_at=now_text()))
+            uuid = str(payload.get("Uuid") or "")
+            b.keys[key] = (digest, uuid)
+            b.new_keys.append({"key": key, "agency_code": caller.agency_code, "counter_code": caller.counter_code,
+                               "kind": kind, "payload_hash": digest, "dossier_uuid": uuid, "applied_at": now_text()})
         return result
 
     def _check_dossier_payload(self, caller: Caller, key: str, p: dict[str, Any]) -> ItemResult | None:
@@ -298,7 +305,7 @@ class ProvinceStore:
                               f"({caller.agency_code}).")
         return None
 
-    def _upsert(self, conn: Connection, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
+    def _upsert(self, b: _Batch, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
         bad = self._check_dossier_payload(caller, key, p)
         if bad:
             return bad
@@ -312,40 +319,37 @@ class ProvinceStore:
             return ItemResult(key, "rejected", "Trạng thái hồ sơ (TrangThaiHoSo) không hợp lệ.")
         uuid, code = p["Uuid"], p["MaHoSo"]
         version = int(p.get("PhienBan") or 1)
-        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
+        row = b.dossier(uuid)
         now = now_text()
-        body = json.dumps(p, ensure_ascii=False, sort_keys=True)
         if row is None:
-            other = conn.execute(sa.select(dossier_t.c.uuid).where(dossier_t.c.code == code)).first()
+            other = b.code_owner(code)
             if other is not None:
                 return ItemResult(key, "conflict", f"Mã hồ sơ {code} đã có trên hệ thống tỉnh cho một hồ sơ khác; "
-                                  "cần cán bộ kiểm tra.", upstream=self._snapshot_by_uuid(conn, other.uuid))
-            conn.execute(dossier_t.insert().values(
-                uuid=uuid, code=code, agency_code=caller.agency_code, counter_code=caller.counter_code,
-                official_code="", status=status, version=version, rev=1, origin="counter", payload=body,
-                created_at=now, updated_at=now))
+                                  "cần cán bộ kiểm tra.", upstream=b.snapshot(other))
+            b.insert_dossier({"uuid": uuid, "code": code, "agency_code": caller.agency_code,
+                              "counter_code": caller.counter_code, "official_code": "", "status": status,
+                              "version": version, "rev": 1, "origin": "counter", "payload": p, "created_at": now,
+                              "updated_at": now})
         else:
-            if row.counter_code and row.counter_code != caller.counter_code and not force:
-                return ItemResult(key, "rejected", f"Hồ sơ {code} do quầy {row.counter_code} tiếp nhận; quầy "
+            if row["counter_code"] and row["counter_code"] != caller.counter_code and not force:
+                return ItemResult(key, "rejected", f"Hồ sơ {code} do quầy {row['counter_code']} tiếp nhận; quầy "
                                   f"{caller.counter_code} không được sửa thông tin tiếp nhận.")
-            if row.code != code:
-                return ItemResult(key, "conflict", f"Hồ sơ đã có trên hệ thống tỉnh với mã {row.code}, khác mã "
-                                  f"{code}; cần cán bộ kiểm tra.", upstream=self._snapshot(conn, row))
-            if version < row.version:
+            if row["code"] != code:
+                return ItemResult(key, "conflict", f"Hồ sơ đã có trên hệ thống tỉnh với mã {row['code']}, khác mã "
+                                  f"{code}; cần cán bộ kiểm tra.", upstream=b.snapshot(uuid))
+            if version < row["version"]:
                 return ItemResult(key, "applied", "Hệ thống tỉnh đã có phiên bản mới hơn; giữ phiên bản đó.",
-                                  official_code=row.official_code)
-            conn.execute(dossier_t.update().where(dossier_t.c.uuid == uuid).values(
-                payload=body, version=version, rev=row.rev + 1, updated_at=now,
-                counter_code=row.counter_code or caller.counter_code))
-        self._emit_dossier(conn, caller.agency_code, caller.counter_code, uuid, "upsert")
-        official = conn.execute(sa.select(dossier_t.c.official_code).where(dossier_t.c.uuid == uuid)).scalar() or ""
-        return ItemResult(key, "applied", "Đã cập nhật hồ sơ.", official_code=official)
+                                  official_code=row["official_code"])
+            b.update_dossier(uuid, payload=p, version=version, rev=row["rev"] + 1, updated_at=now,
+                             counter_code=row["counter_code"] or caller.counter_code)
+        b.emit(caller.agency_code, caller.counter_code, uuid, "upsert")
+        return ItemResult(key, "applied", "Đã cập nhật hồ sơ.", official_code=b.dossier(uuid)["official_code"])
 
-    def _event(self, conn: Connection, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
+    def _event(self, b: _Batch, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
         bad = self._check_dossier_payload(caller, key, p)
         if bad:
             return bad
-        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == p["Uuid"])).first()
+        row = b.dossier(p["Uuid"])
         if row is None:
             return ItemResult(key, "rejected", f"Hệ thống tỉnh chưa có hồ sơ {p['MaHoSo']}; cần gửi hồ sơ trước "
                               "tiến độ xử lý.")
@@ -357,19 +361,16 @@ class ProvinceStore:
             return ItemResult(key, "rejected", "Trạng thái trong tiến độ xử lý không hợp lệ.")
         if to_status not in STATUS_LABELS:
             return ItemResult(key, "rejected", "Trạng thái trong tiến độ xử lý không hợp lệ.")
-        if from_status is not None and from_status != row.status and not force:
+        if from_status is not None and from_status != row["status"] and not force:
             return ItemResult(
                 key, "conflict",
-                f"Trên hệ thống tỉnh hồ sơ {row.code} đang ở trạng thái «{STATUS_LABELS[row.status]}», không phải "
-                f"«{STATUS_LABELS.get(from_status, from_status)}»; cần cán bộ chọn giữ bên nào.",
-                upstream=self._snapshot(conn, row))
-        conn.execute(event_t.insert().values(
-            dossier_uuid=row.uuid, seq=int(p.get("BuocSo") or 0), status=to_status, source=caller.counter_code,
-            payload=json.dumps(p, ensure_ascii=False, sort_keys=True), at=now_text()))
-        conn.execute(dossier_t.update().where(dossier_t.c.uuid == row.uuid).values(
-            status=to_status, rev=row.rev + 1, updated_at=now_text()))
-        self._emit_dossier(conn, caller.agency_code, caller.counter_code, row.uuid, "event")
-        return ItemResult(key, "applied", "Đã cập nhật tiến độ xử lý.", official_code=row.official_code)
+                f"Trên hệ thống tỉnh hồ sơ {row['code']} đang ở trạng thái «{STATUS_LABELS[row['status']]}», không "
+                f"phải «{STATUS_LABELS.get(from_status, from_status)}»; cần cán bộ chọn giữ bên nào.",
+                upstream=b.snapshot(row["uuid"]))
+        b.add_event(row["uuid"], int(p.get("BuocSo") or 0), to_status, caller.counter_code, p)
+        b.update_dossier(row["uuid"], status=to_status, rev=row["rev"] + 1, updated_at=now_text())
+        b.emit(caller.agency_code, caller.counter_code, row["uuid"], "event")
+        return ItemResult(key, "applied", "Đã cập nhật tiến độ xử lý.", official_code=row["official_code"])
 
     def _audit(self, conn: Connection, caller: Caller, key: str, p: dict[str, Any]) -> ItemResult:
         entries = p.get("entries")
@@ -393,25 +394,12 @@ class ProvinceStore:
     # ------------------------------------------------------------------ snapshots and the change feed
 
     def _snapshot_by_uuid(self, conn: Connection, uuid: str) -> dict[str, Any] | None:
-        if not uuid:
-            return None
-        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
-        return self._snapshot(conn, row) if row is not None else None
-
-    def _snapshot(self, conn: Connection, row: Any) -> dict[str, Any]:
-        events = [json.loads(e.payload) | {"BuocSo": e.seq, "TrangThai": e.status, "Nguon": e.source}
-                  for e in conn.execute(sa.select(event_t).where(event_t.c.dossier_uuid == row.uuid)
-                                        .order_by(event_t.c.id))]
-        return {"Uuid": row.uuid, "MaHoSo": row.code, "MaHoSoChinhThuc": row.official_code,
-                "MaDinhDanhDonVi": row.agency_code, "MaQuay": row.counter_code, "TrangThaiHoSo": row.status,
-                "PhienBan": row.version, "PhienBanMay": row.rev, "NguonGoc": row.origin,
-                "HoSo": json.loads(row.payload), "TienDo": events}
+        return _Batch(conn).snapshot(uuid) if uuid else None
 
     def _emit_dossier(self, conn: Connection, agency: str, source: str, uuid: str, reason: str) -> None:
-        row = conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid == uuid)).first()
-        snap = self._snapshot(conn, row) | {"LyDo": reason}
-        conn.execute(change_t.insert().values(agency_code=agency, source=source, kind="dossier", dossier_uuid=uuid,
-                                              payload=json.dumps(snap, ensure_ascii=False), at=now_text()))
+        b = _Batch(conn)
+        b.emit(agency, source, uuid, reason)
+        b.flush()
 
     def changes(self, caller: Caller, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Changes after `cursor` for the caller's agency, excluding those the caller's counter made itself."""
@@ -433,30 +421,40 @@ class ProvinceStore:
 
     def submit_online(self, agency: str, p: dict[str, Any]) -> dict[str, Any]:
         """A citizen's online submission for `agency`: status 1 (Mới đăng ký), code minted upstream."""
-        if not p.get("MaTTHC") or not p.get("ChuHoSo"):
-            raise StoreError(400, "Hồ sơ trực tuyến cần mã thủ tục (MaTTHC) và chủ hồ sơ (ChuHoSo).")
+        return self.submit_online_many(agency, [p], snapshots=True)[0]
 
-        def run(conn: Connection) -> dict[str, Any]:
-            now = datetime.now(VN_TZ)
-            prefix = f"{agency}-{now:%y%m%d}-00"
-            seq = self._next_seq(conn, prefix)
-            uuid = str(p.get("Uuid") or uuidlib.uuid4())
-            body = dict(p) | {"Uuid": uuid, "MaHoSo": f"{prefix}{seq:04d}", "MaDinhDanhDonVi": agency,
-                              "TrangThaiHoSo": 1, "KenhThucHien": 2, "PhienBan": 1}
-            body.setdefault("NgayTiepNhan", now.strftime("%Y%m%d%H%M%S"))
-            conn.execute(dossier_t.insert().values(
-                uuid=uuid, code=body["MaHoSo"], agency_code=agency, counter_code="", official_code="", status=1,
-                version=1, rev=1, origin="online", payload=json.dumps(body, ensure_ascii=False, sort_keys=True),
-                created_at=now_text(), updated_at=now_text()))
-            conn.execute(event_t.insert().values(
-                dossier_uuid=uuid, seq=1, status=1, source="upstream", at=now_text(),
-                payload=json.dumps({"Uuid": uuid, "MaHoSo": body["MaHoSo"], "BuocSo": 1, "TrangThai": 1,
-                                    "NguoiXuLy": "Cổng Dịch vụ công", "NoiDungXuLy": "Công dân nộp hồ sơ trực tuyến",
-                                    "ThoiDiemXuLy": body["NgayTiepNhan"]}, ensure_ascii=False)))
-            self._emit_dossier(conn, agency, "upstream", uuid, "online")
-            return self._snapshot_by_uuid(conn, uuid) or {}
+    def submit_online_many(self, agency: str, payloads: list[dict[str, Any]], *,
+                           snapshots: bool = False) -> list[dict[str, Any]]:
+        """Several online submissions in one transaction (training data, benchmarks)."""
+        for p in payloads:
+            if not p.get("MaTTHC") or not p.get("ChuHoSo"):
+                raise StoreError(400, "Hồ sơ trực tuyến cần mã thủ tục (MaTTHC) và chủ hồ sơ (ChuHoSo).")
+
+        def run(conn: Connection) -> list[dict[str, Any]]:
+            batch = _Batch(conn)
+            out = [self._submit(batch, agency, p, snapshots) for p in payloads]
+            batch.flush()
+            return out
 
         return self._write(run)
+
+    def _submit(self, b: _Batch, agency: str, p: dict[str, Any], snapshot: bool) -> dict[str, Any]:
+        now = datetime.now(VN_TZ)
+        prefix = f"{agency}-{now:%y%m%d}-00"
+        seq = self._next_seq(b.conn, prefix)
+        uuid = str(p.get("Uuid") or uuidlib.uuid4())
+        body = dict(p) | {"Uuid": uuid, "MaHoSo": f"{prefix}{seq:04d}", "MaDinhDanhDonVi": agency,
+                          "TrangThaiHoSo": 1, "KenhThucHien": 2, "PhienBan": 1}
+        body.setdefault("NgayTiepNhan", now.strftime("%Y%m%d%H%M%S"))
+        b.insert_dossier({"uuid": uuid, "code": body["MaHoSo"], "agency_code": agency, "counter_code": "",
+                          "official_code": "", "status": 1, "version": 1, "rev": 1, "origin": "online",
+                          "payload": body, "created_at": now_text(), "updated_at": now_text()})
+        b.add_event(uuid, 1, 1, "upstream", {"Uuid": uuid, "MaHoSo": body["MaHoSo"], "BuocSo": 1, "TrangThai": 1,
+                                             "NguoiXuLy": "Cổng Dịch vụ công",
+                                             "NoiDungXuLy": "Công dân nộp hồ sơ trực tuyến",
+                                             "ThoiDiemXuLy": body["NgayTiepNhan"]})
+        b.emit(agency, "upstream", uuid, "online")
+        return (b.snapshot(uuid) or {}) if snapshot else {"Uuid": uuid, "MaHoSo": body["MaHoSo"]}
 
     def _next_seq(self, conn: Connection, prefix: str) -> int:
         row = conn.execute(sa.select(sequence_t.c.next_seq).where(sequence_t.c.prefix == prefix)).first()
@@ -559,3 +557,115 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+_DOSSIER_MUTABLE = ("payload", "version", "rev", "updated_at", "counter_code", "status", "official_code")
+_UPDATE_DOSSIER = dossier_t.update().where(dossier_t.c.uuid == sa.bindparam("b_uuid")).values(
+    **{c: sa.bindparam(f"b_{c}") for c in _DOSSIER_MUTABLE})
+_SELECT_EVENTS = (sa.select(event_t.c.seq, event_t.c.status, event_t.c.source, event_t.c.payload)
+                  .where(event_t.c.dossier_uuid == sa.bindparam("b_uuid")).order_by(event_t.c.id))
+_SELECT_DOSSIER = sa.select(dossier_t).where(dossier_t.c.uuid == sa.bindparam("b_uuid"))
+
+
+class _Batch:
+    """One push transaction's working set: dossiers and steps read once, inserts sent with executemany."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._dossiers: dict[str, dict[str, Any] | None] = {}
+        self._codes: dict[str, str | None] = {}
+        self._events: dict[str, list[dict[str, Any]]] = {}
+        self.keys: dict[str, tuple[str, str]] = {}
+        self.new_keys: list[dict[str, Any]] = []
+        self.new_events: list[dict[str, Any]] = []
+        self.new_changes: list[dict[str, Any]] = []
+
+    def preload(self, *, uuids: set[str], codes: set[str], keys: set[str]) -> None:
+        uuids.discard("")
+        codes.discard("")
+        keys.discard("")
+        for chunk in _chunks(sorted(keys)):
+            for r in self.conn.execute(sa.select(applied_key_t.c.key, applied_key_t.c.payload_hash,
+                                                 applied_key_t.c.dossier_uuid).where(applied_key_t.c.key.in_(chunk))):
+                self.keys[r.key] = (r.payload_hash, r.dossier_uuid)
+        for uuid in uuids:
+            self._dossiers[uuid] = None
+        for chunk in _chunks(sorted(uuids)):
+            for r in self.conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid.in_(chunk))):
+                self._dossiers[r.uuid] = self._row(r)
+        for code in codes:
+            self._codes.setdefault(code, None)
+        for chunk in _chunks(sorted(codes)):
+            for r in self.conn.execute(sa.select(dossier_t.c.uuid, dossier_t.c.code).where(dossier_t.c.code.in_(chunk))):
+                self._codes[r.code] = r.uuid
+
+    @staticmethod
+    def _row(r: Any) -> dict[str, Any]:
+        d = dict(r._mapping)
+        d["payload"] = json.loads(d["payload"])
+        return d
+
+    def dossier(self, uuid: str) -> dict[str, Any] | None:
+        if uuid not in self._dossiers:
+            r = self.conn.execute(_SELECT_DOSSIER, {"b_uuid": uuid}).first()
+            self._dossiers[uuid] = self._row(r) if r is not None else None
+        return self._dossiers[uuid]
+
+    def code_owner(self, code: str) -> str | None:
+        if code not in self._codes:
+            r = self.conn.execute(sa.select(dossier_t.c.uuid).where(dossier_t.c.code == code)).first()
+            self._codes[code] = r.uuid if r is not None else None
+        return self._codes[code]
+
+    def events(self, uuid: str) -> list[dict[str, Any]]:
+        if uuid not in self._events:
+            self._events[uuid] = [json.loads(e.payload) | {"BuocSo": e.seq, "TrangThai": e.status, "Nguon": e.source}
+                                  for e in self.conn.execute(_SELECT_EVENTS, {"b_uuid": uuid})]
+        return self._events[uuid]
+
+    def insert_dossier(self, values: dict[str, Any]) -> None:
+        self.conn.execute(dossier_t.insert(), [values | {"payload": json.dumps(values["payload"], ensure_ascii=False,
+                                                                               sort_keys=True)}])
+        self._dossiers[values["uuid"]] = dict(values)
+        self._codes[values["code"]] = values["uuid"]
+        self._events[values["uuid"]] = []
+
+    def update_dossier(self, uuid: str, **changes: Any) -> None:
+        row = self._dossiers[uuid]
+        assert row is not None
+        row.update(changes)
+        params = {f"b_{c}": row[c] for c in _DOSSIER_MUTABLE} | {"b_uuid": uuid}
+        params["b_payload"] = json.dumps(row["payload"], ensure_ascii=False, sort_keys=True)
+        self.conn.execute(_UPDATE_DOSSIER, params)
+
+    def add_event(self, uuid: str, seq: int, status: int, source: str, payload: dict[str, Any]) -> None:
+        self.events(uuid).append(dict(payload) | {"BuocSo": seq, "TrangThai": status, "Nguon": source})
+        self.new_events.append({"dossier_uuid": uuid, "seq": seq, "status": status, "source": source,
+                                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True), "at": now_text()})
+
+    def snapshot(self, uuid: str) -> dict[str, Any] | None:
+        row = self.dossier(uuid) if uuid else None
+        if row is None:
+            return None
+        return {"Uuid": row["uuid"], "MaHoSo": row["code"], "MaHoSoChinhThuc": row["official_code"],
+                "MaDinhDanhDonVi": row["agency_code"], "MaQuay": row["counter_code"], "TrangThaiHoSo": row["status"],
+                "PhienBan": row["version"], "PhienBanMay": row["rev"], "NguonGoc": row["origin"],
+                "HoSo": row["payload"], "TienDo": list(self.events(uuid))}
+
+    def emit(self, agency: str, source: str, uuid: str, reason: str) -> None:
+        snap = (self.snapshot(uuid) or {}) | {"LyDo": reason}
+        self.new_changes.append({"agency_code": agency, "source": source, "kind": "dossier", "dossier_uuid": uuid,
+                                 "payload": json.dumps(snap, ensure_ascii=False), "at": now_text()})
+
+    def flush(self) -> None:
+        if self.new_events:
+            self.conn.execute(event_t.insert(), self.new_events)
+        if self.new_changes:
+            self.conn.execute(change_t.insert(), self.new_changes)
+        if self.new_keys:
+            self.conn.execute(applied_key_t.insert(), self.new_keys)
+        self.new_events, self.new_changes, self.new_keys = [], [], []
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
