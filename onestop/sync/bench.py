@@ -118,13 +118,14 @@ def _pull(services: Any, server: Any, workdir: Path) -> dict[str, Any]:
     from onestop.services import open_services
 
     agency = services.settings.office.agency_code
-    payloads = _online_payloads(ITEMS)
-    for start in range(0, ITEMS, 1000):
-        server.store.submit_online_many(agency, payloads[start:start + 1000])
     # a separate workstation, so the synthetic commune's queues stay as the other figures expect
     counter = open_services(workdir / "pull" / "onestop.db",
                             replace(services.settings, office=replace(services.settings.office, counter_code="02")))
     _bind(counter, server, "02")
+    _skip_to_head(counter, server)  # pull exactly the online submissions below, not counter 01's pushes
+    payloads = _online_payloads(ITEMS)
+    for start in range(0, ITEMS, 1000):
+        server.store.submit_online_many(agency, payloads[start:start + 1000])
     svc = counter.sync
     t0 = time.perf_counter()
     report = svc.run_once(force=True)
@@ -138,8 +139,22 @@ def _pull(services: Any, server: Any, workdir: Path) -> dict[str, Any]:
             "sync_pull_items": report.pulled}
 
 
+def _skip_to_head(counter: Any, server: Any) -> None:
+    import sqlalchemy as sa
+
+    from db import models
+    from onestop.sync.server.store import change_t
+
+    with server.store.engine.connect() as conn:
+        head = conn.execute(sa.select(sa.func.max(change_t.c.seq))).scalar() or 0
+    with counter.engine.begin() as conn:
+        t = models.SyncState.__table__
+        conn.execute(t.delete())
+        conn.execute(t.insert().values(id=1, pull_cursor=str(head), last_error="", audit_cursor=0))
+
+
 def _frames(ctx: Any, server: Any, workdir: Path) -> dict[str, Any]:
-    """Run screens.sync_frames in a subprocess: a Textual app whose worker syncs 2,000 items each way."""
+    """Run screens.sync_frames in a subprocess: a Textual app whose worker pushes 2,000 items and pulls 2,000."""
     from onestop.config import write_settings
     from onestop.services import open_services
 
@@ -156,6 +171,8 @@ def _frames(ctx: Any, server: Any, workdir: Path) -> dict[str, Any]:
         r["key"] = r["key"].replace("bench:", "frames:")
     with counter.engine.begin() as conn:
         conn.execute(sa.insert(models.OutboxItem.__table__), rows)
+    _skip_to_head(counter, server)
+    server.store.submit_online_many(counter.settings.office.agency_code, _online_payloads(2000))
     write_settings(counter.settings, workdir / "frames" / "config.toml")
     counter.close()
     try:

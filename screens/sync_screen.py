@@ -1,0 +1,187 @@
+"""The sync screen: every outbox item with its state, attempts, next attempt and the server's reason.
+
+Keys: R retry the highlighted item, A retry everything waiting or rejected, L keep the counter's version of a
+conflict, U keep the province's version, F5 sync now (the app's key), T show all / only unsent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from screens.common import fmt_short
+
+STATE_STYLE = {"rejected": "bold red", "conflict": "bold magenta", "retry_wait": "yellow", "sending": "cyan",
+               "queued": "", "synced": "green", "discarded": "dim"}
+
+
+class SyncScreen(Screen[None]):
+    """Outbox items and what the provincial system said about them; officer actions to retry or resolve."""
+
+    DEFAULT_CSS = """
+    SyncScreen .section-title { margin-left: 1; }
+    SyncScreen #sync-summary { height: auto; margin: 0 1; }
+    SyncScreen #sync-table { height: 1fr; }
+    SyncScreen #sync-detail { height: auto; min-height: 3; margin: 0 1; border: round $primary; padding: 0 1; }
+    """
+    HELP_TITLE = "Đồng bộ với hệ thống tỉnh"
+    AUTO_FOCUS = "#sync-table"
+    BINDINGS = [
+        Binding("r", "retry", "Gửi lại", tooltip="Gửi lại mục đang chọn (sau khi đã sửa lỗi)", id="sync.retry"),
+        Binding("a", "retry_all", "Gửi lại tất cả", tooltip="Gửi lại mọi mục chờ gửi lại hoặc bị từ chối",
+                id="sync.retry-all"),
+        Binding("l", "resolve('local')", "Giữ của quầy", tooltip="Xung đột: gửi lại dữ liệu của quầy",
+                id="sync.keep-local"),
+        Binding("u", "resolve('upstream')", "Giữ của tỉnh", tooltip="Xung đột: nhận dữ liệu của hệ thống tỉnh",
+                id="sync.keep-upstream"),
+        Binding("t", "toggle_all", "Tất cả/chưa gửi", tooltip="Hiện mọi mục hoặc chỉ các mục chưa đồng bộ",
+                id="sync.toggle"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Any] = []
+        self.show_all = True
+
+    def compose(self) -> ComposeResult:
+        yield Label("ĐỒNG BỘ VỚI HỆ THỐNG TỈNH", classes="section-title")
+        yield Static("Đang đọc hàng đợi…", id="sync-summary")
+        yield DataTable(id="sync-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="sync-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Số", "Mã hồ sơ", "Loại", "Trạng thái", "Lần gửi", "Gửi lại lúc", "Lý do / phản hồi")
+        self.reload()
+
+    @property
+    def sync(self) -> Any:
+        return self.app.services.sync  # type: ignore[attr-defined]
+
+    @property
+    def actor(self) -> str | None:
+        return getattr(getattr(self.app, "officer", None), "username", None)
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, group="sync-screen", exit_on_error=False, description="Đọc hàng đợi")
+    def reload(self) -> None:
+        status = self.sync.status()
+        items = self.sync.items(limit=200) if self.show_all else [
+            i for i in self.sync.items(limit=200) if i.state not in ("synced", "discarded")]
+        self.app.call_from_thread(self._fill, status, items)
+
+    def sync_status_changed(self) -> None:
+        """Called by the app after each sync run: refresh the list."""
+        self.reload()
+
+    def _fill(self, status: Any, items: list[Any]) -> None:
+        self.items = items
+        self.query_one("#sync-summary", Static).update(self._summary(status))
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i in items:
+            style = STATE_STYLE.get(i.state, "")
+            state = f"[{style}]{i.state_label}[/]" if style else i.state_label
+            reason = i.last_error or ""
+            if i.upstream_status:
+                reason = f"Tỉnh: «{i.upstream_status}». {reason}"
+            table.add_row(str(i.id), i.dossier_code or "—", i.kind_label, state, str(i.attempts),
+                          fmt_short(i.next_attempt_at) if i.state == "retry_wait" else "—", reason[:90],
+                          key=str(i.id))
+        if items:
+            table.move_cursor(row=min(max(row, 0), len(items) - 1))
+        self._show_detail()
+
+    @staticmethod
+    def _summary(st: Any) -> str:
+        counts = st.counts
+        parts = [st.message]
+        parts.append(f"Đã đồng bộ: {counts.get('synced', 0)} · chờ gửi: {counts.get('queued', 0)} · "
+                     f"chờ gửi lại: {counts.get('retry_wait', 0)} · bị từ chối: {counts.get('rejected', 0)} · "
+                     f"xung đột: {counts.get('conflict', 0)}")
+        if st.oldest_unsent_at:
+            parts.append(f"Mục chưa gửi cũ nhất: {fmt_short(st.oldest_unsent_at)}")
+        parts.append(f"Lần đồng bộ thành công gần nhất: {fmt_short(st.last_success_at)}")
+        if st.last_error:
+            parts.append(f"Lỗi gần nhất: {st.last_error}")
+        return "\n".join(parts)
+
+    def _current(self) -> Any | None:
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row < 0 or table.cursor_row >= len(self.items):
+            return None
+        return self.items[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        item = self._current()
+        detail = self.query_one("#sync-detail", Static)
+        if item is None:
+            detail.update("Không có mục nào.")
+            return
+        lines = [f"Mục số {item.id} — {item.kind_label} — hồ sơ {item.dossier_code or '—'} — {item.state_label}",
+                 f"Tạo lúc {fmt_short(item.created_at)}; gửi lần cuối {fmt_short(item.sent_at)}; "
+                 f"số lần gửi {item.attempts}"]
+        if item.last_error:
+            lines.append(f"Lý do: {item.last_error}")
+        if item.state == "conflict":
+            lines.append("Xung đột: nhấn L để giữ dữ liệu của quầy (gửi lại, ghi đè tỉnh), "
+                         "U để nhận dữ liệu của hệ thống tỉnh.")
+        elif item.state == "rejected":
+            lines.append("Bị từ chối: sửa theo lý do trên rồi nhấn R để gửi lại.")
+        detail.update("\n".join(lines))
+
+    # ------------------------------------------------------------------ actions
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.reload()
+
+    def action_retry(self) -> None:
+        item = self._current()
+        if item is None or item.state in ("synced", "discarded"):
+            self.notify("Mục này đã đồng bộ xong.", severity="warning")
+            return
+        self._act("retry", item.id)
+
+    def action_retry_all(self) -> None:
+        self._act("retry_all", None)
+
+    def action_resolve(self, keep: str) -> None:
+        item = self._current()
+        if item is None or item.state != "conflict":
+            self.notify("Chọn một mục đang xung đột để giải quyết.", severity="warning")
+            return
+        self._act("resolve", item.id, keep)
+
+    @work(thread=True, exclusive=True, group="sync-action", exit_on_error=False, description="Xử lý hàng đợi")
+    def _act(self, what: str, item_id: int | None, keep: str = "") -> None:
+        from onestop.errors import OneStopError
+
+        try:
+            if what == "retry":
+                self.sync.retry(item_id, self.actor)
+                message = f"Đã xếp lại mục số {item_id} để gửi ở lượt đồng bộ tới (F5 để gửi ngay)."
+            elif what == "retry_all":
+                n = self.sync.retry_all(self.actor)
+                message = f"Đã xếp lại {n} mục để gửi (F5 để gửi ngay)."
+            else:
+                self.sync.resolve_conflict(item_id, keep, self.actor)
+                message = ("Đã chọn giữ dữ liệu của quầy; mục sẽ được gửi lại." if keep == "local"
+                           else "Đã nhận dữ liệu của hệ thống tỉnh.")
+        except OneStopError as err:
+            self.app.call_from_thread(self.notify, err.message, title=err.title, severity="error")
+            return
+        self.app.call_from_thread(self.notify, message, title="Đồng bộ")
+        self.app.call_from_thread(self.reload)
+        refresh = getattr(self.app, "refresh_sync_status", None)
+        if callable(refresh):
+            self.app.call_from_thread(refresh)
