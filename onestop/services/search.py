@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MAX_QUERY_CHARS = 200
 MAX_TOKENS = 12
 PROBE = 2000  # at most this many candidates are sorted; above it the received-at index drives the scan
-TOTAL_CAP = 10_000
+TOTAL_CAP = 1000
 
 # Statuses whose due date still runs (supplement pauses the clock; result ready and closed ones are finished).
 RUNNING = (Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.FINANCIAL)
@@ -57,9 +57,15 @@ def _parse_dt(value: str | None) -> datetime | None:
     return parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed.astimezone(VN_TZ)
 
 
-def fts_query(text: str) -> str:
-    """Fold `text`, split on non-alphanumerics and quote each token as a prefix: `"dang"* "thi"* "anh"*`."""
-    return " ".join(f'"{t}"*' for t in tokens(text)[:MAX_TOKENS])
+def fts_query(text: str, *, all_prefix: bool = False) -> str:
+    """Fold `text`, split on non-alphanumerics and quote each token: `"dang" "thi" "anh"*`.
+
+    Whole words match exactly and the last token is a prefix (search as you type); an exact term is read from
+    its own doclist, which keeps common names fast at 1M rows. `all_prefix` makes every token a prefix (the
+    fallback when the exact form finds nothing, e.g. "nguy van").
+    """
+    words = tokens(text)[:MAX_TOKENS]
+    return " ".join(f'"{w}"*' if all_prefix or i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words))
 
 
 def _summary(row: Any, now: datetime) -> DossierSummary:
@@ -101,9 +107,6 @@ class SearchService:
         now = now or now_vn()
         where: list[str] = []
         params: list[Any] = []
-        if match:
-            where.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
-            params.append(match)
         statuses = self._statuses(status)
         if statuses:
             where.append(f"d.status IN ({','.join('?' * len(statuses))})")
@@ -122,37 +125,95 @@ class SearchService:
         if procedure:
             where.append("d.procedure_code = ?")
             params.append(clean(procedure)[:40])
-        page_where, page_params = list(where), list(params)
-        if after:
-            received, row_id = self._parse_cursor(after)
-            page_where.append("(d.received_at, d.id) < (?, ?)")
-            page_params += [received, row_id]
+            # procedure_code has no B-tree index: its tokens are in the folded text, so let FTS narrow it down
+            phrase = " ".join(tokens(procedure))
+            if phrase:
+                match = f'{match} "{phrase}"'.strip()
         with self.engine.connect() as conn:
-            base = " AND ".join(page_where) or "1"
-            probe = conn.exec_driver_sql(
-                f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {base} LIMIT {PROBE + 1})",
-                tuple(page_params)).scalar_one()
-            if probe == 0:
-                rows = []
+            if match:
+                if after and after.startswith("t|f|"):  # later pages of an all-prefix fallback search
+                    return self._text_page(conn, fts_query(text, all_prefix=True), where, params, limit, after,
+                                           with_total, now, fallback=True)
+                page = self._text_page(conn, match, where, params, limit, after, with_total, now)
+                if not page.items and after is None and len(tokens(text)) > 1:
+                    page = self._text_page(conn, fts_query(text, all_prefix=True), where, params, limit, after,
+                                           with_total, now, fallback=True)
+                return page
+            return self._list_page(conn, where, params, limit, after, with_total, now)
+
+    def _text_page(self, conn: Any, match: str, where: list[str], params: list[Any], limit: int, after: str | None,
+                   with_total: bool, now: datetime, fallback: bool = False) -> SearchPage:
+        """Text search: driven by the FTS index in rowid order (newest entered first), never a sort."""
+        conds = ["dossier_fts MATCH ?"] + where
+        args: list[Any] = [match] + params
+        page_conds, page_args = list(conds), list(args)
+        if after:
+            kind, value = self._parse_cursor(after)
+            if kind != "t":
+                raise BadInput("Con trỏ phân trang không hợp lệ.", field="after")
+            page_conds.append("f.rowid < ?")
+            page_args.append(int(value))
+        prefix = "t|f" if fallback else "t"
+        rows = conn.exec_driver_sql(
+            f"SELECT {_COLUMNS} FROM dossier_fts f CROSS JOIN dossier d ON d.id = f.rowid "
+            f"JOIN procedure p ON p.id = d.procedure_id WHERE {' AND '.join(page_conds)} "
+            f"ORDER BY f.rowid DESC LIMIT {limit + 1}", tuple(page_args)).fetchall()
+        total: int | None = None
+        capped = False
+        if with_total and after is None:
+            if len(rows) <= limit:
+                total = len(rows)
+            elif where:
+                total = conn.exec_driver_sql(
+                    f"SELECT count(*) FROM (SELECT 1 FROM dossier_fts f CROSS JOIN dossier d ON d.id = f.rowid "
+                    f"WHERE {' AND '.join(conds)} LIMIT {TOTAL_CAP})", tuple(args)).scalar_one()
             else:
-                hint = "INDEXED BY ix_dossier_received_id" if probe > PROBE else ""
-                rows = conn.exec_driver_sql(
-                    f"SELECT {_COLUMNS} FROM dossier d {hint} JOIN procedure p ON p.id = d.procedure_id "
-                    f"WHERE {base} ORDER BY d.received_at DESC, d.id DESC LIMIT {limit + 1}",
-                    tuple(page_params)).fetchall()
-            total: int | None = None
-            capped = False
-            if with_total and after is None:
-                if probe <= PROBE:
-                    total = probe
-                else:
-                    total = conn.exec_driver_sql(
-                        f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {' AND '.join(where) or '1'} "
-                        f"LIMIT {TOTAL_CAP})", tuple(params)).scalar_one()
-                    capped = total >= TOTAL_CAP
+                total = conn.exec_driver_sql(
+                    f"SELECT count(*) FROM (SELECT 1 FROM dossier_fts WHERE dossier_fts MATCH ? LIMIT {TOTAL_CAP})",
+                    (match,)).scalar_one()
+            capped = total >= TOTAL_CAP
         more = len(rows) > limit
         rows = rows[:limit]
-        cursor = f"{rows[-1][9]}|{rows[-1][0]}" if more and rows else None
+        cursor = f"{prefix}|{rows[-1][0]}" if more and rows else None
+        return SearchPage(items=tuple(_summary(r, now) for r in rows), next_cursor=cursor, total=total,
+                          total_capped=capped)
+
+    def _list_page(self, conn: Any, where: list[str], params: list[Any], limit: int, after: str | None,
+                   with_total: bool, now: datetime) -> SearchPage:
+        """Filters only: newest received first, keyset on (received_at, id); a capped probe picks the plan."""
+        page_where, page_params = list(where), list(params)
+        if after:
+            kind, value = self._parse_cursor(after)
+            if kind != "r":
+                raise BadInput("Con trỏ phân trang không hợp lệ.", field="after")
+            received, row_id = value.rsplit("|", 1)
+            page_where.append("(d.received_at, d.id) < (?, ?)")
+            page_params += [received, int(row_id)]
+        base = " AND ".join(page_where) or "1"
+        probe = conn.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {base} LIMIT {PROBE + 1})",
+            tuple(page_params)).scalar_one()
+        rows: list[Any] = []
+        if probe:
+            # Few candidates: let SQLite sort them. Many: walk the received-at index, which is dense in matches.
+            hint = "INDEXED BY ix_dossier_received_id" if probe > PROBE else ""
+            rows = conn.exec_driver_sql(
+                f"SELECT {_COLUMNS} FROM dossier d {hint} JOIN procedure p ON p.id = d.procedure_id "
+                f"WHERE {base} ORDER BY d.received_at DESC, d.id DESC LIMIT {limit + 1}",
+                tuple(page_params)).fetchall()
+        total: int | None = None
+        capped = False
+        if with_total and after is None:
+            if probe <= PROBE:
+                total = probe
+            else:
+                total = conn.exec_driver_sql(
+                    f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {' AND '.join(where) or '1'} "
+                    f"LIMIT {TOTAL_CAP})", tuple(params)).scalar_one()
+                capped = total >= TOTAL_CAP
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = f"r|{rows[-1][9]}|{rows[-1][0]}" if more and rows else None
         return SearchPage(items=tuple(_summary(r, now) for r in rows), next_cursor=cursor, total=total,
                           total_capped=capped)
 
@@ -170,11 +231,20 @@ class SearchService:
         return out
 
     @staticmethod
-    def _parse_cursor(cursor: str) -> tuple[str, int]:
+    def _parse_cursor(cursor: str) -> tuple[str, str]:
+        """("t", rowid) for text search pages, ("r", "received_at|id") for filter-only pages."""
         try:
-            received, row_id = cursor.rsplit("|", 1)
-            datetime.fromisoformat(received)
-            return received, int(row_id)
+            kind, value = str(cursor).split("|", 1)
+            if kind == "t":
+                value = value.removeprefix("f|")
+                int(value)
+            elif kind == "r":
+                received, row_id = value.rsplit("|", 1)
+                datetime.fromisoformat(received)
+                int(row_id)
+            else:
+                raise ValueError(kind)
+            return kind, value
         except (ValueError, AttributeError):
             raise BadInput("Con trỏ phân trang không hợp lệ.", field="after") from None
 

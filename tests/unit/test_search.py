@@ -27,8 +27,9 @@ def codes(page) -> list[str]:
 
 
 def test_fts_query_quotes_tokens():
-    assert fts_query("Đặng Thị Ánh") == '"dang"* "thi"* "anh"*'
-    assert fts_query('a" OR NEAR(*) -x:y') == '"a"* "or"* "near"* "x"* "y"*'
+    assert fts_query("Đặng Thị Ánh") == '"dang" "thi" "anh"*'
+    assert fts_query("Đặng Thị Ánh", all_prefix=True) == '"dang"* "thi"* "anh"*'
+    assert fts_query('a" OR NEAR(*) -x:y') == '"a" "or" "near" "x" "y"*'
     assert fts_query("!!! ??? ***") == ""
 
 
