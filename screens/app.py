@@ -107,7 +107,8 @@ class OneStopApp(App[None]):
         self.set_interval(5, self._check_idle)
         if self.services is None:
             self.push_screen(LoadingScreen())
-            self._open_services()
+            # Start loading only once the loading screen is painted: the imports would compete for the GIL.
+            self.call_after_refresh(self._open_services)
         elif self.officer is None:
             self._show_login()
         else:

@@ -70,7 +70,6 @@ class HomeScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read counts and the selected queue in a worker (on mount, F4, `r`)."""
-        self.query_one(DataTable).loading = True
         self._load(QUEUES[self.selected][0])
 
     def action_reload(self) -> None:
@@ -101,7 +100,6 @@ class HomeScreen(Screen[None]):
             value = "—" if counts is None or name not in counts else str(counts[name])
             self.query_one(f"#count-{name}", Static).update(f"{label}\n{value}")
         table = self.query_one(DataTable)
-        table.loading = False
         table.clear()
         for row in rows or []:
             status = attr(row, "status", default="")

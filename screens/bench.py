@@ -1,0 +1,201 @@
+"""Bench provider for the TUI: intake keystrokes, intake step latency, home open time, real-process RSS.
+
+The in-process figures drive the real screens with Textual's Pilot on the bench database; the RSS figure starts
+a real `onestop` process under a pseudo-terminal, logs in, opens home and search, and reads its peak RSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import threading
+import time
+from typing import Any
+
+BENCH_USER = "bench"
+BENCH_PASSWORD = "bench-password"
+SCAN = "038190012345|012345678|ĐẶNG THỊ ÁNH|17051990|Nữ|Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa|15042021"
+# The officer's keys for a standard birth registration (1.001193) with a scan, besides the scan itself.
+INTAKE_KEYS = ("f2", *"khai sinh", "down", "enter", "pagedown", "enter", "enter", "enter", "ctrl+s")
+
+
+def bench_figures(ctx: Any) -> dict[str, Any]:
+    """`intake_keystrokes`, `screen_switch_p95_ms`, `home_open_ms`, `tui_peak_rss_mb` (and first paint)."""
+    figures: dict[str, Any] = {}
+    figures.update(asyncio.run(_in_process(ctx)))
+    figures.update(_real_process(ctx))
+    return figures
+
+
+async def _in_process(ctx: Any) -> dict[str, Any]:
+    from screens.app import make_app
+
+    services = ctx.services
+    officer = services.officers.get(BENCH_USER)
+    services.intake.discard_draft(BENCH_USER)
+    keystrokes: int | None = None
+    switches: list[float] = []
+    for run in range(5):
+        app = make_app(services, officer=officer)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            count, ok = await _drive_intake(pilot, switches)
+            if run == 0 and ok:
+                keystrokes = count
+    home_runs = await _home_open(services, officer)
+    return {
+        "intake_keystrokes": keystrokes,
+        "screen_switch_p95_ms": round(_p95(switches), 1) if switches else None,
+        "home_open_ms": round(statistics.median(home_runs), 1) if home_runs else None,
+    }
+
+
+async def _drive_intake(pilot: Any, switches: list[float]) -> tuple[int, bool]:
+    """Press the officer's keys (timing every step change); the scan is typed by the 'scanner' at step 2."""
+    app = pilot.app
+    presses = 0
+    for key in INTAKE_KEYS:
+        screen = app.screen
+        step_before = getattr(screen, "step", None)
+        started = time.perf_counter()
+        await pilot.press(key)
+        presses += 1
+        screen = app.screen
+        step = getattr(screen, "step", None)
+        # Saving (step 6 → the done view) is the save, timed by `intake_save_p95_ms`, not a step switch.
+        if step_before is not None and step is not None and step != step_before and step < 6 \
+                and screen.step_painted_at:
+            switches.append((screen.step_painted_at - started) * 1000)
+        if key == "enter" and step == 1 and step_before == 0:
+            field = screen.query_one("#id_number")
+            field.value = SCAN  # the scanner's keystrokes are not the officer's
+            await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    return presses, bool(getattr(app.screen, "saved_code", ""))
+
+
+async def _home_open(services: Any, officer: Any) -> list[float]:
+    from screens.app import make_app
+    from screens.home import HomeScreen
+
+    runs: list[float] = []
+    app = make_app(services, officer=officer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        for _ in range(5):
+            screen = HomeScreen()
+            started = time.perf_counter()
+            await app.push_screen(screen)
+            await screen.loaded.wait()
+            runs.append((time.perf_counter() - started) * 1000)
+            app.pop_screen()
+            await pilot.pause()
+    return runs
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- a real process under a pty
+
+
+class _Terminal:
+    """A pseudo-terminal running one `onestop` process, with its output drained in a thread."""
+
+    def __init__(self, argv: list[str]) -> None:
+        import fcntl
+        import pty
+        import struct
+        import subprocess
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+        env.pop("NO_COLOR", None)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.output = b""
+        self.first_output_at: float | None = None
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk
+            if self.first_output_at is None and "Một cửa".encode() in self.output:
+                self.first_output_at = time.perf_counter()
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> bool:
+        deadline = time.perf_counter() + timeout
+        marker = text.encode()
+        while time.perf_counter() < deadline:
+            if marker in self.output:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def send(self, data: str) -> None:
+        os.write(self.master, data.encode())
+        time.sleep(0.15)
+
+    def peak_rss_mb(self) -> float | None:
+        try:
+            with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        try:
+            import psutil
+
+            return psutil.Process(self.proc.pid).memory_info().rss / (1024 * 1024)
+        except Exception:
+            return None
+
+    def close(self) -> None:
+        try:
+            self.send("\x11")  # Ctrl+Q
+            self.proc.wait(timeout=5)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        finally:
+            os.close(self.master)
+
+
+def _real_process(ctx: Any) -> dict[str, Any]:
+    if not sys.platform.startswith("linux"):
+        return {}
+    argv = [sys.executable, "-m", "onestop", "--db", str(ctx.db_path), "--config", str(ctx.config_path)]
+    term = _Terminal(argv)
+    try:
+        if not term.wait_for("NHẬP"):
+            return {}
+        first_paint = term.first_output_at
+        term.send(BENCH_USER + "\r")
+        term.send(BENCH_PASSWORD + "\r")
+        if not term.wait_for("HÀNG ĐỢI"):
+            return {}
+        time.sleep(1.0)
+        term.send("\x1bOR")  # F3: search
+        time.sleep(1.5)
+        rss = term.peak_rss_mb()
+    finally:
+        term.close()
+    return {
+        "tui_peak_rss_mb": round(rss, 1) if rss else None,
+        "tui_first_paint_s": round(first_paint - term.started, 3) if first_paint else None,
+    }
