@@ -577,6 +577,7 @@ class _Batch:
         self._events: dict[str, list[dict[str, Any]]] = {}
         self.keys: dict[str, tuple[str, str]] = {}
         self.new_keys: list[dict[str, Any]] = []
+        self.new_dossiers: dict[str, dict[str, Any]] = {}
         self.new_events: list[dict[str, Any]] = []
         self.new_changes: list[dict[str, Any]] = []
 
@@ -624,9 +625,10 @@ class _Batch:
         return self._events[uuid]
 
     def insert_dossier(self, values: dict[str, Any]) -> None:
-        self.conn.execute(dossier_t.insert(), [values | {"payload": json.dumps(values["payload"], ensure_ascii=False,
-                                                                               sort_keys=True)}])
-        self._dossiers[values["uuid"]] = dict(values)
+        """Buffered until `flush()`; later changes in the same batch edit the buffered row."""
+        row = dict(values)
+        self.new_dossiers[row["uuid"]] = row
+        self._dossiers[values["uuid"]] = row
         self._codes[values["code"]] = values["uuid"]
         self._events[values["uuid"]] = []
 
@@ -634,6 +636,8 @@ class _Batch:
         row = self._dossiers[uuid]
         assert row is not None
         row.update(changes)
+        if uuid in self.new_dossiers:
+            return
         params = {f"b_{c}": row[c] for c in _DOSSIER_MUTABLE} | {"b_uuid": uuid}
         params["b_payload"] = json.dumps(row["payload"], ensure_ascii=False, sort_keys=True)
         self.conn.execute(_UPDATE_DOSSIER, params)
@@ -658,6 +662,11 @@ class _Batch:
                                  "payload": json.dumps(snap, ensure_ascii=False), "at": now_text()})
 
     def flush(self) -> None:
+        if self.new_dossiers:
+            self.conn.execute(dossier_t.insert(), [
+                row | {"payload": json.dumps(row["payload"], ensure_ascii=False, sort_keys=True)}
+                for row in self.new_dossiers.values()])
+            self.new_dossiers = {}
         if self.new_events:
             self.conn.execute(event_t.insert(), self.new_events)
         if self.new_changes:
