@@ -141,8 +141,29 @@ class OneStopApp(App[None]):
 
     def services_opened(self, services: Any) -> None:
         """Called once the database is open (after start-up or the setup wizard)."""
+        if getattr(services, "form_ports", None) is None:
+            from onestop.printing import install
+
+            install(services)  # counter forms: ReportLab renderer + CUPS printer
         self.services = services
         self._show_login()
+        self._housekeeping()
+
+    @work(thread=True, exclusive=True, group="housekeeping", exit_on_error=False, description="Sao lưu hằng ngày")
+    def _housekeeping(self) -> None:
+        """Daily backup (with rotation) and font warm-up, off the UI thread; failures are told, never fatal."""
+        from onestop.errors import OneStopError
+
+        try:
+            self.services.backup.maybe_daily_backup()
+        except OneStopError as err:
+            self.call_from_thread(self.notify, err.message, title="Sao lưu", severity="warning")
+        try:
+            from receipts.render import warm_up
+
+            warm_up()
+        except Exception:  # noqa: BLE001  (printing reports its own problems when used)
+            pass
 
     def _show_login(self) -> None:
         from screens.login import LoginScreen
@@ -381,6 +402,10 @@ def summarise_sync(result: Any) -> str:
 def make_app(services: Any, *, officer: Any = None, demo_hint: str = "",
              clock: Callable[[], datetime] | None = None) -> OneStopApp:
     """The one factory used by the CLI and the tests; with an officer the app opens on the home screen."""
+    if services is not None and getattr(services, "form_ports", None) is None:
+        from onestop.printing import install
+
+        install(services)
     return OneStopApp(services, officer=officer, demo_hint=demo_hint, clock=clock)
 
 
