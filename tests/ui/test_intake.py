@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +75,13 @@ async def test_full_intake_with_a_scan_saves_the_dossier(app, services):
     assert dossier.due_at == datetime(2026, 11, 23, 17, 0, tzinfo=dossier.due_at.tzinfo)
     assert [d.name for d in dossier.documents] == [d.name for d in services.catalog.get("1.001193").documents]
     assert services.intake.load_draft("canbo") is None
+    # The receipt was rendered from the committed dossier and archived (printing may fail here: no CUPS queue).
+    receipt = [f for f in dossier.forms if f.form.value == "receipt"]
+    assert len(receipt) == 1 and Path(receipt[0].file).exists()
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(receipt[0].file).pages).split())
+    assert code in text and "Đặng Thị Ánh" in text
 
 
 async def test_scan_typed_after_text_in_the_name_field_fills_everything(app, services):
