@@ -1,0 +1,272 @@
+"""Search: one box (code, official code, ID number, phone, name, procedure; no accents needed) plus filters.
+
+Results come a page at a time (≤ 100 rows) from `services.search.search`, run in a thread worker after a short
+debounce; PageDown/PageUp swap pages using the service's keyset cursor. Enter opens the dossier.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import date, datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select
+
+from screens.common import fmt_short
+
+PAGE_SIZE = 100
+DEBOUNCE_S = 0.15
+STATUS_OPTIONS = (
+    ("Mới đăng ký", "submitted"), ("Được tiếp nhận", "received"), ("Đang xử lý", "in_progress"),
+    ("Yêu cầu bổ sung", "supplement"), ("Nghĩa vụ tài chính", "financial"), ("Đã xử lý xong", "result_ready"),
+    ("Đã trả kết quả", "returned"), ("Không được tiếp nhận", "rejected"), ("Rút hồ sơ", "withdrawn"),
+    ("Dừng xử lý", "stopped"),
+)
+
+
+def parse_day(text: str) -> date | None:
+    """dd/mm/yyyy (or yyyy-mm-dd) → date; empty → None; anything else raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class SearchScreen(Screen[None]):
+    """Find dossiers; the result list is paged, never loaded whole."""
+
+    CSS_PATH = "search.tcss"
+    BINDINGS = [
+        Binding("pagedown", "page(1)", "Trang sau", priority=True, tooltip="Trang kết quả tiếp theo", id="search.next"),
+        Binding("pageup", "page(-1)", "Trang trước", priority=True, tooltip="Trang kết quả trước", id="search.prev"),
+        Binding("ctrl+o", "toggle_overdue", "Quá hạn", tooltip="Chỉ hồ sơ quá hạn", id="search.overdue"),
+        Binding("ctrl+l", "clear", "Xóa lọc", tooltip="Xóa ô tìm và bộ lọc", id="search.clear"),
+        Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="search.back"),
+        Binding("down", "to_results", "Kết quả", show=False, tooltip="Xuống danh sách kết quả", id="search.down"),
+    ]
+
+    def __init__(self, initial: str = "") -> None:
+        super().__init__()
+        self.initial = initial
+        self.cursors: list[str | None] = [None]
+        """Keyset cursor of each page seen so far (page n starts after cursors[n])."""
+        self.page_index = 0
+        self.next_cursor: str | None = None
+        self.total: int | None = None
+        self.total_capped = False
+        self.codes: list[str] = []
+        self.error = ""
+        self.loaded = asyncio.Event()
+        """Set each time a page of results is on screen (tests and the bench wait on it)."""
+        self._debounce: Timer | None = None
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        try:
+            from screens.widgets.status_bar import StatusBar
+
+            yield StatusBar()
+        except ImportError:  # pragma: no cover - the shell's widget is optional here
+            pass
+        with Vertical(id="search-body"):
+            yield Label("TÌM HỒ SƠ — mã, mã chính thức, số định danh, điện thoại, họ tên hoặc thủ tục (gõ không dấu "
+                        "cũng được)", id="search-title")
+            yield Input(self.initial, placeholder="Ví dụ: dang thi anh, 0912…, H56.14-261123-01…, khai sinh",
+                        id="search-box", max_length=200)
+            with Horizontal(id="search-filters"):
+                yield Select(STATUS_OPTIONS, prompt="Mọi trạng thái", id="search-status", allow_blank=True)
+                yield Input(placeholder="Từ ngày dd/mm/yyyy", id="search-from", max_length=10)
+                yield Input(placeholder="Đến ngày dd/mm/yyyy", id="search-to", max_length=10)
+                yield Input(placeholder="Mã thủ tục", id="search-procedure", max_length=40)
+                yield Checkbox("Quá hạn (Ctrl+O)", id="search-overdue")
+            yield Label("", id="search-info")
+            yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Mã hồ sơ", "Người nộp", "Số định danh", "Điện thoại", "Thủ tục", "Trạng thái", "Nhận lúc",
+                          "Hẹn trả")
+        self.query_one("#search-box", Input).focus()
+        self.restart()
+
+    # ------------------------------------------------------------------ running the search
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def schedule(self) -> None:
+        """Debounce typing: search ~150 ms after the last change."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_S, self.restart)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.restart()
+        self.query_one(DataTable).focus()
+
+    def restart(self) -> None:
+        """Start over at page 1 with the current box and filters."""
+        self.cursors = [None]
+        self.page_index = 0
+        self._fetch(None)
+
+    def criteria(self) -> dict[str, Any]:
+        status = self.query_one("#search-status", Select).value
+        return {
+            "text": self.query_one("#search-box", Input).value,
+            "status": None if status in (Select.BLANK, Select.NULL, None) else str(status),
+            "date_from": parse_day(self.query_one("#search-from", Input).value),
+            "date_to": parse_day(self.query_one("#search-to", Input).value),
+            "procedure": self.query_one("#search-procedure", Input).value.strip() or None,
+            "overdue": self.query_one("#search-overdue", Checkbox).value,
+        }
+
+    def _fetch(self, cursor: str | None) -> None:
+        self.loaded.clear()
+        try:
+            crit = self.criteria()
+        except ValueError:
+            self._show_error("Ngày lọc không hợp lệ (dùng dd/mm/yyyy).")
+            return
+        self._generation += 1
+        self._search(self._generation, crit, cursor)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Tìm hồ sơ")
+    def _search(self, generation: int, crit: dict[str, Any], cursor: str | None) -> None:
+        app: Any = self.app
+        text = crit.pop("text")
+        try:
+            page = app.services.search.search(text, limit=PAGE_SIZE, after=cursor, with_total=cursor is None,
+                                              now=app.now() if hasattr(app, "now") else None, **crit)
+        except Exception as exc:  # a OneStopError carries a Vietnamese message; anything else is shown plainly
+            message = getattr(exc, "message", "") or f"Không tìm được ({type(exc).__name__})."
+            app.call_from_thread(self._show_error, message)
+            return
+        app.call_from_thread(self._apply, generation, page, cursor is None)
+
+    def _show_error(self, message: str) -> None:
+        self.error = message
+        self.query_one("#search-info", Label).update(Text(message, style="bold red"))
+        self.loaded.set()
+
+    def _apply(self, generation: int, page: Any, first: bool) -> None:
+        if generation != self._generation:
+            return  # a newer search superseded this one
+        self.error = ""
+        if first:
+            self.total, self.total_capped = page.total, page.total_capped
+        self.next_cursor = page.next_cursor
+        table = self.query_one(DataTable)
+        table.clear()
+        self.codes = []
+        for s in page.items:
+            due = Text(fmt_short(s.due_at), style="bold red" if s.overdue else "")
+            status = Text(s.status.label + (" · QUÁ HẠN" if s.overdue else ""), style="bold red" if s.overdue else "")
+            table.add_row(s.code, s.applicant_name, s.id_number, s.phone, _short(s.procedure_name, 40), status,
+                          fmt_short(s.received_at), due, key=s.code)
+            self.codes.append(s.code)
+        self.query_one("#search-info", Label).update(self.info_text(len(page.items)))
+        self.loaded.set()
+
+    def info_text(self, shown: int) -> str:
+        if self.total == 0 or (shown == 0 and self.page_index == 0):
+            return "Không tìm thấy hồ sơ nào."
+        total = "" if self.total is None else f" — {self.total}{'+' if self.total_capped else ''} hồ sơ"
+        more = " — PageDown: trang sau" if self.next_cursor else ""
+        back = " — PageUp: trang trước" if self.page_index else ""
+        return f"Trang {self.page_index + 1}{total}{more}{back}"
+
+    # ------------------------------------------------------------------ keys
+
+    def action_page(self, step: int) -> None:
+        if step > 0:
+            if not self.next_cursor:
+                self.notify("Đây là trang cuối.", timeout=2)
+                return
+            if len(self.cursors) <= self.page_index + 1:
+                self.cursors.append(self.next_cursor)
+            self.page_index += 1
+        else:
+            if self.page_index == 0:
+                return
+            self.page_index -= 1
+        self._fetch(self.cursors[self.page_index])
+
+    def action_toggle_overdue(self) -> None:
+        box = self.query_one("#search-overdue", Checkbox)
+        box.value = not box.value
+
+    def action_clear(self) -> None:
+        for selector in ("#search-box", "#search-from", "#search-to", "#search-procedure"):
+            self.query_one(selector, Input).value = ""
+        self.query_one("#search-status", Select).clear()
+        self.query_one("#search-overdue", Checkbox).value = False
+        self.query_one("#search-box", Input).focus()
+
+    def action_to_results(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DataTable.RowSelected)
+    def open_row(self, event: DataTable.RowSelected) -> None:
+        code = event.row_key.value
+        if code:
+            self.open_dossier(str(code))
+
+    def open_dossier(self, code: str) -> None:
+        opener = getattr(self.app, "open_dossier", None)
+        if callable(opener):
+            opener(code)
+        else:
+            from screens.dossier import DossierScreen
+
+            self.app.push_screen(DossierScreen(code))
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+async def measure_open(services: Any, text: str, runs: int = 5) -> float | None:
+    """Median ms from pushing SearchScreen(text) to its first page of results painted (bench `search_open_ms`)."""
+    import statistics
+
+    from screens.app import make_app
+
+    officers = [o for o in services.officers.list() if o.active]
+    if not officers:
+        return None
+    timings: list[float] = []
+    app = make_app(services, officer=officers[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            screen = SearchScreen(text)
+            await app.push_screen(screen)
+            await asyncio.wait_for(screen.loaded.wait(), 30)
+            await pilot.pause()
+            timings.append((time.perf_counter() - t0) * 1000)
+            app.pop_screen()
+            await pilot.pause()
+    return round(statistics.median(timings), 1)

@@ -1,0 +1,117 @@
+"""SearchScreen through Pilot: folded search, filters, paging, bad input, Enter opens the dossier."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+
+from onestop.domain import VN_TZ, DocKind, DocumentLine, IntakeDraft, Person
+
+
+def receive(services, person, received_at=None, procedure="2.001035"):
+    draft = IntakeDraft(procedure_code=procedure, applicant=person, received_at=received_at,
+                        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),))
+    return services.intake.save(draft, "canbo")
+
+
+ANH = Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(1990, 5, 17), gender="Nữ",
+             address="Thôn Đông Hải", phone="0912345678")
+DUC = Person(full_name="Nguyễn Văn Đức", id_number="038085001122", birth_date=date(1985, 3, 2), gender="Nam",
+             address="Thôn Phú Lâm", phone="0987654321")
+
+
+async def open_search(app, pilot, text=""):
+    from screens.search import SearchScreen
+
+    await app.workers.wait_for_complete()
+    screen = SearchScreen(text)
+    await app.push_screen(screen)
+    await asyncio.wait_for(screen.loaded.wait(), 10)
+    await pilot.pause()
+    return screen
+
+
+async def press_and_wait(screen, pilot, key):
+    screen.loaded.clear()
+    await pilot.press(key)
+    await asyncio.wait_for(screen.loaded.wait(), 10)
+    await pilot.pause()
+
+
+async def test_folded_search_and_open(app, services):
+    from textual.widgets import DataTable
+
+    anh = receive(services, ANH)
+    receive(services, DUC)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_search(app, pilot, "dang thi anh")
+        assert screen.codes == [anh.code]
+        assert "Trang 1" in str(screen.query_one("#search-info").render())
+        screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        from screens.dossier import DossierScreen
+
+        assert isinstance(app.screen, DossierScreen) and app.screen.code == anh.code
+
+
+async def test_f3_opens_search_and_typing_debounces(app, services):
+    from screens.search import SearchScreen
+
+    duc = receive(services, DUC)
+    receive(services, ANH)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        screen = app.screen
+        await asyncio.wait_for(screen.loaded.wait(), 10)
+        screen.loaded.clear()
+        screen.query_one("#search-box").value = "0987654321"
+        await asyncio.wait_for(screen.loaded.wait(), 10)
+        await pilot.pause()
+        assert screen.codes == [duc.code]
+
+
+async def test_paging_and_symbols(app, services):
+    base = datetime(2026, 11, 2, 8, 0, tzinfo=VN_TZ)
+    made = {receive(services, ANH, base + timedelta(minutes=i)).code for i in range(105)}
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_search(app, pilot, "anh")
+        first = list(screen.codes)
+        assert len(first) == 100 and screen.total == 105
+        screen.query_one("#search-results").focus()
+        await press_and_wait(screen, pilot, "pagedown")
+        second = list(screen.codes)
+        assert len(second) == 5 and not set(first) & set(second)
+        assert set(first) | set(second) == made
+        assert "Trang 2" in str(screen.query_one("#search-info").render())
+        await press_and_wait(screen, pilot, "pageup")
+        assert screen.codes == first
+        screen.loaded.clear()
+        screen.query_one("#search-box").value = "!!! *** ((("
+        await asyncio.wait_for(screen.loaded.wait(), 10)
+        await pilot.pause()
+        assert screen.codes == [] and "Không tìm thấy" in str(screen.query_one("#search-info").render())
+
+
+async def test_filters_overdue_and_bad_date(app, services):
+    from textual.widgets import Checkbox, Input
+
+    old = receive(services, DUC, datetime(2026, 10, 1, 9, 0, tzinfo=VN_TZ))
+    receive(services, ANH)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_search(app, pilot)
+        assert len(screen.codes) == 2
+        screen.loaded.clear()
+        screen.query_one("#search-overdue", Checkbox).value = True
+        await asyncio.wait_for(screen.loaded.wait(), 10)
+        await pilot.pause()
+        assert screen.codes == [old.code]
+        screen.loaded.clear()
+        screen.query_one("#search-from", Input).value = "32/13/2026"
+        await asyncio.wait_for(screen.loaded.wait(), 10)
+        assert "Ngày lọc không hợp lệ" in screen.error
