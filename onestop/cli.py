@@ -364,29 +364,14 @@ def _click_error_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
     return tuple(usage), tuple(other)
 
 
-def _tui_only_args(argv: list[str]) -> tuple[Path | None, Path | None] | None:
-    """(db, config) when the arguments only open the TUI (`--db`/`--config`, either form), else None."""
-    values: dict[str, Path | None] = {"--db": None, "--config": None}
-    rest = list(argv)
-    while rest:
-        arg = rest.pop(0)
-        name, eq, value = arg.partition("=")
-        if name not in values:
-            return None
-        if not eq:
-            if not rest or rest[0].startswith("-"):
-                return None
-            value = rest.pop(0)
-        values[name] = Path(value)
-    return values["--db"], values["--config"]
-
-
 def main() -> None:
     """Console entry point: run the app, turn expected errors into a Vietnamese message and an exit code."""
     from onestop.errors import OneStopError
 
     try:
-        tui_paths = _tui_only_args(sys.argv[1:])
+        from onestop.entry import tui_only_args
+
+        tui_paths = tui_only_args(sys.argv[1:])
         if tui_paths is not None:  # plain `onestop [--db X] [--config Y]`: skip Typer so the first screen paints fast
             run_tui(*tui_paths)
             sys.exit(0)
