@@ -24,6 +24,7 @@ MAX_QUERY_CHARS = 200
 MAX_TOKENS = 12
 PROBE = 2000  # at most this many candidates are sorted; above it the received-at index drives the scan
 TOTAL_CAP = 1000
+FILTERED_TOTAL_CAP = 200
 
 # Statuses whose due date still runs (supplement pauses the clock; result ready and closed ones are finished).
 RUNNING = (Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.FINANCIAL)
@@ -57,15 +58,19 @@ def _parse_dt(value: str | None) -> datetime | None:
     return parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed.astimezone(VN_TZ)
 
 
-def fts_query(text: str, *, all_prefix: bool = False) -> str:
-    """Fold `text`, split on non-alphanumerics and quote each token: `"dang" "thi" "anh"*`.
+def fts_query(text: str, *, mode: str = "p") -> str:
+    """Fold `text`, split on non-alphanumerics and quote each token, safe for FTS5 MATCH.
 
-    Whole words match exactly and the last token is a prefix (search as you type); an exact term is read from
-    its own doclist, which keeps common names fast at 1M rows. `all_prefix` makes every token a prefix (the
-    fallback when the exact form finds nothing, e.g. "nguy van").
+    Modes: "e" every word exact (`"dang" "thi" "anh"`); "p" the last word a prefix (`"dang" "thi" "anh"*`, search
+    as you type); "a" every word a prefix (the fallback for "nguy van"). One-letter words are never prefixes (an
+    unindexed one-letter prefix scans the whole vocabulary), and a trailing one after others is ignored.
     """
     words = tokens(text)[:MAX_TOKENS]
-    return " ".join(f'"{w}"*' if all_prefix or i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words))
+    if len(words) > 1 and len(words[-1]) == 1:
+        words = words[:-1]
+    last = len(words) - 1
+    return " ".join(f'"{w}"*' if len(w) > 1 and (mode == "a" or (mode == "p" and i == last)) else f'"{w}"'
+                    for i, w in enumerate(words))
 
 
 def _summary(row: Any, now: datetime) -> DossierSummary:
@@ -107,6 +112,7 @@ class SearchService:
         now = now or now_vn()
         where: list[str] = []
         params: list[Any] = []
+        procedure_phrase = ""
         statuses = self._statuses(status)
         if statuses:
             where.append(f"d.status IN ({','.join('?' * len(statuses))})")
@@ -128,32 +134,46 @@ class SearchService:
             # procedure_code has no B-tree index: its tokens are in the folded text, so let FTS narrow it down
             phrase = " ".join(tokens(procedure))
             if phrase:
-                match = f'{match} "{phrase}"'.strip()
+                procedure_phrase = f'"{phrase}"'
         with self.engine.connect() as conn:
-            if match:
-                if after and after.startswith("t|f|"):  # later pages of an all-prefix fallback search
-                    return self._text_page(conn, fts_query(text, all_prefix=True), where, params, limit, after,
-                                           with_total, now, fallback=True)
-                page = self._text_page(conn, match, where, params, limit, after, with_total, now)
-                if not page.items and after is None and len(tokens(text)) > 1:
-                    page = self._text_page(conn, fts_query(text, all_prefix=True), where, params, limit, after,
-                                           with_total, now, fallback=True)
-                return page
+            if match or procedure_phrase:
+                return self._text_search(conn, text, procedure_phrase, where, params, limit, after, with_total,
+                                         now)
             return self._list_page(conn, where, params, limit, after, with_total, now)
 
-    def _text_page(self, conn: Any, match: str, where: list[str], params: list[Any], limit: int, after: str | None,
-                   with_total: bool, now: datetime, fallback: bool = False) -> SearchPage:
+    def _text_search(self, conn: Any, text: str, extra: str, where: list[str], params: list[Any], limit: int,
+                     after: str | None, with_total: bool, now: datetime) -> SearchPage:
+        """Exact words first when they fill a page (fast even for common names at 1M rows), else the last word
+        as a prefix, else every word as a prefix; later pages keep the mode recorded in the cursor."""
+        def match(mode: str) -> str:
+            return f"{fts_query(text, mode=mode)} {extra}".strip()
+
+        if after:
+            mode = self._parse_cursor(after)[0][1:]
+            return self._text_page(conn, match(mode), mode, where, params, limit, after, with_total, now)
+        if not tokens(text):  # the procedure filter alone
+            return self._text_page(conn, extra, "e", where, params, limit, None, with_total, now)
+        modes = ["e", "p", "a"] if fts_query(text, mode="e") != fts_query(text, mode="p") else ["e", "a"]
+        page = SearchPage(items=())
+        for mode in modes:
+            page = self._text_page(conn, match(mode), mode, where, params, limit, None, with_total, now)
+            if (mode == "e" and page.next_cursor) or (mode != "e" and page.items):
+                return page
+        return page
+
+    def _text_page(self, conn: Any, match: str, mode: str, where: list[str], params: list[Any], limit: int,
+                   after: str | None, with_total: bool, now: datetime) -> SearchPage:
         """Text search: driven by the FTS index in rowid order (newest entered first), never a sort."""
         conds = ["dossier_fts MATCH ?"] + where
         args: list[Any] = [match] + params
         page_conds, page_args = list(conds), list(args)
         if after:
             kind, value = self._parse_cursor(after)
-            if kind != "t":
+            if not kind.startswith("t"):
                 raise BadInput("Con trỏ phân trang không hợp lệ.", field="after")
             page_conds.append("f.rowid < ?")
             page_args.append(int(value))
-        prefix = "t|f" if fallback else "t"
+        prefix = f"t{mode}"
         rows = conn.exec_driver_sql(
             f"SELECT {_COLUMNS} FROM dossier_fts f CROSS JOIN dossier d ON d.id = f.rowid "
             f"JOIN procedure p ON p.id = d.procedure_id WHERE {' AND '.join(page_conds)} "
@@ -163,15 +183,16 @@ class SearchService:
         if with_total and after is None:
             if len(rows) <= limit:
                 total = len(rows)
-            elif where:
+            elif where:  # each counted row is a row read: keep the cap small
                 total = conn.exec_driver_sql(
                     f"SELECT count(*) FROM (SELECT 1 FROM dossier_fts f CROSS JOIN dossier d ON d.id = f.rowid "
-                    f"WHERE {' AND '.join(conds)} LIMIT {TOTAL_CAP})", tuple(args)).scalar_one()
+                    f"WHERE {' AND '.join(conds)} LIMIT {FILTERED_TOTAL_CAP})", tuple(args)).scalar_one()
+                capped = total >= FILTERED_TOTAL_CAP
             else:
                 total = conn.exec_driver_sql(
                     f"SELECT count(*) FROM (SELECT 1 FROM dossier_fts WHERE dossier_fts MATCH ? LIMIT {TOTAL_CAP})",
                     (match,)).scalar_one()
-            capped = total >= TOTAL_CAP
+                capped = total >= TOTAL_CAP
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = f"{prefix}|{rows[-1][0]}" if more and rows else None
@@ -232,11 +253,10 @@ class SearchService:
 
     @staticmethod
     def _parse_cursor(cursor: str) -> tuple[str, str]:
-        """("t", rowid) for text search pages, ("r", "received_at|id") for filter-only pages."""
+        """("te"|"tp"|"ta", rowid) for text search pages, ("r", "received_at|id") for filter-only pages."""
         try:
             kind, value = str(cursor).split("|", 1)
-            if kind == "t":
-                value = value.removeprefix("f|")
+            if kind in ("te", "tp", "ta"):
                 int(value)
             elif kind == "r":
                 received, row_id = value.rsplit("|", 1)

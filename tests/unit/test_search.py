@@ -28,9 +28,32 @@ def codes(page) -> list[str]:
 
 def test_fts_query_quotes_tokens():
     assert fts_query("Đặng Thị Ánh") == '"dang" "thi" "anh"*'
-    assert fts_query("Đặng Thị Ánh", all_prefix=True) == '"dang"* "thi"* "anh"*'
-    assert fts_query('a" OR NEAR(*) -x:y') == '"a" "or" "near" "x" "y"*'
+    assert fts_query("Đặng Thị Ánh", mode="e") == '"dang" "thi" "anh"'
+    assert fts_query("Đặng Thị Ánh", mode="a") == '"dang"* "thi"* "anh"*'
+    assert fts_query('a" OR NEAR(*) -x:y') == '"a" "or" "near" "x"'  # one-letter words: exact, a trailing one dropped
+    assert fts_query("nguyen van a") == '"nguyen" "van"*'
+    assert fts_query("a", mode="a") == '"a"'
     assert fts_query("!!! ??? ***") == ""
+
+
+def test_exact_words_first_then_prefix(services):
+    tran = receive(services, Person(full_name="Trần Văn Bình", id_number="038085001133", birth_date=date(1985, 3, 2),
+                                    gender="Nam", phone="0911111111"))
+    trang = receive(services, Person(full_name="Lê Thị Trang", id_number="038190012399", birth_date=date(1990, 5, 17),
+                                     gender="Nữ", phone="0922222222"))
+    s = services.search
+    # not a full page of exact matches: the last word is a prefix, so both appear
+    assert set(codes(s.search("tran"))) == {tran.code, trang.code}
+    # a full page of exact matches is shown as is, and its next pages stay exact
+    tran2 = receive(services, Person(full_name="Trần Thị Hoa", id_number="038190012388", birth_date=date(1990, 5, 17),
+                                     gender="Nữ", phone="0933333333"))
+    page = s.search("tran", limit=1)
+    assert codes(page) == [tran2.code] and page.next_cursor.startswith("te|")
+    page2 = s.search("tran", limit=1, after=page.next_cursor)
+    assert codes(page2) == [tran.code] and page2.next_cursor is None
+    assert codes(s.search("tra")) == [tran2.code, trang.code, tran.code]
+    assert codes(s.search("le th tra")) == [trang.code]  # all-prefix fallback
+    assert codes(s.search("nguyen van a")) == []
 
 
 def test_folded_name_code_id_phone_procedure(services):
