@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import httpx
-from conftest import ProcessServer, assert_mirrored, make_counter, outbox_states
+from tests.sync.conftest import ProcessServer, assert_mirrored, make_counter, outbox_states
 
 from onestop.domain import Status, now_vn
 
@@ -138,7 +138,7 @@ def test_client_killed_mid_sync_resumes(tmp_path, province, receive):
 def test_cli_sync_exit_codes(tmp_path, province, receive):
     from onestop.config import write_settings
 
-    from conftest import free_port
+    from tests.sync.conftest import free_port
 
     svc = make_counter(tmp_path, "01", province.url, province.token("01"))
     try:

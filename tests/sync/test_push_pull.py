@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import AGENCY, assert_mirrored, local_dossiers, make_counter, outbox_states
+from tests.sync.conftest import AGENCY, assert_mirrored, local_dossiers, make_counter, outbox_states
 
 from onestop.domain import Status
 
@@ -148,7 +148,7 @@ def test_same_key_different_payload_is_a_conflict(counter01, province, receive):
 
 
 def test_offline_status_and_unconfigured(tmp_path, receive):
-    from conftest import free_port
+    from tests.sync.conftest import free_port
 
     svc = make_counter(tmp_path, "01", f"http://127.0.0.1:{free_port()}", "x")
     try:
