@@ -376,6 +376,9 @@ class OneStopApp(App[None]):
         yield SystemCommand("sync: hàng đợi đồng bộ", "Các mục chờ gửi và lý do",
                             lambda: self._open_optional("screens.sync_screen", "SyncScreen", "Đồng bộ"))
         yield SystemCommand("lock: khóa quầy", "Khóa màn hình (F10)", self.action_lock)
+        if getattr(getattr(self.officer, "role", None), "rank", 0) >= 2:  # leaders and admins
+            yield SystemCommand("audit: nhật ký truy cập", "Ai đã xem, tạo, sửa, in, xuất hồ sơ nào và khi nào",
+                                lambda: self._open_optional("screens.audit", "AuditScreen", "Nhật ký truy cập"))
 
 
 def summarise_sync(result: Any) -> str:
