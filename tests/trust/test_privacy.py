@@ -194,3 +194,25 @@ def test_cli_failures_do_not_echo_scans_or_id_numbers_into_logs(cli, services, d
     for log in db_path.parent.rglob("*.log"):
         text = log.read_text(encoding="utf-8", errors="replace")
         assert "038190012345" not in text and "Đặng Thị Ánh" not in text
+
+
+def test_crash_log_drops_messages_that_may_quote_personal_data(tmp_path) -> None:
+    from onestop.crashlog import report_unexpected
+
+    qr = "038190012345|123456789|Đặng Thị Ánh|17051990|Nữ|Thôn Đông Hải|01012021"
+    try:
+        try:
+            raise KeyError(qr)
+        except KeyError as inner:
+            raise ValueError(f"could not parse {qr}") from inner
+    except ValueError as exc:
+        log = tmp_path / "logs" / "onestop.log"
+        report_unexpected(exc, log)
+    content = log.read_text(encoding="utf-8")
+    assert "ValueError" in content and "KeyError" in content and "test_privacy.py" in content
+    assert "038190012345" not in content and "Đặng" not in content and "Thôn" not in content
+    try:
+        raise OSError(28, "No space left on device")
+    except OSError as exc:
+        report_unexpected(exc, log)
+    assert "No space left on device" in log.read_text(encoding="utf-8")
