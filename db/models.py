@@ -158,7 +158,7 @@ class Dossier(SQLModel, table=True):
     returned_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
     collected_by: str = Field(default="", max_length=100)
     collected_id_number: str = Field(default="", max_length=12)
-    sync_state: str = Field(default="queued", max_length=20)
+    sync_state: str = Field(default="pending", max_length=20)
     sync_message: str = Field(default="", max_length=2000)
     row_version: int = 1
     updated_at: datetime = Field(sa_column=_dt(False))

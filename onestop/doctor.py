@@ -39,7 +39,8 @@ def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
     with services.engine.connect() as conn:
         integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
         dossiers = conn.exec_driver_sql("SELECT count(*) FROM dossier").scalar_one()
-        pending = conn.exec_driver_sql("SELECT count(*) FROM outbox_item WHERE state != 'synced'").scalar_one()
+        pending = conn.exec_driver_sql(
+            "SELECT count(*) FROM outbox_item WHERE state NOT IN ('synced', 'discarded')").scalar_one()
     checks.append(Check("Toàn vẹn cơ sở dữ liệu", integrity == "ok", f"{db_path}: {integrity}; {dossiers} hồ sơ"))
     revision, head = current_revision(services.engine), head_revision()
     checks.append(Check("Phiên bản lược đồ", revision == head, f"{revision} (mới nhất: {head})"))

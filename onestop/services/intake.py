@@ -262,7 +262,7 @@ class IntakeService:
                     key=f"event:{row.uuid}:1")
             for draft_row in s.exec(select(models.Draft).where(models.Draft.officer == actor.username)):
                 s.delete(draft_row)  # the draft becomes the dossier in the same commit
-            return replace(dossier, sync_state="queued")
+            return replace(dossier, sync_state="pending")
 
     def _upsert_citizen(self, s: Session, p: Person) -> models.Citizen:
         row = s.exec(select(models.Citizen).where(models.Citizen.id_number == p.id_number)).first()

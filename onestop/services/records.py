@@ -146,6 +146,6 @@ def enqueue(s: Session, kind: str, dossier_row: models.Dossier | None, payload: 
     )
     s.add(item)
     if dossier_row is not None:
-        dossier_row.sync_state = "queued"
+        dossier_row.sync_state = "pending"
         s.add(dossier_row)
     return item
