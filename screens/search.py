@@ -51,9 +51,9 @@ class SearchScreen(Screen[None]):
     CSS_PATH = "search.tcss"
     BINDINGS = [
         Binding("pagedown", "page(1)", "Trang sau", priority=True, tooltip="Trang kết quả tiếp theo", id="search.next"),
-        Binding("pageup", "page(-1)", "Trang trước", priority=True, tooltip="Trang kết quả trước", id="search.prev"),
+        Binding("pageup", "page(-1)", "Trang trước", priority=True, show=False, tooltip="Trang kết quả trước", id="search.prev"),
         Binding("ctrl+o", "toggle_overdue", "Quá hạn", tooltip="Chỉ hồ sơ quá hạn", id="search.overdue"),
-        Binding("ctrl+l", "clear", "Xóa lọc", tooltip="Xóa ô tìm và bộ lọc", id="search.clear"),
+        Binding("ctrl+l", "clear", "Xóa lọc", show=False, tooltip="Xóa ô tìm và bộ lọc", id="search.clear"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="search.back"),
         Binding("down", "to_results", "Kết quả", show=False, tooltip="Xuống danh sách kết quả", id="search.down"),
     ]
@@ -73,6 +73,9 @@ class SearchScreen(Screen[None]):
         """Set each time a page of results is on screen (tests and the bench wait on it)."""
         self._debounce: Timer | None = None
         self._generation = 0
+        self._last_criteria: dict[str, Any] | None = None
+        self.searches = 0
+        """How many searches ran (tests check that opening runs exactly one)."""
 
     def compose(self) -> ComposeResult:
         try:
@@ -109,9 +112,15 @@ class SearchScreen(Screen[None]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def schedule(self) -> None:
-        """Debounce typing: search ~150 ms after the last change."""
+        """Debounce typing: search ~150 ms after the last change (not at all if nothing really changed)."""
         if self._debounce is not None:
             self._debounce.stop()
+            self._debounce = None
+        try:
+            if self.criteria() == self._last_criteria:
+                return
+        except ValueError:
+            pass
         self._debounce = self.set_timer(DEBOUNCE_S, self.restart)
 
     @on(Input.Submitted)
@@ -140,11 +149,13 @@ class SearchScreen(Screen[None]):
 
     def _fetch(self, cursor: str | None) -> None:
         self.loaded.clear()
+        self.searches += 1
         try:
             crit = self.criteria()
         except ValueError:
             self._show_error("Ngày lọc không hợp lệ (dùng dd/mm/yyyy).")
             return
+        self._last_criteria = dict(crit)
         self._generation += 1
         self._search(self._generation, crit, cursor)
 
