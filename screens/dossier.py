@@ -268,7 +268,7 @@ class DossierScreen(Screen[None]):
         for f in d.forms:
             forms.add_row(f.form.title.capitalize(), fmt_short(f.at), f.officer, str(f.copies),
                           {"archived": "Đã lưu PDF", "printed": "Đã in", "failed": "In lỗi"}.get(f.status, f.status))
-        sync = {"queued": "Chờ gửi lên hệ thống tỉnh", "synced": "Đã đồng bộ", "sent": "Đã gửi",
+        sync = {"queued": "Chờ gửi lên hệ thống tỉnh", "pending": "Chờ gửi lên hệ thống tỉnh", "synced": "Đã đồng bộ", "sent": "Đã gửi",
                 "failed": "Gửi lỗi", "rejected": "Bị từ chối", "conflict": "Xung đột"}.get(d.sync_state,
                                                                                           d.sync_state or "—")
         sync_text = Text(f"Đồng bộ: {sync}")
