@@ -25,6 +25,14 @@ def bench_figures(ctx: Any) -> dict[str, Any]:
     """`intake_keystrokes`, `screen_switch_p95_ms`, `home_open_ms`, `tui_peak_rss_mb` (and first paint)."""
     figures: dict[str, Any] = {}
     figures.update(asyncio.run(_in_process(ctx)))
+    try:
+        from screens.search import measure_open
+
+        figures["search_open_ms"] = asyncio.run(measure_open(ctx.services, "nguyen van"))
+    except Exception as exc:  # noqa: BLE001  (a UI figure that cannot be measured stays null)
+        import sys
+
+        sys.stderr.write(f"[bench] search_open_ms: {type(exc).__name__}: {exc}\n")
     figures.update(_real_process(ctx))
     return figures
 

@@ -326,7 +326,7 @@ _BENCH_QUERIES = (
 
 
 def bench_figures(ctx: Any) -> dict[str, Any]:
-    """`search_p95_ms` through the service on ctx's database, and `search_open_ms` via a Pilot-driven screen."""
+    """`search_p95_ms` through the service on ctx's database (`search_open_ms` is the TUI's, in screens.bench)."""
     import random
 
     services = ctx.services
@@ -362,22 +362,4 @@ def bench_figures(ctx: Any) -> dict[str, Any]:
     t0 = time.perf_counter()
     search.queue_counts()
     figures["queue_counts_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-    try:
-        figures["search_open_ms"] = _measure_open(services)
-    except Exception as exc:  # the UI figure is optional; never invent it
-        import sys
-
-        sys.stderr.write(f"[bench] search_open_ms: {type(exc).__name__}: {exc}\n")
     return figures
-
-
-def _measure_open(services: Any) -> float | None:
-    """Time from pushing SearchScreen (with a query) to its first results shown, via Textual's Pilot."""
-    import asyncio
-    import importlib
-
-    try:
-        module = importlib.import_module("screens.search")
-    except ModuleNotFoundError:
-        return None
-    return asyncio.run(module.measure_open(services, "nguyen van"))
