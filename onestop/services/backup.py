@@ -655,7 +655,7 @@ class BackupService:
             record(s, who, "backup.restore",
                    detail=f"{path.name}; tạo lúc {manifest.get('created_at')}; {manifest.get('dossiers')} hồ sơ; "
                           f"{manifest.get('outbox_items')} mục chờ gửi")
-        queued = sum(n for state, n in manifest.get("outbox_by_state", {}).items() if state != "sent")
+        queued = sum(n for state, n in manifest.get("outbox_by_state", {}).items() if state not in ("synced", "discarded"))
         if queued:
             warnings.append(f"Có {queued} mục đang chờ gửi lên tỉnh trong bản sao lưu; chúng sẽ được gửi lại "
                             "(khóa chống trùng bảo đảm không tạo bản ghi kép).")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from onestop.services import Services
 
 CLOSED_STATUSES = tuple(s.value for s in Status if s.is_closed)
-OUTBOX_DONE_STATES = ("sent",)
+OUTBOX_DONE_STATES = ("synced", "discarded")  # the sync engine's finished states
 
 
 @dataclass(frozen=True)

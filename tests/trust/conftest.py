@@ -83,7 +83,7 @@ CONSISTENCY_QUERIES = {
         "(SELECT count(*) FROM status_event e WHERE e.dossier_id=d.id) > "
         "(SELECT count(*) FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.kind='dossier.event')",
     "synced with items still queued": "SELECT d.code FROM dossier d WHERE sync_state='synced' AND EXISTS "
-                                      "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.state!='sent')",
+                                      "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.state NOT IN ('synced','discarded'))",
 }
 
 

@@ -69,8 +69,8 @@ def acknowledge_one(services) -> None:  # type: ignore[no-untyped-def]
         item = conn.execute(text("SELECT id, dossier_uuid FROM outbox_item WHERE state='queued' ORDER BY id LIMIT 1")).first()
         if item is None:
             return
-        conn.execute(text("UPDATE outbox_item SET state='sent', attempts=attempts+1 WHERE id=:i"), {"i": item[0]})
-        left = conn.execute(text("SELECT count(*) FROM outbox_item WHERE dossier_uuid=:u AND state!='sent'"),
+        conn.execute(text("UPDATE outbox_item SET state='synced', attempts=attempts+1 WHERE id=:i"), {"i": item[0]})
+        left = conn.execute(text("SELECT count(*) FROM outbox_item WHERE dossier_uuid=:u AND state NOT IN ('synced','discarded')"),
                             {"u": item[1]}).scalar_one()
         if left == 0:
             conn.execute(text("UPDATE dossier SET sync_state='synced' WHERE uuid=:u"), {"u": item[1]})

@@ -33,7 +33,7 @@ def close(db_path: Path, code: str, *, days_ago: int, status: str = "returned", 
         conn.execute("UPDATE dossier SET status=?, sync_state=? WHERE id=?",
                      (status, "synced" if synced else "queued", dossier_id))
         if outbox_sent:
-            conn.execute("UPDATE outbox_item SET state='sent' WHERE dossier_uuid=?", (uuid,))
+            conn.execute("UPDATE outbox_item SET state='synced' WHERE dossier_uuid=?", (uuid,))
     conn.close()
 
 
