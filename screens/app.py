@@ -94,6 +94,7 @@ class OneStopApp(App[None]):
         """The last value returned by `services.sync.status()`, if that service exists."""
         self.locked = False
         self._last_activity = time.monotonic()
+        self._timers_started = False
 
     # ------------------------------------------------------------------ start-up
 
@@ -192,7 +193,12 @@ class OneStopApp(App[None]):
         self._last_activity = time.monotonic()
         self._replace_top(HomeScreen())
         self.refresh_sync_status()
-        self.set_interval(60, self.refresh_sync_status)
+        if not self._timers_started:  # once per app, even across logins after a lock
+            self._timers_started = True
+            self.set_interval(60, self.refresh_sync_status)
+            sync = optional_service(self.services, "sync")
+            if sync is not None and self.services.settings.with_sync().sync.url:
+                self.set_interval(self.services.settings.sync.interval_s, self._sync_background)
         if self.demo_hint:
             self.notify(self.demo_hint, title="Dữ liệu mẫu", timeout=10)
 
@@ -325,14 +331,27 @@ class OneStopApp(App[None]):
         from onestop.errors import OneStopError
 
         try:
-            try:
-                result = self.services.sync.run_once(force=True)  # the officer asked: skip backoff waits
-            except TypeError:
-                result = self.services.sync.run_once()
+            actor = self.officer.username if self.officer is not None else "system"
+            result = self.services.sync.run_once(force=True, actor=actor)  # the officer asked: skip backoff waits
         except OneStopError as err:
             self.notify(err.message, title=err.title, severity="error", timeout=8)
         else:
             self.notify(summarise_sync(result), title="Đồng bộ")
+        self.call_from_thread(self.refresh_sync_status)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Đồng bộ định kỳ")
+    def _sync_background(self) -> None:
+        """The periodic push/pull; quiet unless something needs the officer (rejections, conflicts)."""
+        from onestop.errors import OneStopError
+
+        actor = self.officer.username if self.officer is not None else "system"
+        try:
+            result = self.services.sync.run_once(actor=actor)
+        except OneStopError as err:
+            self.notify(err.message, title=err.title, severity="warning", timeout=8)
+        else:
+            if getattr(result, "rejected", 0) or getattr(result, "conflicts", 0):
+                self.notify(summarise_sync(result), title="Đồng bộ", severity="warning", timeout=10)
         self.call_from_thread(self.refresh_sync_status)
 
     @work(thread=True, exclusive=True, group="sync-status", exit_on_error=False, description="Trạng thái đồng bộ")

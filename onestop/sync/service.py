@@ -145,7 +145,7 @@ class SyncService:
 
     # ------------------------------------------------------------------ the run
 
-    def run_once(self, *, now: datetime | None = None, force: bool = False) -> SyncReport:
+    def run_once(self, *, now: datetime | None = None, force: bool = False, actor: str = "system") -> SyncReport:
         """Push every due outbox item (in order per dossier, in batches), the audit log, then pull all changes.
 
         `force` sends items waiting for their backoff now (an officer's "sync now"); `now` is for tests.
@@ -153,11 +153,11 @@ class SyncService:
         if not self._lock.acquire(blocking=False):
             return SyncReport(online=bool(self._online), message="Một lượt đồng bộ khác đang chạy.")
         try:
-            return self._run(now or now_vn(), force)
+            return self._run(now or now_vn(), force, actor)
         finally:
             self._lock.release()
 
-    def _run(self, now: datetime, force: bool) -> SyncReport:
+    def _run(self, now: datetime, force: bool, actor: str) -> SyncReport:
         started = now_vn()
         if not self.settings.sync.url:
             return SyncReport(online=False, started_at=started, finished_at=now_vn(), remaining=self._unsent_count(),
@@ -186,6 +186,12 @@ class SyncService:
                 values["last_success_at"] = now_vn()
             conn.execute(models.SyncState.__table__.update().where(models.SyncState.__table__.c.id == 1)
                          .values(**values))
+            moved = counts["applied"] + counts["duplicates"] + counts["pulled"] + counts["rejected"] + counts["conflicts"]
+            if moved:  # who synced what: counts only, no personal data
+                conn.execute(models.AuditEntry.__table__.insert().values(
+                    at=now_vn(), officer=actor[:50], action="sync.run", dossier_code="",
+                    detail=(f"gửi {counts['applied'] + counts['duplicates']}, nhận {counts['pulled']}, "
+                            f"bị từ chối {counts['rejected']}, xung đột {counts['conflicts']}")))
         self._online = online
         message = self._message(online, refused, error, remaining, counts)
         return SyncReport(online=online, remaining=remaining, message=message, started_at=started,

@@ -1,0 +1,31 @@
+"""The app syncs by itself every `sync.interval_s` while the officer works, and says who synced in the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+
+@pytest.fixture
+def sqlite_only(server_db):
+    if not server_db.endswith(".db"):
+        pytest.skip("UI test runs once (SQLite server)")
+
+
+async def test_periodic_sync_pushes_without_a_key(sqlite_only, counter01, province, receive):
+    from screens.app import make_app
+
+    settings = counter01.settings
+    counter01.settings = replace(settings, sync=replace(settings.sync, interval_s=5))
+    dossier = receive(counter01)
+    app = make_app(counter01, officer=counter01.officers.get("canbo"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(6.5)  # one interval, no key pressed
+        await app.workers.wait_for_complete()
+    held = {d["uuid"] for d in province.store.dump()["dossiers"]}
+    assert dossier.uuid in held
+    assert counter01.sync.status().pending == 0
+    with counter01.engine.connect() as conn:
+        actors = conn.exec_driver_sql("SELECT officer FROM audit_entry WHERE action = 'sync.run'").fetchall()
+    assert ("canbo",) in actors
