@@ -1,6 +1,7 @@
 """The adapter boundary: how the outbox talks to "upstream", so a province's own API can be plugged in.
 
-The engine only needs `push(items) -> per-item results`, `changes(cursor, limit)` and `close()`. The reference
+The engine only needs `push(items) -> per-item results`, `changes(cursor, limit)`, the three file calls
+(`has_file`, `put_file`, `get_file`: digitised files travel content-addressed by SHA-256) and `close()`. The reference
 adapter speaks docs/sync-protocol.md; a province adapter (for example one wrapping an LGSP that expects
 `DongBoHoSoMC` / `CapNhatTienDoHoSoMC` calls with a session) maps the same frozen payloads to its calls and its
 replies back to `applied | duplicate | rejected | conflict | skipped`, raising `TransportError` for anything
@@ -24,6 +25,18 @@ class Adapter(Protocol):
 
     def changes(self, cursor: str, limit: int) -> tuple[list[dict[str, Any]], str, bool]:
         """Changes after `cursor`: (items, next cursor, more pages waiting)."""
+        ...
+
+    def has_file(self, sha256: str) -> bool:
+        """Whether upstream holds this digitised file for the counter's agency."""
+        ...
+
+    def put_file(self, sha256: str, data: bytes) -> None:
+        """Upload a digitised file (idempotent); `RequestRefused` when upstream refuses these bytes."""
+        ...
+
+    def get_file(self, sha256: str) -> bytes | None:
+        """The bytes of a digitised file, or None when upstream does not hold it."""
         ...
 
     def close(self) -> None: ...

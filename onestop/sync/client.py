@@ -28,7 +28,7 @@ class RequestRefused(Exception):
 
 
 class SyncClient:
-    """Speaks `/v1/push`, `/v1/changes` and `/v1/health` with a bearer token."""
+    """Speaks `/v1/push`, `/v1/changes`, `/v1/files/{sha256}` and `/v1/health` with a bearer token."""
 
     def __init__(self, settings: SyncSettings) -> None:
         import httpx
@@ -50,7 +50,8 @@ class SyncClient:
     def close(self) -> None:
         self._http.close()
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _call(self, method: str, path: str, *, ok: tuple[int, ...] = (), **kwargs: Any) -> Any:
+        """The response, or TransportError (network, timeout, 5xx) / RequestRefused (4xx not listed in `ok`)."""
         import httpx
 
         try:
@@ -63,8 +64,12 @@ class SyncClient:
             raise TransportError(f"Kết nối tới hệ thống tỉnh bị gián đoạn ({type(exc).__name__}).") from None
         if response.status_code >= 500:
             raise TransportError(f"Hệ thống tỉnh đang lỗi (mã {response.status_code}); sẽ gửi lại sau.")
-        if response.status_code >= 400:
+        if response.status_code >= 400 and response.status_code not in ok:
             raise RequestRefused(response.status_code, _detail(response))
+        return response
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._call(method, path, **kwargs)
         try:
             return response.json()
         except ValueError:
@@ -83,6 +88,20 @@ class SyncClient:
     def changes(self, cursor: str, limit: int) -> tuple[list[dict[str, Any]], str, bool]:
         data = self._request("GET", "/v1/changes", params={"cursor": cursor, "limit": limit})
         return list(data.get("items") or []), str(data.get("next_cursor") or cursor), bool(data.get("more"))
+
+    def has_file(self, sha256: str) -> bool:
+        """Whether upstream holds this digitised file for the counter's agency (HEAD)."""
+        return self._call("HEAD", f"/v1/files/{sha256}", ok=(404,)).status_code != 404
+
+    def put_file(self, sha256: str, data: bytes) -> None:
+        """Upload a digitised file; the server checks the SHA-256 and ignores bytes it already holds."""
+        self._call("PUT", f"/v1/files/{sha256}", content=data,
+                   headers={"Content-Type": "application/octet-stream"})
+
+    def get_file(self, sha256: str) -> bytes | None:
+        """The bytes of a digitised file, or None when upstream does not hold it for the counter's agency."""
+        response = self._call("GET", f"/v1/files/{sha256}", ok=(404,))
+        return None if response.status_code == 404 else response.content
 
 
 def _detail(response: Any) -> str:

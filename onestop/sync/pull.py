@@ -17,11 +17,13 @@ from db import models
 from onestop.domain import Status
 from onestop.services.records import person_to_json, search_text
 from onestop.sync.engine import CONFLICT, UNSENT, outbox
+from onestop.sync.files import SHA256_RE
 from onestop.sync.payload import parse_wire_dt, person_from_wire
-from onestop.text import fold
+from onestop.text import clean, fold
 
 dossier_t = models.Dossier.__table__
 document_t = models.DossierDocument.__table__
+attachment_t = models.Attachment.__table__
 event_t = models.StatusEvent.__table__
 payment_t = models.Payment.__table__
 procedure_t = models.Procedure.__table__
@@ -222,10 +224,12 @@ class PullApplier:
         docs: list[dict[str, Any]] = []
         fees: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
+        files: list[tuple[int, int, list[dict[str, Any]]]] = []
         for snap in kept:
             dossier_id = ids[snap["Uuid"]]
             hs = snap.get("HoSo") or {}
             docs += self._documents(dossier_id, hs)
+            files += self._attachments(dossier_id, hs)
             fees += self._fees(dossier_id, hs)
             events += [dict(values, dossier_id=dossier_id, seq=seq)
                        for seq, values in self._event_values(snap.get("TienDo") or [])]
@@ -233,9 +237,12 @@ class PullApplier:
         for table, values in ((document_t, docs), (payment_t, fees), (event_t, events)):
             if values:
                 self.conn.execute(table.insert(), values)
+        self._insert_attachments(files)
         out.inserted += len(rows)
 
     def _replace_children(self, dossier_id: int, hs: dict[str, Any]) -> None:
+        self.conn.execute(attachment_t.delete().where(attachment_t.c.document_id.in_(
+            sa.select(document_t.c.id).where(document_t.c.dossier_id == dossier_id))))
         self.conn.execute(document_t.delete().where(document_t.c.dossier_id == dossier_id))
         self.conn.execute(payment_t.delete().where(payment_t.c.dossier_id == dossier_id))
         docs, fees = self._documents(dossier_id, hs), self._fees(dossier_id, hs)
@@ -243,6 +250,40 @@ class PullApplier:
             self.conn.execute(document_t.insert(), docs)
         if fees:
             self.conn.execute(payment_t.insert(), fees)
+        self._insert_attachments(self._attachments(dossier_id, hs))
+
+    @staticmethod
+    def _attachments(dossier_id: int, hs: dict[str, Any]) -> list[tuple[int, int, list[dict[str, Any]]]]:
+        """(dossier id, document position, attachment rows) for documents listing digitised files; the files
+        themselves are fetched after the pull (`SyncService`), by SHA-256 only, never by the wire's name."""
+        out = []
+        for i, d in enumerate(hs.get("TaiLieuNop") or []):
+            if not isinstance(d, dict) or not d.get("TepDinhKem"):
+                continue
+            rows = []
+            for f in d.get("TepDinhKem") or []:
+                sha = str(f.get("Sha256") or "").lower() if isinstance(f, dict) else ""
+                if not SHA256_RE.match(sha):
+                    continue
+                rows.append({"sha256": sha, "file_name": clean(str(f.get("TenTep") or ""))[:255] or sha[:12],
+                             "media_type": str(f.get("KieuTep") or "application/octet-stream")[:100],
+                             "size": max(0, _int(f.get("KichThuoc"), 0))})
+            if rows:
+                out.append((dossier_id, i, rows))
+        return out
+
+    def _insert_attachments(self, files: list[tuple[int, int, list[dict[str, Any]]]]) -> None:
+        if not files:
+            return
+        doc_ids: dict[tuple[int, int], int] = {}
+        for chunk in _chunks(sorted({dossier_id for dossier_id, _pos, _rows in files})):  # type: ignore[type-var]
+            for r in self.conn.execute(sa.select(document_t.c.id, document_t.c.dossier_id, document_t.c.position)
+                                       .where(document_t.c.dossier_id.in_(chunk))):
+                doc_ids[(r.dossier_id, r.position)] = r.id
+        values = [dict(row, document_id=doc_ids[(dossier_id, pos)])
+                  for dossier_id, pos, rows in files if (dossier_id, pos) in doc_ids for row in rows]
+        if values:
+            self.conn.execute(attachment_t.insert(), values)
 
     @staticmethod
     def _documents(dossier_id: int, hs: dict[str, Any]) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from onestop.services.audit import record
 from onestop.services.records import search_text
 from onestop.sync import engine as eng
 from onestop.sync.client import RequestRefused, TransportError
+from onestop.sync.files import FILES_MARK, MISMATCH, MISSING, local_path, payload_files, read_verified, write_atomic
 
 if TYPE_CHECKING:
     from onestop.services import Services
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 PULL_PAGE = 250
 AUDIT_PAGE = 500
 KIND_LABELS = {"dossier.upsert": "Hồ sơ", "dossier.event": "Tiến độ xử lý", "audit.append": "Nhật ký"}
+MISSING_FILE_PREFIX = "Chưa tải được tệp số hóa"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class SyncReport:
     pulled_updated: int = 0
     pull_conflicts: int = 0
     audit_pushed: int = 0
+    files_uploaded: int = 0
+    files_downloaded: int = 0
+    files_missing: int = 0  # referenced by local dossiers, absent here and not downloadable yet (retried next run)
     remaining: int = 0
     message: str = ""
     started_at: datetime | None = None
@@ -108,6 +113,7 @@ class SyncService:
         self._adapter: Adapter | None = None
         self._adapter_key: tuple[str, str, str] | None = None
         self._online: bool | None = None
+        self._upstream_files: set[str] = set()  # SHA-256 known to be upstream during the current run
 
     # ------------------------------------------------------------------ plumbing
 
@@ -165,7 +171,9 @@ class SyncService:
         adapter = self._get_adapter()
         counts: dict[str, int] = {k: 0 for k in ("pushed", "applied", "duplicates", "rejected", "conflicts", "retry",
                                                  "pulled", "pulled_inserted", "pulled_updated", "pull_conflicts",
-                                                 "audit_pushed")}
+                                                 "audit_pushed", "files_uploaded", "files_downloaded",
+                                                 "files_missing")}
+        self._upstream_files = set()
         error = ""
         online = True
         refused = False
@@ -173,12 +181,13 @@ class SyncService:
             self._push_outbox(adapter, now, force, counts)
             self._push_audit(adapter, counts)
             self._pull(adapter, now, counts)
+            self._fetch_missing_files(adapter, counts)
         except TransportError as exc:
             online, error = False, exc.message
         except RequestRefused as exc:
             refused, error = True, exc.message
         remaining = self._unsent_count()
-        complete = online and not refused and remaining == 0
+        complete = online and not refused and remaining == 0 and not counts["files_missing"]
         with self._write() as conn:
             self._state_row(conn)
             values: dict[str, Any] = {"last_attempt_at": started, "last_error": error[:2000]}
@@ -210,6 +219,8 @@ class SyncService:
             parts.append(f"{c['conflicts'] + c['pull_conflicts']} xung đột cần xử lý")
         if remaining:
             parts.append(f"còn {remaining} mục chưa đồng bộ")
+        if c["files_missing"]:
+            parts.append(f"{c['files_missing']} tệp số hóa chưa tải về được (sẽ thử lại)")
         return "Đồng bộ xong: " + ", ".join(parts) + "."
 
     def _push_outbox(self, adapter: Adapter, now: datetime, force: bool, counts: dict[str, int]) -> None:
@@ -221,9 +232,12 @@ class SyncService:
                 if not batch:
                     return
                 eng.mark_sending(conn, batch, now_vn())
-            counts["pushed"] += len(batch)
             try:
-                results = self._send(adapter, batch)
+                sendable = self._ensure_files(adapter, batch, walker, counts)
+                if not sendable:
+                    continue
+                counts["pushed"] += len(sendable)
+                results = self._send(adapter, sendable)
             except TransportError as exc:
                 with self._write() as conn:
                     eng.mark_retry(conn, batch, now, exc.message)
@@ -235,12 +249,75 @@ class SyncService:
                     eng.mark_requeued(conn, batch, exc.message)
                 raise
             with self._write() as conn:
-                out = eng.record_results(conn, batch, results, now)
+                out = eng.record_results(conn, sendable, results, now)
                 self._apply_official_codes(conn, out.official_codes)
-                eng.refresh_dossiers(conn, {p.dossier_uuid for p in batch if p.dossier_uuid})
+                eng.refresh_dossiers(conn, {p.dossier_uuid for p in sendable if p.dossier_uuid})
             walker.blocked |= out.failed_dossiers
             for name in ("applied", "duplicates", "rejected", "conflicts", "retry"):
                 counts[name] += getattr(out, name)
+
+    def _ensure_files(self, adapter: Adapter, batch: list[eng.Pending], walker: eng.Walker,
+                      counts: dict[str, int]) -> list[eng.Pending]:
+        """Upload the digitised files each dossier upsert of the batch references (HEAD, then PUT when missing)
+        and return the items that may be sent. An upsert whose file cannot be read back intact here becomes a
+        `conflict` naming the file; later items of its dossier wait. Network trouble raises `TransportError`
+        before anything is pushed, so a dossier never goes up ahead of its files."""
+        sendable: list[eng.Pending] = []
+        failed: dict[str, tuple[eng.Pending, str]] = {}
+        held: list[eng.Pending] = []
+        for p in batch:
+            if p.dossier_uuid and p.dossier_uuid in failed:
+                held.append(p)
+                continue
+            message = self._upload_files(adapter, p, counts) if (
+                p.kind == "dossier.upsert" and FILES_MARK in p.payload) else ""
+            if message:
+                failed[p.dossier_uuid or p.key] = (p, message)
+            else:
+                sendable.append(p)
+        if failed:
+            with self._write() as conn:
+                for p, message in failed.values():
+                    reply = json.dumps({"key": p.key, "status": "conflict", "source": "files", "message": message},
+                                       ensure_ascii=False)
+                    conn.execute(eng.outbox.update().where(eng.outbox.c.id == p.id).values(
+                        state=eng.CONFLICT, last_error=message[:2000], server_reply=reply, next_attempt_at=None))
+                if held:
+                    eng.mark_requeued(conn, held, "Chờ tệp số hóa của hồ sơ được gửi lên trước.")
+                eng.refresh_dossiers(conn, {p.dossier_uuid for p, _m in failed.values() if p.dossier_uuid})
+            walker.blocked |= {p.dossier_uuid for p, _m in failed.values() if p.dossier_uuid}
+            counts["conflicts"] += len(failed)
+        return sendable
+
+    def _upload_files(self, adapter: Adapter, p: eng.Pending, counts: dict[str, int]) -> str:
+        """Make sure upstream holds every file of one upsert; "" when it does, else the officer's message."""
+        try:
+            refs = payload_files(json.loads(p.payload))
+        except (ValueError, AttributeError):
+            return ""  # not ours to judge: the server rejects a malformed payload with its reason
+        for f in refs:
+            if f.sha256 in self._upstream_files:
+                continue
+            if adapter.has_file(f.sha256):
+                self._upstream_files.add(f.sha256)
+                continue
+            state, data = read_verified(self.services.files_dir, f.sha256)
+            if state == MISSING:
+                return (f"Không tìm thấy tệp số hóa «{f.name}» của hồ sơ {p.dossier_code} trên máy quầy nên chưa "
+                        "gửi hồ sơ lên hệ thống tỉnh. Cần khôi phục tệp (ví dụ từ bản sao lưu) rồi gửi lại.")
+            if state == MISMATCH:
+                return (f"Tệp số hóa «{f.name}» của hồ sơ {p.dossier_code} trên máy quầy đã bị thay đổi hoặc hỏng "
+                        "(không khớp mã kiểm tra SHA-256) nên chưa gửi hồ sơ lên hệ thống tỉnh. Cần khôi phục tệp "
+                        "gốc (ví dụ từ bản sao lưu) rồi gửi lại.")
+            try:
+                adapter.put_file(f.sha256, data)
+            except RequestRefused as exc:
+                if exc.status in (401, 403):
+                    raise
+                return f"Hệ thống tỉnh không nhận tệp số hóa «{f.name}» của hồ sơ {p.dossier_code}: {exc.message}"
+            self._upstream_files.add(f.sha256)
+            counts["files_uploaded"] += 1
+        return ""
 
     def _send(self, adapter: Adapter, batch: list[eng.Pending]) -> list[dict[str, Any]]:
         """Push a batch; a malformed-request refusal is narrowed down item by item to the culprit."""
@@ -327,6 +404,61 @@ class SyncService:
             counts["pull_conflicts"] += out.conflicts
             if not more or next_cursor == cursor:
                 return
+
+    def _fetch_missing_files(self, adapter: Adapter, counts: dict[str, int]) -> None:
+        """Download every digitised file a local dossier references but this workstation lacks (another
+        counter's or an online dossier's scans). A file that cannot be fetched now leaves a note in the dossier's
+        `sync_message` and is tried again on the next run; the note goes once the file is here."""
+        a, doc, d = models.Attachment.__table__, models.DossierDocument.__table__, models.Dossier.__table__
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(a.c.sha256, a.c.file_name, d.c.id, d.c.sync_state, d.c.sync_message)
+                                .join(doc, doc.c.id == a.c.document_id).join(d, d.c.id == doc.c.dossier_id)).all()
+        if not rows:
+            return
+        files_dir = self.services.files_dir
+        present: dict[str, bool] = {}
+        for r in rows:
+            if r.sha256 not in present:
+                try:
+                    present[r.sha256] = local_path(files_dir, r.sha256).is_file()
+                except ValueError:
+                    present[r.sha256] = True  # not a content address: nothing to fetch
+        offline = False
+        for sha in [s for s, here in present.items() if not here]:
+            if offline:
+                continue
+            try:
+                data = adapter.get_file(sha)
+            except TransportError:
+                offline = True  # the rest waits for the next run
+                continue
+            except RequestRefused:
+                continue
+            if data is not None and write_atomic(files_dir, sha, data):
+                present[sha] = True
+                counts["files_downloaded"] += 1
+        counts["files_missing"] += sum(1 for here in present.values() if not here)
+        notes: dict[int, tuple[Any, list[str]]] = {}
+        for r in rows:
+            names = notes.setdefault(r.id, (r, []))[1]
+            if not present[r.sha256]:
+                names.append(r.file_name)
+        updates = []
+        for dossier_id, (r, names) in notes.items():
+            if r.sync_state != "synced":
+                continue  # the outbox's message (conflict, rejection, pending) says more
+            note = ""
+            if names:
+                more = f" và {len(names) - 1} tệp khác" if len(names) > 1 else ""
+                note = f"{MISSING_FILE_PREFIX} «{names[0]}»{more} từ hệ thống tỉnh; sẽ thử lại ở lần đồng bộ sau."
+            elif not r.sync_message.startswith(MISSING_FILE_PREFIX):
+                continue
+            if note != r.sync_message:
+                updates.append({"b_id": dossier_id, "b_msg": note[:2000]})
+        if updates:
+            with self._write() as conn:
+                conn.execute(d.update().where(d.c.id == sa.bindparam("b_id"))
+                             .values(sync_message=sa.bindparam("b_msg")), updates)
 
     def _apply_reference_data(self, items: list[dict[str, Any]]) -> None:
         """Catalog and holiday-calendar updates published by the province."""

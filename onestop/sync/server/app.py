@@ -1,7 +1,7 @@
 """The reference provincial server: FastAPI over `ProvinceStore`, speaking docs/sync-protocol.md.
 
 Fault injection (admin only, for training and tests): fail the next N sync requests with 500, delay them, or
-commit and then drop the connection before the reply is read.
+commit and then drop the connection before the reply is read; fail the next N file uploads with 500.
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from onestop.sync.server.store import Caller, ProvinceStore, StoreError
+from onestop.sync.server.store import MAX_FILE_BYTES, SHA256_RE, Caller, ProvinceStore, StoreError
 
 API_VERSION = "1"
 FAULT_PATHS = ("/v1/push", "/v1/changes")
+FILES_PREFIX = "/v1/files/"
+X_DATES = "Mọi ngày giờ trong dữ liệu hồ sơ: yyyyMMddHHmmss, giờ Việt Nam (Asia/Ho_Chi_Minh)."
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Faults:
     delay_next: int = 0
     delay_s: float = 0.0
     drop_next: int = 0
+    fail_uploads: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -49,6 +53,13 @@ class Faults:
                 self.drop_next -= 1
                 drop = True
             return fail, delay, drop
+
+    def take_upload(self) -> bool:
+        with self._lock:
+            fail = self.fail_uploads > 0
+            if fail:
+                self.fail_uploads -= 1
+            return fail
 
 
 class PushItem(BaseModel):
@@ -108,6 +119,13 @@ class FaultRequest(BaseModel):
     delay_next: int = Field(default=0, ge=0)
     delay_s: float = Field(default=0.0, ge=0, le=120)
     drop_next: int = Field(default=0, ge=0)
+    fail_uploads: int = Field(default=0, ge=0)
+
+
+class FileStored(BaseModel):
+    sha256: str
+    size: int
+    created: bool = Field(description="false: the server already held these bytes (idempotent re-upload)")
 
 
 class TokenRequest(BaseModel):
@@ -124,8 +142,11 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
 
     @app.middleware("http")
     async def inject_faults(request: Request, call_next):  # type: ignore[no-untyped-def]
-        if request.url.path not in FAULT_PATHS:
+        path = request.url.path
+        if path not in FAULT_PATHS and not path.startswith(FILES_PREFIX):
             return await call_next(request)
+        if request.method == "PUT" and app.state.faults.take_upload():
+            return JSONResponse({"detail": "Lỗi máy chủ giả lập khi nhận tệp (fault injection)."}, status_code=500)
         fail, delay, drop = app.state.faults.take()
         if delay:
             await asyncio.sleep(delay)
@@ -176,6 +197,62 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
         items, next_cursor = store.changes(c, start, limit)
         return {"items": items, "next_cursor": str(next_cursor), "more": len(items) == limit}
 
+    def file_agency(c: Caller, agency_code: str) -> str:
+        """A counter uses its own agency's files; an admin names the agency (online submissions)."""
+        if c.role == "admin":
+            if not agency_code:
+                raise HTTPException(400, "Cần tham số agency_code cho mã truy cập quản trị.")
+            return agency_code
+        return c.agency_code
+
+    def checked_sha(sha256: str) -> str:
+        sha = sha256.lower()
+        if not SHA256_RE.match(sha):
+            raise HTTPException(400, "Mã SHA-256 của tệp không hợp lệ (cần 64 chữ số thập lục phân).")
+        return sha
+
+    @app.put("/v1/files/{sha256}", response_model=FileStored, status_code=201,
+             responses={200: {"model": FileStored, "description": "Already held (no-op)"},
+                        400: {"description": "SHA-256 does not match the bytes"},
+                        413: {"description": f"More than {MAX_FILE_BYTES // (1024 * 1024)} MB"}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    async def put_file(sha256: str, request: Request, agency_code: str = Query(default=""),
+                       c: Caller = Depends(caller)) -> Response:
+        sha = checked_sha(sha256)
+        agency = file_agency(c, agency_code)
+        too_big = HTTPException(413, f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).")
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > MAX_FILE_BYTES:
+            raise too_big
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_FILE_BYTES:
+                raise too_big
+        created = await run_in_threadpool(store.put_file, agency, sha, bytes(body))
+        return JSONResponse({"sha256": sha, "size": len(body), "created": created},
+                            status_code=201 if created else 200)
+
+    @app.head("/v1/files/{sha256}", response_class=Response,
+              responses={200: {"description": "Held; `X-File-Size` gives its size"},
+                         404: {"description": "Not held for the caller's agency"}})
+    def head_file(sha256: str, agency_code: str = Query(default=""), c: Caller = Depends(caller)) -> Response:
+        size = store.file_size(file_agency(c, agency_code), checked_sha(sha256))
+        if size is None:
+            return Response(status_code=404)
+        return Response(status_code=200, headers={"X-File-Size": str(size)})
+
+    @app.get("/v1/files/{sha256}", response_class=Response,
+             responses={200: {"content": {"application/octet-stream": {}}},
+                        404: {"description": "Not held for the caller's agency"}})
+    def get_file(sha256: str, agency_code: str = Query(default=""), c: Caller = Depends(caller)) -> Response:
+        sha = checked_sha(sha256)
+        data = store.get_file(file_agency(c, agency_code), sha)
+        if data is None:
+            raise HTTPException(404, "Hệ thống tỉnh không có tệp này cho đơn vị của quầy.")
+        return Response(content=data, media_type="application/octet-stream", headers={"X-Sha256": sha})
+
     @app.post("/v1/admin/submit-online")
     def submit_online(body: dict[str, Any], agency_code: str = Query(...), _a: Caller = Depends(admin)) -> dict:
         return store.submit_online(agency_code, body)
@@ -206,8 +283,8 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
     def set_faults(body: FaultRequest, _a: Caller = Depends(admin)) -> dict:
         f: Faults = app.state.faults
         with f._lock:
-            f.fail_next, f.delay_next, f.delay_s, f.drop_next = (body.fail_next, body.delay_next, body.delay_s,
-                                                                 body.drop_next)
+            f.fail_next, f.delay_next, f.delay_s, f.drop_next, f.fail_uploads = (
+                body.fail_next, body.delay_next, body.delay_s, body.drop_next, body.fail_uploads)
         return body.model_dump()
 
     @app.get("/v1/admin/dump")
@@ -215,6 +292,32 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
         return store.dump(with_payload=payload)
 
     return app
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    """docs/openapi.json: FastAPI's schema plus the bearer scheme and the date convention."""
+    spec = app.openapi()
+    spec["info"]["x-dates"] = X_DATES
+    spec.setdefault("components", {})["securitySchemes"] = {"bearer": {
+        "type": "http", "scheme": "bearer",
+        "description": "Mã truy cập theo quầy (onestop province token --counter AA) hoặc mã quản trị (--admin)."}}
+    spec["security"] = [{"bearer": []}]
+    return spec
+
+
+def write_openapi(path: str) -> None:
+    """Regenerate the OpenAPI document: `python -c "from onestop.sync.server.app import write_openapi;
+    write_openapi('docs/openapi.json')"`."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ProvinceStore(str(Path(tmp) / "openapi.db"))
+        try:
+            text = json.dumps(openapi_document(create_app(store, faults=Faults())), ensure_ascii=False, indent=1)
+        finally:
+            store.close()
+    Path(path).write_text(text + "\n", encoding="utf-8")
 
 
 class _DroppedReply:

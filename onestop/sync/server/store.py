@@ -2,12 +2,17 @@
 
 Every push item is applied at most once: its idempotency key goes into `applied_key` (primary key) in the same
 transaction as the change it carries, so a retried request after a lost reply is answered `duplicate`.
+
+Digitised files (số hóa) are stored content-addressed in `file_blob` (the bytes, keyed by SHA-256) with one
+`file_ref` row per agency that uploaded the bytes or whose dossier references them: only those agencies may
+see or download the file, and a dossier upsert naming a file its agency does not hold is rejected.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import threading
 import uuid as uuidlib
@@ -24,6 +29,9 @@ KINDS = ("dossier.upsert", "dossier.event", "audit.append")
 STATUS_LABELS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
                  5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
                  7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong", 10: "Đã trả kết quả"}
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 metadata = sa.MetaData()
 
@@ -102,6 +110,21 @@ audit_t = sa.Table(
     sa.UniqueConstraint("agency_code", "counter_code", "local_id", name="uq_audit_local"),
 )
 
+file_blob_t = sa.Table(
+    "file_blob", metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+file_ref_t = sa.Table(
+    "file_ref", metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("agency_code", sa.String(35), primary_key=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
 sequence_t = sa.Table(
     "code_sequence", metadata,
     sa.Column("prefix", sa.String(60), primary_key=True),
@@ -120,6 +143,23 @@ def hash_token(token: str) -> str:
 def payload_hash(kind: str, payload: Any) -> str:
     text = json.dumps({"kind": kind, "payload": payload}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def payload_files(p: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """(sha256, file name) of every digitised file a dossier payload references (`TaiLieuNop[].TepDinhKem[]`);
+    None when one of them has no valid SHA-256."""
+    out: list[tuple[str, str]] = []
+    for doc in p.get("TaiLieuNop") or []:
+        if not isinstance(doc, dict):
+            continue
+        for f in doc.get("TepDinhKem") or []:
+            if not isinstance(f, dict):
+                return None
+            sha = str(f.get("Sha256") or "").lower()
+            if not SHA256_RE.match(sha):
+                return None
+            out.append((sha, str(f.get("TenTep") or "")[:255]))
+    return out
 
 
 def normalise_url(db: str) -> str:
@@ -233,6 +273,65 @@ class ProvinceStore:
             return None
         return Caller(row.role, row.agency_code, row.counter_code)
 
+    # ------------------------------------------------------------------ files
+
+    def put_file(self, agency: str, sha256: str, data: bytes) -> bool:
+        """Store a digitised file for `agency` after checking its SHA-256; True when the bytes were new here.
+
+        Idempotent: uploading bytes already held only records that `agency` may use them."""
+        sha256 = sha256.lower()
+        if not SHA256_RE.match(sha256):
+            raise StoreError(400, "Mã SHA-256 của tệp không hợp lệ (cần 64 chữ số thập lục phân).")
+        if len(data) > MAX_FILE_BYTES:
+            raise StoreError(413, f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).")
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise StoreError(400, "Nội dung tệp không khớp mã SHA-256 đã khai báo (tệp hỏng hoặc gửi thiếu); "
+                                  "hệ thống tỉnh không lưu tệp này.")
+        if not agency:
+            raise StoreError(400, "Cần mã đơn vị (agency_code) sở hữu tệp.")
+
+        def run(conn: Connection) -> bool:
+            created = False
+            if conn.execute(sa.select(file_blob_t.c.size).where(file_blob_t.c.sha256 == sha256)).first() is None:
+                conn.execute(file_blob_t.insert().values(sha256=sha256, size=len(data), data=data,
+                                                         created_at=now_text()))
+                created = True
+            self._add_refs(conn, agency, {sha256})
+            return created
+
+        return self._write(run)
+
+    def file_size(self, agency: str, sha256: str) -> int | None:
+        """Size of a file `agency` may use, or None (unknown here, or another agency's)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(file_blob_t.c.size).join(
+                file_ref_t, file_ref_t.c.sha256 == file_blob_t.c.sha256).where(
+                file_blob_t.c.sha256 == sha256.lower(), file_ref_t.c.agency_code == agency)).scalar()
+
+    def get_file(self, agency: str, sha256: str) -> bytes | None:
+        """The bytes of a file `agency` may use, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(file_blob_t.c.data).join(
+                file_ref_t, file_ref_t.c.sha256 == file_blob_t.c.sha256).where(
+                file_blob_t.c.sha256 == sha256.lower(), file_ref_t.c.agency_code == agency)).scalar()
+
+    @staticmethod
+    def _held(conn: Connection, agency: str, shas: set[str]) -> set[str]:
+        held: set[str] = set()
+        for chunk in _chunks(sorted(shas)):
+            held.update(r[0] for r in conn.execute(sa.select(file_ref_t.c.sha256).join(
+                file_blob_t, file_blob_t.c.sha256 == file_ref_t.c.sha256).where(
+                file_ref_t.c.agency_code == agency, file_ref_t.c.sha256.in_(chunk))))
+        return held
+
+    @staticmethod
+    def _add_refs(conn: Connection, agency: str, shas: set[str]) -> None:
+        have = {r[0] for r in conn.execute(sa.select(file_ref_t.c.sha256).where(
+            file_ref_t.c.agency_code == agency, file_ref_t.c.sha256.in_(sorted(shas))))} if shas else set()
+        rows = [{"sha256": sha, "agency_code": agency, "created_at": now_text()} for sha in sorted(shas - have)]
+        if rows:
+            conn.execute(file_ref_t.insert(), rows)
+
     # ------------------------------------------------------------------ push
 
     def push(self, caller: Caller, items: list[dict[str, Any]]) -> list[ItemResult]:
@@ -246,6 +345,10 @@ class ProvinceStore:
             codes={str((i.get("payload") or {}).get("MaHoSo") or "") for i in items
                    if isinstance(i.get("payload"), dict)},
             keys={str(i.get("key") or "") for i in items})
+        shas = {sha for i in items if i.get("kind") == "dossier.upsert" and isinstance(i.get("payload"), dict)
+                for sha, _name in payload_files(i["payload"]) or ()}
+        if shas:
+            batch.files = self._held(conn, caller.agency_code, shas)
         results: list[ItemResult] = []
         blocked: set[str] = set()
         for item in items:
@@ -317,6 +420,13 @@ class ProvinceStore:
             status = 0
         if status not in STATUS_LABELS:
             return ItemResult(key, "rejected", "Trạng thái hồ sơ (TrangThaiHoSo) không hợp lệ.")
+        files = payload_files(p)
+        if files is None:
+            return ItemResult(key, "rejected", "Tệp số hóa trong hồ sơ thiếu mã SHA-256 hợp lệ (TepDinhKem.Sha256).")
+        missing = [name or sha[:12] for sha, name in files if sha not in b.files]
+        if missing:
+            return ItemResult(key, "rejected", f"Hệ thống tỉnh chưa có tệp số hóa «{missing[0]}» của hồ sơ "
+                              f"{str(p['MaHoSo'])[:60]}; quầy cần gửi tệp trước khi gửi hồ sơ.")
         uuid, code = p["Uuid"], p["MaHoSo"]
         version = int(p.get("PhienBan") or 1)
         row = b.dossier(uuid)
@@ -430,7 +540,18 @@ class ProvinceStore:
             if not p.get("MaTTHC") or not p.get("ChuHoSo"):
                 raise StoreError(400, "Hồ sơ trực tuyến cần mã thủ tục (MaTTHC) và chủ hồ sơ (ChuHoSo).")
 
+        shas: set[str] = set()
+        for p in payloads:
+            files = payload_files(p)
+            if files is None:
+                raise StoreError(400, "Tệp số hóa của hồ sơ trực tuyến thiếu mã SHA-256 hợp lệ.")
+            shas.update(sha for sha, _name in files)
+
         def run(conn: Connection) -> list[dict[str, Any]]:
+            missing = shas - self._held(conn, agency, shas) if shas else set()
+            if missing:
+                raise StoreError(400, "Hệ thống tỉnh chưa có tệp số hóa của hồ sơ trực tuyến; hãy gửi tệp trước "
+                                      "(PUT /v1/files/{sha256}?agency_code=…).")
             batch = _Batch(conn)
             out = [self._submit(batch, agency, p, snapshots) for p in payloads]
             batch.flush()
@@ -540,6 +661,7 @@ class ProvinceStore:
                 "changes": conn.execute(sa.select(sa.func.count()).select_from(change_t)).scalar(),
                 "audit_entries": conn.execute(sa.select(sa.func.count()).select_from(audit_t)).scalar(),
                 "tokens": conn.execute(sa.select(sa.func.count()).select_from(token_t)).scalar(),
+                "files": conn.execute(sa.select(sa.func.count()).select_from(file_blob_t)).scalar(),
             }
         return {"totals": totals, "dossiers": dossiers}
 
@@ -576,6 +698,7 @@ class _Batch:
         self._codes: dict[str, str | None] = {}
         self._events: dict[str, list[dict[str, Any]]] = {}
         self.keys: dict[str, tuple[str, str]] = {}
+        self.files: set[str] = set()  # SHA-256 of the files the caller's agency holds (preloaded per batch)
         self.new_keys: list[dict[str, Any]] = []
         self.new_dossiers: dict[str, dict[str, Any]] = {}
         self.new_events: list[dict[str, Any]] = []
