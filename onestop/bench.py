@@ -85,7 +85,7 @@ def bulk_insert(services: Any, count: int, *, seed: int = 7, chunk: int = 10_000
         assert raw is not None
         # A bulk import may trade durability for speed; the pooled connection is put back to FULL below.
         raw.execute("PRAGMA synchronous=NORMAL")
-        raw.execute("PRAGMA cache_size=-65536")
+        raw.execute("PRAGMA cache_size=-262144")  # 256 MiB: the random-key indexes (uuid, code) stay in memory
         try:
             _insert_chunks(conn, services, count, rng, chunk)
         finally:
