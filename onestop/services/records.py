@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -53,11 +54,15 @@ def person_from_json(text: str) -> Person | None:
     )
 
 
-def search_text(row: models.Dossier, procedure_name: str = "") -> str:
-    """The folded text the one-box search looks in: codes, applicant, ID, phone, address, procedure."""
-    rep = person_from_json(row.representative_json)
-    parts = [row.code, row.official_code, row.applicant_name, row.applicant_id_number, row.applicant_phone,
-             row.applicant_address, row.procedure_code, procedure_name]
+def search_text(row: Any, procedure_name: str = "") -> str:
+    """The folded text the one-box search looks in: codes, applicant, ID, phone, address, procedure.
+
+    `row` is a dossier row or a mapping of its column values.
+    """
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
+    rep = person_from_json(get("representative_json"))
+    parts = [get("code"), get("official_code"), get("applicant_name"), get("applicant_id_number"),
+             get("applicant_phone"), get("applicant_address"), get("procedure_code"), procedure_name]
     if rep:
         parts += [rep.full_name, rep.id_number, rep.phone]
     return fold(" ".join(p for p in parts if p))
@@ -133,17 +138,25 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
     )
 
 
-def enqueue(s: Session, kind: str, dossier_row: models.Dossier | None, payload: dict, *, key: str = "") -> models.OutboxItem:
-    """Append a frozen payload to the outbox inside the caller's transaction (the transactional outbox)."""
-    item = models.OutboxItem(
+def outbox_values(kind: str, dossier: Any, payload: dict, *, key: str = "", now: Any = None) -> dict[str, Any]:
+    """The column values of one outbox item: a frozen JSON payload under its idempotency key."""
+    return dict(
         key=key or f"{kind}:{uuid.uuid4()}",
-        dossier_uuid=dossier_row.uuid if dossier_row else "",
-        dossier_code=dossier_row.code if dossier_row else "",
+        dossier_uuid=dossier.uuid if dossier is not None else "",
+        dossier_code=dossier.code if dossier is not None else "",
         kind=kind,
         payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
         state="queued",
-        created_at=now_vn(),
+        attempts=0,
+        last_error="",
+        server_reply="",
+        created_at=now or now_vn(),
     )
+
+
+def enqueue(s: Session, kind: str, dossier_row: models.Dossier | None, payload: dict, *, key: str = "") -> models.OutboxItem:
+    """Append a frozen payload to the outbox inside the caller's transaction (the transactional outbox)."""
+    item = models.OutboxItem(**outbox_values(kind, dossier_row, payload, key=key))
     s.add(item)
     if dossier_row is not None:
         dossier_row.sync_state = "pending"
