@@ -6,14 +6,12 @@ each area's provider for its figures. A figure that cannot be measured here is `
 
 from __future__ import annotations
 
-import importlib
 import json
 import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid as uuidlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -201,14 +199,10 @@ def p95(values: list[float]) -> float:
 
 
 def _load_provider(spec: str) -> Callable[[BenchContext], dict[str, Any]] | None:
+    from onestop.optional import optional_attr
+
     module_name, func = spec.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None
-        raise
-    return getattr(module, func, None)
+    return optional_attr(module_name, func)
 
 
 def run_bench(dossiers: int, db: Path | None, *, only: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from onestop.cli_common import (
     OfficerOpt,
     emit_json,
     fail,
-    load,
     open_ctx,
     read_password_stdin,
     say,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
 from typing import Any
 
@@ -19,13 +18,9 @@ def optional_service(services: Any, name: str) -> Any | None:
 
 def optional_screen(module_name: str, class_name: str) -> Any | None:
     """A screen class from another area's module, or None when that module has not landed."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None
-        raise
-    return getattr(module, class_name, None)
+    from onestop.optional import optional_attr
+
+    return optional_attr(module_name, class_name)
 
 
 def fmt_date(value: date | None) -> str:

@@ -6,7 +6,6 @@ fee, channel and return → appointment → large-print review and save; then th
 
 from __future__ import annotations
 
-import re
 import time
 from functools import partial
 from typing import Any
@@ -22,7 +21,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from screens.catalog import procedure_details
-from screens.common import fmt_date, fmt_datetime, fmt_money, optional_service
+from screens.common import fmt_datetime, fmt_money, optional_service
 from screens.intake_logic import (
     CHANNELS, FEE_METHODS, FIELD_STEP, RETURNS, STEPS, build_options, parse_due_override, parse_fee, split_scan,
 )

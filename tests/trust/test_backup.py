@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
-import time
 from dataclasses import replace
 from pathlib import Path
 

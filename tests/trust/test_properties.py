@@ -10,7 +10,6 @@ import string
 import tomllib
 import unicodedata
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
