@@ -54,3 +54,12 @@ def attr(obj: Any, *names: str, default: Any = None) -> Any:
         if value is not None:
             return value
     return default
+
+
+def describe_print(outcome: Any, form_label: str = "giấy tiếp nhận") -> tuple[str, bool]:
+    """What the officer is told after a form went to the printer: (text, printed). The PDF is always kept."""
+    code = getattr(outcome, "code", "")
+    if getattr(outcome, "printed", False):
+        return (f"Đã gửi {form_label} {code} tới máy in {outcome.printer} (lệnh {outcome.job_id}).", True)
+    return (f"Hồ sơ {code} đã lưu; chưa in được {form_label}: {outcome.message} "
+            f"Bản PDF: {outcome.pdf_path}. Nhấn F8 để in lại.", False)

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
-from screens.common import fmt_date, fmt_money, fmt_short
+from screens.common import describe_print, fmt_date, fmt_money, fmt_short
 from screens.dialogs import DIALOG_CSS, ConfirmDialog, ErrorDialog, ReasonDialog
 
 # action name (lifecycle.ACTIONS) → the counter form printed after it succeeds
@@ -392,8 +392,9 @@ class DossierScreen(Screen[None]):
             outcome = forms.issue(self.code, FormKind(form), officer=app.officer.username,
                                   reason=kw.get("reason", ""), items=tuple(kw.get("items", ())),
                                   new_due=kw.get("new_due"))
-            message = getattr(outcome, "message", "") or "Đã in phiếu."
-            app.call_from_thread(self.notify, message, timeout=5)
+            message, printed = describe_print(outcome, "phiếu")
+            app.call_from_thread(self.notify, message, severity="information" if printed else "warning",
+                                 timeout=5 if printed else 12)
         except Exception as exc:
             app.call_from_thread(self.notify, getattr(exc, "message", "") or f"Chưa in được phiếu ({type(exc).__name__}).",
                                  severity="warning", timeout=8)
@@ -411,9 +412,9 @@ class DossierScreen(Screen[None]):
             app.call_from_thread(self.notify, "Chức năng in phiếu chưa sẵn sàng trên máy này.", severity="warning")
             return
         try:
-            outcome = forms.issue_receipt(self.code, app.officer.username)
-            app.call_from_thread(self.notify, getattr(outcome, "message", "") or "Đã in lại giấy tiếp nhận.",
-                                 timeout=5)
+            message, printed = describe_print(forms.issue_receipt(self.code, app.officer.username))
+            app.call_from_thread(self.notify, message, severity="information" if printed else "warning",
+                                 timeout=5 if printed else 12)
         except Exception as exc:
             app.call_from_thread(self.notify, getattr(exc, "message", "") or f"Chưa in được ({type(exc).__name__}).",
                                  severity="warning", timeout=8)

@@ -21,7 +21,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from screens.catalog import procedure_details
-from screens.common import fmt_datetime, fmt_money, optional_service
+from screens.common import describe_print, fmt_datetime, fmt_money, optional_service
 from screens.intake_logic import (
     CHANNELS, FEE_METHODS, FIELD_STEP, RETURNS, STEPS, build_options, parse_due_override, parse_fee, split_scan,
 )
@@ -622,17 +622,16 @@ class IntakeScreen(Screen[None]):
                 text = (f"Chưa có chức năng in trên máy này: in sau bằng lệnh «onestop receipt {code} --print» "
                         "hoặc F8 khi đã cài.")
             else:
-                result = forms.issue_receipt(code, officer)
-                where = getattr(result, "file", "") or getattr(result, "path", "") or ""
-                text = f"Đã in giấy tiếp nhận {code}." + (f" Bản lưu: {where}" if where else "")
+                text, printed = describe_print(forms.issue_receipt(code, officer))
         except OneStopError as err:
-            text = f"{err.title}: {err.message}"
-        self.app.call_from_thread(self._printed, text)
+            text, printed = f"Hồ sơ {code} đã lưu; {err.message} Nhấn F8 để in lại.", False
+        self.app.call_from_thread(self._printed, text, printed)
 
-    def _printed(self, text: str) -> None:
+    def _printed(self, text: str, printed: bool = True) -> None:
         if self.is_mounted:
             self.query_one("#done-print", Static).update(text)
-        self.notify(text, title="Giấy tiếp nhận", timeout=6)
+        self.notify(text, title="Giấy tiếp nhận", severity="information" if printed else "warning",
+                    timeout=6 if printed else 12)
 
     def action_reprint(self) -> None:
         if not self.saved_code:

@@ -65,6 +65,8 @@ async def test_full_intake_with_a_scan_saves_the_dossier(app, services):
         code = screen.saved_code
         assert code.startswith("H56.14-261123-01")
         assert code in str(screen.query_one("#done-code").render())
+        told = str(screen.query_one("#done-print").render())
+        assert code in told and ("Đã gửi" in told or ("chưa in được" in told and "F8" in told))
     dossier = services.dossiers.peek(code)
     assert dossier.applicant.full_name == "Đặng Thị Ánh"
     assert dossier.applicant.id_number == "038190012345"
