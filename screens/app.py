@@ -367,7 +367,7 @@ class OneStopApp(App[None]):
         status = None
         if sync is not None and hasattr(sync, "status"):
             try:
-                status = sync.status()
+                status = sync.status(now=self.now())
             except Exception:  # a broken badge must never take the counter down
                 status = None
         warn = self.services.settings.sync.backlog_warn_days if self.services else 2
