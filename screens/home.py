@@ -68,8 +68,13 @@ class HomeScreen(Screen[None]):
         self.sync_status_changed()
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        """Back from a dossier, an intake or search: what was done there changed the queues, so read them again."""
+        if self.counts is not None or self.loaded.is_set():
+            self.reload()
+
     def reload(self) -> None:
-        """Read counts and the selected queue in a worker (on mount, F4, `r`)."""
+        """Read counts and the selected queue in a worker (on mount, on resume, F4, `r`)."""
         self._load(QUEUES[self.selected][0])
 
     def action_reload(self) -> None:

@@ -184,3 +184,26 @@ async def test_missing_areas_are_reported_not_crashed(app, monkeypatch):
         app.open_dossier("H56.14-261123-010001")
         await pilot.pause()
         assert len(app.screen_stack) == 2
+
+
+async def test_home_queues_refresh_when_returning_from_a_dossier(app, make_dossier, fixed_clock):
+    """Esc back to the home screen re-reads the counts: an action taken meanwhile must not leave them stale."""
+    first = make_dossier(received_at=fixed_clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        home = app.screen
+        if home.counts is None:  # the search service has not landed
+            return
+        assert home.counts["received_today"] == 1
+        app.open_dossier(first.code)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        make_dossier(received_at=fixed_clock())  # meanwhile (e.g. the action just taken) the queues changed
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is home
+        assert home.counts["received_today"] == 2
+        assert home.query_one("#home-table").row_count == 2
