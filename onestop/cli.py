@@ -239,8 +239,8 @@ def calendar_due(
     received_at = _parse_iso(received, "--received")
     services = open_ctx(db, config)
     p = services.catalog.get(procedure)
-    preview = services.calendar.due(p, received_at.astimezone(VN_TZ) if received_at.tzinfo else
-                                    received_at.replace(tzinfo=VN_TZ))
+    received_at = received_at.astimezone(VN_TZ) if received_at.tzinfo else received_at.replace(tzinfo=VN_TZ)
+    preview = services.calendar.due(p, received_at)
     if json_out:
         emit_json({"procedure": p.code, "received_at": received_at.isoformat(),
                    "due_at": preview.due_at.isoformat() if preview.due_at else None,

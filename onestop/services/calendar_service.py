@@ -40,7 +40,7 @@ class CalendarService:
         return self._cache
 
     def holidays(self, year: int) -> list[CalendarDay]:
-        return [d for d in self.work_calendar().days() if d.day.year == year]
+        return [d for d in self.work_calendar().days if d.day.year == year]
 
     def set_day(self, day: date, kind: str, reason: str, *, actor: str) -> CalendarDay:
         """Mark a day off or a make-up working day (leaders; e.g. a newly announced holiday)."""
