@@ -519,8 +519,10 @@ class ProvinceStore:
                                        change_t.c.source != caller.counter_code)
              .order_by(change_t.c.seq).limit(limit))
         with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
+            # The head first, then only rows up to it: a change committed between the two reads has a higher
+            # number (writers commit in feed order, see `_lock_feed`) and comes with the next pull.
             last = conn.execute(sa.select(sa.func.max(change_t.c.seq))).scalar() or 0
+            rows = conn.execute(q.where(change_t.c.seq <= last)).all()
         items = [{"seq": r.seq, "kind": r.kind, "source": r.source, "dossier_uuid": r.dossier_uuid,
                   "at": r.at, "data": json.loads(r.payload)} for r in rows]
         # With a full page the next cursor is the last row; otherwise the feed's head (skips others' changes).
@@ -633,6 +635,7 @@ class ProvinceStore:
             raise StoreError(400, "Chỉ phát hành được danh mục (catalog) hoặc lịch (calendar).")
 
         def run(conn: Connection) -> int:
+            _lock_feed(conn)
             res = conn.execute(change_t.insert().values(agency_code=agency, source="upstream", kind=kind,
                                                         dossier_uuid="", payload=json.dumps(data, ensure_ascii=False),
                                                         at=now_text()))
@@ -793,10 +796,23 @@ class _Batch:
         if self.new_events:
             self.conn.execute(event_t.insert(), self.new_events)
         if self.new_changes:
+            _lock_feed(self.conn)
             self.conn.execute(change_t.insert(), self.new_changes)
         if self.new_keys:
             self.conn.execute(applied_key_t.insert(), self.new_keys)
         self.new_events, self.new_changes, self.new_keys = [], [], []
+
+
+FEED_LOCK_ID = 0x6F6E6573  # "ones": PostgreSQL advisory lock serialising writers of the change feed
+
+
+def _lock_feed(conn: Connection) -> None:
+    """Make feed numbers commit in order: taken just before a transaction inserts into `change` and held until
+    it ends, so no change with a lower `seq` can become visible after one with a higher `seq`. Without it two
+    concurrent PostgreSQL writers can commit out of order and a reader's cursor would skip the late one for good.
+    SQLite already has a single writer per database."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_ID})
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
