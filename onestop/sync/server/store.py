@@ -219,11 +219,13 @@ class ProvinceStore:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
-            self.engine: Engine = sa.create_engine(self.url, connect_args={"check_same_thread": False,
-                                                                            "timeout": 30})
+            # hide_parameters: a server error must never print citizens' names or ID numbers into its log.
+            self.engine: Engine = sa.create_engine(self.url, hide_parameters=True,
+                                                   connect_args={"check_same_thread": False, "timeout": 30})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+            self.engine = sa.create_engine(self.url, hide_parameters=True, pool_pre_ping=True, pool_size=5,
+                                           max_overflow=5)
         # SQLite has one writer; serialising writers in-process avoids lock-upgrade deadlocks between threads.
         self._write_lock = threading.Lock() if self.is_sqlite else None
         metadata.create_all(self.engine)
