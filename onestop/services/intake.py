@@ -109,6 +109,11 @@ def validate_person(p: Person, prefix: str = "") -> Person:
     )
 
 
+
+def _vn(value: datetime) -> datetime:
+    """`value` in Asia/Ho_Chi_Minh; a naive value is a Vietnamese wall-clock time, never the host's zone."""
+    return value.replace(tzinfo=VN_TZ) if value.tzinfo is None else value.astimezone(VN_TZ)
+
 class IntakeService:
     """The one way a dossier is received, shared by the intake screen and `onestop intake`."""
 
@@ -175,7 +180,7 @@ class IntakeService:
         if draft.due_override is not None:
             if not reason:
                 raise BadInput("Đổi ngày hẹn trả: cần ghi lý do.", field="due_override_reason")
-            if draft.due_override < (draft.received_at or now_vn()):
+            if _vn(draft.due_override) < _vn(draft.received_at or now_vn()):
                 raise BadInput("Ngày hẹn trả không được trước thời điểm tiếp nhận.", field="due_override")
         elif procedure.deadline_amount is None:
             raise BadInput("Thủ tục chưa có thời hạn trong danh mục: cần nhập ngày hẹn trả và lý do.",
@@ -248,9 +253,9 @@ class IntakeService:
         """Validate and save; dossier, documents, fee, status event, audit entry and outbox item commit together."""
         actor = self.officers.require(officer)
         draft, procedure = self.validate(draft)
-        received_at = (draft.received_at or now_vn()).astimezone(VN_TZ)
+        received_at = _vn(draft.received_at or now_vn())
         if draft.due_override is not None:
-            due_at, due_reason = draft.due_override.astimezone(VN_TZ), f"Cán bộ hẹn lại: {draft.due_override_reason}"
+            due_at, due_reason = _vn(draft.due_override), f"Cán bộ hẹn lại: {draft.due_override_reason}"
             computed = self.calendar.due(procedure, received_at)
             if computed.due_at is not None:
                 due_reason += f" (hạn tính theo quy định: {computed.due_at:%H:%M %d/%m/%Y})"
