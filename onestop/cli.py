@@ -321,7 +321,8 @@ def doctor(json_out: JsonOpt = False, db: DbOpt = None, config: ConfigOpt = None
         emit_json([{"check": c.name, "ok": c.ok, "message": c.message} for c in checks])
     else:
         for c in checks:
-            print(f"[{'OK ' if c.ok else 'LỖI'}] {c.name}: {c.message}")
+            label = "OK " if c.ok else ("LƯU Ý" if c.optional else "LỖI")  # optional: offline or no printer
+            print(f"[{label}] {c.name}: {c.message}")
     if not all(c.ok or c.optional for c in checks):
         raise typer.Exit(1)
 
