@@ -80,6 +80,18 @@ class DocumentsPanel(Horizontal):
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Nhận", "Giấy tờ", "Loại", "SL", "Tệp")
 
+    def on_resize(self) -> None:
+        if self.lines:
+            self.show_lines()
+
+    def _name_width(self) -> int:
+        """Room left for a paper's name so that kind, count and files stay on screen (K, +/- act on them)."""
+        width = self.query_one(DataTable).scrollable_content_region.width
+        if width <= 0:
+            return 46
+        # the other columns ("Nhận", "Xuất trình", "SL", "Tệp") plus one cell of padding either side of each column
+        return max(20, min(70, width - (4 + 10 + 2 + 3) - 5 * 2))
+
     def set_lines(self, lines: list[DocLine]) -> None:
         self.lines = lines
         self.show_lines()
@@ -88,8 +100,10 @@ class DocumentsPanel(Horizontal):
         table = self.query_one(DataTable)
         row = table.cursor_row if keep_row is None else keep_row
         table.clear()
+        room = self._name_width()
         for line in self.lines:
-            table.add_row("☑" if line.received else "☐", line.name[:70], KIND_LABELS[line.kind],
+            name = line.name if len(line.name) <= room else line.name[: room - 1] + "…"
+            table.add_row("☑" if line.received else "☐", name, KIND_LABELS[line.kind],
                           str(line.count), str(len(line.files)) if line.files else "")
         if self.lines:
             table.move_cursor(row=max(0, min(row, len(self.lines) - 1)))

@@ -319,3 +319,21 @@ async def test_large_print_toggles_on_the_review(app, services):
         await pilot.press("f9")
         await pilot.pause()
         assert not screen.has_class("-large")
+
+
+async def test_document_kind_and_count_stay_visible_beside_long_names(app, services):
+    """At 120×40 the K (kind) and +/- (count) columns must be on screen even when a paper's name is long."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, "1.000689")  # khai sinh + nhận cha, mẹ, con: long paper names
+        await scan_into(pilot, screen, "id_number")
+        screen.query_one("#phone").value = "0912345678"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        table = screen.query_one("#docs-table")
+        assert table.row_count >= 1
+        assert any(len(line.name) > 60 for line in screen.query_one("DocumentsPanel").lines)
+        assert table.virtual_size.width <= table.scrollable_content_region.width, "kind/count pushed off screen"
+        await pilot.press("k")
+        await pilot.pause()
+        assert "Bản sao" in "".join(str(s) for s in table.get_row_at(table.cursor_row))
