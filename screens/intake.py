@@ -197,6 +197,14 @@ class IntakeScreen(Screen[None]):
         if index in focus_ids:
             self.query_one(focus_ids[index]).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers only what works now: steps and saving before the save, reprinting after it."""
+        if action in ("next_step", "prev_step", "save", "toggle_rep"):
+            return not self.saved_code
+        if action == "reprint":
+            return bool(self.saved_code)
+        return True
+
     def action_next_step(self) -> None:
         if self.saved_code:
             return
@@ -596,6 +604,7 @@ class IntakeScreen(Screen[None]):
 
     def saved(self, dossier: Any) -> None:
         self.saved_code = dossier.code
+        self.refresh_bindings()
         self.remove_class("-large")
         self.query_one("#done-code", Static).update(
             f"[b]{dossier.code}[/b]\n{dossier.applicant.full_name} — {dossier.procedure.name}\n"

@@ -337,3 +337,22 @@ async def test_document_kind_and_count_stay_visible_beside_long_names(app, servi
         await pilot.press("k")
         await pilot.pause()
         assert "Bản sao" in "".join(str(s) for s in table.get_row_at(table.cursor_row))
+
+
+async def test_footer_offers_only_keys_that_work_before_and_after_saving(app, services):
+    """Before saving F8 has nothing to reprint; once saved, step keys, Ctrl+S and Ctrl+R do nothing — hide them."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen)
+        before = {b.binding.action for b in screen.active_bindings.values()}
+        assert {"save", "toggle_rep"} <= before
+        assert "reprint" not in before
+        await scan_into(pilot, screen, "id_number")
+        screen.query_one("#phone").value = "0912345678"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.saved_code
+        after = {b.binding.action for b in screen.active_bindings.values()}
+        assert not {"next_step", "prev_step", "save", "toggle_rep"} & after
+        assert "reprint" in after
