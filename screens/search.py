@@ -101,8 +101,9 @@ class SearchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Mã hồ sơ", "Người nộp", "Số định danh", "Điện thoại", "Thủ tục", "Trạng thái", "Nhận lúc",
-                          "Hẹn trả")
+        # status and due date first: at 120 columns they must not sit past the right edge
+        table.add_columns("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Số định danh", "Điện thoại",
+                          "Nhận lúc")
         self.query_one("#search-box", Input).focus()
         self.restart()
 
@@ -190,8 +191,8 @@ class SearchScreen(Screen[None]):
         for s in page.items:
             due = Text(fmt_short(s.due_at), style="bold red" if s.overdue else "")
             status = Text(s.status.label + (" · QUÁ HẠN" if s.overdue else ""), style="bold red" if s.overdue else "")
-            table.add_row(s.code, s.applicant_name, s.id_number, s.phone, _short(s.procedure_name, 40), status,
-                          fmt_short(s.received_at), due, key=s.code)
+            table.add_row(s.code, s.applicant_name, status, due, _short(s.procedure_name, 32), s.id_number, s.phone,
+                          fmt_short(s.received_at), key=s.code)
             self.codes.append(s.code)
         self.query_one("#search-info", Label).update(self.info_text(len(page.items)))
         self.loaded.set()

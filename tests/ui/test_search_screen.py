@@ -115,3 +115,23 @@ async def test_filters_overdue_and_bad_date(app, services):
         screen.query_one("#search-from", Input).value = "32/13/2026"
         await asyncio.wait_for(screen.loaded.wait(), 10)
         assert "Ngày lọc không hợp lệ" in screen.error
+
+
+async def test_due_date_and_status_are_on_screen_at_120_columns(app, services):
+    """What the officer searches for — the code, who, the status and the due date — fits a 120×40 counter screen."""
+    from textual.widgets import DataTable
+
+    receive(services, ANH, procedure="2.000815")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_search(app, pilot, "dang thi anh")
+        table = screen.query_one(DataTable)
+        assert table.row_count == 1
+        right = 0
+        needed = {"Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả"}
+        seen = set()
+        for column in table.ordered_columns:
+            right += column.get_render_width(table)
+            if str(column.label) in needed:
+                seen.add(str(column.label))
+                assert right <= table.scrollable_content_region.width, f"{column.label} is cut off"
+        assert seen == needed
