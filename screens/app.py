@@ -247,7 +247,12 @@ class OneStopApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ACTIONS_NEEDING_LOGIN and (self.officer is None or self.locked):
             return False
+        if action == "reports" and not self._is_leader():  # every report needs the leader role
+            return False
         return True
+
+    def _is_leader(self) -> bool:
+        return getattr(getattr(self.officer, "role", None), "rank", 0) >= 2
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
@@ -394,12 +399,13 @@ class OneStopApp(App[None]):
         yield SystemCommand("home: hàng đợi công việc", "Về trang chính (F4)", self.action_home)
         yield SystemCommand("search: tìm hồ sơ", "Tìm theo mã, tên, số định danh (F3)", self.action_search)
         yield SystemCommand("sync: đồng bộ ngay", "Gửi hàng đợi lên hệ thống tỉnh (F5)", self.action_sync)
-        yield SystemCommand("reports: báo cáo", "Thống kê tháng, sổ theo dõi (F6)", self.action_reports)
+        if self._is_leader():
+            yield SystemCommand("reports: báo cáo", "Thống kê tháng, sổ theo dõi (F6)", self.action_reports)
         yield SystemCommand("catalog: danh mục thủ tục", "Giấy tờ, lệ phí, thời hạn (F7)", self.action_catalog)
         yield SystemCommand("sync: hàng đợi đồng bộ", "Các mục chờ gửi và lý do",
                             lambda: self._open_optional("screens.sync_screen", "SyncScreen", "Đồng bộ"))
         yield SystemCommand("lock: khóa quầy", "Khóa màn hình (F10)", self.action_lock)
-        if getattr(getattr(self.officer, "role", None), "rank", 0) >= 2:  # leaders and admins
+        if self._is_leader():  # leaders and admins
             yield SystemCommand("audit: nhật ký truy cập", "Ai đã xem, tạo, sửa, in, xuất hồ sơ nào và khi nào",
                                 lambda: self._open_optional("screens.audit", "AuditScreen", "Nhật ký truy cập"))
 

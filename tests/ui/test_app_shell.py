@@ -207,3 +207,27 @@ async def test_home_queues_refresh_when_returning_from_a_dossier(app, make_dossi
         assert app.screen is home
         assert home.counts["received_today"] == 2
         assert home.query_one("#home-table").row_count == 2
+
+
+async def test_reports_key_is_offered_to_leaders_only(app, services, fixed_clock):
+    """F6 leads an officer to a dead end (every report needs the leader role): it is not offered to them."""
+    from screens.app import make_app
+    from screens.reports import ReportsScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "reports" not in {b.binding.action for b in app.screen.active_bindings.values()}
+        await pilot.press("f6")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportsScreen)
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert not any(t.startswith("reports") for t in commands)
+    leader = make_app(services, officer=services.officers.get("lanhdao"), clock=fixed_clock)
+    async with leader.run_test(size=SIZE) as pilot:
+        await leader.workers.wait_for_complete()
+        await pilot.pause()
+        assert "reports" in {b.binding.action for b in leader.screen.active_bindings.values()}
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(leader.screen, ReportsScreen)
