@@ -11,7 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label
 
 KEY_NAMES = {"escape": "Esc", "slash": "/", "space": "Space", "enter": "Enter", "pagedown": "PgDn",
-             "pageup": "PgUp", "plus": "+", "minus": "-", "tab": "Tab", "shift+tab": "Shift+Tab"}
+             "pageup": "PgUp", "plus": "+", "minus": "-", "tab": "Tab", "shift+tab": "Shift+Tab",
+             "up": "↑", "down": "↓", "left": "←", "right": "→"}
 
 
 def key_label(key: str) -> str:
@@ -30,6 +31,8 @@ def bindings_of(node: Any) -> list[Binding]:
     """The bindings declared on a screen or app class and its bases (nearest first)."""
     seen: list[Binding] = []
     for cls in type(node).__mro__:
+        if cls.__module__.startswith("textual."):  # Textual's own keys (Tab, copy) carry English text; Tab is added
+            continue
         for item in cls.__dict__.get("BINDINGS", []):
             if isinstance(item, Binding) and item.description and not item.system:
                 seen.append(item)
@@ -65,6 +68,8 @@ class HelpScreen(ModalScreen[None]):
         seen_keys: set[str] = set()
         for scope, node in (("Màn hình này", self.underneath), ("Mọi nơi", self.app)):
             for binding in bindings_of(node):
+                if node is self.app and "(" not in binding.action and self.app.check_action(binding.action, ()) is False:
+                    continue  # not this officer's (e.g. F6 reports for a counter officer)
                 label = key_label(binding.key)
                 if label in seen_keys:
                     continue

@@ -231,3 +231,23 @@ async def test_reports_key_is_offered_to_leaders_only(app, services, fixed_clock
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(leader.screen, ReportsScreen)
+
+
+async def test_help_is_vietnamese_and_lists_only_keys_the_officer_has(app):
+    """F1 on the catalog: no Textual built-ins in English ('Focus Next', 'Copy selected text'), no F6 for an officer."""
+    from screens.help import HelpScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        texts = " ".join(str(r[1]) for r in rows)
+        for english in ("Focus", "Copy", "selected"):
+            assert english not in texts, texts
+        keys = [str(r[0]) for r in rows]
+        assert "F6" not in keys
+        assert "UP" not in keys
