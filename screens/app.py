@@ -249,6 +249,8 @@ class OneStopApp(App[None]):
             return False
         if action == "reports" and not self._is_leader():  # every report needs the leader role
             return False
+        if action == "large_print" and not callable(getattr(self.screen, "toggle_large_print", None)):
+            return False  # only screens with a citizen-facing large view offer F9
         return True
 
     def _is_leader(self) -> bool:

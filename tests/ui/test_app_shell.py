@@ -251,3 +251,14 @@ async def test_help_is_vietnamese_and_lists_only_keys_the_officer_has(app):
         keys = [str(r[0]) for r in rows]
         assert "F6" not in keys
         assert "UP" not in keys
+
+
+async def test_large_print_key_only_where_a_screen_has_it(app):
+    """F9 is offered on the intake (review for the citizen), not on the home screen where it only said 'not here'."""
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "large_print" not in {b.binding.action for b in app.screen.active_bindings.values()}
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "large_print" in {b.binding.action for b in app.screen.active_bindings.values()}
