@@ -31,7 +31,7 @@ class LockScreen(ModalScreen[bool]):
         with Vertical(id="lock-box"):
             yield Label("QUẦY ĐÃ KHÓA", id="lock-title")
             yield Label(f"Cán bộ: {self.officer.full_name} ({self.officer.username})")
-            yield Label("Nhập mật khẩu để mở khóa (dữ liệu đang nhập được giữ nguyên):")
+            yield Static("Nhập mật khẩu để mở khóa (dữ liệu đang nhập được giữ nguyên):")  # wraps in the box
             yield Input(id="lock-password", password=True, max_length=200)
             yield Static("", id="lock-error", classes="field-error")
         yield Footer()

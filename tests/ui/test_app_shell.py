@@ -262,3 +262,22 @@ async def test_large_print_key_only_where_a_screen_has_it(app):
         await pilot.press("f2")
         await pilot.pause()
         assert "large_print" in {b.binding.action for b in app.screen.active_bindings.values()}
+
+
+async def test_lock_screen_instruction_is_not_cut_off(app):
+    """The whole instruction (the draft is kept) is readable inside the lock box at 120×40."""
+    from screens.lock import LockScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        box = app.screen.query_one("#lock-box")
+        for widget in box.children:
+            text = str(widget.render()) if not hasattr(widget, "value") else ""
+            if "mở khóa" in text:
+                assert widget.content_region.right <= box.content_region.right
+                assert widget.content_size.width * widget.content_size.height >= len(text), "instruction cut off"
+                break
+        else:
+            raise AssertionError("no unlock instruction on the lock screen")
