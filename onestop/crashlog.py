@@ -48,8 +48,11 @@ def safe_traceback(exc: BaseException) -> str:
     return header + "\n-- caused by --\n".join(lines)
 
 
-def report_unexpected(exc: BaseException, path: Path | None = None) -> int:
-    """Write the traceback to the log (owner-only) and tell the officer where it is; returns exit code 1."""
+def report_unexpected(exc: BaseException, path: Path | None = None, *, quiet: bool = False) -> int:
+    """Write the traceback to the log (owner-only) and tell the officer where it is; returns exit code 1.
+
+    `quiet`: only log (the TUI tells the officer itself; writing to the terminal would tear its screen).
+    """
     target = path or log_path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -59,6 +62,7 @@ def report_unexpected(exc: BaseException, path: Path | None = None) -> int:
         where = f" Chi tiết kỹ thuật đã ghi vào {target}."
     except OSError:
         where = ""
-    sys.stderr.write(f"Lỗi không mong đợi ({type(exc).__name__}). Không có dữ liệu nào bị ghi dở.{where}\n")
+    if not quiet:
+        sys.stderr.write(f"Lỗi không mong đợi ({type(exc).__name__}). Không có dữ liệu nào bị ghi dở.{where}\n")
     logging.getLogger("onestop").debug("unexpected error logged to %s", target)
     return 1

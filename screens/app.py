@@ -75,6 +75,9 @@ class OneStopApp(App[None]):
         Binding("ctrl+l", "lock", "Khóa", show=False, tooltip="Khóa quầy", id="app.lock-ctrl"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại (bản nháp được giữ)", id="app.back"),
         Binding("ctrl+q", "quit", "Thoát", priority=True, tooltip="Thoát chương trình", id="app.quit"),
+        # declared here so Textual does not add its own English one ("palette", "Open the command palette")
+        Binding("ctrl+p", "command_palette", "Bảng lệnh", show=False, priority=True,
+                tooltip="Bảng lệnh (tìm mọi chức năng)", id="app.palette"),
     ]
 
     def __init__(self, services: Any = None, *, officer: Any = None, demo_hint: str = "",
@@ -135,7 +138,7 @@ class OneStopApp(App[None]):
         except Exception as exc:  # the officer gets a plain message; the traceback goes to the log
             from onestop.crashlog import report_unexpected
 
-            report_unexpected(exc, self.db_path.parent / "logs" / "onestop.log")
+            report_unexpected(exc, self.db_path.parent / "logs" / "onestop.log", quiet=True)
             self.call_from_thread(self.show_fatal, "Lỗi không mong đợi",
                                   f"Không mở được cơ sở dữ liệu ({type(exc).__name__}). Chi tiết đã ghi vào nhật ký.")
             return
@@ -346,9 +349,20 @@ class OneStopApp(App[None]):
             result = self.services.sync.run_once(force=True, actor=actor)  # the officer asked: skip backoff waits
         except OneStopError as err:
             self.notify(err.message, title=err.title, severity="error", timeout=8)
+        except Exception as exc:  # noqa: BLE001  (a failed sync must never take the counter down)
+            self.notify(self._unexpected_sync_error(exc), title="Đồng bộ", severity="error", timeout=10)
         else:
             self.notify(summarise_sync(result), title="Đồng bộ")
         self.call_from_thread(self.refresh_sync_status)
+
+    def _unexpected_sync_error(self, exc: BaseException) -> str:
+        """Log the traceback privately; tell the officer in plain words that nothing was lost."""
+        from onestop.crashlog import report_unexpected
+
+        log = self.services.data_dir / "logs" / "onestop.log"
+        report_unexpected(exc, log, quiet=True)
+        return (f"Đồng bộ gặp lỗi không mong đợi ({type(exc).__name__}); hồ sơ vẫn an toàn trên máy và sẽ được gửi "
+                f"lại lần sau. Chi tiết cho bộ phận kỹ thuật: {log}")
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Đồng bộ định kỳ")
     def _sync_background(self) -> None:
@@ -360,6 +374,8 @@ class OneStopApp(App[None]):
             result = self.services.sync.run_once(actor=actor)
         except OneStopError as err:
             self.notify(err.message, title=err.title, severity="warning", timeout=8)
+        except Exception as exc:  # noqa: BLE001
+            self.notify(self._unexpected_sync_error(exc), title="Đồng bộ", severity="warning", timeout=10)
         else:
             if getattr(result, "rejected", 0) or getattr(result, "conflicts", 0):
                 self.notify(summarise_sync(result), title="Đồng bộ", severity="warning", timeout=10)
@@ -393,10 +409,19 @@ class OneStopApp(App[None]):
 
     # ------------------------------------------------------------------ palette
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P with a Vietnamese search box."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder="Gõ tên chức năng…"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own (Keys, Maximize, Screenshot, Theme, Quit) are English and not counter work: ours only
+        yield SystemCommand("quit: thoát chương trình", "Thoát (Ctrl+Q)", self.action_quit)
         if self.officer is None:
             return
+        yield SystemCommand("help: phím tắt", "Mọi phím của màn hình này (F1)", self.action_help)
         yield SystemCommand("intake: tiếp nhận hồ sơ mới", "Mở màn hình tiếp nhận (F2)", self.action_intake)
         yield SystemCommand("home: hàng đợi công việc", "Về trang chính (F4)", self.action_home)
         yield SystemCommand("search: tìm hồ sơ", "Tìm theo mã, tên, số định danh (F3)", self.action_search)
