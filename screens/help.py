@@ -75,7 +75,8 @@ class HelpScreen(ModalScreen[None]):
                     continue
                 seen_keys.add(label)
                 rows.append((label, binding.tooltip or binding.description, scope))
-        rows.append(("Ctrl+P", "Bảng lệnh (tìm mọi chức năng)", "Mọi nơi"))
+        if "Ctrl+P" not in seen_keys:
+            rows.append(("Ctrl+P", "Bảng lệnh (tìm mọi chức năng)", "Mọi nơi"))
         rows.append(("Tab / Shift+Tab", "Ô kế tiếp / ô trước", "Mọi nơi"))
         table.add_rows(rows)
         table.focus()

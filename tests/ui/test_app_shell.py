@@ -281,3 +281,25 @@ async def test_lock_screen_instruction_is_not_cut_off(app):
                 break
         else:
             raise AssertionError("no unlock instruction on the lock screen")
+
+
+async def test_command_palette_speaks_vietnamese(app):
+    """Ctrl+P: its footer label, its search box and its commands are Vietnamese; Textual's English built-ins
+    (Keys, Maximize, Screenshot, Theme, Quit) are not offered to the officer."""
+    from textual.command import CommandInput, CommandPalette
+
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        palette_key = app.screen.active_bindings["ctrl+p"].binding
+        assert palette_key.description != "palette" and palette_key.tooltip != "Open the command palette"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert not {"Keys", "Maximize", "Screenshot", "Theme", "Quit"} & set(titles), titles
+        assert any(t.startswith("sync") for t in titles) and any("thoát" in t.lower() for t in titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+        assert "Search" not in app.screen.query_one(CommandInput).placeholder
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not CommandPalette.is_open(app)
