@@ -124,24 +124,25 @@ class DossierScreen(Screen[None]):
     """The detail of one dossier and its lifecycle actions."""
 
     CSS_PATH = "dossier.tcss"
+    # footer words kept short so every legal action, p and Esc fit 120 columns; the tooltips (F1) say it in full
     BINDINGS = [
-        Binding("s", "act('supplement')", "Yêu cầu bổ sung", tooltip="Yêu cầu bổ sung giấy tờ (tạm dừng tính hạn)",
+        Binding("s", "act('supplement')", "Bổ sung", tooltip="Yêu cầu bổ sung giấy tờ (tạm dừng tính hạn)",
                 id="dossier.supplement"),
-        Binding("b", "act('supplement_received')", "Nhận bổ sung", tooltip="Đã nhận đủ giấy tờ bổ sung",
+        Binding("b", "act('supplement_received')", "Đã bổ sung", tooltip="Đã nhận đủ giấy tờ bổ sung",
                 id="dossier.supplement-received"),
-        Binding("c", "act('in_progress')", "Chuyển xử lý", tooltip="Chuyển hồ sơ sang đang xử lý",
+        Binding("c", "act('in_progress')", "Xử lý", tooltip="Chuyển hồ sơ sang đang xử lý",
                 id="dossier.in-progress"),
-        Binding("f", "act('financial')", "Nghĩa vụ tài chính", tooltip="Chờ công dân thực hiện nghĩa vụ tài chính",
+        Binding("f", "act('financial')", "Tài chính", tooltip="Chờ công dân thực hiện nghĩa vụ tài chính",
                 id="dossier.financial"),
         Binding("a", "act('accept')", "Tiếp nhận", tooltip="Tiếp nhận hồ sơ nộp trực tuyến", id="dossier.accept"),
         Binding("r", "act('reject')", "Từ chối", tooltip="Từ chối tiếp nhận (cần lý do)", id="dossier.reject"),
-        Binding("w", "act('withdraw')", "Rút hồ sơ", tooltip="Công dân rút hồ sơ (cần lý do)", id="dossier.withdraw"),
+        Binding("w", "act('withdraw')", "Rút", tooltip="Công dân rút hồ sơ (cần lý do)", id="dossier.withdraw"),
         Binding("t", "act('stop')", "Dừng", tooltip="Dừng xử lý (cần lý do)", id="dossier.stop"),
-        Binding("x", "act('apology')", "Xin lỗi, hẹn lại", tooltip="Phiếu xin lỗi và ngày hẹn mới",
+        Binding("x", "act('apology')", "Hẹn lại", tooltip="Phiếu xin lỗi và ngày hẹn mới",
                 id="dossier.apology"),
-        Binding("k", "act('result_ready')", "Có kết quả", tooltip="Đã xử lý xong, chờ trả", id="dossier.result-ready"),
-        Binding("g", "act('return')", "Trả kết quả", tooltip="Trả kết quả cho công dân", id="dossier.return"),
-        Binding("p", "reprint", "In lại phiếu", tooltip="In lại giấy tiếp nhận", id="dossier.reprint"),
+        Binding("k", "act('result_ready')", "Có KQ", tooltip="Đã xử lý xong, chờ trả", id="dossier.result-ready"),
+        Binding("g", "act('return')", "Trả KQ", tooltip="Trả kết quả cho công dân", id="dossier.return"),
+        Binding("p", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="dossier.reprint"),
         Binding("f8", "reprint", "In lại", show=False, tooltip="In lại giấy tiếp nhận", id="dossier.reprint-f8"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="dossier.back"),
     ]

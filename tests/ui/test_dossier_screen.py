@@ -121,3 +121,29 @@ async def test_unknown_code_is_a_message(app):
         screen = await open_dossier(app, pilot, "H56.14-000000-000000")
         assert "Không tìm thấy" in screen.error
         assert live_keys(screen) == set()
+
+
+async def test_every_live_action_and_back_fit_in_the_footer_at_120_columns(app, services, make_dossier):
+    """At 120×40 each key the status allows (and p, Esc) is visible in the footer, not cut at the right edge."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from onestop.domain import Status
+
+    d = make_dossier()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_dossier(app, pilot, d.code)
+        for step in ("received", "in progress"):
+            if step == "in progress":
+                services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
+                screen.reload()
+                await until_loaded(screen, pilot)
+            await pilot.pause()
+            keys = list(screen.query_one(Footer).query(FooterKey))
+            palette = next(k for k in keys if k.has_class("-command-palette"))
+            shown = {k.action: k for k in keys}
+            wanted = {b.binding.action for b in screen.active_bindings.values()
+                      if b.enabled and b.binding.show and b.node is screen}
+            assert wanted <= set(shown), (step, wanted - set(shown))
+            for action in wanted:
+                assert shown[action].region.right <= palette.region.x, f"{step}: {action} cut off"
