@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "backup.create": "Sao lưu", "backup.auto": "Sao lưu tự động", "backup.restore": "Khôi phục",
     "privacy.purge": "Xóa theo thời hạn", "privacy.export": "Cung cấp dữ liệu", "audit.export": "Xuất nhật ký",
     "officer.create": "Thêm cán bộ", "officer.activate": "Mở khóa cán bộ", "officer.deactivate": "Khóa cán bộ",
+    "form.render": "Lập phiếu", "form.print": "In phiếu", "form.print_failed": "In phiếu không được",
+    "sync.run": "Đồng bộ",
 }
 
 
