@@ -21,16 +21,12 @@ def shift_month(month: str, step: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def bars(series: list[tuple[str, int, int]], width: int = 24) -> Text:
-    """A small horizontal bar chart: received (█) and resolved (▒) per month."""
-    top = max([max(r, s) for _, r, s in series] + [1])
+def month_axis(series: list[tuple[str, int, int]]) -> Text:
+    """The months under the sparkline with received / resolved counts, one compact line each."""
     out = Text()
-    for month, received, resolved in series:
-        out.append(f"{month[5:]}/{month[2:4]} ")
-        out.append("█" * max(0, round(received / top * width)), style="bold cyan")
-        out.append(f" {received}\n      ")
-        out.append("▒" * max(0, round(resolved / top * width)), style="green")
-        out.append(f" {resolved}\n")
+    out.append("Tháng:     " + " ".join(f"{m[5:]}/{m[2:4]}" for m, _, _ in series) + "\n")
+    out.append("Tiếp nhận: " + " ".join(f"{r:>5}" for _, r, _ in series) + "\n", style="bold cyan")
+    out.append("Giải quyết:" + " ".join(f"{v:>5}" for _, _, v in series), style="green")
     return out
 
 
@@ -72,7 +68,7 @@ class ReportsScreen(Screen[None]):
             with Horizontal(id="reports-main"):
                 yield DataTable(id="reports-table", cursor_type="row", zebra_stripes=True)
                 with Vertical(id="reports-chart"):
-                    yield Label("12 tháng gần nhất: █ tiếp nhận  ▒ giải quyết", classes="section-title")
+                    yield Label("12 tháng gần nhất (số hồ sơ tiếp nhận)", classes="section-title")
                     yield Sparkline([], id="reports-spark")
                     yield Static("", id="reports-bars")
         yield Footer()
@@ -87,8 +83,9 @@ class ReportsScreen(Screen[None]):
                 now = now_vn()
             self.month = f"{now:%Y-%m}"
             self.query_one("#reports-month", Input).value = self.month
-        self.query_one(DataTable).add_columns("Lĩnh vực", "Thủ tục", "Trực tiếp", "Trực tuyến", "BCCI", "Tổng nhận",
-                                              "Đúng hạn", "Quá hạn", "Đang giải quyết", "Quá hạn cuối tháng")
+        # Short headers so every figure fits a 120-column counter screen; F1/the exports carry the full wording.
+        self.query_one(DataTable).add_columns("Lĩnh vực", "Thủ tục", "Tr.tiếp", "Tr.tuyến", "BCCI", "Tổng nhận",
+                                              "Đúng hạn", "Trễ hạn", "Đang GQ", "QH cuối tháng")
         self.query_one(DataTable).focus()
         self.reload()
 
@@ -119,13 +116,13 @@ class ReportsScreen(Screen[None]):
         table.clear()
         for r in (*report.rows, report.total):
             overdue = Text(str(r.overdue), style="bold red" if r.overdue else "")
-            table.add_row(r.field, f"{r.procedure_code} {r.procedure_name}".strip()[:60], str(r.received_paper),
+            table.add_row(r.field[:14], f"{r.procedure_code} {r.procedure_name}".strip()[:21], str(r.received_paper),
                           str(r.received_online), str(r.received_post), str(r.received), str(r.resolved_on_time),
                           str(r.resolved_late), str(r.pending), overdue)
         self.query_one("#reports-info", Label).update(
             f"Tháng {report.month[5:]}/{report.month[:4]} — {len(report.rows)} thủ tục — PageUp/PageDown: đổi tháng")
         self.query_one("#reports-spark", Sparkline).data = [float(r) for _, r, _ in series]
-        self.query_one("#reports-bars", Static).update(bars(series))
+        self.query_one("#reports-bars", Static).update(month_axis(series))
         self.loaded.set()
 
     @on(Input.Submitted, "#reports-month")
