@@ -75,6 +75,7 @@ class HomeScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read counts and the selected queue in a worker (on mount, on resume, F4, `r`)."""
+        self.loaded.clear()  # `loaded` means "the rows on screen are the latest read", for tests and the bench
         self._load(QUEUES[self.selected][0])
 
     def action_reload(self) -> None:

@@ -26,6 +26,11 @@ async def settle(pilot) -> None:
 
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    loaded = getattr(pilot.app.screen, "loaded", None)
+    if loaded is not None:  # the home queues load in a worker (and reload on resume): wait for the rows
+        await loaded.wait()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
