@@ -290,7 +290,7 @@ def register(app: typer.Typer) -> None:
             return
         target = out or services.archive_dir / "reports" / f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
-        written = write_book(services, dossiers, start, end, field, target, actor)
+        written = services.reports.write_book(dossiers, start, end, target, actor=actor, field=field)
         say(f"Sổ theo dõi: {len(dossiers)} hồ sơ → {written}")
         if json_out:
             emit_json({"file": str(written), "count": len(dossiers)})
@@ -302,37 +302,3 @@ def summary_like(d: Dossier) -> dict[str, Any]:
     return {"code": d.code, "received_at": _dt(d.received_at), "applicant_name": d.applicant.full_name,
             "procedure_code": d.procedure.code, "procedure_name": d.procedure.name, "field": d.procedure.field,
             "status": d.status.value, "due_at": _dt(d.due_at), "returned_at": _dt(d.returned_at)}
-
-
-def write_book(services: Any, dossiers: list[Dossier], start: Any, end: Any, field: str, target: Path,
-               actor: str) -> Path:
-    """The book as PDF through `receipts.render.render_book`, or CSV for a `.csv` target; audited."""
-    import csv
-    import os
-
-    from db.engine import session_scope
-    from onestop.domain import BookRequest, now_vn
-    from onestop.services.audit import record
-
-    tmp = target.with_name(target.name + ".part")
-    try:
-        if target.suffix.lower() == ".csv":
-            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["Mã hồ sơ", "Ngày nhận", "Người nộp", "Thủ tục", "Lĩnh vực", "Hẹn trả", "Trạng thái",
-                            "Ngày trả", "Người nhận"])
-                for d in dossiers:
-                    w.writerow([d.code, _fmt(d.received_at), d.applicant.full_name, d.procedure.name,
-                                d.procedure.field, _fmt(d.due_at), d.status.label,
-                                _fmt(d.returned_at) if d.returned_at else "", d.collected_by])
-        else:
-            from receipts.render import render_book
-
-            tmp.write_bytes(render_book(BookRequest(office=services.settings.office, dossiers=tuple(dossiers),
-                                                    date_from=start, date_to=end, issued_at=now_vn(), field=field)))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    with session_scope(services.engine, write=True) as s:
-        record(s, actor, "report.export", detail=f"book {start.isoformat()}..{end.isoformat()} {target.suffix}")
-    return target

@@ -179,8 +179,6 @@ class ReportsScreen(Screen[None]):
         import calendar
         from datetime import date
 
-        from onestop.cli_dossier import write_book
-
         app: Any = self.app
         year, mon = int(self.month[:4]), int(self.month[5:])
         start, end = date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
@@ -189,7 +187,7 @@ class ReportsScreen(Screen[None]):
             dossiers = app.services.reports.book(start, end, actor=who)
             target = app.services.archive_dir / "reports" / f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
             target.parent.mkdir(parents=True, exist_ok=True)
-            path = write_book(app.services, dossiers, start, end, "", target, who)
+            path = app.services.reports.write_book(dossiers, start, end, target, actor=who)
         except Exception as exc:
             message = getattr(exc, "message", "") or f"Không lập được sổ theo dõi ({type(exc).__name__})."
             app.call_from_thread(self.notify, message, severity="error", timeout=8)

@@ -315,13 +315,10 @@ class BackupService:
             size = self._write_archive(target, snapshot, files, manifest, passphrase)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        from db.engine import session_scope
-        from onestop.services.audit import record
-
-        with session_scope(self.services.engine, write=True) as s:
-            record(s, who, "backup.auto" if auto else "backup.create",
-                   detail=f"{target.name}; {manifest['dossiers']} hồ sơ; {manifest['outbox_items']} mục chờ gửi; "
-                          f"{'mã hóa' if passphrase else 'không mã hóa'}; sha256 {manifest['db_sha256'][:16]}")
+        self.services.audit.log(
+            who, "backup.auto" if auto else "backup.create",
+            detail=f"{target.name}; {manifest['dossiers']} hồ sơ; {manifest['outbox_items']} mục chờ gửi; "
+                   f"{'mã hóa' if passphrase else 'không mã hóa'}; sha256 {manifest['db_sha256'][:16]}")
         return BackupResult(target, manifest, passphrase is not None, size)
 
     def _snapshot(self, target: Path) -> None:

@@ -58,6 +58,10 @@ def row_values(r: MonthlyRow) -> list[Any]:
             r.received, r.resolved_on_time, r.resolved_late, r.pending, r.overdue]
 
 
+def _when(value: Any) -> str:
+    return value.strftime("%H:%M %d/%m/%Y") if value else "—"
+
+
 class ReportService:
     """Statistics for leaders (role leader), audited as "report.export" when written out."""
 
@@ -150,12 +154,36 @@ class ReportService:
             os.replace(tmp, out)
         finally:
             tmp.unlink(missing_ok=True)
-        from db.engine import session_scope
-        from onestop.services.audit import record
-
-        with session_scope(self.engine, write=True) as s:
-            record(s, who, "report.export", detail=f"monthly {report.month} {fmt}")
+        self.services.audit.log(who, "report.export", detail=f"monthly {report.month} {fmt}")
         return out
+
+    def write_book(self, dossiers: list[Dossier], date_from: date, date_to: date, target: Path, *,
+                   actor: str = "cli", field: str = "") -> Path:
+        """The tracking book as PDF (through the installed form renderer) or CSV for a `.csv` target; audited."""
+        from onestop.domain import BookRequest
+
+        who = self._require(actor)
+        tmp = target.with_name(target.name + ".part")
+        try:
+            if target.suffix.lower() == ".csv":
+                with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                    w = csv.writer(fh)
+                    w.writerow(["Mã hồ sơ", "Ngày nhận", "Người nộp", "Thủ tục", "Lĩnh vực", "Hẹn trả", "Trạng thái",
+                                "Ngày trả", "Người nhận"])
+                    for d in dossiers:
+                        w.writerow([d.code, _when(d.received_at), d.applicant.full_name, d.procedure.name,
+                                    d.procedure.field, _when(d.due_at), d.status.label,
+                                    _when(d.returned_at) if d.returned_at else "", d.collected_by])
+            else:
+                request = BookRequest(office=self.services.settings.office, dossiers=tuple(dossiers),
+                                      date_from=date_from, date_to=date_to, issued_at=now_vn(), field=field)
+                tmp.write_bytes(self.services.forms.ports.render_book(request))
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        self.services.audit.log(who, "report.export",
+                                detail=f"book {date_from.isoformat()}..{date_to.isoformat()} {target.suffix}")
+        return target
 
     def default_path(self, report: MonthlyReport, fmt: str) -> Path:
         """Where an export lands by default: the archive directory, `reports/bao-cao-YYYY-MM.<fmt>`."""
