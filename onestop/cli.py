@@ -286,26 +286,13 @@ def calendar_set(
 ) -> None:
     """Đánh dấu một ngày nghỉ hoặc ngày làm bù (lãnh đạo)."""
     from onestop.domain import Role
-    from onestop.identity import parse_birth_date  # noqa: F401  (shares the date parser)
+    from onestop.cli_dossier import _parse_day
 
-    parsed = _parse_day(day)
+    parsed = _parse_day(day, "DATE")
     services = open_ctx(db, config)
     who = services.officers.require(actor, Role.LEADER).username
     result = services.calendar.set_day(parsed, kind, reason, actor=who)
     say(f"Đã đặt {result.day:%d/%m/%Y}: {'nghỉ' if result.kind == 'off' else 'làm việc'} — {result.reason}")
-
-
-def _parse_day(value: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    value = value.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    fail("Ngày không hợp lệ (dùng YYYY-MM-DD hoặc dd/MM/yyyy).")
-    return date.today()
 
 
 # ---------------------------------------------------------------- doctor
