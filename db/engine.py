@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0004"
 """The newest migration's revision; lets an up-to-date database open without importing Alembic (~250 ms).
 A test checks it against Alembic's own head, so a new migration cannot forget to update it."""
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -122,7 +122,8 @@ def upgrade(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             has_table = conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").first()
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).first()
             stamped = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() if has_table else None
     except sa.exc.DatabaseError as exc:
         raise SchemaError("not_sqlite", str(exc)) from exc

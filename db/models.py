@@ -7,7 +7,6 @@ survive other tools opening the file, and come back timezone-aware. Text is stor
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -64,7 +63,7 @@ class CatalogVersion(SQLModel, table=True):
     """One import of a procedure catalog (the shipped one, or a province's published list)."""
 
     __tablename__ = "catalog_version"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     imported_at: datetime = Field(sa_column=_dt(False))
     source: str = Field(max_length=500)
     note: str = Field(default="", max_length=1000)
@@ -76,18 +75,18 @@ class Procedure(SQLModel, table=True):
 
     __tablename__ = "procedure"
     __table_args__ = (sa.UniqueConstraint("code", "version", name="uq_procedure_code_version"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, index=True)
     version: int = Field(foreign_key="catalog_version.id")
     name: str = Field(max_length=500)
     name_fold: str = Field(max_length=500)
     field: str = Field(max_length=200)
-    deadline_amount: Optional[float] = None
+    deadline_amount: float | None = None
     deadline_unit: str = Field(max_length=20)
-    cutoff: Optional[str] = Field(default=None, max_length=5)
-    fee_vnd: Optional[int] = None
+    cutoff: str | None = Field(default=None, max_length=5)
+    fee_vnd: int | None = None
     fee_note: str = Field(default="", max_length=2000)
-    online_level: Optional[str] = Field(default=None, max_length=20)
+    online_level: str | None = Field(default=None, max_length=20)
     documents_json: str = Field(default="[]")
     exemptions_json: str = Field(default="[]")
     processing_note: str = Field(default="", max_length=2000)
@@ -101,11 +100,11 @@ class Citizen(SQLModel, table=True):
     """A person known to this counter, recalled by ID number at intake."""
 
     __tablename__ = "citizen"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     id_number: str = Field(max_length=12, unique=True, index=True)
     full_name: str = Field(max_length=100)
     name_fold: str = Field(max_length=100, index=True)
-    birth_date: Optional[date] = Field(default=None, sa_column=sa.Column(IsoDate(), nullable=True))
+    birth_date: date | None = Field(default=None, sa_column=sa.Column(IsoDate(), nullable=True))
     gender: str = Field(default="", max_length=3)
     address: str = Field(default="", max_length=500)
     phone: str = Field(default="", max_length=20)
@@ -118,17 +117,17 @@ class Dossier(SQLModel, table=True):
     """A dossier (hồ sơ); `id` is the rowid that the FTS index points at, `uuid` its identity everywhere else."""
 
     __tablename__ = "dossier"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(max_length=36, unique=True)
     code: str = Field(max_length=60, unique=True)
     official_code: str = Field(default="", max_length=60, index=True)
     procedure_id: int = Field(foreign_key="procedure.id")
     procedure_code: str = Field(max_length=40)
-    citizen_id: Optional[int] = Field(default=None, foreign_key="citizen.id")
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id")
     applicant_name: str = Field(max_length=100)
     applicant_fold: str = Field(max_length=100)
     applicant_id_number: str = Field(default="", max_length=12, index=True)
-    applicant_birth_date: Optional[date] = Field(default=None, sa_column=sa.Column(IsoDate(), nullable=True))
+    applicant_birth_date: date | None = Field(default=None, sa_column=sa.Column(IsoDate(), nullable=True))
     applicant_gender: str = Field(default="", max_length=3)
     applicant_address: str = Field(default="", max_length=500)
     applicant_phone: str = Field(default="", max_length=20, index=True)
@@ -139,7 +138,7 @@ class Dossier(SQLModel, table=True):
     return_via: str = Field(max_length=10)
     return_address: str = Field(default="", max_length=500)
     received_at: datetime = Field(sa_column=_dt(False))
-    due_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    due_at: datetime | None = Field(default=None, sa_column=_dt(True))
     due_reason: str = Field(default="", max_length=1000)
     status: str = Field(max_length=20)
     officer: str = Field(max_length=50)
@@ -147,15 +146,15 @@ class Dossier(SQLModel, table=True):
     fee_total: int = 0
     sets_count: int = 1
     book_volume: str = Field(default="", max_length=20)
-    book_number: Optional[int] = None
+    book_number: int | None = None
     lookup_key: str = Field(default="", max_length=8)
     summary: str = Field(default="", max_length=1000)
     consent_recorded: bool = False
     has_eid_account: bool = False
     origin: str = Field(default="local", max_length=10)
     search_fold: str = Field(default="")
-    clock_paused_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
-    returned_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    clock_paused_at: datetime | None = Field(default=None, sa_column=_dt(True))
+    returned_at: datetime | None = Field(default=None, sa_column=_dt(True))
     collected_by: str = Field(default="", max_length=100)
     collected_id_number: str = Field(default="", max_length=12)
     sync_state: str = Field(default="pending", max_length=20)
@@ -168,7 +167,7 @@ class DossierDocument(SQLModel, table=True):
     """One line of the dossier's component list (thành phần hồ sơ)."""
 
     __tablename__ = "dossier_document"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
     position: int = 0
     name: str = Field(max_length=500)
@@ -180,7 +179,7 @@ class Attachment(SQLModel, table=True):
     """A digitised file (số hóa) stored content-addressed beside the database."""
 
     __tablename__ = "attachment"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="dossier_document.id", index=True, ondelete="CASCADE")
     sha256: str = Field(max_length=64, index=True)
     file_name: str = Field(max_length=255)
@@ -192,13 +191,13 @@ class Payment(SQLModel, table=True):
     """A fee line: amount collected, method, or the exemption that waived it."""
 
     __tablename__ = "payment"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
     label: str = Field(default="Lệ phí", max_length=200)
     amount_vnd: int = 0
     method: str = Field(default="cash", max_length=20)
     exemption: str = Field(default="", max_length=500)
-    paid_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    paid_at: datetime | None = Field(default=None, sa_column=_dt(True))
 
 
 class StatusEvent(SQLModel, table=True):
@@ -206,15 +205,15 @@ class StatusEvent(SQLModel, table=True):
 
     __tablename__ = "status_event"
     __table_args__ = (sa.UniqueConstraint("dossier_id", "seq", name="uq_status_event_seq"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
     seq: int
     at: datetime = Field(sa_column=_dt(False))
-    from_status: Optional[str] = Field(default=None, max_length=20)
+    from_status: str | None = Field(default=None, max_length=20)
     to_status: str = Field(max_length=20)
     officer: str = Field(max_length=50)
     reason: str = Field(default="", max_length=2000)
-    new_due: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    new_due: datetime | None = Field(default=None, sa_column=_dt(True))
     note: str = Field(default="", max_length=2000)
     origin: str = Field(default="local", max_length=10)
 
@@ -223,8 +222,8 @@ class PrintedForm(SQLModel, table=True):
     """Every rendered or printed counter form; a reprint is a new row."""
 
     __tablename__ = "printed_form"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    dossier_id: Optional[int] = Field(default=None, foreign_key="dossier.id", index=True, ondelete="SET NULL")
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int | None = Field(default=None, foreign_key="dossier.id", index=True, ondelete="SET NULL")
     form: str = Field(max_length=20)
     number: str = Field(default="", max_length=60)
     at: datetime = Field(sa_column=_dt(False))
@@ -241,7 +240,7 @@ class Officer(SQLModel, table=True):
     """An officer account; passwords are argon2 hashes."""
 
     __tablename__ = "officer"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=50, unique=True)
     full_name: str = Field(max_length=100)
     role: str = Field(max_length=10)
@@ -254,7 +253,7 @@ class AuditEntry(SQLModel, table=True):
     """Append-only log of who viewed, created, changed, printed, exported or synced what; triggers forbid edits."""
 
     __tablename__ = "audit_entry"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=_dt(False, index=True))
     officer: str = Field(max_length=50, index=True)
     action: str = Field(max_length=40, index=True)
@@ -266,7 +265,7 @@ class OutboxItem(SQLModel, table=True):
     """A frozen change waiting to go upstream, written in the same transaction as the change itself."""
 
     __tablename__ = "outbox_item"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=100, unique=True)
     dossier_uuid: str = Field(default="", max_length=36, index=True)
     dossier_code: str = Field(default="", max_length=60)
@@ -274,11 +273,11 @@ class OutboxItem(SQLModel, table=True):
     payload: str
     state: str = Field(default="queued", max_length=20, index=True)
     attempts: int = 0
-    next_attempt_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_dt(True))
     last_error: str = Field(default="", max_length=2000)
     server_reply: str = Field(default="", max_length=4000)
     created_at: datetime = Field(sa_column=_dt(False))
-    sent_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    sent_at: datetime | None = Field(default=None, sa_column=_dt(True))
 
 
 class SyncState(SQLModel, table=True):
@@ -287,8 +286,8 @@ class SyncState(SQLModel, table=True):
     __tablename__ = "sync_state"
     id: int = Field(default=1, primary_key=True)
     pull_cursor: str = Field(default="", max_length=100)
-    last_success_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
-    last_attempt_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    last_success_at: datetime | None = Field(default=None, sa_column=_dt(True))
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_dt(True))
     last_error: str = Field(default="", max_length=2000)
     audit_cursor: int = 0
 
@@ -324,7 +323,7 @@ class Draft(SQLModel, table=True):
     """An intake in progress, saved on every step so it survives Esc, a lock or a killed process."""
 
     __tablename__ = "draft"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     officer: str = Field(max_length=50, index=True)
     kind: str = Field(default="intake", max_length=20)
     data_json: str = ""
@@ -335,11 +334,11 @@ class PurgeRecord(SQLModel, table=True):
     """What the retention rule purged: codes and counts only, never personal data."""
 
     __tablename__ = "purge_record"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=_dt(False))
     officer: str = Field(max_length=50)
     dossier_code: str = Field(max_length=60)
-    closed_at: Optional[datetime] = Field(default=None, sa_column=_dt(True))
+    closed_at: datetime | None = Field(default=None, sa_column=_dt(True))
     note: str = Field(default="", max_length=500)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-
 _FTS_INSERT_TRIGGER = (
     "CREATE TRIGGER dossier_fts_ai AFTER INSERT ON dossier BEGIN "
     "INSERT INTO dossier_fts(rowid, search_fold) VALUES (new.id, new.search_fold); END"
@@ -15,9 +14,24 @@ _FTS_INSERT_TRIGGER = (
 
 
 # Synthetic or imported dossiers: the varying columns as positional tuples, the rest fixed for the load.
-BULK_COLUMNS = ("uuid", "code", "procedure_id", "procedure_code", "applicant_name", "applicant_fold",
-                "applicant_id_number", "applicant_birth_date", "applicant_gender", "applicant_address",
-                "applicant_phone", "received_at", "due_at", "status", "fee_total", "search_fold")
+BULK_COLUMNS = (
+    "uuid",
+    "code",
+    "procedure_id",
+    "procedure_code",
+    "applicant_name",
+    "applicant_fold",
+    "applicant_id_number",
+    "applicant_birth_date",
+    "applicant_gender",
+    "applicant_address",
+    "applicant_phone",
+    "received_at",
+    "due_at",
+    "status",
+    "fee_total",
+    "search_fold",
+)
 _BULK_SQL = (
     "INSERT INTO dossier (" + ", ".join(BULK_COLUMNS) + ", official_code, applicant_email, representative_json, "
     "authorisation_doc, channel, return_via, return_address, due_reason, officer, counter_code, sets_count, "

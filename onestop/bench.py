@@ -21,10 +21,22 @@ from typing import Annotated, Any
 import typer
 
 KEYS = (
-    "dossiers", "bulk_insert_rows_per_s", "bulk_insert_s", "intake_save_p95_ms", "intake_keystrokes",
-    "screen_switch_p95_ms", "search_p95_ms", "home_open_ms", "search_open_ms", "tui_peak_rss_mb",
-    "receipt_render_median_ms", "receipt_cold_s", "sync_push_items_per_s", "sync_pull_items_per_s",
-    "ui_frame_p95_ms_during_sync", "help_start_s",
+    "dossiers",
+    "bulk_insert_rows_per_s",
+    "bulk_insert_s",
+    "intake_save_p95_ms",
+    "intake_keystrokes",
+    "screen_switch_p95_ms",
+    "search_p95_ms",
+    "home_open_ms",
+    "search_open_ms",
+    "tui_peak_rss_mb",
+    "receipt_render_median_ms",
+    "receipt_cold_s",
+    "sync_push_items_per_s",
+    "sync_pull_items_per_s",
+    "ui_frame_p95_ms_during_sync",
+    "help_start_s",
 )
 
 # Providers: "module:function". Each takes a BenchContext and returns a dict of figures (missing → null).
@@ -36,16 +48,86 @@ PROVIDERS = (
     "screens.bench:bench_figures",
 )
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-          "Dương", "Lý", "Đinh", "Lương", "Trịnh", "Mai"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Lương",
+    "Trịnh",
+    "Mai",
+]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Công", "Quang", "Minh", "Thành", "Xuân", "Đình", "Ngọc"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Minh", "Bích", "Kim", "Phương", "Diệu"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quân", "Sơn",
-           "Tài", "Thắng", "Trung", "Tuấn", "Việt", "Vinh", "Đức"]
-GIVEN_F = ["Anh", "Ánh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga",
-           "Ngân", "Nhung", "Oanh", "Phượng", "Thảo", "Trang", "Yến"]
-HAMLETS = ["Thôn Phú Lâm", "Thôn Đông Hải", "Thôn Trung Thành", "Thôn Quang Minh", "Xóm Chùa", "Thôn Yên Bình",
-           "Khu phố 3", "Thôn Hồng Phong", "Thôn Tân Lập", "Thôn Đồng Tâm"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Đức",
+]
+GIVEN_F = [
+    "Anh",
+    "Ánh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngân",
+    "Nhung",
+    "Oanh",
+    "Phượng",
+    "Thảo",
+    "Trang",
+    "Yến",
+]
+HAMLETS = [
+    "Thôn Phú Lâm",
+    "Thôn Đông Hải",
+    "Thôn Trung Thành",
+    "Thôn Quang Minh",
+    "Xóm Chùa",
+    "Thôn Yên Bình",
+    "Khu phố 3",
+    "Thôn Hồng Phong",
+    "Thôn Tân Lập",
+    "Thôn Đồng Tâm",
+]
 
 
 @dataclass
@@ -62,14 +144,20 @@ class BenchContext:
 def random_person(rng: random.Random) -> dict[str, Any]:
     """A plausible Vietnamese citizen with an ID number consistent with birth year and sex."""
     female = rng.random() < 0.5
-    name = " ".join([rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M),
-                     rng.choice(GIVEN_F if female else GIVEN_M)])
+    name = " ".join(
+        [rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M), rng.choice(GIVEN_F if female else GIVEN_M)]
+    )
     born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 80))
     century = (born.year // 100) - 19
     id_number = f"038{century * 2 + int(female)}{born.year % 100:02d}{rng.randrange(0, 10**6):06d}"
-    return {"full_name": name, "birth_date": born, "gender": "Nữ" if female else "Nam", "id_number": id_number,
-            "address": f"{rng.choice(HAMLETS)}, Xã Quảng Phú, Tỉnh Thanh Hóa",
-            "phone": f"09{rng.randrange(0, 10**8):08d}"}
+    return {
+        "full_name": name,
+        "birth_date": born,
+        "gender": "Nữ" if female else "Nam",
+        "id_number": id_number,
+        "address": f"{rng.choice(HAMLETS)}, Xã Quảng Phú, Tỉnh Thanh Hóa",
+        "phone": f"09{rng.randrange(0, 10**8):08d}",
+    }
 
 
 def bulk_insert(services: Any, count: int, *, seed: int = 7, chunk: int = 10_000) -> float:
@@ -101,8 +189,19 @@ def _insert_chunks(conn: Any, services: Any, count: int, rng: random.Random, chu
 
     procedures = services.catalog.list()
     office = services.settings.office
-    statuses = [s.value for s in (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.RESULT_READY,
-                                  Status.RETURNED, Status.RETURNED, Status.RETURNED, Status.REJECTED)]
+    statuses = [
+        s.value
+        for s in (
+            Status.RECEIVED,
+            Status.IN_PROGRESS,
+            Status.SUPPLEMENT,
+            Status.RESULT_READY,
+            Status.RETURNED,
+            Status.RETURNED,
+            Status.RETURNED,
+            Status.REJECTED,
+        )
+    ]
     start_day = datetime.now(VN_TZ).replace(hour=7, minute=30, second=0, microsecond=0) - timedelta(days=365 * 3)
     with conn.begin():
         proc_ids = dict(conn.exec_driver_sql("SELECT code, id FROM procedure WHERE active = 1").fetchall())
@@ -131,15 +230,27 @@ def _insert_chunks(conn: Any, services: Any, count: int, rng: random.Random, chu
                     day = received.strftime("%y%m%d")
                     code = f"{office.agency_code}-{day}-99{n:06d}"
                     hexid = f"{rng.getrandbits(128):032x}"
-                    rows.append((
-                        f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[16:20]}-{hexid[20:]}", code,
-                        proc_ids[proc.code], proc.code, person["full_name"], person["fold"], id_number,
-                        person["birth_iso"], person["gender"], person["address"], phone,
-                        received.isoformat(), (received + three_days).isoformat(), statuses[i % len(statuses)],
-                        proc.fee_vnd or 0,
-                        f"{agency_fold} {day} 99{n:06d} {person['fold']} {id_number} {phone} "
-                        f"{person['address_fold']} {proc.code} {proc_folds[proc.code]}",
-                    ))
+                    rows.append(
+                        (
+                            f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[16:20]}-{hexid[20:]}",
+                            code,
+                            proc_ids[proc.code],
+                            proc.code,
+                            person["full_name"],
+                            person["fold"],
+                            id_number,
+                            person["birth_iso"],
+                            person["gender"],
+                            person["address"],
+                            phone,
+                            received.isoformat(),
+                            (received + three_days).isoformat(),
+                            statuses[i % len(statuses)],
+                            proc.fee_vnd or 0,
+                            f"{agency_fold} {day} 99{n:06d} {person['fold']} {id_number} {phone} "
+                            f"{person['address_fold']} {proc.code} {proc_folds[proc.code]}",
+                        )
+                    )
                 yield rows
 
         bulk_load_dossiers(conn, prefetch(chunks()), now=now)
@@ -179,8 +290,10 @@ def core_figures(ctx: BenchContext) -> dict[str, Any]:
         draft = IntakeDraft(
             procedure_code="1.001193",
             applicant=Person(p["full_name"], p["id_number"], p["birth_date"], p["gender"], p["address"], p["phone"]),
-            documents=(DocumentLine("Tờ khai đăng ký khai sinh", DocKind.ORIGINAL, 1),
-                       DocumentLine("Giấy chứng sinh", DocKind.ORIGINAL, 1)),
+            documents=(
+                DocumentLine("Tờ khai đăng ký khai sinh", DocKind.ORIGINAL, 1),
+                DocumentLine("Giấy chứng sinh", DocKind.ORIGINAL, 1),
+            ),
         )
         t0 = time.perf_counter()
         services.intake.save(draft, "bench")
@@ -214,8 +327,9 @@ def run_bench(dossiers: int, db: Path | None, *, only: tuple[str, ...] = ()) -> 
     workdir = Path(tempfile.mkdtemp(prefix="onestop-bench-"))
     db_path = db or workdir / "bench.db"
     config_path = workdir / "config.toml"
-    settings: Settings = parse_settings({"commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14",
-                                                     "province": "Thanh Hóa", "counter": "01"}})
+    settings: Settings = parse_settings(
+        {"commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01"}}
+    )
     write_settings(settings, config_path)
     services = open_services(db_path, settings)
     if not any(o.username == "bench" for o in services.officers.list()):
@@ -249,7 +363,9 @@ def register(app: typer.Typer) -> None:
     def bench(
         dossiers: Annotated[int, typer.Option("--dossiers", min=0, max=5_000_000, help="Số hồ sơ tổng hợp.")] = 10_000,
         json_out: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
-        db: Annotated[Path | None, typer.Option("--db", help="Dùng lại cơ sở dữ liệu đo (mặc định: thư mục tạm).")] = None,
+        db: Annotated[
+            Path | None, typer.Option("--db", help="Dùng lại cơ sở dữ liệu đo (mặc định: thư mục tạm).")
+        ] = None,
         only: Annotated[list[str] | None, typer.Option("--only", help="Chỉ chạy nhóm số đo (tiền tố module).")] = None,
     ) -> None:
         """Đo hiệu năng trên dữ liệu tổng hợp và in bảng số đo (CONTRACT.md)."""

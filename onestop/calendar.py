@@ -145,13 +145,21 @@ def _new_moon(k: int) -> float:
     m = 359.2242 + 29.10535608 * k - 0.0000333 * t2 - 0.00000347 * t3  # sun's mean anomaly
     mpr = 306.0253 + 385.81691806 * k + 0.0107306 * t2 + 0.00001236 * t3  # moon's mean anomaly
     f = 21.2964 + 390.67050646 * k - 0.0016528 * t2 - 0.00000239 * t3  # moon's argument of latitude
-    c1 = ((0.1734 - 0.000393 * t) * math.sin(m * dr) + 0.0021 * math.sin(2 * dr * m)
-          - 0.4068 * math.sin(mpr * dr) + 0.0161 * math.sin(dr * 2 * mpr)
-          - 0.0004 * math.sin(dr * 3 * mpr)
-          + 0.0104 * math.sin(dr * 2 * f) - 0.0051 * math.sin(dr * (m + mpr))
-          - 0.0074 * math.sin(dr * (m - mpr)) + 0.0004 * math.sin(dr * (2 * f + m))
-          - 0.0004 * math.sin(dr * (2 * f - m)) - 0.0006 * math.sin(dr * (2 * f + mpr))
-          + 0.0010 * math.sin(dr * (2 * f - mpr)) + 0.0005 * math.sin(dr * (2 * mpr + m)))
+    c1 = (
+        (0.1734 - 0.000393 * t) * math.sin(m * dr)
+        + 0.0021 * math.sin(2 * dr * m)
+        - 0.4068 * math.sin(mpr * dr)
+        + 0.0161 * math.sin(dr * 2 * mpr)
+        - 0.0004 * math.sin(dr * 3 * mpr)
+        + 0.0104 * math.sin(dr * 2 * f)
+        - 0.0051 * math.sin(dr * (m + mpr))
+        - 0.0074 * math.sin(dr * (m - mpr))
+        + 0.0004 * math.sin(dr * (2 * f + m))
+        - 0.0004 * math.sin(dr * (2 * f - m))
+        - 0.0006 * math.sin(dr * (2 * f + mpr))
+        + 0.0010 * math.sin(dr * (2 * f - mpr))
+        + 0.0005 * math.sin(dr * (2 * mpr + m))
+    )
     if t < -11:
         delta_t = 0.001 + 0.000839 * t + 0.0002261 * t2 - 0.00000845 * t3 - 0.000000081 * t * t3
     else:
@@ -327,8 +335,9 @@ def _compensatory(holidays: list[_GroupDay], blocked: set[date]) -> list[_GroupD
     return out
 
 
-def _generated(year: int, tet_days_before: int, quoc_khanh_adjacent: int,
-               notice: YearNotice | None) -> list[CalendarDay]:
+def _generated(
+    year: int, tet_days_before: int, quoc_khanh_adjacent: int, notice: YearNotice | None
+) -> list[CalendarDay]:
     """Statutory days of `year`, minus the groups `notice` replaces, plus the notice's own days."""
     base = _base_holidays(year, tet_days_before, quoc_khanh_adjacent)
     if notice is not None:
@@ -348,8 +357,9 @@ def _generated(year: int, tet_days_before: int, quoc_khanh_adjacent: int,
     return [by_date[d] for d in sorted(by_date)]
 
 
-def statutory_days(year: int, *, tet_days_before: int = TET_DAYS_BEFORE_DEFAULT,
-                   quoc_khanh_adjacent: int = QUOC_KHANH_ADJACENT_DEFAULT) -> list[CalendarDay]:
+def statutory_days(
+    year: int, *, tet_days_before: int = TET_DAYS_BEFORE_DEFAULT, quoc_khanh_adjacent: int = QUOC_KHANH_ADJACENT_DEFAULT
+) -> list[CalendarDay]:
     """The Labour Code 2019 holidays of `year` with compensatory days, ignoring any official notice.
 
     `tet_days_before` is how many of the 5 Tết days fall before mùng 1 (default 1: the last day of the
@@ -389,8 +399,9 @@ def _load_notice_file(path: Path) -> dict[int, YearNotice]:
         if year in notices:  # several notices for one year merge; later ones win per date
             prev = notices[year]
             merged = {c.day: c for c in prev.days} | {c.day: c for c in days}
-            notices[year] = YearNotice(year, prev.replaces | frozenset(replaces),
-                                       tuple(merged[k] for k in sorted(merged)))
+            notices[year] = YearNotice(
+                year, prev.replaces | frozenset(replaces), tuple(merged[k] for k in sorted(merged))
+            )
         else:
             notices[year] = YearNotice(year, frozenset(replaces), tuple(sorted(days, key=lambda c: c.day)))
     return notices
@@ -412,9 +423,13 @@ def load_notices(path: str | Path | None = None) -> dict[int, YearNotice]:
     return dict(_cached_notices(p, mtime))
 
 
-def seed_days(years: Iterable[int] = range(2025, 2029), *, notices: Mapping[int, YearNotice] | None = None,
-              tet_days_before: int = TET_DAYS_BEFORE_DEFAULT,
-              quoc_khanh_adjacent: int = QUOC_KHANH_ADJACENT_DEFAULT) -> list[CalendarDay]:
+def seed_days(
+    years: Iterable[int] = range(2025, 2029),
+    *,
+    notices: Mapping[int, YearNotice] | None = None,
+    tet_days_before: int = TET_DAYS_BEFORE_DEFAULT,
+    quoc_khanh_adjacent: int = QUOC_KHANH_ADJACENT_DEFAULT,
+) -> list[CalendarDay]:
     """Statutory days for `years`, with each year's official notice (default: holidays.toml) applied."""
     if notices is None:
         notices = load_notices()
@@ -542,7 +557,7 @@ def _to_vn(dt: datetime) -> datetime:
 
 
 def format_vn_datetime(dt: datetime) -> str:
-    """"08 giờ 30 phút, ngày 05/01/2026" (the form used on receipts), in VN time."""
+    """ "08 giờ 30 phút, ngày 05/01/2026" (the form used on receipts), in VN time."""
     dt = _to_vn(dt)
     return f"{dt.hour:02d} giờ {dt.minute:02d} phút, ngày {format_vn_date(dt.date())}"
 
@@ -568,8 +583,12 @@ def _hhmm(t: time) -> str:
 
 
 def _segments(hours: OfficeHours) -> tuple[tuple[int, int], tuple[int, int]]:
-    ms, me, as_, ae = (_us(hours.morning_start), _us(hours.morning_end),
-                       _us(hours.afternoon_start), _us(hours.afternoon_end))
+    ms, me, as_, ae = (
+        _us(hours.morning_start),
+        _us(hours.morning_end),
+        _us(hours.afternoon_start),
+        _us(hours.afternoon_end),
+    )
     if not ms < me <= as_ < ae:
         raise ValueError("giờ làm việc không hợp lệ: cần sáng bắt đầu < sáng kết thúc ≤ chiều bắt đầu < chiều kết thúc")
     return (ms, me), (as_, ae)
@@ -613,7 +632,7 @@ def _describe_skipped(skipped: Iterable[CalendarDay]) -> str:
         # Plain weekends inside a holiday range belong to the range; those at its edges are counted apart.
         weekend_count += lo + (len(run) - 1 - hi)
         labels: list[str] = []
-        for c in run[lo: hi + 1]:
+        for c in run[lo : hi + 1]:
             if c.source == _WEEKEND_SOURCE:
                 continue
             label = _short_reason(c.reason)
@@ -653,8 +672,9 @@ def _make_up_days(cal: WorkCalendar, first: date, last: date) -> list[date]:
     return out
 
 
-def _start(received: datetime, cutoff: time | None, cal: WorkCalendar,
-           segs: tuple[tuple[int, int], tuple[int, int]]) -> tuple[date, int, str]:
+def _start(
+    received: datetime, cutoff: time | None, cal: WorkCalendar, segs: tuple[tuple[int, int], tuple[int, int]]
+) -> tuple[date, int, str]:
     """The first working moment counting may use, and why it differs from the receipt moment ("" if not)."""
     d = received.date()
     t = _us(received.time())
@@ -687,8 +707,9 @@ def _start_note(why: str, start: datetime, received: datetime, cutoff: time | No
     return ""
 
 
-def _walk(cal: WorkCalendar, d: date, t: int, remaining: int,
-          segs: tuple[tuple[int, int], tuple[int, int]]) -> tuple[date, int]:
+def _walk(
+    cal: WorkCalendar, d: date, t: int, remaining: int, segs: tuple[tuple[int, int], tuple[int, int]]
+) -> tuple[date, int]:
     """Advance `remaining` µs of office time from (d, t), skipping non-working days and the lunch break."""
     if remaining <= 0:
         return d, t
@@ -714,8 +735,9 @@ def _walk(cal: WorkCalendar, d: date, t: int, remaining: int,
         t = 0
 
 
-def compute_due(received_at: datetime, amount: float, unit: DeadlineUnit, cutoff: time | None,
-                cal: WorkCalendar, hours: OfficeHours) -> DueResult:
+def compute_due(
+    received_at: datetime, amount: float, unit: DeadlineUnit, cutoff: time | None, cal: WorkCalendar, hours: OfficeHours
+) -> DueResult:
     """Compute the due moment (ngày hẹn trả) of a dossier received at `received_at` (BRIEF §5.3).
 
     * Counting starts at the first working moment: before opening → morning start; lunch →
@@ -748,8 +770,10 @@ def compute_due(received_at: datetime, amount: float, unit: DeadlineUnit, cutoff
             elif why == "after_hours":
                 notes.append(f"nhận sau {_hhmm(hours.afternoon_end)} nên trả ngày làm việc tiếp theo")
             else:
-                notes.append(f"nhận vào ngày nghỉ ({_weekday_mid(received)} {format_vn_date(received.date())}) "
-                             "nên trả ngày làm việc tiếp theo")
+                notes.append(
+                    f"nhận vào ngày nghỉ ({_weekday_mid(received)} {format_vn_date(received.date())}) "
+                    "nên trả ngày làm việc tiếp theo"
+                )
         skipped = tuple(_non_working(cal, received.date(), due_d))
         text = _describe_skipped(skipped)
         if text:

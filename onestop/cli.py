@@ -60,7 +60,7 @@ def run_tui(db: Path | None, config: Path | None, *, demo_hint: str = "") -> Non
 
 @app.command()
 def init(
-    commune: Annotated[str, typer.Option(help="Tên xã/phường, ví dụ \"Xã Quảng Phú\".")],
+    commune: Annotated[str, typer.Option(help='Tên xã/phường, ví dụ "Xã Quảng Phú".')],
     agency_code: Annotated[str, typer.Option("--agency-code", help="Mã định danh cơ quan tiếp nhận, ví dụ H56.14.")],
     province: Annotated[str, typer.Option(help="Tỉnh/thành phố.")],
     counter: Annotated[str, typer.Option(help="Mã quầy 2 chữ số của máy này, ví dụ 01.")],
@@ -78,8 +78,17 @@ def init(
     if not password_stdin:
         fail("Cần --password-stdin và mật khẩu trên stdin (không truyền mật khẩu trên dòng lệnh).")
     password = read_password_stdin()
-    settings = parse_settings({"commune": {"name": commune, "agency_code": agency_code, "province": province,
-                                           "counter": counter, "address": address}})
+    settings = parse_settings(
+        {
+            "commune": {
+                "name": commune,
+                "agency_code": agency_code,
+                "province": province,
+                "counter": counter,
+                "address": address,
+            }
+        }
+    )
     config_path = resolve_config_path(config)
     db_path = resolve_db_path(db)
     services = initialise(db_path, config_path, settings, admin_user=admin, admin_name=admin_name, password=password)
@@ -141,8 +150,12 @@ def officer_list(json_out: JsonOpt = False, db: DbOpt = None, config: ConfigOpt 
     services = open_ctx(db, config)
     officers = services.officers.list()
     if json_out:
-        emit_json([{"username": o.username, "full_name": o.full_name, "role": o.role.value, "active": o.active}
-                   for o in officers])
+        emit_json(
+            [
+                {"username": o.username, "full_name": o.full_name, "role": o.role.value, "active": o.active}
+                for o in officers
+            ]
+        )
         return
     for o in officers:
         print(f"{o.username:<20} {o.role.value:<8} {'hoạt động' if o.active else 'đã khóa':<10} {o.full_name}")
@@ -153,13 +166,25 @@ def officer_list(json_out: JsonOpt = False, db: DbOpt = None, config: ConfigOpt 
 
 def _procedure_json(p) -> dict:  # type: ignore[no-untyped-def]
     return {
-        "code": p.code, "version": p.version, "name": p.name, "field": p.field,
-        "deadline": {"amount": p.deadline_amount, "unit": p.deadline_unit.value,
-                     "cutoff": p.cutoff.strftime("%H:%M") if p.cutoff else None, "text": p.deadline_text},
-        "fee_vnd": p.fee_vnd, "fee_note": p.fee_note, "online_level": p.online_level,
+        "code": p.code,
+        "version": p.version,
+        "name": p.name,
+        "field": p.field,
+        "deadline": {
+            "amount": p.deadline_amount,
+            "unit": p.deadline_unit.value,
+            "cutoff": p.cutoff.strftime("%H:%M") if p.cutoff else None,
+            "text": p.deadline_text,
+        },
+        "fee_vnd": p.fee_vnd,
+        "fee_note": p.fee_note,
+        "online_level": p.online_level,
         "exemptions": [{"code": e.code, "label": e.label} for e in p.exemptions],
         "documents": [{"name": d.name, "kind": d.kind.value, "count": d.count} for d in p.documents],
-        "processing_note": p.processing_note, "source": p.source, "sourced": p.sourced, "active": p.active,
+        "processing_note": p.processing_note,
+        "source": p.source,
+        "sourced": p.sourced,
+        "active": p.active,
     }
 
 
@@ -189,8 +214,10 @@ def catalog_show(code: str, json_out: JsonOpt = False, db: DbOpt = None, config:
     if json_out:
         emit_json(_procedure_json(p))
         return
-    print(f"{p.code} — {p.name}\nLĩnh vực: {p.field}\nThời hạn: {p.deadline_text}"
-          + (f" (nhận sau {p.cutoff:%H:%M} tính từ ngày làm việc tiếp theo)" if p.cutoff else ""))
+    print(
+        f"{p.code} — {p.name}\nLĩnh vực: {p.field}\nThời hạn: {p.deadline_text}"
+        + (f" (nhận sau {p.cutoff:%H:%M} tính từ ngày làm việc tiếp theo)" if p.cutoff else "")
+    )
     print(f"Lệ phí: {'chưa có trong danh mục' if p.fee_vnd is None else f'{p.fee_vnd:,} đ'.replace(',', '.')}")
     if p.fee_note:
         print(f"  {p.fee_note}")
@@ -242,9 +269,14 @@ def calendar_due(
     received_at = received_at.astimezone(VN_TZ) if received_at.tzinfo else received_at.replace(tzinfo=VN_TZ)
     preview = services.calendar.due(p, received_at)
     if json_out:
-        emit_json({"procedure": p.code, "received_at": received_at.isoformat(),
-                   "due_at": preview.due_at.isoformat() if preview.due_at else None,
-                   "explanation": preview.explanation})
+        emit_json(
+            {
+                "procedure": p.code,
+                "received_at": received_at.isoformat(),
+                "due_at": preview.due_at.isoformat() if preview.due_at else None,
+                "explanation": preview.explanation,
+            }
+        )
         return
     print(preview.due_at.isoformat() if preview.due_at else "")
     say(f"{format_vn_datetime(preview.due_at) if preview.due_at else '—'} — {preview.explanation}")
@@ -268,8 +300,7 @@ def calendar_holidays(
     services = open_ctx(db, config)
     days = services.calendar.holidays(year)
     if json_out:
-        emit_json([{"date": d.day.isoformat(), "kind": d.kind, "reason": d.reason, "source": d.source}
-                   for d in days])
+        emit_json([{"date": d.day.isoformat(), "kind": d.kind, "reason": d.reason, "source": d.source} for d in days])
         return
     for d in days:
         print(f"{d.day:%d/%m/%Y}  {'nghỉ' if d.kind == 'off' else 'làm việc'}  {d.reason}")
@@ -285,8 +316,8 @@ def calendar_set(
     config: ConfigOpt = None,
 ) -> None:
     """Đánh dấu một ngày nghỉ hoặc ngày làm bù (lãnh đạo)."""
-    from onestop.domain import Role
     from onestop.cli_dossier import _parse_day
+    from onestop.domain import Role
 
     parsed = _parse_day(day, "DATE")
     services = open_ctx(db, config)
@@ -321,8 +352,14 @@ def _register_subcommands() -> None:
     """Each area registers its commands; the modules import only Typer at load time."""
     import importlib
 
-    for module_name in ("onestop.cli_intake", "onestop.cli_forms", "onestop.cli_dossier", "onestop.cli_sync", "onestop.cli_trust",
-                        "onestop.bench"):
+    for module_name in (
+        "onestop.cli_intake",
+        "onestop.cli_forms",
+        "onestop.cli_dossier",
+        "onestop.cli_sync",
+        "onestop.cli_trust",
+        "onestop.bench",
+    ):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

@@ -16,10 +16,23 @@ if TYPE_CHECKING:
     from onestop.config import Settings
     from onestop.services import Services
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Tệp cơ sở dữ liệu SQLite (mặc định: $ONESTOP_DB hoặc thư mục dữ liệu).", show_default=False)]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Tệp cấu hình TOML (mặc định: $ONESTOP_CONFIG hoặc thư mục cấu hình).", show_default=False)]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Tệp cơ sở dữ liệu SQLite (mặc định: $ONESTOP_DB hoặc thư mục dữ liệu).", show_default=False
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Tệp cấu hình TOML (mặc định: $ONESTOP_CONFIG hoặc thư mục cấu hình).", show_default=False
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON trên stdout.")]
-OfficerOpt = Annotated[str | None, typer.Option("--officer", help="Tên đăng nhập của cán bộ thực hiện (được ghi nhật ký).", show_default=False)]
+OfficerOpt = Annotated[
+    str | None,
+    typer.Option("--officer", help="Tên đăng nhập của cán bộ thực hiện (được ghi nhật ký).", show_default=False),
+]
 
 
 def load(config: Path | None) -> Settings:
@@ -31,9 +44,8 @@ def load(config: Path | None) -> Settings:
 def open_ctx(db: Path | None, config: Path | None, *, prepare: bool = True) -> Services:
     """Load settings and open the database named by the options/environment (CONTRACT.md)."""
     from onestop.config import resolve_db_path
-    from onestop.services import open_services
-
     from onestop.printing import install
+    from onestop.services import open_services
 
     settings = load(config)
     return install(open_services(resolve_db_path(db), settings, prepare=prepare))

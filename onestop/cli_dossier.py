@@ -24,50 +24,125 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
     def person(p: Any) -> dict[str, Any] | None:
         if p is None:
             return None
-        return {"full_name": p.full_name, "id_number": p.id_number, "birth_date": _dt(p.birth_date),
-                "gender": p.gender, "address": p.address, "phone": p.phone, "email": p.email}
+        return {
+            "full_name": p.full_name,
+            "id_number": p.id_number,
+            "birth_date": _dt(p.birth_date),
+            "gender": p.gender,
+            "address": p.address,
+            "phone": p.phone,
+            "email": p.email,
+        }
 
     return {
-        "code": d.code, "official_code": d.official_code, "uuid": d.uuid,
-        "status": d.status.value, "status_label": d.status.label, "national_status": d.status.national_code,
+        "code": d.code,
+        "official_code": d.official_code,
+        "uuid": d.uuid,
+        "status": d.status.value,
+        "status_label": d.status.label,
+        "national_status": d.status.national_code,
         "overdue": d.is_overdue(),
-        "procedure": {"code": d.procedure.code, "version": d.procedure.version, "name": d.procedure.name,
-                      "field": d.procedure.field},
-        "applicant": person(d.applicant), "representative": person(d.representative),
-        "channel": d.channel.value, "return_via": d.return_via.value, "return_address": d.return_address,
-        "received_at": _dt(d.received_at), "due_at": _dt(d.due_at), "due_reason": d.due_reason,
-        "officer": d.officer, "lookup_key": d.lookup_key, "fee_vnd": d.fee_total,
-        "documents": [{"name": x.name, "kind": x.kind.value, "count": x.count,
-                       "attachments": [a.file_name for a in x.attachments]} for x in d.documents],
-        "payments": [{"label": p.label, "amount_vnd": p.amount_vnd, "method": p.method, "exemption": p.exemption}
-                     for p in d.payments],
-        "events": [{"seq": e.seq, "at": _dt(e.at), "from": e.from_status.value if e.from_status else None,
-                    "to": e.to_status.value, "officer": e.officer, "reason": e.reason, "new_due": _dt(e.new_due),
-                    "note": e.note} for e in d.events],
-        "forms": [{"form": f.form.value, "at": _dt(f.at), "officer": f.officer, "copies": f.copies, "file": f.file,
-                   "status": f.status} for f in d.forms],
-        "sync_state": d.sync_state, "sync_message": d.sync_message,
-        "returned_at": _dt(d.returned_at), "collected_by": d.collected_by,
+        "procedure": {
+            "code": d.procedure.code,
+            "version": d.procedure.version,
+            "name": d.procedure.name,
+            "field": d.procedure.field,
+        },
+        "applicant": person(d.applicant),
+        "representative": person(d.representative),
+        "channel": d.channel.value,
+        "return_via": d.return_via.value,
+        "return_address": d.return_address,
+        "received_at": _dt(d.received_at),
+        "due_at": _dt(d.due_at),
+        "due_reason": d.due_reason,
+        "officer": d.officer,
+        "lookup_key": d.lookup_key,
+        "fee_vnd": d.fee_total,
+        "documents": [
+            {
+                "name": x.name,
+                "kind": x.kind.value,
+                "count": x.count,
+                "attachments": [a.file_name for a in x.attachments],
+            }
+            for x in d.documents
+        ],
+        "payments": [
+            {"label": p.label, "amount_vnd": p.amount_vnd, "method": p.method, "exemption": p.exemption}
+            for p in d.payments
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "at": _dt(e.at),
+                "from": e.from_status.value if e.from_status else None,
+                "to": e.to_status.value,
+                "officer": e.officer,
+                "reason": e.reason,
+                "new_due": _dt(e.new_due),
+                "note": e.note,
+            }
+            for e in d.events
+        ],
+        "forms": [
+            {
+                "form": f.form.value,
+                "at": _dt(f.at),
+                "officer": f.officer,
+                "copies": f.copies,
+                "file": f.file,
+                "status": f.status,
+            }
+            for f in d.forms
+        ],
+        "sync_state": d.sync_state,
+        "sync_message": d.sync_message,
+        "returned_at": _dt(d.returned_at),
+        "collected_by": d.collected_by,
         "collected_id_number": d.collected_id_number,
     }
 
 
 def summary_json(s: DossierSummary) -> dict[str, Any]:
-    return {"code": s.code, "official_code": s.official_code, "applicant_name": s.applicant_name,
-            "id_number": s.id_number, "phone": s.phone, "procedure_code": s.procedure_code,
-            "procedure_name": s.procedure_name, "status": s.status.value, "received_at": _dt(s.received_at),
-            "due_at": _dt(s.due_at), "overdue": s.overdue}
+    return {
+        "code": s.code,
+        "official_code": s.official_code,
+        "applicant_name": s.applicant_name,
+        "id_number": s.id_number,
+        "phone": s.phone,
+        "procedure_code": s.procedure_code,
+        "procedure_name": s.procedure_name,
+        "status": s.status.value,
+        "received_at": _dt(s.received_at),
+        "due_at": _dt(s.due_at),
+        "overdue": s.overdue,
+    }
 
 
 def report_json(r: MonthlyReport) -> dict[str, Any]:
     def row(x: Any) -> dict[str, Any]:
-        return {"field": x.field, "procedure_code": x.procedure_code, "procedure_name": x.procedure_name,
-                "received_paper": x.received_paper, "received_online": x.received_online,
-                "received_post": x.received_post, "received": x.received, "resolved_on_time": x.resolved_on_time,
-                "resolved_late": x.resolved_late, "pending": x.pending, "overdue": x.overdue}
+        return {
+            "field": x.field,
+            "procedure_code": x.procedure_code,
+            "procedure_name": x.procedure_name,
+            "received_paper": x.received_paper,
+            "received_online": x.received_online,
+            "received_post": x.received_post,
+            "received": x.received,
+            "resolved_on_time": x.resolved_on_time,
+            "resolved_late": x.resolved_late,
+            "pending": x.pending,
+            "overdue": x.overdue,
+        }
 
-    return {"month": r.month, "commune": r.office.commune_name, "generated_at": _dt(r.generated_at),
-            "rows": [row(x) for x in r.rows], "total": row(r.total)}
+    return {
+        "month": r.month,
+        "commune": r.office.commune_name,
+        "generated_at": _dt(r.generated_at),
+        "rows": [row(x) for x in r.rows],
+        "total": row(r.total),
+    }
 
 
 def _parse_when(value: str | None, option: str):  # type: ignore[no-untyped-def]
@@ -112,8 +187,9 @@ def _parse_status(value: str):  # type: ignore[no-untyped-def]
         return Status(text)
     except ValueError:
         names = ", ".join(s.value for s in Status)
-        raise BadInput(f"Trạng thái '{value[:30]}' không hợp lệ; dùng một trong: {names} (hoặc mã 1–10).",
-                       field="status") from None
+        raise BadInput(
+            f"Trạng thái '{value[:30]}' không hợp lệ; dùng một trong: {names} (hoặc mã 1–10).", field="status"
+        ) from None
 
 
 def _fmt(value: Any) -> str:
@@ -153,8 +229,12 @@ def register(app: typer.Typer) -> None:
 
     @dossier_app.command("list")
     def dossier_list(
-        status: Annotated[str | None, typer.Option("--status", help="Lọc theo trạng thái (received, in_progress, … hoặc mã 1–10).")] = None,
-        search: Annotated[str, typer.Option("--search", help="Tìm theo mã, CCCD, điện thoại, họ tên, thủ tục (không dấu cũng được).")] = "",
+        status: Annotated[
+            str | None, typer.Option("--status", help="Lọc theo trạng thái (received, in_progress, … hoặc mã 1–10).")
+        ] = None,
+        search: Annotated[
+            str, typer.Option("--search", help="Tìm theo mã, CCCD, điện thoại, họ tên, thủ tục (không dấu cũng được).")
+        ] = "",
         overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ hồ sơ quá hạn.")] = False,
         procedure: Annotated[str | None, typer.Option("--procedure", help="Mã thủ tục.")] = None,
         date_from: Annotated[str | None, typer.Option("--from", help="Tiếp nhận từ ngày (YYYY-MM-DD).")] = None,
@@ -167,26 +247,49 @@ def register(app: typer.Typer) -> None:
         """Danh sách hồ sơ mới nhất trước, có lọc và tìm kiếm."""
         services = open_ctx(db, config)
         page = services.search.search(
-            search, status=_parse_status(status) if status else None, overdue=overdue, procedure=procedure,
+            search,
+            status=_parse_status(status) if status else None,
+            overdue=overdue,
+            procedure=procedure,
             date_from=_parse_day(date_from, "--from") if date_from else None,
-            date_to=_parse_day(date_to, "--to") if date_to else None, limit=limit)
+            date_to=_parse_day(date_to, "--to") if date_to else None,
+            limit=limit,
+        )
         if json_out:
-            emit_json({"items": [summary_json(s) for s in page.items], "total": page.total,
-                       "total_capped": page.total_capped, "next_cursor": page.next_cursor})
+            emit_json(
+                {
+                    "items": [summary_json(s) for s in page.items],
+                    "total": page.total,
+                    "total_capped": page.total_capped,
+                    "next_cursor": page.next_cursor,
+                }
+            )
             return
         for s in page.items:
-            print(f"{s.code:<24} {s.status.value:<13} {_fmt(s.received_at):<17} {_fmt(s.due_at):<17} "
-                  f"{'QUÁ HẠN ' if s.overdue else ''}{s.applicant_name} — {s.procedure_name[:50]}")
+            print(
+                f"{s.code:<24} {s.status.value:<13} {_fmt(s.received_at):<17} {_fmt(s.due_at):<17} "
+                f"{'QUÁ HẠN ' if s.overdue else ''}{s.applicant_name} — {s.procedure_name[:50]}"
+            )
         if page.total is not None:
             say(f"{page.total}{'+' if page.total_capped else ''} hồ sơ.")
 
     @dossier_app.command("transition")
     def dossier_transition(
         code: Annotated[str, typer.Argument(help="Mã hồ sơ.")],
-        to: Annotated[str, typer.Option("--to", help="Trạng thái mới (in_progress, supplement, financial, rejected, withdrawn, stopped, result_ready, returned, received) hoặc 'apology' (xin lỗi, hẹn lại).")],
+        to: Annotated[
+            str,
+            typer.Option(
+                "--to",
+                help="Trạng thái mới (in_progress, supplement, financial, rejected, withdrawn, stopped, result_ready, returned, received) hoặc 'apology' (xin lỗi, hẹn lại).",
+            ),
+        ],
         officer: OfficerOpt = None,
-        reason: Annotated[str, typer.Option("--reason", help="Lý do (bắt buộc khi từ chối, rút, dừng, yêu cầu bổ sung, xin lỗi).")] = "",
-        new_due: Annotated[str | None, typer.Option("--new-due", help="Ngày hẹn trả mới ISO (xin lỗi; hoặc lãnh đạo đổi hẹn).")] = None,
+        reason: Annotated[
+            str, typer.Option("--reason", help="Lý do (bắt buộc khi từ chối, rút, dừng, yêu cầu bổ sung, xin lỗi).")
+        ] = "",
+        new_due: Annotated[
+            str | None, typer.Option("--new-due", help="Ngày hẹn trả mới ISO (xin lỗi; hoặc lãnh đạo đổi hẹn).")
+        ] = None,
         item: Annotated[list[str] | None, typer.Option("--item", help="Giấy tờ cần bổ sung (lặp lại được).")] = None,
         collected_by: Annotated[str, typer.Option("--collected-by", help="Người nhận kết quả.")] = "",
         collected_id: Annotated[str, typer.Option("--collected-id", help="Số CCCD người nhận kết quả.")] = "",
@@ -211,8 +314,9 @@ def register(app: typer.Typer) -> None:
         else:
             target = _parse_status(to)
             if target is Status.RETURNED:
-                d = dossiers.return_result(code, collected_by=collected_by, collected_id_number=collected_id,
-                                           channel=channel, actor=officer)
+                d = dossiers.return_result(
+                    code, collected_by=collected_by, collected_id_number=collected_id, channel=channel, actor=officer
+                )
             else:
                 d = dossiers.transition(code, target, actor=officer, reason=reason, new_due=due, items=item or ())
         if json_out:
@@ -225,7 +329,10 @@ def register(app: typer.Typer) -> None:
     def report_monthly(
         month: Annotated[str, typer.Option("--month", help="Tháng YYYY-MM.")],
         fmt: Annotated[str, typer.Option("--format", help="csv | xlsx | pdf")] = "csv",
-        out: Annotated[Path | None, typer.Option("--out", help="Tệp kết quả (mặc định: CSV ra stdout; XLSX/PDF vào thư mục lưu trữ).")] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="Tệp kết quả (mặc định: CSV ra stdout; XLSX/PDF vào thư mục lưu trữ)."),
+        ] = None,
         officer: OfficerOpt = None,
         json_out: JsonOpt = False,
         db: DbOpt = None,
@@ -274,7 +381,9 @@ def register(app: typer.Typer) -> None:
         date_from: Annotated[str, typer.Option("--from", help="Từ ngày (YYYY-MM-DD hoặc dd/MM/yyyy).")],
         date_to: Annotated[str, typer.Option("--to", help="Đến ngày (YYYY-MM-DD hoặc dd/MM/yyyy).")],
         field: Annotated[str, typer.Option("--field", help="Lĩnh vực (để trống: tất cả).")] = "",
-        out: Annotated[Path | None, typer.Option("--out", help="Tệp PDF (hoặc .csv) kết quả; mặc định vào thư mục lưu trữ.")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Tệp PDF (hoặc .csv) kết quả; mặc định vào thư mục lưu trữ.")
+        ] = None,
         officer: OfficerOpt = None,
         json_out: JsonOpt = False,
         db: DbOpt = None,
@@ -299,6 +408,14 @@ def register(app: typer.Typer) -> None:
 
 
 def summary_like(d: Dossier) -> dict[str, Any]:
-    return {"code": d.code, "received_at": _dt(d.received_at), "applicant_name": d.applicant.full_name,
-            "procedure_code": d.procedure.code, "procedure_name": d.procedure.name, "field": d.procedure.field,
-            "status": d.status.value, "due_at": _dt(d.due_at), "returned_at": _dt(d.returned_at)}
+    return {
+        "code": d.code,
+        "received_at": _dt(d.received_at),
+        "applicant_name": d.applicant.full_name,
+        "procedure_code": d.procedure.code,
+        "procedure_name": d.procedure.name,
+        "field": d.procedure.field,
+        "status": d.status.value,
+        "due_at": _dt(d.due_at),
+        "returned_at": _dt(d.returned_at),
+    }

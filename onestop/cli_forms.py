@@ -17,9 +17,13 @@ def register(app: typer.Typer) -> None:
     def receipt(
         code: Annotated[str, typer.Argument(help="Mã hồ sơ (mã quầy hoặc mã chính thức).")],
         form: Annotated[str, typer.Option("--form", help=FORMS)] = "receipt",
-        out: Annotated[Path | None, typer.Option("--out", help="Ghi PDF ra tệp này (mặc định: thư mục lưu trữ).")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Ghi PDF ra tệp này (mặc định: thư mục lưu trữ).")
+        ] = None,
         print_it: Annotated[bool, typer.Option("--print", help="Gửi tới máy in (CUPS).")] = False,
-        printer: Annotated[str | None, typer.Option("--printer", help="Hàng đợi CUPS (mặc định: theo cấu hình).")] = None,
+        printer: Annotated[
+            str | None, typer.Option("--printer", help="Hàng đợi CUPS (mặc định: theo cấu hình).")
+        ] = None,
         copies: Annotated[int | None, typer.Option("--copies", min=1, max=2, help="1 hoặc 2 liên.")] = None,
         reason: Annotated[str, typer.Option("--reason", help="Lý do (phiếu từ chối, bổ sung, xin lỗi, dừng).")] = "",
         officer: OfficerOpt = None,
@@ -37,12 +41,21 @@ def register(app: typer.Typer) -> None:
             raise BadInput(f"--form phải là một trong: {FORMS}.", field="form") from None
         services = open_ctx(db, config)
         who = officer or _default_officer(services)
-        outcome = services.forms.issue(code, kind, officer=who, print_it=print_it, printer=printer,
-                                       copies=copies, out=out, reason=reason)
+        outcome = services.forms.issue(
+            code, kind, officer=who, print_it=print_it, printer=printer, copies=copies, out=out, reason=reason
+        )
         if json_out:
-            emit_json({"code": outcome.code, "form": outcome.form.value, "pdf": str(outcome.pdf_path),
-                       "printed": outcome.printed, "printer": outcome.printer, "job_id": outcome.job_id,
-                       "message": outcome.message})
+            emit_json(
+                {
+                    "code": outcome.code,
+                    "form": outcome.form.value,
+                    "pdf": str(outcome.pdf_path),
+                    "printed": outcome.printed,
+                    "printer": outcome.printer,
+                    "job_id": outcome.job_id,
+                    "message": outcome.message,
+                }
+            )
         else:
             print(outcome.pdf_path)
         if print_it and not outcome.printed:

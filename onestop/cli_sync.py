@@ -10,9 +10,15 @@ import typer
 
 from onestop.cli_common import ConfigOpt, DbOpt, JsonOpt, emit_json, fail, say
 
-ProvinceDbOpt = Annotated[str | None, typer.Option(
-    "--db", help="Nơi lưu của máy chủ tỉnh: đường dẫn tệp SQLite, sqlite:///… hoặc postgresql://… "
-                 "(mặc định: province.db trong thư mục dữ liệu).", show_default=False)]
+ProvinceDbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Nơi lưu của máy chủ tỉnh: đường dẫn tệp SQLite, sqlite:///… hoặc postgresql://… "
+        "(mặc định: province.db trong thư mục dữ liệu).",
+        show_default=False,
+    ),
+]
 
 
 def _province_db(db: str | None) -> str:
@@ -39,14 +45,17 @@ def _open_store(db: str | None):  # type: ignore[no-untyped-def]
 
 
 def register(app: typer.Typer) -> None:
-    province_app = typer.Typer(help="Máy chủ tỉnh tham chiếu (để tập huấn và kiểm thử đồng bộ).",
-                               no_args_is_help=True)
+    province_app = typer.Typer(help="Máy chủ tỉnh tham chiếu (để tập huấn và kiểm thử đồng bộ).", no_args_is_help=True)
     app.add_typer(province_app, name="province")
 
     @app.command()
     def sync(
-        server: Annotated[str | None, typer.Option("--server", help="Địa chỉ máy chủ tỉnh (ghi đè cấu hình và "
-                                                   "$ONESTOP_SYNC_URL).", show_default=False)] = None,
+        server: Annotated[
+            str | None,
+            typer.Option(
+                "--server", help="Địa chỉ máy chủ tỉnh (ghi đè cấu hình và $ONESTOP_SYNC_URL).", show_default=False
+            ),
+        ] = None,
         once: Annotated[bool, typer.Option("--once", help="Chỉ chạy một lượt, không thử lại khi lỗi mạng.")] = False,
         json_out: JsonOpt = False,
         db: DbOpt = None,
@@ -61,8 +70,7 @@ def register(app: typer.Typer) -> None:
         if server:
             if not server.startswith(("http://", "https://")) and "+http" not in server:
                 fail("--server phải bắt đầu bằng http:// hoặc https://.")
-            services.settings = replace(services.settings,
-                                        sync=replace(services.settings.with_sync().sync, url=server))
+            services.settings = replace(services.settings, sync=replace(services.settings.with_sync().sync, url=server))
         svc = services.sync
         report = svc.run_once(force=True)
         rounds = 1
@@ -93,8 +101,12 @@ def register(app: typer.Typer) -> None:
     @province_app.command("token")
     def province_token(
         counter: Annotated[str | None, typer.Option("--counter", help="Mã quầy 2 chữ số.", show_default=False)] = None,
-        agency_code: Annotated[str | None, typer.Option("--agency-code", help="Mã định danh đơn vị (mặc định: "
-                                                        "theo cấu hình của máy này).", show_default=False)] = None,
+        agency_code: Annotated[
+            str | None,
+            typer.Option(
+                "--agency-code", help="Mã định danh đơn vị (mặc định: theo cấu hình của máy này).", show_default=False
+            ),
+        ] = None,
         admin: Annotated[bool, typer.Option("--admin", help="Cấp mã quản trị (mô phỏng hoạt động của tỉnh).")] = False,
         db: ProvinceDbOpt = None,
         config: ConfigOpt = None,
@@ -125,13 +137,18 @@ def register(app: typer.Typer) -> None:
         store = _open_store(db)
         token = store.issue_token(agency_code=agency_code, counter_code=counter)
         store.close()
-        say(f"Đã cấp mã truy cập cho quầy {counter} của đơn vị {agency_code}. Ghi vào sync.token hoặc "
-            "$ONESTOP_SYNC_TOKEN trên máy của quầy.")
+        say(
+            f"Đã cấp mã truy cập cho quầy {counter} của đơn vị {agency_code}. Ghi vào sync.token hoặc "
+            "$ONESTOP_SYNC_TOKEN trên máy của quầy."
+        )
         print(f"Mã truy cập: {token}")
 
     @province_app.command("dump")
-    def province_dump(db: ProvinceDbOpt = None, json_out: JsonOpt = False,
-                      payload: Annotated[bool, typer.Option("--payload", help="Kèm dữ liệu hồ sơ.")] = False) -> None:
+    def province_dump(
+        db: ProvinceDbOpt = None,
+        json_out: JsonOpt = False,
+        payload: Annotated[bool, typer.Option("--payload", help="Kèm dữ liệu hồ sơ.")] = False,
+    ) -> None:
         """Liệt kê những gì máy chủ tỉnh đang lưu."""
         store = _open_store(db)
         data = store.dump(with_payload=payload)
@@ -140,16 +157,26 @@ def register(app: typer.Typer) -> None:
             emit_json(data)
             return
         t = data["totals"]
-        print(f"Hồ sơ: {t['dossiers']} · tiến độ: {t['events']} · khóa đã áp dụng: {t['applied_keys']} · "
-              f"thay đổi: {t['changes']} · nhật ký: {t['audit_entries']}")
+        print(
+            f"Hồ sơ: {t['dossiers']} · tiến độ: {t['events']} · khóa đã áp dụng: {t['applied_keys']} · "
+            f"thay đổi: {t['changes']} · nhật ký: {t['audit_entries']}"
+        )
         for d in data["dossiers"]:
-            print(f"{d['code']:<26} {d['official_code'] or '-':<20} quầy {d['counter'] or '--'}  "
-                  f"{d['status_label']:<28} {d['events']} bước  {d['uuid']}")
+            print(
+                f"{d['code']:<26} {d['official_code'] or '-':<20} quầy {d['counter'] or '--'}  "
+                f"{d['status_label']:<28} {d['events']} bước  {d['uuid']}"
+            )
         sys.stdout.flush()
 
 
 def _status_json(st) -> dict:  # type: ignore[no-untyped-def]
-    return {"configured": st.configured, "online": st.online, "pending": st.pending,
-            "oldest_unsent_at": st.oldest_unsent_at.isoformat() if st.oldest_unsent_at else None,
-            "last_success_at": st.last_success_at.isoformat() if st.last_success_at else None,
-            "counts": st.counts, "backlog_warning": st.backlog_warning, "message": st.message}
+    return {
+        "configured": st.configured,
+        "online": st.online,
+        "pending": st.pending,
+        "oldest_unsent_at": st.oldest_unsent_at.isoformat() if st.oldest_unsent_at else None,
+        "last_success_at": st.last_success_at.isoformat() if st.last_success_at else None,
+        "counts": st.counts,
+        "backlog_warning": st.backlog_warning,
+        "message": st.message,
+    }

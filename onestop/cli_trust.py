@@ -37,9 +37,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def backup(
-        out: Annotated[Path | None, typer.Option("--out", help="Tệp sao lưu (mặc định: thư mục backups cạnh CSDL).")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Tệp sao lưu (mặc định: thư mục backups cạnh CSDL).")
+        ] = None,
         passphrase_stdin: PassphraseOpt = False,
-        auto: Annotated[bool, typer.Option("--auto", help="Sao lưu tự động hằng ngày (nếu hôm nay chưa có) và xoay vòng.")] = False,
+        auto: Annotated[
+            bool, typer.Option("--auto", help="Sao lưu tự động hằng ngày (nếu hôm nay chưa có) và xoay vòng.")
+        ] = False,
         officer: OfficerOpt = None,
         json_out: JsonOpt = False,
         db: DbOpt = None,
@@ -61,19 +65,32 @@ def register(app: typer.Typer) -> None:
             result = services.backup.backup(out, passphrase=passphrase, actor=officer)
         m = result.manifest
         if json_out:
-            emit_json({"created": True, "path": str(result.path), "encrypted": result.encrypted, "size": result.size,
-                       "manifest": m})
+            emit_json(
+                {
+                    "created": True,
+                    "path": str(result.path),
+                    "encrypted": result.encrypted,
+                    "size": result.size,
+                    "manifest": m,
+                }
+            )
         else:
             print(result.path)
-        say(f"Đã sao lưu {m['dossiers']} hồ sơ, {m['outbox_items']} mục hàng đợi, {len(m['files'])} tệp số hóa "
-            f"({_size(result.size)}{', mã hóa' if result.encrypted else ''}).")
+        say(
+            f"Đã sao lưu {m['dossiers']} hồ sơ, {m['outbox_items']} mục hàng đợi, {len(m['files'])} tệp số hóa "
+            f"({_size(result.size)}{', mã hóa' if result.encrypted else ''})."
+        )
 
     @app.command()
     def restore(
         file: Annotated[Path, typer.Argument(help="Tệp sao lưu (.osbak).")],
         passphrase_stdin: PassphraseOpt = False,
-        yes: Annotated[bool, typer.Option("--yes", help="Không hỏi lại (bắt buộc khi không chạy trên terminal).")] = False,
-        force_foreign: Annotated[bool, typer.Option("--force-foreign", help="Chấp nhận bản sao lưu của cơ quan khác.")] = False,
+        yes: Annotated[
+            bool, typer.Option("--yes", help="Không hỏi lại (bắt buộc khi không chạy trên terminal).")
+        ] = False,
+        force_foreign: Annotated[
+            bool, typer.Option("--force-foreign", help="Chấp nhận bản sao lưu của cơ quan khác.")
+        ] = False,
         officer: OfficerOpt = None,
         json_out: JsonOpt = False,
         db: DbOpt = None,
@@ -102,17 +119,30 @@ def register(app: typer.Typer) -> None:
             if not sys.stdin.isatty() or passphrase_stdin:
                 fail("Khôi phục sẽ thay thế cơ sở dữ liệu hiện tại: thêm --yes để xác nhận.")
             manifest = services.backup.inspect(file, passphrase=passphrase)
-            typer.confirm(f"Thay cơ sở dữ liệu bằng bản sao lưu lúc {manifest.get('created_at')} "
-                          f"({manifest.get('dossiers')} hồ sơ)?", abort=True)
-        report = services.backup.restore(file, passphrase=passphrase, actor=officer, force_foreign=force_foreign,
-                                         verify_actor=not recovery)
+            typer.confirm(
+                f"Thay cơ sở dữ liệu bằng bản sao lưu lúc {manifest.get('created_at')} "
+                f"({manifest.get('dossiers')} hồ sơ)?",
+                abort=True,
+            )
+        report = services.backup.restore(
+            file, passphrase=passphrase, actor=officer, force_foreign=force_foreign, verify_actor=not recovery
+        )
         if json_out:
-            emit_json({"restored": str(report.source), "previous_db": str(report.previous_db or ""),
-                       "dossiers": report.dossiers, "outbox_items": report.outbox_items,
-                       "files_restored": report.files_restored, "manifest": report.manifest,
-                       "warnings": list(report.warnings)})
-        say(f"Đã khôi phục {report.dossiers} hồ sơ, {report.outbox_items} mục hàng đợi từ bản sao lưu lúc "
-            f"{report.manifest.get('created_at')}.")
+            emit_json(
+                {
+                    "restored": str(report.source),
+                    "previous_db": str(report.previous_db or ""),
+                    "dossiers": report.dossiers,
+                    "outbox_items": report.outbox_items,
+                    "files_restored": report.files_restored,
+                    "manifest": report.manifest,
+                    "warnings": list(report.warnings),
+                }
+            )
+        say(
+            f"Đã khôi phục {report.dossiers} hồ sơ, {report.outbox_items} mục hàng đợi từ bản sao lưu lúc "
+            f"{report.manifest.get('created_at')}."
+        )
         if report.previous_db:
             say(f"Cơ sở dữ liệu trước khi khôi phục được giữ tại {report.previous_db}.")
         for warning in report.warnings:
@@ -131,15 +161,25 @@ def register(app: typer.Typer) -> None:
         services = open_ctx(db, config)
         report = services.privacy.purge(officer, dry_run=dry_run)
         if json_out:
-            emit_json({"dry_run": report.dry_run, "cutoff": report.cutoff.isoformat(), "count": report.count,
-                       "codes": list(report.purged_codes), "kept_unsynced": report.kept_unsynced,
-                       "citizens_removed": report.citizens_removed, "files_removed": report.files_removed})
+            emit_json(
+                {
+                    "dry_run": report.dry_run,
+                    "cutoff": report.cutoff.isoformat(),
+                    "count": report.count,
+                    "codes": list(report.purged_codes),
+                    "kept_unsynced": report.kept_unsynced,
+                    "citizens_removed": report.citizens_removed,
+                    "files_removed": report.files_removed,
+                }
+            )
         else:
             for code in report.purged_codes:
                 print(code)
         verb = "Sẽ xóa" if report.dry_run else "Đã xóa"
-        say(f"{verb} {report.count} hồ sơ kết thúc trước {report.cutoff:%d/%m/%Y}; giữ lại {report.kept_unsynced} "
-            "hồ sơ chưa đồng bộ xong.")
+        say(
+            f"{verb} {report.count} hồ sơ kết thúc trước {report.cutoff:%d/%m/%Y}; giữ lại {report.kept_unsynced} "
+            "hồ sơ chưa đồng bộ xong."
+        )
 
     @citizen_app.command("export")
     def citizen_export(
@@ -175,8 +215,19 @@ def register(app: typer.Typer) -> None:
         else:
             entries = services.audit.entries(dossier_code=dossier, officer=by, limit=limit)
         if json_out:
-            emit_json([{"id": e.id, "at": e.at.isoformat(), "officer": e.officer, "action": e.action,
-                        "dossier_code": e.dossier_code, "detail": e.detail} for e in entries])
+            emit_json(
+                [
+                    {
+                        "id": e.id,
+                        "at": e.at.isoformat(),
+                        "officer": e.officer,
+                        "action": e.action,
+                        "dossier_code": e.dossier_code,
+                        "detail": e.detail,
+                    }
+                    for e in entries
+                ]
+            )
             return
         for e in entries:
             print(f"{e.at:%d/%m/%Y %H:%M:%S}  {e.officer:<14} {e.action:<18} {e.dossier_code:<24} {e.detail}")

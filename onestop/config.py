@@ -159,8 +159,10 @@ def parse_settings(raw: dict[str, Any], source: Path | None = None) -> Settings:
     m_start, m_end = _parse_hours(hours_raw.get("morning", "07:00-11:30"), "office_hours.morning")
     a_start, a_end = _parse_hours(hours_raw.get("afternoon", "13:30-17:00"), "office_hours.afternoon")
     if m_end > a_start:
-        raise ConfigError("Khóa 'office_hours.afternoon': giờ buổi sáng phải kết thúc trước giờ buổi chiều.",
-                          field="office_hours.afternoon")
+        raise ConfigError(
+            "Khóa 'office_hours.afternoon': giờ buổi sáng phải kết thúc trước giờ buổi chiều.",
+            field="office_hours.afternoon",
+        )
     office = Office(
         commune_name=_text(commune, "name", "commune.name", required=True),
         agency_code=agency,
@@ -187,7 +189,9 @@ def parse_settings(raw: dict[str, Any], source: Path | None = None) -> Settings:
     rules = _section(raw, "rules")
     clock = _text(rules, "supplement_clock", "rules.supplement_clock", default="restart")
     if clock not in ("restart", "shift"):
-        raise ConfigError("Khóa 'rules.supplement_clock' chỉ nhận 'restart' hoặc 'shift'.", field="rules.supplement_clock")
+        raise ConfigError(
+            "Khóa 'rules.supplement_clock' chỉ nhận 'restart' hoặc 'shift'.", field="rules.supplement_clock"
+        )
     paths = _section(raw, "paths")
     return Settings(
         office=office,
@@ -264,14 +268,24 @@ def settings_to_toml(settings: Settings) -> str:
             "morning": f"{h.morning_start:%H:%M}-{h.morning_end:%H:%M}",
             "afternoon": f"{h.afternoon_start:%H:%M}-{h.afternoon_end:%H:%M}",
         },
-        "printing": {"printer": settings.printing.printer, "copies": settings.printing.copies,
-                     "page_size": settings.printing.page_size},
-        "sync": {"url": settings.sync.url, "token": settings.sync.token, "ca_file": settings.sync.ca_file,
-                 "interval_s": settings.sync.interval_s, "batch_size": settings.sync.batch_size,
-                 "backlog_warn_days": settings.sync.backlog_warn_days},
-        "security": {"idle_lock_minutes": settings.security.idle_lock_minutes,
-                     "retention_days": settings.security.retention_days,
-                     "backup_keep": settings.security.backup_keep},
+        "printing": {
+            "printer": settings.printing.printer,
+            "copies": settings.printing.copies,
+            "page_size": settings.printing.page_size,
+        },
+        "sync": {
+            "url": settings.sync.url,
+            "token": settings.sync.token,
+            "ca_file": settings.sync.ca_file,
+            "interval_s": settings.sync.interval_s,
+            "batch_size": settings.sync.batch_size,
+            "backlog_warn_days": settings.sync.backlog_warn_days,
+        },
+        "security": {
+            "idle_lock_minutes": settings.security.idle_lock_minutes,
+            "retention_days": settings.security.retention_days,
+            "backup_keep": settings.security.backup_keep,
+        },
         "rules": {"supplement_clock": settings.rules.supplement_clock, "book_volume": settings.rules.book_volume},
         "scanner": {"folder": settings.scanner_folder},
         "paths": {"archive_dir": settings.archive_dir, "backup_dir": settings.backup_dir},

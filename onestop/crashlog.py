@@ -41,8 +41,9 @@ def safe_traceback(exc: BaseException) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         frames = traceback.format_tb(current.__traceback__, limit=30)
-        lines.append("".join(frames) + f"{type(current).__module__}.{type(current).__qualname__}: "
-                     f"{_safe_message(current)}\n")
+        lines.append(
+            "".join(frames) + f"{type(current).__module__}.{type(current).__qualname__}: {_safe_message(current)}\n"
+        )
         current = current.__cause__ or current.__context__
     header = "Traceback (most recent call last, newest exception first):\n"
     return header + "\n-- caused by --\n".join(lines)

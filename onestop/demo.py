@@ -17,21 +17,39 @@ DEMO_OFFICERS = (
     ("canbo2", "Phạm Đức Thắng", Role.OFFICER, "canbo123"),
 )
 # Procedures a commune counter sees most, weighted roughly by how often they walk in.
-POPULAR = (("2.000815", 30), ("1.001193", 12), ("2.000884", 10), ("1.000656", 4), ("1.000894", 4),
-           ("2.000635", 6), ("1.004873", 6), ("2.001035", 5), ("1.004859", 3), ("2.000987", 3),
-           ("1.001612", 2), ("2.000913", 2))
+POPULAR = (
+    ("2.000815", 30),
+    ("1.001193", 12),
+    ("2.000884", 10),
+    ("1.000656", 4),
+    ("1.000894", 4),
+    ("2.000635", 6),
+    ("1.004873", 6),
+    ("2.001035", 5),
+    ("1.004859", 3),
+    ("2.000987", 3),
+    ("1.001612", 2),
+    ("2.000913", 2),
+)
 FEE_UNKNOWN_DEFAULT = 0
 
 
 def demo_settings():  # type: ignore[no-untyped-def]
-    return parse_settings({
-        "commune": {
-            "name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01",
-            "address": "Thôn Phú Lâm, Xã Quảng Phú, Tỉnh Thanh Hóa", "parent_unit": "UBND XÃ QUẢNG PHÚ",
-            "unit_name": "Trung tâm Phục vụ hành chính công xã Quảng Phú", "place_name": "Quảng Phú",
-            "phone": "0237 3812 345",
-        },
-    })
+    return parse_settings(
+        {
+            "commune": {
+                "name": "Xã Quảng Phú",
+                "agency_code": "H56.14",
+                "province": "Thanh Hóa",
+                "counter": "01",
+                "address": "Thôn Phú Lâm, Xã Quảng Phú, Tỉnh Thanh Hóa",
+                "parent_unit": "UBND XÃ QUẢNG PHÚ",
+                "unit_name": "Trung tâm Phục vụ hành chính công xã Quảng Phú",
+                "place_name": "Quảng Phú",
+                "phone": "0237 3812 345",
+            },
+        }
+    )
 
 
 def _working_moment(services, rng: random.Random, day: datetime) -> datetime | None:  # type: ignore[no-untyped-def]
@@ -46,8 +64,14 @@ def _person(rng: random.Random) -> Person:
     from onestop.bench import random_person
 
     p = random_person(rng)
-    return Person(full_name=p["full_name"], id_number=p["id_number"], birth_date=p["birth_date"],
-                  gender=p["gender"], address=p["address"], phone=p["phone"])
+    return Person(
+        full_name=p["full_name"],
+        id_number=p["id_number"],
+        birth_date=p["birth_date"],
+        gender=p["gender"],
+        address=p["address"],
+        phone=p["phone"],
+    )
 
 
 def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: int = 2026) -> str:
@@ -55,8 +79,15 @@ def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: i
     from onestop.services.setup import initialise
 
     settings = demo_settings()
-    services = initialise(db_path, config_path, settings, admin_user="admin", admin_name=DEMO_OFFICERS[0][1],
-                          password=DEMO_OFFICERS[0][3], overwrite_config=not config_path.exists())
+    services = initialise(
+        db_path,
+        config_path,
+        settings,
+        admin_user="admin",
+        admin_name=DEMO_OFFICERS[0][1],
+        password=DEMO_OFFICERS[0][3],
+        overwrite_config=not config_path.exists(),
+    )
     existing = {o.username for o in services.officers.list()}
     for username, name, role, password in DEMO_OFFICERS[1:]:
         if username not in existing:
@@ -79,18 +110,23 @@ def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: i
         representative = _person(rng) if rng.random() < 0.08 else None
         online = rng.random() < 0.2
         draft = IntakeDraft(
-            procedure_code=procedure.code, applicant=applicant,
+            procedure_code=procedure.code,
+            applicant=applicant,
             documents=tuple(DocumentLine(d.name, d.kind, d.count) for d in procedure.documents),
             representative=representative,
             authorisation_doc="Giấy ủy quyền có chứng thực" if representative else "",
-            channel=Channel.ONLINE if online else Channel.PAPER, consent_recorded=online, has_eid_account=online,
+            channel=Channel.ONLINE if online else Channel.PAPER,
+            consent_recorded=online,
+            has_eid_account=online,
             return_via=ReturnVia.POST if rng.random() < 0.05 else ReturnVia.COUNTER,
-            return_address=applicant.address, fee_vnd=None if procedure.fee_vnd is not None else FEE_UNKNOWN_DEFAULT,
+            return_address=applicant.address,
+            fee_vnd=None if procedure.fee_vnd is not None else FEE_UNKNOWN_DEFAULT,
             received_at=received_at,
         )
         if procedure.deadline_amount is None:
-            draft = replace(draft, due_override=received_at + timedelta(days=10),
-                            due_override_reason="Theo quy trình nội bộ của xã")
+            draft = replace(
+                draft, due_override=received_at + timedelta(days=10), due_override_reason="Theo quy trình nội bộ của xã"
+            )
         officer = rng.choice(("canbo", "canbo", "canbo2"))
         dossier = services.intake.save(draft, officer)
         _advance(services, rng, dossier, officer, now)
@@ -149,8 +185,9 @@ def _advance(services, rng: random.Random, dossier, officer: str, now: datetime)
         span = max(1.0, (dossier.due_at - dossier.received_at).total_seconds() / 3600)
         if roll < 0.10:
             later(0.5)
-            lifecycle.request_supplement(dossier.code, ["Bản sao giấy khai sinh"],
-                                         "Thiếu giấy tờ chứng minh quan hệ nhân thân", actor=officer)
+            lifecycle.request_supplement(
+                dossier.code, ["Bản sao giấy khai sinh"], "Thiếu giấy tờ chứng minh quan hệ nhân thân", actor=officer
+            )
             if later(rng.uniform(24, 120)) >= now or rng.random() < 0.25:
                 return  # still waiting for the citizen's papers
             lifecycle.receive_supplement(dossier.code, actor=officer)
@@ -165,9 +202,13 @@ def _advance(services, rng: random.Random, dossier, officer: str, now: datetime)
         lifecycle.result_ready(dossier.code, actor=officer)
         if later(rng.uniform(1, 72)) >= now and rng.random() < 0.5:
             return
-        lifecycle.return_result(dossier.code, collected_by=dossier.submitter.full_name,
-                                collected_id_number=dossier.submitter.id_number, channel=dossier.return_via.value,
-                                actor=officer)
+        lifecycle.return_result(
+            dossier.code,
+            collected_by=dossier.submitter.full_name,
+            collected_id_number=dossier.submitter.id_number,
+            channel=dossier.return_via.value,
+            actor=officer,
+        )
     except Exception as exc:  # noqa: BLE001  (demo data must never stop the demo)
         from onestop.errors import OneStopError
 

@@ -24,8 +24,13 @@ def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
     checks: list[Check] = []
     try:
         settings = load(config)
-        checks.append(Check("Cấu hình", True, f"{resolve_config_path(config)} ({settings.office.commune_name}, "
-                                              f"quầy {settings.office.counter_code})"))
+        checks.append(
+            Check(
+                "Cấu hình",
+                True,
+                f"{resolve_config_path(config)} ({settings.office.commune_name}, quầy {settings.office.counter_code})",
+            )
+        )
     except OneStopError as exc:
         return [Check("Cấu hình", False, exc.message)]
     db_path = resolve_db_path(db)
@@ -40,7 +45,8 @@ def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
         integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
         dossiers = conn.exec_driver_sql("SELECT count(*) FROM dossier").scalar_one()
         pending = conn.exec_driver_sql(
-            "SELECT count(*) FROM outbox_item WHERE state NOT IN ('synced', 'discarded')").scalar_one()
+            "SELECT count(*) FROM outbox_item WHERE state NOT IN ('synced', 'discarded')"
+        ).scalar_one()
     checks.append(Check("Toàn vẹn cơ sở dữ liệu", integrity == "ok", f"{db_path}: {integrity}; {dossiers} hồ sơ"))
     revision, head = current_revision(services.engine), head_revision()
     checks.append(Check("Phiên bản lược đồ", revision == head, f"{revision} (mới nhất: {head})"))

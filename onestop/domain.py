@@ -178,8 +178,15 @@ class FormKind(str, enum.Enum):
     @property
     def number_suffix(self) -> str:
         """Suffix of the form number (`Số: …/<suffix>-TTPVHCC`), BRIEF §2.2; empty for the receipt."""
-        return {"receipt": "", "supplement": "PBS", "rejection": "PTC", "apology": "PXL", "stop": "TBD",
-                "control": "PKS", "book": "STD"}[self.value]
+        return {
+            "receipt": "",
+            "supplement": "PBS",
+            "rejection": "PTC",
+            "apology": "PXL",
+            "stop": "TBD",
+            "control": "PKS",
+            "book": "STD",
+        }[self.value]
 
 
 # ---------------------------------------------------------------- catalog
@@ -532,5 +539,15 @@ class MonthlyReport:
         def s(attr: str) -> int:
             return sum(getattr(r, attr) for r in self.rows)
 
-        return MonthlyRow("", "", "Tổng cộng", s("received_paper"), s("received_online"), s("received_post"),
-                          s("resolved_on_time"), s("resolved_late"), s("pending"), s("overdue"))
+        return MonthlyRow(
+            "",
+            "",
+            "Tổng cộng",
+            s("received_paper"),
+            s("received_online"),
+            s("received_post"),
+            s("resolved_on_time"),
+            s("resolved_late"),
+            s("pending"),
+            s("overdue"),
+        )

@@ -120,9 +120,7 @@ def _scan_fields(text: str) -> list[str]:
     return [clean(field) for field in joined.split("|")]
 
 
-def _scan_person(
-    id_number: str, old_id_number: str, rest: list[str], field_count: int, today: date
-) -> ScannedIdentity:
+def _scan_person(id_number: str, old_id_number: str, rest: list[str], field_count: int, today: date) -> ScannedIdentity:
     """Validate the person fields that follow the ID (and old ID) in a scan."""
     name_raw, birth_raw, gender_raw, address = rest[:4]
     issued_raw = rest[4] if len(rest) > 4 else ""
@@ -193,18 +191,14 @@ def validate_id_number(
     if not century_ok or (known_gender and known_gender != coded_gender):
         facts = [f"giới tính {known_gender}"] if known_gender else []
         facts += [f"năm sinh {birth_date.year}"] if birth_date is not None else []
-        raise BadInput(
-            f"Chữ số thứ 4 (mã thế kỷ và giới tính) không khớp với {' và '.join(facts)}", field="id_number"
-        )
+        raise BadInput(f"Chữ số thứ 4 (mã thế kỷ và giới tính) không khớp với {' và '.join(facts)}", field="id_number")
     if birth_date is not None and int(value[4:6]) != birth_date.year % 100:
         raise BadInput(
             f"Chữ số thứ 5 và 6 (hai số cuối năm sinh) không khớp với năm sinh {birth_date.year}", field="id_number"
         )
     coded_year = century_start + int(value[4:6])
     if coded_year > (today or _today()).year:
-        raise BadInput(
-            f"Chữ số thứ 4 đến 6 ứng với năm sinh {coded_year}, là năm chưa tới", field="id_number"
-        )
+        raise BadInput(f"Chữ số thứ 4 đến 6 ứng với năm sinh {coded_year}, là năm chưa tới", field="id_number")
     return value
 
 

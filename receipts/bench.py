@@ -30,8 +30,25 @@ def bench_figures(ctx: Any) -> dict[str, Any]:
     cold = []
     for _ in range(3):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "onestop", "receipt", code, "--officer", "bench", "--db",
-                        str(ctx.db_path), "--config", str(ctx.config_path)], capture_output=True, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "onestop",
+                "receipt",
+                code,
+                "--officer",
+                "bench",
+                "--db",
+                str(ctx.db_path),
+                "--config",
+                str(ctx.config_path),
+            ],
+            capture_output=True,
+            check=True,
+        )
         cold.append(time.perf_counter() - t0)
-    return {"receipt_render_median_ms": round(statistics.median(timings), 1),
-            "receipt_cold_s": round(statistics.median(cold), 3)}
+    return {
+        "receipt_render_median_ms": round(statistics.median(timings), 1),
+        "receipt_cold_s": round(statistics.median(cold), 3),
+    }

@@ -13,14 +13,36 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from onestop.domain import VN_TZ, MonthlyReport, MonthlyRow
 from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts
 
-HEADERS = ("TT", "Lĩnh vực", "Thủ tục", "Trực tiếp", "Trực tuyến", "BCCI", "Tổng nhận", "Đúng hạn", "Quá hạn",
-           "Đang giải quyết", "Quá hạn cuối tháng")
+HEADERS = (
+    "TT",
+    "Lĩnh vực",
+    "Thủ tục",
+    "Trực tiếp",
+    "Trực tuyến",
+    "BCCI",
+    "Tổng nhận",
+    "Đúng hạn",
+    "Quá hạn",
+    "Đang giải quyết",
+    "Quá hạn cuối tháng",
+)
 
 
 def _cells(r: MonthlyRow, index: str, cell: ParagraphStyle) -> list[object]:
     name = f"{r.procedure_code} — {r.procedure_name}" if r.procedure_code else r.procedure_name
-    return [index, Paragraph(r.field, cell), Paragraph(name, cell), r.received_paper, r.received_online,
-            r.received_post, r.received, r.resolved_on_time, r.resolved_late, r.pending, r.overdue]
+    return [
+        index,
+        Paragraph(r.field, cell),
+        Paragraph(name, cell),
+        r.received_paper,
+        r.received_online,
+        r.received_post,
+        r.received,
+        r.resolved_on_time,
+        r.resolved_late,
+        r.pending,
+        r.overdue,
+    ]
 
 
 def render_monthly(report: MonthlyReport) -> bytes:
@@ -28,9 +50,16 @@ def render_monthly(report: MonthlyReport) -> bytes:
     register_fonts()
     geo = LANDSCAPE_A4
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=geo.size, leftMargin=geo.left, rightMargin=geo.right,
-                            topMargin=geo.top, bottomMargin=geo.bottom,
-                            title=f"Báo cáo tháng {report.month}", author=report.office.receiving_unit)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=geo.size,
+        leftMargin=geo.left,
+        rightMargin=geo.right,
+        topMargin=geo.top,
+        bottomMargin=geo.bottom,
+        title=f"Báo cáo tháng {report.month}",
+        author=report.office.receiving_unit,
+    )
     title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER)
     sub = ParagraphStyle("sub", fontName=FONT_ITALIC, fontSize=11, leading=14, alignment=TA_CENTER)
     cell = ParagraphStyle("cell", fontName=FONT_REGULAR, fontSize=9, leading=11)
@@ -53,16 +82,20 @@ def render_monthly(report: MonthlyReport) -> bytes:
     numbers = [17 * mm] * 8
     widths = fixed + [width - sum(fixed) - sum(numbers)] + numbers
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
-        ("ALIGN", (0, 1), (0, -1), "CENTER"),
-        ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
+                ("ALIGN", (0, 1), (0, -1), "CENTER"),
+                ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+            ]
+        )
+    )
     story.append(table)
     if not report.rows:
         story += [Spacer(1, 4 * mm), Paragraph("Không có hồ sơ phát sinh trong tháng.", sub)]

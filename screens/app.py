@@ -22,7 +22,18 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static
 
 from screens.common import optional_screen, optional_service
 
-ACTIONS_NEEDING_LOGIN = {"back", "help", "intake", "search", "home", "sync", "reports", "catalog", "large_print", "lock"}
+ACTIONS_NEEDING_LOGIN = {
+    "back",
+    "help",
+    "intake",
+    "search",
+    "home",
+    "sync",
+    "reports",
+    "catalog",
+    "large_print",
+    "lock",
+}
 
 
 class LoadingScreen(Screen[None]):
@@ -76,13 +87,27 @@ class OneStopApp(App[None]):
         Binding("escape", "back", "Quay lại", tooltip="Quay lại (bản nháp được giữ)", id="app.back"),
         Binding("ctrl+q", "quit", "Thoát", priority=True, tooltip="Thoát chương trình", id="app.quit"),
         # declared here so Textual does not add its own English one ("palette", "Open the command palette")
-        Binding("ctrl+p", "command_palette", "Bảng lệnh", show=False, priority=True,
-                tooltip="Bảng lệnh (tìm mọi chức năng)", id="app.palette"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Bảng lệnh",
+            show=False,
+            priority=True,
+            tooltip="Bảng lệnh (tìm mọi chức năng)",
+            id="app.palette",
+        ),
     ]
 
-    def __init__(self, services: Any = None, *, officer: Any = None, demo_hint: str = "",
-                 db_path: Path | None = None, config_path: Path | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        services: Any = None,
+        *,
+        officer: Any = None,
+        demo_hint: str = "",
+        db_path: Path | None = None,
+        config_path: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
         """The `onestop.services.Services` container, None until the database is open."""
@@ -139,8 +164,11 @@ class OneStopApp(App[None]):
             from onestop.crashlog import report_unexpected
 
             report_unexpected(exc, self.db_path.parent / "logs" / "onestop.log", quiet=True)
-            self.call_from_thread(self.show_fatal, "Lỗi không mong đợi",
-                                  f"Không mở được cơ sở dữ liệu ({type(exc).__name__}). Chi tiết đã ghi vào nhật ký.")
+            self.call_from_thread(
+                self.show_fatal,
+                "Lỗi không mong đợi",
+                f"Không mở được cơ sở dữ liệu ({type(exc).__name__}). Chi tiết đã ghi vào nhật ký.",
+            )
             return
         self.call_from_thread(self.services_opened, services)
 
@@ -361,8 +389,10 @@ class OneStopApp(App[None]):
 
         log = self.services.data_dir / "logs" / "onestop.log"
         report_unexpected(exc, log, quiet=True)
-        return (f"Đồng bộ gặp lỗi không mong đợi ({type(exc).__name__}); hồ sơ vẫn an toàn trên máy và sẽ được gửi "
-                f"lại lần sau. Chi tiết cho bộ phận kỹ thuật: {log}")
+        return (
+            f"Đồng bộ gặp lỗi không mong đợi ({type(exc).__name__}); hồ sơ vẫn an toàn trên máy và sẽ được gửi "
+            f"lại lần sau. Chi tiết cho bộ phận kỹ thuật: {log}"
+        )
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Đồng bộ định kỳ")
     def _sync_background(self) -> None:
@@ -429,12 +459,18 @@ class OneStopApp(App[None]):
         if self._is_leader():
             yield SystemCommand("reports: báo cáo", "Thống kê tháng, sổ theo dõi (F6)", self.action_reports)
         yield SystemCommand("catalog: danh mục thủ tục", "Giấy tờ, lệ phí, thời hạn (F7)", self.action_catalog)
-        yield SystemCommand("sync: hàng đợi đồng bộ", "Các mục chờ gửi và lý do",
-                            lambda: self._open_optional("screens.sync_screen", "SyncScreen", "Đồng bộ"))
+        yield SystemCommand(
+            "sync: hàng đợi đồng bộ",
+            "Các mục chờ gửi và lý do",
+            lambda: self._open_optional("screens.sync_screen", "SyncScreen", "Đồng bộ"),
+        )
         yield SystemCommand("lock: khóa quầy", "Khóa màn hình (F10)", self.action_lock)
         if self._is_leader():  # leaders and admins
-            yield SystemCommand("audit: nhật ký truy cập", "Ai đã xem, tạo, sửa, in, xuất hồ sơ nào và khi nào",
-                                lambda: self._open_optional("screens.audit", "AuditScreen", "Nhật ký truy cập"))
+            yield SystemCommand(
+                "audit: nhật ký truy cập",
+                "Ai đã xem, tạo, sửa, in, xuất hồ sơ nào và khi nào",
+                lambda: self._open_optional("screens.audit", "AuditScreen", "Nhật ký truy cập"),
+            )
 
 
 def summarise_sync(result: Any) -> str:
@@ -458,8 +494,9 @@ def summarise_sync(result: Any) -> str:
     return f"{text} {message}".strip()
 
 
-def make_app(services: Any, *, officer: Any = None, demo_hint: str = "",
-             clock: Callable[[], datetime] | None = None) -> OneStopApp:
+def make_app(
+    services: Any, *, officer: Any = None, demo_hint: str = "", clock: Callable[[], datetime] | None = None
+) -> OneStopApp:
     """The one factory used by the CLI and the tests; with an officer the app opens on the home screen."""
     if services is not None and getattr(services, "form_ports", None) is None:
         from onestop.printing import install

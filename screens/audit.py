@@ -20,13 +20,27 @@ from screens.common import fmt_short
 PAGE_SIZE = 100
 
 ACTION_LABELS = {
-    "dossier.create": "Tiếp nhận", "dossier.view": "Xem", "dossier.transition": "Chuyển trạng thái",
-    "dossier.apology": "Xin lỗi, hẹn lại", "dossier.export": "Xuất dữ liệu", "login": "Đăng nhập",
-    "login.failed": "Đăng nhập sai", "catalog.import": "Nạp danh mục", "calendar.set": "Sửa lịch",
-    "backup.create": "Sao lưu", "backup.auto": "Sao lưu tự động", "backup.restore": "Khôi phục",
-    "privacy.purge": "Xóa theo thời hạn", "privacy.export": "Cung cấp dữ liệu", "audit.export": "Xuất nhật ký",
-    "officer.create": "Thêm cán bộ", "officer.activate": "Mở khóa cán bộ", "officer.deactivate": "Khóa cán bộ",
-    "form.render": "Lập phiếu", "form.print": "In phiếu", "form.print_failed": "In phiếu không được",
+    "dossier.create": "Tiếp nhận",
+    "dossier.view": "Xem",
+    "dossier.transition": "Chuyển trạng thái",
+    "dossier.apology": "Xin lỗi, hẹn lại",
+    "dossier.export": "Xuất dữ liệu",
+    "login": "Đăng nhập",
+    "login.failed": "Đăng nhập sai",
+    "catalog.import": "Nạp danh mục",
+    "calendar.set": "Sửa lịch",
+    "backup.create": "Sao lưu",
+    "backup.auto": "Sao lưu tự động",
+    "backup.restore": "Khôi phục",
+    "privacy.purge": "Xóa theo thời hạn",
+    "privacy.export": "Cung cấp dữ liệu",
+    "audit.export": "Xuất nhật ký",
+    "officer.create": "Thêm cán bộ",
+    "officer.activate": "Mở khóa cán bộ",
+    "officer.deactivate": "Khóa cán bộ",
+    "form.render": "Lập phiếu",
+    "form.print": "In phiếu",
+    "form.print_failed": "In phiếu không được",
     "sync.run": "Đồng bộ",
 }
 
@@ -88,11 +102,16 @@ class AuditScreen(Screen[None]):
 
         services: Any = self.app.services  # type: ignore[attr-defined]
         try:
-            self.entries = services.audit.browse(self.actor, dossier_code=self.dossier_filter.strip(),
-                                                 officer=self.officer_filter.strip().lower(), limit=PAGE_SIZE,
-                                                 before_id=self.page_starts[-1])
-            total = services.audit.count(dossier_code=self.dossier_filter.strip(),
-                                         officer=self.officer_filter.strip().lower())
+            self.entries = services.audit.browse(
+                self.actor,
+                dossier_code=self.dossier_filter.strip(),
+                officer=self.officer_filter.strip().lower(),
+                limit=PAGE_SIZE,
+                before_id=self.page_starts[-1],
+            )
+            total = services.audit.count(
+                dossier_code=self.dossier_filter.strip(), officer=self.officer_filter.strip().lower()
+            )
         except OneStopError as err:
             self.denied = True
             self.entries = []
@@ -105,15 +124,25 @@ class AuditScreen(Screen[None]):
         pages = max(1, -(-total // PAGE_SIZE))
         self.query_one("#audit-status", Static).update(
             f"Trang {len(self.page_starts)}/{pages} — {total} mục"
-            + (f" — lọc: {self.dossier_filter or ''} {self.officer_filter or ''}".rstrip()
-               if self.dossier_filter or self.officer_filter else ""))
+            + (
+                f" — lọc: {self.dossier_filter or ''} {self.officer_filter or ''}".rstrip()
+                if self.dossier_filter or self.officer_filter
+                else ""
+            )
+        )
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
         for e in self.entries:
-            table.add_row(fmt_short(e.at), e.officer, ACTION_LABELS.get(e.action, e.action), e.dossier_code,
-                          e.detail[:120], key=str(e.id))
+            table.add_row(
+                fmt_short(e.at),
+                e.officer,
+                ACTION_LABELS.get(e.action, e.action),
+                e.dossier_code,
+                e.detail[:120],
+                key=str(e.id),
+            )
 
     def action_page(self, step: int) -> None:
         if step > 0 and len(self.entries) == PAGE_SIZE:
@@ -152,14 +181,19 @@ class AuditScreen(Screen[None]):
             folder_path = Path(folder)
             if not folder_path.exists():
                 folder_path.mkdir(parents=True, mode=0o700)
-            rows = services.audit.export_csv(target, actor=self.actor, dossier_code=self.dossier_filter.strip(),
-                                             officer=self.officer_filter.strip().lower())
+            rows = services.audit.export_csv(
+                target,
+                actor=self.actor,
+                dossier_code=self.dossier_filter.strip(),
+                officer=self.officer_filter.strip().lower(),
+            )
         except OneStopError as err:
             self.app.call_from_thread(self.notify, err.message, title=err.title, severity="error")
             return
         except OSError as err:
-            self.app.call_from_thread(self.notify, f"Không ghi được tệp {target}: {err.strerror}.",
-                                      title="Lỗi xuất tệp", severity="error")
+            self.app.call_from_thread(
+                self.notify, f"Không ghi được tệp {target}: {err.strerror}.", title="Lỗi xuất tệp", severity="error"
+            )
             return
         self.last_export = target
         self.app.call_from_thread(self.notify, f"Đã xuất {rows} dòng nhật ký vào {target}.", title="Xuất CSV")

@@ -73,8 +73,7 @@ async def _drive_intake(pilot: Any, switches: list[float]) -> tuple[int, bool]:
         screen = app.screen
         step = getattr(screen, "step", None)
         # Saving (step 6 → the done view) is the save, timed by `intake_save_p95_ms`, not a step switch.
-        if step_before is not None and step is not None and step != step_before and step < 6 \
-                and screen.step_painted_at:
+        if step_before is not None and step is not None and step != step_before and step < 6 and screen.step_painted_at:
             switches.append((screen.step_painted_at - started) * 1000)
         if key == "enter" and step == 1 and step_before == 0:
             field = screen.query_one("#id_number")

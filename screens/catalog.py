@@ -19,10 +19,14 @@ from screens.widgets.status_bar import StatusBar
 
 def procedure_details(p: Any) -> str:
     """Rich markup describing one procedure (shared with the intake screen)."""
-    lines = [f"[b]{escape(p.code)} — {escape(p.name)}[/b]", f"Lĩnh vực: {escape(p.field)}",
-             f"Thời hạn: {escape(p.deadline_text)}"
-             + (f" (nhận sau {p.cutoff:%H:%M} tính từ ngày làm việc tiếp theo)" if p.cutoff else ""),
-             f"Lệ phí: {fmt_money(p.fee_vnd)}", f"Mức độ trực tuyến: {escape(p.online_level or 'chưa rõ')}"]
+    lines = [
+        f"[b]{escape(p.code)} — {escape(p.name)}[/b]",
+        f"Lĩnh vực: {escape(p.field)}",
+        f"Thời hạn: {escape(p.deadline_text)}"
+        + (f" (nhận sau {p.cutoff:%H:%M} tính từ ngày làm việc tiếp theo)" if p.cutoff else ""),
+        f"Lệ phí: {fmt_money(p.fee_vnd)}",
+        f"Mức độ trực tuyến: {escape(p.online_level or 'chưa rõ')}",
+    ]
     if p.fee_note:
         lines.append(f"[dim]{escape(p.fee_note)}[/dim]")
     lines.append("[b]Thành phần hồ sơ:[/b]")

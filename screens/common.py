@@ -61,7 +61,12 @@ def describe_print(outcome: Any, form_label: str = "giấy tiếp nhận") -> tu
     code = getattr(outcome, "code", "")
     if getattr(outcome, "printed", False):
         return (f"Đã gửi {form_label} {code} tới máy in {outcome.printer} (lệnh {outcome.job_id}).", True)
-    again = ("Nhấn F8 để in lại." if getattr(outcome, "form", None) is None or outcome.form.value == "receipt"
-             else f"In lại: onestop receipt {code} --form {outcome.form.value} --print.")
-    return (f"Hồ sơ {code} đã lưu; chưa in được {form_label}: {outcome.message} "
-            f"Bản PDF: {outcome.pdf_path}. {again}", False)
+    again = (
+        "Nhấn F8 để in lại."
+        if getattr(outcome, "form", None) is None or outcome.form.value == "receipt"
+        else f"In lại: onestop receipt {code} --form {outcome.form.value} --print."
+    )
+    return (
+        f"Hồ sơ {code} đã lưu; chưa in được {form_label}: {outcome.message} Bản PDF: {outcome.pdf_path}. {again}",
+        False,
+    )

@@ -42,7 +42,9 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("escape", "answer(False)", "Hủy", tooltip="Đóng hộp thoại", id="confirm.cancel"),
     ]
 
-    def __init__(self, question: str, *, title: str = "Xác nhận", yes: str = "Đồng ý (Y)", no: str = "Không (N)") -> None:
+    def __init__(
+        self, question: str, *, title: str = "Xác nhận", yes: str = "Đồng ý (Y)", no: str = "Không (N)"
+    ) -> None:
         super().__init__()
         self.question, self.title_text, self.yes_label, self.no_label = question, title, yes, no
 
@@ -98,8 +100,9 @@ class ReasonDialog(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Hủy", tooltip="Đóng, không ghi gì", id="reason.cancel")]
 
-    def __init__(self, prompt: str, *, title: str = "Nhập lý do", value: str = "", required: bool = True,
-                 max_length: int = 500) -> None:
+    def __init__(
+        self, prompt: str, *, title: str = "Nhập lý do", value: str = "", required: bool = True, max_length: int = 500
+    ) -> None:
         super().__init__()
         self.prompt, self.title_text, self.value = prompt, title, value
         self.required, self.max_length = required, max_length

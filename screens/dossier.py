@@ -126,20 +126,33 @@ class DossierScreen(Screen[None]):
     CSS_PATH = "dossier.tcss"
     # footer words kept short so every legal action, p and Esc fit 120 columns; the tooltips (F1) say it in full
     BINDINGS = [
-        Binding("s", "act('supplement')", "Bổ sung", tooltip="Yêu cầu bổ sung giấy tờ (tạm dừng tính hạn)",
-                id="dossier.supplement"),
-        Binding("b", "act('supplement_received')", "Đã bổ sung", tooltip="Đã nhận đủ giấy tờ bổ sung",
-                id="dossier.supplement-received"),
-        Binding("c", "act('in_progress')", "Xử lý", tooltip="Chuyển hồ sơ sang đang xử lý",
-                id="dossier.in-progress"),
-        Binding("f", "act('financial')", "Tài chính", tooltip="Chờ công dân thực hiện nghĩa vụ tài chính",
-                id="dossier.financial"),
+        Binding(
+            "s",
+            "act('supplement')",
+            "Bổ sung",
+            tooltip="Yêu cầu bổ sung giấy tờ (tạm dừng tính hạn)",
+            id="dossier.supplement",
+        ),
+        Binding(
+            "b",
+            "act('supplement_received')",
+            "Đã bổ sung",
+            tooltip="Đã nhận đủ giấy tờ bổ sung",
+            id="dossier.supplement-received",
+        ),
+        Binding("c", "act('in_progress')", "Xử lý", tooltip="Chuyển hồ sơ sang đang xử lý", id="dossier.in-progress"),
+        Binding(
+            "f",
+            "act('financial')",
+            "Tài chính",
+            tooltip="Chờ công dân thực hiện nghĩa vụ tài chính",
+            id="dossier.financial",
+        ),
         Binding("a", "act('accept')", "Tiếp nhận", tooltip="Tiếp nhận hồ sơ nộp trực tuyến", id="dossier.accept"),
         Binding("r", "act('reject')", "Từ chối", tooltip="Từ chối tiếp nhận (cần lý do)", id="dossier.reject"),
         Binding("w", "act('withdraw')", "Rút", tooltip="Công dân rút hồ sơ (cần lý do)", id="dossier.withdraw"),
         Binding("t", "act('stop')", "Dừng", tooltip="Dừng xử lý (cần lý do)", id="dossier.stop"),
-        Binding("x", "act('apology')", "Hẹn lại", tooltip="Phiếu xin lỗi và ngày hẹn mới",
-                id="dossier.apology"),
+        Binding("x", "act('apology')", "Hẹn lại", tooltip="Phiếu xin lỗi và ngày hẹn mới", id="dossier.apology"),
         Binding("k", "act('result_ready')", "Có KQ", tooltip="Đã xử lý xong, chờ trả", id="dossier.result-ready"),
         Binding("g", "act('return')", "Trả KQ", tooltip="Trả kết quả cho công dân", id="dossier.return"),
         Binding("p", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="dossier.reprint"),
@@ -179,8 +192,9 @@ class DossierScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#dossier-documents", DataTable).add_columns("TT", "Tên giấy tờ", "Loại", "Số lượng", "Số hóa")
-        self.query_one("#dossier-timeline", DataTable).add_columns("Bước", "Thời điểm", "Trạng thái", "Cán bộ",
-                                                                   "Lý do / ghi chú", "Hẹn trả mới")
+        self.query_one("#dossier-timeline", DataTable).add_columns(
+            "Bước", "Thời điểm", "Trạng thái", "Cán bộ", "Lý do / ghi chú", "Hẹn trả mới"
+        )
         self.query_one("#dossier-forms", DataTable).add_columns("Phiếu", "Thời điểm", "Cán bộ", "Số liên", "Tình trạng")
         self.reload()
 
@@ -233,45 +247,74 @@ class DossierScreen(Screen[None]):
         if d.due_reason:
             head.append(f"\n{d.due_reason}", style="italic")
         if d.returned_at:
-            head.append(f"\nĐã trả lúc {fmt_short(d.returned_at)} cho {d.collected_by or '—'}"
-                        f"{' (' + d.collected_id_number + ')' if d.collected_id_number else ''}")
+            head.append(
+                f"\nĐã trả lúc {fmt_short(d.returned_at)} cho {d.collected_by or '—'}"
+                f"{' (' + d.collected_id_number + ')' if d.collected_id_number else ''}"
+            )
         self.query_one("#dossier-head", Static).update(head)
         a = d.applicant
-        applicant = (f"[b]Người nộp[/b]\n{a.full_name}\nSố định danh: {a.id_number or '—'}\n"
-                     f"Ngày sinh: {fmt_date(a.birth_date)}  {a.gender}\nĐịa chỉ: {a.address or '—'}\n"
-                     f"Điện thoại: {a.phone or '—'}  Email: {a.email or '—'}")
+        applicant = (
+            f"[b]Người nộp[/b]\n{a.full_name}\nSố định danh: {a.id_number or '—'}\n"
+            f"Ngày sinh: {fmt_date(a.birth_date)}  {a.gender}\nĐịa chỉ: {a.address or '—'}\n"
+            f"Điện thoại: {a.phone or '—'}  Email: {a.email or '—'}"
+        )
         if d.representative:
             r = d.representative
             applicant += f"\n[b]Người nộp thay[/b]: {r.full_name} ({r.id_number})\nGiấy ủy quyền: {d.authorisation_doc}"
         self.query_one("#dossier-applicant", Static).update(_escape_keep_bold(applicant))
-        procedure = (f"[b]Thủ tục[/b] {d.procedure.code} (phiên bản {d.procedure.version})\n{d.procedure.name}\n"
-                     f"Lĩnh vực: {d.procedure.field}\nThời hạn: {d.procedure.deadline_text}\n"
-                     f"Kênh nộp: {d.channel.label}\nTrả kết quả: {d.return_via.label}"
-                     f"{' — ' + d.return_address if d.return_address else ''}\n"
-                     f"Cán bộ tiếp nhận: {d.officer_name or d.officer}   Số bộ: {d.sets_count}")
+        procedure = (
+            f"[b]Thủ tục[/b] {d.procedure.code} (phiên bản {d.procedure.version})\n{d.procedure.name}\n"
+            f"Lĩnh vực: {d.procedure.field}\nThời hạn: {d.procedure.deadline_text}\n"
+            f"Kênh nộp: {d.channel.label}\nTrả kết quả: {d.return_via.label}"
+            f"{' — ' + d.return_address if d.return_address else ''}\n"
+            f"Cán bộ tiếp nhận: {d.officer_name or d.officer}   Số bộ: {d.sets_count}"
+        )
         self.query_one("#dossier-procedure", Static).update(_escape_keep_bold(procedure))
         docs = self.query_one("#dossier-documents", DataTable)
         docs.clear()
         for i, doc in enumerate(d.documents, 1):
-            docs.add_row(str(i), doc.name, doc.kind.label, str(doc.count),
-                         ", ".join(x.file_name for x in doc.attachments) or "—")
-        fees = "; ".join(f"{p.label}: {fmt_money(p.amount_vnd)}" + (f" (miễn: {p.exemption})" if p.exemption else "")
-                         for p in d.payments) or "Không thu phí"
+            docs.add_row(
+                str(i), doc.name, doc.kind.label, str(doc.count), ", ".join(x.file_name for x in doc.attachments) or "—"
+            )
+        fees = (
+            "; ".join(
+                f"{p.label}: {fmt_money(p.amount_vnd)}" + (f" (miễn: {p.exemption})" if p.exemption else "")
+                for p in d.payments
+            )
+            or "Không thu phí"
+        )
         self.query_one("#dossier-fees", Static).update(Text(f"Phí, lệ phí: {fees}"))
         timeline = self.query_one("#dossier-timeline", DataTable)
         timeline.clear()
         for e in d.events:
             note = " — ".join(x for x in (e.reason, e.note) if x)
-            timeline.add_row(str(e.seq), fmt_short(e.at), e.to_status.label, e.officer, note or "—",
-                             fmt_short(e.new_due) if e.new_due else "")
+            timeline.add_row(
+                str(e.seq),
+                fmt_short(e.at),
+                e.to_status.label,
+                e.officer,
+                note or "—",
+                fmt_short(e.new_due) if e.new_due else "",
+            )
         forms = self.query_one("#dossier-forms", DataTable)
         forms.clear()
         for f in d.forms:
-            forms.add_row(f.form.title.capitalize(), fmt_short(f.at), f.officer, str(f.copies),
-                          {"archived": "Đã lưu PDF", "printed": "Đã in", "failed": "In lỗi"}.get(f.status, f.status))
-        sync = {"queued": "Chờ gửi lên hệ thống tỉnh", "pending": "Chờ gửi lên hệ thống tỉnh", "synced": "Đã đồng bộ", "sent": "Đã gửi",
-                "failed": "Gửi lỗi", "rejected": "Bị từ chối", "conflict": "Xung đột"}.get(d.sync_state,
-                                                                                          d.sync_state or "—")
+            forms.add_row(
+                f.form.title.capitalize(),
+                fmt_short(f.at),
+                f.officer,
+                str(f.copies),
+                {"archived": "Đã lưu PDF", "printed": "Đã in", "failed": "In lỗi"}.get(f.status, f.status),
+            )
+        sync = {
+            "queued": "Chờ gửi lên hệ thống tỉnh",
+            "pending": "Chờ gửi lên hệ thống tỉnh",
+            "synced": "Đã đồng bộ",
+            "sent": "Đã gửi",
+            "failed": "Gửi lỗi",
+            "rejected": "Bị từ chối",
+            "conflict": "Xung đột",
+        }.get(d.sync_state, d.sync_state or "—")
         sync_text = Text(f"Đồng bộ: {sync}")
         if d.sync_message:
             sync_text.append(f" — {d.sync_message}", style="italic")
@@ -302,31 +345,41 @@ class DossierScreen(Screen[None]):
         if d is None:
             return
         if name == "supplement":
+
             def got_items(items: str | None) -> None:
                 if items is None:
                     return
                 parts = [p.strip() for p in items.split(";") if p.strip()]
-                self.app.push_screen(ReasonDialog("Lý do yêu cầu bổ sung:", title="Yêu cầu bổ sung"),
-                                     lambda reason: reason and self._run("supplement", items=parts, reason=reason))
+                self.app.push_screen(
+                    ReasonDialog("Lý do yêu cầu bổ sung:", title="Yêu cầu bổ sung"),
+                    lambda reason: reason and self._run("supplement", items=parts, reason=reason),
+                )
 
-            self.app.push_screen(ReasonDialog("Giấy tờ cần bổ sung (ngăn cách bằng dấu ;):",
-                                              title="Yêu cầu bổ sung, hoàn thiện hồ sơ"), got_items)
+            self.app.push_screen(
+                ReasonDialog("Giấy tờ cần bổ sung (ngăn cách bằng dấu ;):", title="Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+                got_items,
+            )
         elif name in ("reject", "withdraw", "stop"):
             titles = {"reject": "Từ chối tiếp nhận hồ sơ", "withdraw": "Công dân rút hồ sơ", "stop": "Dừng xử lý hồ sơ"}
-            self.app.push_screen(ReasonDialog("Lý do:", title=titles[name]),
-                                 lambda reason: reason and self._run(name, reason=reason))
+            self.app.push_screen(
+                ReasonDialog("Lý do:", title=titles[name]), lambda reason: reason and self._run(name, reason=reason)
+            )
         elif name == "apology":
-            self.app.push_screen(NewDueDialog(d.due_at),
-                                 lambda got: got and self._run("apology", new_due=got[0], reason=got[1]))
+            self.app.push_screen(
+                NewDueDialog(d.due_at), lambda got: got and self._run("apology", new_due=got[0], reason=got[1])
+            )
         elif name == "return":
-            self.app.push_screen(ReturnDialog(d.applicant.full_name, d.applicant.id_number),
-                                 lambda got: got and self._run("return", collected_by=got[0], collected_id=got[1]))
+            self.app.push_screen(
+                ReturnDialog(d.applicant.full_name, d.applicant.id_number),
+                lambda got: got and self._run("return", collected_by=got[0], collected_id=got[1]),
+            )
         else:
             from onestop.services.lifecycle import ACTIONS_BY_NAME
 
             label = ACTIONS_BY_NAME[name].label
-            self.app.push_screen(ConfirmDialog(f"{label} cho hồ sơ {d.code}?", title=label),
-                                 lambda yes: yes and self._run(name))
+            self.app.push_screen(
+                ConfirmDialog(f"{label} cho hồ sơ {d.code}?", title=label), lambda yes: yes and self._run(name)
+            )
 
     def _run(self, name: str, **kw: Any) -> None:
         self.loaded.clear()
@@ -356,11 +409,13 @@ class DossierScreen(Screen[None]):
             elif name == "result_ready":
                 d = dossiers.result_ready(code, who)
             elif name == "return":
-                d = dossiers.return_result(code, collected_by=kw["collected_by"],
-                                           collected_id_number=kw["collected_id"], actor=who)
+                d = dossiers.return_result(
+                    code, collected_by=kw["collected_by"], collected_id_number=kw["collected_id"], actor=who
+                )
             else:
-                target = {"in_progress": Status.IN_PROGRESS, "financial": Status.FINANCIAL,
-                          "accept": Status.RECEIVED}[name]
+                target = {"in_progress": Status.IN_PROGRESS, "financial": Status.FINANCIAL, "accept": Status.RECEIVED}[
+                    name
+                ]
                 d = dossiers.transition(code, target, actor=who)
         except Exception as exc:
             app.call_from_thread(self._failed, exc)
@@ -377,8 +432,9 @@ class DossierScreen(Screen[None]):
         if isinstance(exc, OneStopError):
             self.notify(exc.message, title=exc.title, severity="error", timeout=8)
         else:
-            self.app.push_screen(ErrorDialog(f"Không thực hiện được ({type(exc).__name__}). Không có gì bị thay đổi.",
-                                             detail=str(exc)))
+            self.app.push_screen(
+                ErrorDialog(f"Không thực hiện được ({type(exc).__name__}). Không có gì bị thay đổi.", detail=str(exc))
+            )
         self.loaded.set()
 
     def _print_form(self, form: str, kw: dict[str, Any]) -> None:
@@ -390,15 +446,25 @@ class DossierScreen(Screen[None]):
         if forms is None or not hasattr(forms, "issue"):
             return
         try:
-            outcome = forms.issue(self.code, FormKind(form), officer=app.officer.username,
-                                  reason=kw.get("reason", ""), items=tuple(kw.get("items", ())),
-                                  new_due=kw.get("new_due"))
+            outcome = forms.issue(
+                self.code,
+                FormKind(form),
+                officer=app.officer.username,
+                reason=kw.get("reason", ""),
+                items=tuple(kw.get("items", ())),
+                new_due=kw.get("new_due"),
+            )
             message, printed = describe_print(outcome, "phiếu")
-            app.call_from_thread(self.notify, message, severity="information" if printed else "warning",
-                                 timeout=5 if printed else 12)
+            app.call_from_thread(
+                self.notify, message, severity="information" if printed else "warning", timeout=5 if printed else 12
+            )
         except Exception as exc:
-            app.call_from_thread(self.notify, getattr(exc, "message", "") or f"Chưa in được phiếu ({type(exc).__name__}).",
-                                 severity="warning", timeout=8)
+            app.call_from_thread(
+                self.notify,
+                getattr(exc, "message", "") or f"Chưa in được phiếu ({type(exc).__name__}).",
+                severity="warning",
+                timeout=8,
+            )
         app.call_from_thread(self.reload)
 
     def action_reprint(self) -> None:
@@ -414,11 +480,16 @@ class DossierScreen(Screen[None]):
             return
         try:
             message, printed = describe_print(forms.issue_receipt(self.code, app.officer.username))
-            app.call_from_thread(self.notify, message, severity="information" if printed else "warning",
-                                 timeout=5 if printed else 12)
+            app.call_from_thread(
+                self.notify, message, severity="information" if printed else "warning", timeout=5 if printed else 12
+            )
         except Exception as exc:
-            app.call_from_thread(self.notify, getattr(exc, "message", "") or f"Chưa in được ({type(exc).__name__}).",
-                                 severity="warning", timeout=8)
+            app.call_from_thread(
+                self.notify,
+                getattr(exc, "message", "") or f"Chưa in được ({type(exc).__name__}).",
+                severity="warning",
+                timeout=8,
+            )
         app.call_from_thread(self.reload)
 
 

@@ -10,9 +10,22 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label
 
-KEY_NAMES = {"escape": "Esc", "slash": "/", "space": "Space", "enter": "Enter", "pagedown": "PgDn",
-             "pageup": "PgUp", "plus": "+", "minus": "-", "tab": "Tab", "shift+tab": "Shift+Tab",
-             "up": "↑", "down": "↓", "left": "←", "right": "→"}
+KEY_NAMES = {
+    "escape": "Esc",
+    "slash": "/",
+    "space": "Space",
+    "enter": "Enter",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "plus": "+",
+    "minus": "-",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+}
 
 
 def key_label(key: str) -> str:
@@ -56,8 +69,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Label(f"Phím tắt — {getattr(self.underneath, 'HELP_TITLE', type(self.underneath).__name__)}",
-                        id="help-title")
+            yield Label(
+                f"Phím tắt — {getattr(self.underneath, 'HELP_TITLE', type(self.underneath).__name__)}", id="help-title"
+            )
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -68,7 +82,11 @@ class HelpScreen(ModalScreen[None]):
         seen_keys: set[str] = set()
         for scope, node in (("Màn hình này", self.underneath), ("Mọi nơi", self.app)):
             for binding in bindings_of(node):
-                if node is self.app and "(" not in binding.action and self.app.check_action(binding.action, ()) is False:
+                if (
+                    node is self.app
+                    and "(" not in binding.action
+                    and self.app.check_action(binding.action, ()) is False
+                ):
                     continue  # not this officer's (e.g. F6 reports for a counter officer)
                 label = key_label(binding.key)
                 if label in seen_keys:

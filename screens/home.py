@@ -54,7 +54,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home-body"):
             yield Label("HÀNG ĐỢI CÔNG VIỆC", id="home-title")
             with Horizontal(id="home-counts"):
-                for index, (name, label) in enumerate(QUEUES):
+                for name, label in QUEUES:
                     yield Static(f"{label}\n—", id=f"count-{name}", classes="count-box")
             yield Label("", id="home-queue-title", classes="section-title")
             yield DataTable(id="home-table", cursor_type="row", zebra_stripes=True)
@@ -110,10 +110,13 @@ class HomeScreen(Screen[None]):
         for row in rows or []:
             status = attr(row, "status", default="")
             table.add_row(
-                attr(row, "code", default=""), attr(row, "applicant_name", "applicant", default=""),
+                attr(row, "code", default=""),
+                attr(row, "applicant_name", "applicant", default=""),
                 _short(attr(row, "procedure_name", "procedure_code", default=""), 40),
-                fmt_short(attr(row, "received_at")), fmt_short(attr(row, "due_at")),
-                getattr(status, "label", str(status)), key=attr(row, "code", default=None),
+                fmt_short(attr(row, "received_at")),
+                fmt_short(attr(row, "due_at")),
+                getattr(status, "label", str(status)),
+                key=attr(row, "code", default=None),
             )
         title = f"{QUEUES[self.selected][1]} — phím 1–5 hoặc ←/→ để đổi hàng đợi, Enter để mở hồ sơ"
         if rows is None:

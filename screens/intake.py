@@ -16,14 +16,32 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
-    Button, Checkbox, ContentSwitcher, Digits, Footer, Input, Label, OptionList, RadioButton, RadioSet, Static,
+    Button,
+    Checkbox,
+    ContentSwitcher,
+    Digits,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Static,
 )
 from textual.widgets.option_list import Option
 
 from screens.catalog import procedure_details
 from screens.common import describe_print, fmt_datetime, fmt_money, optional_service
 from screens.intake_logic import (
-    CHANNELS, FEE_METHODS, FIELD_STEP, RETURNS, STEPS, build_options, parse_due_override, parse_fee, split_scan,
+    CHANNELS,
+    FEE_METHODS,
+    FIELD_STEP,
+    RETURNS,
+    STEPS,
+    build_options,
+    parse_due_override,
+    parse_fee,
+    split_scan,
 )
 from screens.widgets.documents import DocLine, DocumentsPanel
 from screens.widgets.person_form import COMPLETE_DATE_RE, COMPLETE_ID_RE, PersonForm
@@ -42,8 +60,13 @@ class IntakeScreen(Screen[None]):
         Binding("pagedown", "next_step", "Bước sau", tooltip="Sang bước kế tiếp", id="intake.next"),
         Binding("pageup", "prev_step", "Bước trước", tooltip="Về bước trước", id="intake.prev"),
         Binding("ctrl+s", "save", "Lưu", tooltip="Lưu hồ sơ (kiểm tra mọi bước)", id="intake.save"),
-        Binding("ctrl+r", "toggle_rep", "Ủy quyền", tooltip="Bật/tắt người nộp thay theo ủy quyền",
-                id="intake.representative"),
+        Binding(
+            "ctrl+r",
+            "toggle_rep",
+            "Ủy quyền",
+            tooltip="Bật/tắt người nộp thay theo ủy quyền",
+            id="intake.representative",
+        ),
         Binding("f8", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="intake.reprint"),
         Binding("escape", "leave", "Quay lại", tooltip="Về trang chính, giữ bản nháp", id="intake.back"),
         Binding("down", "arrow(1)", "Xuống", show=False, tooltip="Ô hoặc thủ tục kế tiếp", id="intake.down"),
@@ -78,8 +101,7 @@ class IntakeScreen(Screen[None]):
                         yield Static("", id="proc-details")
             with Horizontal(id="step-applicant"):
                 with VerticalScroll(id="applicant-col"):
-                    yield Label("Bước 2 — Người nộp (quét QR căn cước vào ô bất kỳ)",
-                                classes="section-title")
+                    yield Label("Bước 2 — Người nộp (quét QR căn cước vào ô bất kỳ)", classes="section-title")
                     yield PersonForm("", id="applicant-form")
                     yield Static("", id="recall-note", classes="muted")
                 with VerticalScroll(id="rep-col"):
@@ -88,8 +110,11 @@ class IntakeScreen(Screen[None]):
                         yield PersonForm("rep_", id="rep-form")
                         with Horizontal(classes="person-row"):
                             yield Label("Giấy ủy quyền", classes="person-label")
-                            yield Input(id="authorisation_doc", compact=True,
-                                        placeholder="ví dụ: Giấy ủy quyền số 12 ngày 01/11/2026")
+                            yield Input(
+                                id="authorisation_doc",
+                                compact=True,
+                                placeholder="ví dụ: Giấy ủy quyền số 12 ngày 01/11/2026",
+                            )
                         yield Static("", id="authorisation_doc-error", classes="field-error")
             with Vertical(id="step-documents"):
                 yield DocumentsPanel(id="docs-panel")
@@ -101,18 +126,21 @@ class IntakeScreen(Screen[None]):
                     yield Label("Miễn lệ phí", classes="section-title")
                     yield OptionList(id="exemption")
                     yield Label("Hình thức thu", classes="section-title")
-                    yield RadioSet(*[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(FEE_METHODS)],
-                                   id="fee_method")
+                    yield RadioSet(
+                        *[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(FEE_METHODS)], id="fee_method"
+                    )
                 with VerticalScroll(classes="fee-col"):
                     yield Label("Kênh tiếp nhận", classes="section-title")
-                    yield RadioSet(*[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(CHANNELS)],
-                                   id="channel")
+                    yield RadioSet(
+                        *[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(CHANNELS)], id="channel"
+                    )
                     yield Checkbox("Công dân đồng ý để cán bộ nộp trực tuyến thay", id="consent")
                     yield Checkbox("Công dân có tài khoản định danh điện tử (VNeID)", id="eid")
                     yield Static("", id="consent-error", classes="field-error")
                     yield Label("Nhận kết quả", classes="section-title")
-                    yield RadioSet(*[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(RETURNS)],
-                                   id="return_via")
+                    yield RadioSet(
+                        *[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(RETURNS)], id="return_via"
+                    )
                     yield Label("Địa chỉ nhận kết quả qua bưu chính")
                     yield Input(id="return_address", compact=True)
                     yield Static("", id="return_address-error", classes="field-error")
@@ -186,8 +214,14 @@ class IntakeScreen(Screen[None]):
         return "›".join(parts) + "  PgDn ▸  PgUp ◂  Ctrl+S lưu"
 
     def _enter_step(self, index: int) -> None:
-        focus_ids = {0: "#proc-query", 1: "#id_number", 2: "#docs-table", 3: "#fee", 4: "#due_override",
-                     5: "#save-button"}
+        focus_ids = {
+            0: "#proc-query",
+            1: "#id_number",
+            2: "#docs-table",
+            3: "#fee",
+            4: "#due_override",
+            5: "#save-button",
+        }
         if index == 2:
             self.query_one(DocumentsPanel).load_files(self.services.settings.scanner_folder)
         elif index == 4:
@@ -238,10 +272,12 @@ class IntakeScreen(Screen[None]):
         self.procedures = self.services.catalog.search(query[:200], limit=30)
         options = self.query_one("#proc-results", OptionList)
         options.clear_options()
-        options.add_options([
-            Option(f"{p.code}  {p.name[:60]} — {p.deadline_text} — {fmt_money(p.fee_vnd)}", id=p.code)
-            for p in self.procedures
-        ])
+        options.add_options(
+            [
+                Option(f"{p.code}  {p.name[:60]} — {p.deadline_text} — {fmt_money(p.fee_vnd)}", id=p.code)
+                for p in self.procedures
+            ]
+        )
         if self.procedures:
             options.highlighted = 0
             self._show_details(0)
@@ -294,7 +330,8 @@ class IntakeScreen(Screen[None]):
         self.set_error("procedure", "")
         if changed:
             self.query_one(DocumentsPanel).set_lines(
-                [DocLine(d.name, d.kind.value, d.count) for d in procedure.documents])
+                [DocLine(d.name, d.kind.value, d.count) for d in procedure.documents]
+            )
             self.query_one("#fee", Input).value = "" if procedure.fee_vnd is None else str(procedure.fee_vnd)
             self._build_exemptions(0)
         return True
@@ -463,8 +500,9 @@ class IntakeScreen(Screen[None]):
         ok = not message
         online = CHANNELS[self.radio_index("channel")][0] == "online"
         consent_missing = online and not self.query_one("#consent", Checkbox).value
-        self.set_error("consent", "Nộp trực tuyến thay công dân: cần ghi nhận sự đồng ý của công dân."
-                       if consent_missing else "")
+        self.set_error(
+            "consent", "Nộp trực tuyến thay công dân: cần ghi nhận sự đồng ý của công dân." if consent_missing else ""
+        )
         post = RETURNS[self.radio_index("return_via")][0] == "post"
         address_missing = post and not self.query_one("#return_address", Input).value.strip()
         self.set_error("return_address", "Trả kết quả qua bưu chính: cần địa chỉ nhận." if address_missing else "")
@@ -488,13 +526,16 @@ class IntakeScreen(Screen[None]):
         self.due_preview = self.services.intake.preview_due(self.procedure, self.received_at())
         self.query_one("#due-preview", Static).update(
             f"Thủ tục: {self.procedure.name}\nThời hạn giải quyết: {self.procedure.deadline_text}\n"
-            f"[b]Hẹn trả: {fmt_datetime(self.due_preview.due_at)}[/b]\nCách tính: {self.due_preview.explanation}")
+            f"[b]Hẹn trả: {fmt_datetime(self.due_preview.due_at)}[/b]\nCách tính: {self.due_preview.explanation}"
+        )
 
     def _due_override(self) -> Any:
         """The officer's new appointment (None when kept), or False after showing an inline error."""
         result, message, reason_message = parse_due_override(
-            self.query_one("#due_override", Input).value, self.query_one("#due_override_reason", Input).value,
-            self.app.now())
+            self.query_one("#due_override", Input).value,
+            self.query_one("#due_override_reason", Input).value,
+            self.app.now(),
+        )
         self.set_error("due_override", message)
         self.set_error("due_override_reason", reason_message)
         if message or reason_message:
@@ -514,7 +555,8 @@ class IntakeScreen(Screen[None]):
         self.query_one("#review-dob", Digits).update(applicant.value("birth_date").replace("/", "-"))
         self.query_one("#review-id", Digits).update(applicant.value("id_number")[:12])
         self.query_one("#review-procedure", Label).update(
-            f"{self.procedure.code} — {self.procedure.name}" if self.procedure else "")
+            f"{self.procedure.code} — {self.procedure.name}" if self.procedure else ""
+        )
         self.query_one("#review-due", Digits).update(f"{due:%H:%M %d-%m-%Y}" if due else "")
         self.query_one("#review-details", Static).update(self._review_details())
 
@@ -523,16 +565,25 @@ class IntakeScreen(Screen[None]):
         docs = [line for line in panel.lines if line.received]
         lines = ["[b]Thành phần hồ sơ:[/b]"] + [
             f"  {i}. {d.name[:80]} — {d.kind} × {d.count}" + (f" ({len(d.files)} tệp)" if d.files else "")
-            for i, d in enumerate(docs, 1)]
+            for i, d in enumerate(docs, 1)
+        ]
         fee, _ = parse_fee(self.query_one("#fee", Input).value, self.procedure, self.radio_index("exemption"))
-        lines.append(f"Lệ phí: {fmt_money(fee)} · Kênh: {CHANNELS[self.radio_index('channel')][1]}"
-                     f" · Nhận kết quả: {RETURNS[self.radio_index('return_via')][1]}")
+        lines.append(
+            f"Lệ phí: {fmt_money(fee)} · Kênh: {CHANNELS[self.radio_index('channel')][1]}"
+            f" · Nhận kết quả: {RETURNS[self.radio_index('return_via')][1]}"
+        )
         if self.query_one("#rep-toggle", Checkbox).value:
             rep = self.query_one("#rep-form", PersonForm)
-            lines.append(f"Người nộp thay: {rep.value('full_name')} ({rep.value('id_number')}) — "
-                         f"{self.query_one('#authorisation_doc', Input).value}")
-        return "\n".join(lines).replace("original", "Bản chính").replace("present_only", "Xuất trình").replace(
-            "— copy", "— Bản sao")
+            lines.append(
+                f"Người nộp thay: {rep.value('full_name')} ({rep.value('id_number')}) — "
+                f"{self.query_one('#authorisation_doc', Input).value}"
+            )
+        return (
+            "\n".join(lines)
+            .replace("original", "Bản chính")
+            .replace("present_only", "Xuất trình")
+            .replace("— copy", "— Bản sao")
+        )
 
     def toggle_large_print(self) -> None:
         """F9: the review shown large, alone on screen, for the citizen to check."""
@@ -567,12 +618,17 @@ class IntakeScreen(Screen[None]):
             authorisation_doc=self.query_one("#authorisation_doc", Input).value if options["rep"] else "",
             documents=tuple(DocumentLine(d.name, DocKind(d.kind), d.count) for d in docs),
             attachments=tuple((i, f) for i, d in enumerate(docs) for f in d.files),
-            channel=Channel(options["channel"]), return_via=ReturnVia(options["return_via"]),
+            channel=Channel(options["channel"]),
+            return_via=ReturnVia(options["return_via"]),
             return_address=self.query_one("#return_address", Input).value,
-            fee_vnd=options["fee"], fee_method=options["fee_method"], exemption=options["exemption"],
+            fee_vnd=options["fee"],
+            fee_method=options["fee_method"],
+            exemption=options["exemption"],
             due_override=options["due_override"],
             due_override_reason=self.query_one("#due_override_reason", Input).value if options["due_override"] else "",
-            consent_recorded=options["consent"], has_eid_account=options["eid"], received_at=self.received_at(),
+            consent_recorded=options["consent"],
+            has_eid_account=options["eid"],
+            received_at=self.received_at(),
         )
 
     @on(Button.Pressed, "#save-button")
@@ -608,7 +664,8 @@ class IntakeScreen(Screen[None]):
         self.remove_class("-large")
         self.query_one("#done-code", Static).update(
             f"[b]{dossier.code}[/b]\n{dossier.applicant.full_name} — {dossier.procedure.name}\n"
-            f"Hẹn trả: {fmt_datetime(dossier.due_at)}")
+            f"Hẹn trả: {fmt_datetime(dossier.due_at)}"
+        )
         self.show_step(len(STEPS))
         self.query_one("#done-print", Static).update("Đang in giấy tiếp nhận…")
         self.issue_receipt()
@@ -618,8 +675,13 @@ class IntakeScreen(Screen[None]):
 
     def issue_receipt(self) -> None:
         """Render and print the receipt in an app worker (it outlives this screen)."""
-        self.app.run_worker(partial(self._print_receipt, self.saved_code, self.officer_name), thread=True,
-                            group="print", exit_on_error=False, description="In giấy tiếp nhận")
+        self.app.run_worker(
+            partial(self._print_receipt, self.saved_code, self.officer_name),
+            thread=True,
+            group="print",
+            exit_on_error=False,
+            description="In giấy tiếp nhận",
+        )
 
     def _print_receipt(self, code: str, officer: str) -> None:
         from onestop.errors import OneStopError
@@ -628,8 +690,10 @@ class IntakeScreen(Screen[None]):
             self.services.intake.discard_draft(officer)
             forms = optional_service(self.services, "forms")
             if forms is None or not hasattr(forms, "issue_receipt"):
-                text = (f"Chưa có chức năng in trên máy này: in sau bằng lệnh «onestop receipt {code} --print» "
-                        "hoặc F8 khi đã cài.")
+                text = (
+                    f"Chưa có chức năng in trên máy này: in sau bằng lệnh «onestop receipt {code} --print» "
+                    "hoặc F8 khi đã cài."
+                )
             else:
                 text, printed = describe_print(forms.issue_receipt(code, officer))
         except OneStopError as err:
@@ -639,8 +703,9 @@ class IntakeScreen(Screen[None]):
     def _printed(self, text: str, printed: bool = True) -> None:
         if self.is_mounted:
             self.query_one("#done-print", Static).update(text)
-        self.notify(text, title="Giấy tiếp nhận", severity="information" if printed else "warning",
-                    timeout=6 if printed else 12)
+        self.notify(
+            text, title="Giấy tiếp nhận", severity="information" if printed else "warning", timeout=6 if printed else 12
+        )
 
     def action_reprint(self) -> None:
         if not self.saved_code:
@@ -693,8 +758,14 @@ class IntakeScreen(Screen[None]):
     def _save_draft_in_background(self) -> None:
         state = self.draft_state()
         if state is not None and self.officer_name:
-            self.app.run_worker(partial(self.services.intake.save_draft, self.officer_name, state), thread=True,
-                                group="draft", exclusive=True, exit_on_error=False, description="Lưu bản nháp")
+            self.app.run_worker(
+                partial(self.services.intake.save_draft, self.officer_name, state),
+                thread=True,
+                group="draft",
+                exclusive=True,
+                exit_on_error=False,
+                description="Lưu bản nháp",
+            )
 
     def _offer_draft(self) -> None:
         from screens.dialogs import ConfirmDialog
@@ -711,8 +782,15 @@ class IntakeScreen(Screen[None]):
             else:
                 self.services.intake.discard_draft(self.officer_name)
 
-        self.app.push_screen(ConfirmDialog(f"Có hồ sơ đang nhập dở ({who}; {what}). Tiếp tục nhập hồ sơ này?",
-                                           title="Bản nháp", yes="Tiếp tục (Y)", no="Bỏ bản nháp (N)"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Có hồ sơ đang nhập dở ({who}; {what}). Tiếp tục nhập hồ sơ này?",
+                title="Bản nháp",
+                yes="Tiếp tục (Y)",
+                no="Bỏ bản nháp (N)",
+            ),
+            answered,
+        )
 
     def restore_state(self, data: dict[str, Any]) -> None:
         from screens.intake_logic import apply_state

@@ -20,12 +20,28 @@ RETURNS = (("counter", "Tại Bộ phận Một cửa"), ("post", "Qua bưu chí
 
 # Which step holds the field a `BadInput.field` names.
 FIELD_STEP = {
-    "procedure": 0, "catalog": 0,
-    "qr": 1, "id_number": 1, "full_name": 1, "birth_date": 1, "gender": 1, "address": 1, "phone": 1, "email": 1,
-    "old_id_number": 1, "authorisation_doc": 1,
-    "documents": 2, "attachments": 2,
-    "fee": 3, "fee_method": 3, "exemption": 3, "consent": 3, "return_address": 3, "sets_count": 3,
-    "due_override": 4, "due_override_reason": 4,
+    "procedure": 0,
+    "catalog": 0,
+    "qr": 1,
+    "id_number": 1,
+    "full_name": 1,
+    "birth_date": 1,
+    "gender": 1,
+    "address": 1,
+    "phone": 1,
+    "email": 1,
+    "old_id_number": 1,
+    "authorisation_doc": 1,
+    "documents": 2,
+    "attachments": 2,
+    "fee": 3,
+    "fee_method": 3,
+    "exemption": 3,
+    "consent": 3,
+    "return_address": 3,
+    "sets_count": 3,
+    "due_override": 4,
+    "due_override_reason": 4,
 }
 _SCAN_START_RE = re.compile(r"[0-9]{12}$")
 _DUE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y")
@@ -37,7 +53,7 @@ def split_scan(value: str) -> tuple[str, str]:
     match = _SCAN_START_RE.search(head)
     if not bar or match is None:
         return "", value
-    return value[: match.start()], value[match.start():]
+    return value[: match.start()], value[match.start() :]
 
 
 def parse_fee(text: str, procedure: Any, exemption_index: int) -> tuple[int | None, str]:
@@ -118,8 +134,10 @@ def collect_state(screen: Any) -> dict[str, Any] | None:
         "procedure_code": screen.procedure.code if screen.procedure else "",
         "inputs": inputs,
         "checkboxes": {c.id: c.value for c in screen.query(Checkbox) if c.id},
-        "radios": {**{r.id: r.pressed_index for r in screen.query(RadioSet) if r.id},
-                   "exemption": screen.radio_index("exemption")},
+        "radios": {
+            **{r.id: r.pressed_index for r in screen.query(RadioSet) if r.id},
+            "exemption": screen.radio_index("exemption"),
+        },
         "docs": [line.as_dict() for line in screen.query_one(DocumentsPanel).lines],
     }
 
@@ -135,8 +153,17 @@ def apply_state(screen: Any, data: dict[str, Any]) -> None:
     radios = data.get("radios") or {}
     if screen.procedure is not None:
         screen._build_exemptions(max(0, int(radios.get("exemption", 0) or 0)))
-    lines = [DocLine(d["name"], d.get("kind", "original"), int(d.get("count", 1)), bool(d.get("received", True)),
-                     list(d.get("files") or [])) for d in data.get("docs") or [] if d.get("name")]
+    lines = [
+        DocLine(
+            d["name"],
+            d.get("kind", "original"),
+            int(d.get("count", 1)),
+            bool(d.get("received", True)),
+            list(d.get("files") or []),
+        )
+        for d in data.get("docs") or []
+        if d.get("name")
+    ]
     if lines:
         screen.query_one(DocumentsPanel).set_lines(lines)
     for input_id, value in (data.get("inputs") or {}).items():

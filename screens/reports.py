@@ -84,8 +84,18 @@ class ReportsScreen(Screen[None]):
             self.month = f"{now:%Y-%m}"
             self.query_one("#reports-month", Input).value = self.month
         # Short headers so every figure fits a 120-column counter screen; F1/the exports carry the full wording.
-        self.query_one(DataTable).add_columns("Lĩnh vực", "Thủ tục", "Tr.tiếp", "Tr.tuyến", "BCCI", "Tổng nhận",
-                                              "Đúng hạn", "Trễ hạn", "Đang GQ", "QH cuối tháng")
+        self.query_one(DataTable).add_columns(
+            "Lĩnh vực",
+            "Thủ tục",
+            "Tr.tiếp",
+            "Tr.tuyến",
+            "BCCI",
+            "Tổng nhận",
+            "Đúng hạn",
+            "Trễ hạn",
+            "Đang GQ",
+            "QH cuối tháng",
+        )
         self.query_one(DataTable).focus()
         self.reload()
 
@@ -116,11 +126,21 @@ class ReportsScreen(Screen[None]):
         table.clear()
         for r in (*report.rows, report.total):
             overdue = Text(str(r.overdue), style="bold red" if r.overdue else "")
-            table.add_row(r.field[:14], f"{r.procedure_code} {r.procedure_name}".strip()[:21], str(r.received_paper),
-                          str(r.received_online), str(r.received_post), str(r.received), str(r.resolved_on_time),
-                          str(r.resolved_late), str(r.pending), overdue)
+            table.add_row(
+                r.field[:14],
+                f"{r.procedure_code} {r.procedure_name}".strip()[:21],
+                str(r.received_paper),
+                str(r.received_online),
+                str(r.received_post),
+                str(r.received),
+                str(r.resolved_on_time),
+                str(r.resolved_late),
+                str(r.pending),
+                overdue,
+            )
         self.query_one("#reports-info", Label).update(
-            f"Tháng {report.month[5:]}/{report.month[:4]} — {len(report.rows)} thủ tục — PageUp/PageDown: đổi tháng")
+            f"Tháng {report.month[5:]}/{report.month[:4]} — {len(report.rows)} thủ tục — PageUp/PageDown: đổi tháng"
+        )
         self.query_one("#reports-spark", Sparkline).data = [float(r) for _, r, _ in series]
         self.query_one("#reports-bars", Static).update(month_axis(series))
         self.loaded.set()
@@ -158,8 +178,13 @@ class ReportsScreen(Screen[None]):
                 from receipts.report_pdf import render_monthly
 
                 renderer = render_monthly
-            path = reports.write_monthly(self.report, fmt, reports.default_path(self.report, fmt),
-                                         actor=app.officer.username, pdf_renderer=renderer)
+            path = reports.write_monthly(
+                self.report,
+                fmt,
+                reports.default_path(self.report, fmt),
+                actor=app.officer.username,
+                pdf_renderer=renderer,
+            )
         except Exception as exc:
             message = getattr(exc, "message", "") or f"Không xuất được báo cáo ({type(exc).__name__})."
             app.call_from_thread(self.notify, message, severity="error", timeout=8)

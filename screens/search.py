@@ -25,9 +25,15 @@ from screens.common import fmt_short
 PAGE_SIZE = 100
 DEBOUNCE_S = 0.15
 STATUS_OPTIONS = (
-    ("Mới đăng ký", "submitted"), ("Được tiếp nhận", "received"), ("Đang xử lý", "in_progress"),
-    ("Yêu cầu bổ sung", "supplement"), ("Nghĩa vụ tài chính", "financial"), ("Đã xử lý xong", "result_ready"),
-    ("Đã trả kết quả", "returned"), ("Không được tiếp nhận", "rejected"), ("Rút hồ sơ", "withdrawn"),
+    ("Mới đăng ký", "submitted"),
+    ("Được tiếp nhận", "received"),
+    ("Đang xử lý", "in_progress"),
+    ("Yêu cầu bổ sung", "supplement"),
+    ("Nghĩa vụ tài chính", "financial"),
+    ("Đã xử lý xong", "result_ready"),
+    ("Đã trả kết quả", "returned"),
+    ("Không được tiếp nhận", "rejected"),
+    ("Rút hồ sơ", "withdrawn"),
     ("Dừng xử lý", "stopped"),
 )
 
@@ -51,7 +57,15 @@ class SearchScreen(Screen[None]):
     CSS_PATH = "search.tcss"
     BINDINGS = [
         Binding("pagedown", "page(1)", "Trang sau", priority=True, tooltip="Trang kết quả tiếp theo", id="search.next"),
-        Binding("pageup", "page(-1)", "Trang trước", priority=True, show=False, tooltip="Trang kết quả trước", id="search.prev"),
+        Binding(
+            "pageup",
+            "page(-1)",
+            "Trang trước",
+            priority=True,
+            show=False,
+            tooltip="Trang kết quả trước",
+            id="search.prev",
+        ),
         Binding("ctrl+o", "toggle_overdue", "Quá hạn", tooltip="Chỉ hồ sơ quá hạn", id="search.overdue"),
         Binding("ctrl+l", "clear", "Xóa lọc", show=False, tooltip="Xóa ô tìm và bộ lọc", id="search.clear"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="search.back"),
@@ -85,10 +99,16 @@ class SearchScreen(Screen[None]):
         except ImportError:  # pragma: no cover - the shell's widget is optional here
             pass
         with Vertical(id="search-body"):
-            yield Label("TÌM HỒ SƠ — mã, mã chính thức, số định danh, điện thoại, họ tên hoặc thủ tục (gõ không dấu "
-                        "cũng được)", id="search-title")
-            yield Input(self.initial, placeholder="Ví dụ: dang thi anh, 0912…, H56.14-261123-01…, khai sinh",
-                        id="search-box", max_length=200)
+            yield Label(
+                "TÌM HỒ SƠ — mã, mã chính thức, số định danh, điện thoại, họ tên hoặc thủ tục (gõ không dấu cũng được)",
+                id="search-title",
+            )
+            yield Input(
+                self.initial,
+                placeholder="Ví dụ: dang thi anh, 0912…, H56.14-261123-01…, khai sinh",
+                id="search-box",
+                max_length=200,
+            )
             with Horizontal(id="search-filters"):
                 yield Select(STATUS_OPTIONS, prompt="Mọi trạng thái", id="search-status", allow_blank=True)
                 yield Input(placeholder="Từ ngày dd/mm/yyyy", id="search-from", max_length=10)
@@ -102,8 +122,9 @@ class SearchScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         # status and due date first: at 120 columns they must not sit past the right edge
-        table.add_columns("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Số định danh", "Điện thoại",
-                          "Nhận lúc")
+        table.add_columns(
+            "Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Số định danh", "Điện thoại", "Nhận lúc"
+        )
         self.query_one("#search-box", Input).focus()
         self.restart()
 
@@ -165,8 +186,14 @@ class SearchScreen(Screen[None]):
         app: Any = self.app
         text = crit.pop("text")
         try:
-            page = app.services.search.search(text, limit=PAGE_SIZE, after=cursor, with_total=cursor is None,
-                                              now=app.now() if hasattr(app, "now") else None, **crit)
+            page = app.services.search.search(
+                text,
+                limit=PAGE_SIZE,
+                after=cursor,
+                with_total=cursor is None,
+                now=app.now() if hasattr(app, "now") else None,
+                **crit,
+            )
         except Exception as exc:  # a OneStopError carries a Vietnamese message; anything else is shown plainly
             message = getattr(exc, "message", "") or f"Không tìm được ({type(exc).__name__})."
             app.call_from_thread(self._show_error, message)
@@ -191,8 +218,17 @@ class SearchScreen(Screen[None]):
         for s in page.items:
             due = Text(fmt_short(s.due_at), style="bold red" if s.overdue else "")
             status = Text(s.status.label + (" · QUÁ HẠN" if s.overdue else ""), style="bold red" if s.overdue else "")
-            table.add_row(s.code, s.applicant_name, status, due, _short(s.procedure_name, 32), s.id_number, s.phone,
-                          fmt_short(s.received_at), key=s.code)
+            table.add_row(
+                s.code,
+                s.applicant_name,
+                status,
+                due,
+                _short(s.procedure_name, 32),
+                s.id_number,
+                s.phone,
+                fmt_short(s.received_at),
+                key=s.code,
+            )
             self.codes.append(s.code)
         self.query_one("#search-info", Label).update(self.info_text(len(page.items)))
         self.loaded.set()

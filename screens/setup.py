@@ -65,9 +65,16 @@ class SetupScreen(Screen[None]):
             self.show_error("password2", "Hai lần nhập mật khẩu không khớp.")
             return
         try:
-            settings = parse_settings({"commune": {
-                "name": self.value("setup-commune"), "agency_code": self.value("setup-agency").strip(),
-                "province": self.value("setup-province"), "counter": self.value("setup-counter").strip()}})
+            settings = parse_settings(
+                {
+                    "commune": {
+                        "name": self.value("setup-commune"),
+                        "agency_code": self.value("setup-agency").strip(),
+                        "province": self.value("setup-province"),
+                        "counter": self.value("setup-counter").strip(),
+                    }
+                }
+            )
         except OneStopError as err:
             self.show_error(err.field or "", err.message)
             return
@@ -89,8 +96,14 @@ class SetupScreen(Screen[None]):
 
         app: Any = self.app
         try:
-            services = initialise(app.db_path, app.config_path, settings, admin_user=self.value("setup-admin"),
-                                  admin_name=self.value("setup-admin-name"), password=self.value("setup-password"))
+            services = initialise(
+                app.db_path,
+                app.config_path,
+                settings,
+                admin_user=self.value("setup-admin"),
+                admin_name=self.value("setup-admin-name"),
+                password=self.value("setup-password"),
+            )
         except OneStopError as err:
             self.app.call_from_thread(self._failed, err.field or "", err.message)
             return

@@ -56,8 +56,15 @@ class FrameProbe(App[dict]):
         self._syncing = False
         ordered = sorted(self.intervals) or [0.0]
         p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-        self.exit({"p95_ms": round(p95, 1), "max_ms": round(ordered[-1], 1), "frames": len(self.intervals),
-                   "pushed": pushed, "pulled": pulled})
+        self.exit(
+            {
+                "p95_ms": round(p95, 1),
+                "max_ms": round(ordered[-1], 1),
+                "frames": len(self.intervals),
+                "pushed": pushed,
+                "pulled": pulled,
+            }
+        )
 
 
 def main() -> None:

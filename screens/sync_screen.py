@@ -16,8 +16,15 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from screens.common import fmt_short
 
-STATE_STYLE = {"rejected": "bold red", "conflict": "bold magenta", "retry_wait": "yellow", "sending": "cyan",
-               "queued": "", "synced": "green", "discarded": "dim"}
+STATE_STYLE = {
+    "rejected": "bold red",
+    "conflict": "bold magenta",
+    "retry_wait": "yellow",
+    "sending": "cyan",
+    "queued": "",
+    "synced": "green",
+    "discarded": "dim",
+}
 
 
 class SyncScreen(Screen[None]):
@@ -33,14 +40,26 @@ class SyncScreen(Screen[None]):
     AUTO_FOCUS = "#sync-table"
     BINDINGS = [
         Binding("r", "retry", "Gửi lại", tooltip="Gửi lại mục đang chọn (sau khi đã sửa lỗi)", id="sync.retry"),
-        Binding("a", "retry_all", "Gửi lại tất cả", tooltip="Gửi lại mọi mục chờ gửi lại hoặc bị từ chối",
-                id="sync.retry-all"),
-        Binding("l", "resolve('local')", "Giữ của quầy", tooltip="Xung đột: gửi lại dữ liệu của quầy",
-                id="sync.keep-local"),
-        Binding("u", "resolve('upstream')", "Giữ của tỉnh", tooltip="Xung đột: nhận dữ liệu của hệ thống tỉnh",
-                id="sync.keep-upstream"),
-        Binding("t", "toggle_all", "Tất cả/chưa gửi", tooltip="Hiện mọi mục hoặc chỉ các mục chưa đồng bộ",
-                id="sync.toggle"),
+        Binding(
+            "a",
+            "retry_all",
+            "Gửi lại tất cả",
+            tooltip="Gửi lại mọi mục chờ gửi lại hoặc bị từ chối",
+            id="sync.retry-all",
+        ),
+        Binding(
+            "l", "resolve('local')", "Giữ của quầy", tooltip="Xung đột: gửi lại dữ liệu của quầy", id="sync.keep-local"
+        ),
+        Binding(
+            "u",
+            "resolve('upstream')",
+            "Giữ của tỉnh",
+            tooltip="Xung đột: nhận dữ liệu của hệ thống tỉnh",
+            id="sync.keep-upstream",
+        ),
+        Binding(
+            "t", "toggle_all", "Tất cả/chưa gửi", tooltip="Hiện mọi mục hoặc chỉ các mục chưa đồng bộ", id="sync.toggle"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -73,8 +92,11 @@ class SyncScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="sync-screen", exit_on_error=False, description="Đọc hàng đợi")
     def reload(self) -> None:
         status = self.sync.status()
-        items = self.sync.items(limit=200) if self.show_all else [
-            i for i in self.sync.items(limit=200) if i.state not in ("synced", "discarded")]
+        items = (
+            self.sync.items(limit=200)
+            if self.show_all
+            else [i for i in self.sync.items(limit=200) if i.state not in ("synced", "discarded")]
+        )
         self.app.call_from_thread(self._fill, status, items)
 
     def sync_status_changed(self) -> None:
@@ -93,9 +115,16 @@ class SyncScreen(Screen[None]):
             reason = i.last_error or ""
             if i.upstream_status:
                 reason = f"Tỉnh: «{i.upstream_status}». {reason}"
-            table.add_row(str(i.id), i.dossier_code or "—", i.kind_label, state, str(i.attempts),
-                          fmt_short(i.next_attempt_at) if i.state == "retry_wait" else "—", reason[:90],
-                          key=str(i.id))
+            table.add_row(
+                str(i.id),
+                i.dossier_code or "—",
+                i.kind_label,
+                state,
+                str(i.attempts),
+                fmt_short(i.next_attempt_at) if i.state == "retry_wait" else "—",
+                reason[:90],
+                key=str(i.id),
+            )
         if items:
             table.move_cursor(row=min(max(row, 0), len(items) - 1))
         self._show_detail()
@@ -104,9 +133,11 @@ class SyncScreen(Screen[None]):
     def _summary(st: Any) -> str:
         counts = st.counts
         parts = [st.message]
-        parts.append(f"Đã đồng bộ: {counts.get('synced', 0)} · chờ gửi: {counts.get('queued', 0)} · "
-                     f"chờ gửi lại: {counts.get('retry_wait', 0)} · bị từ chối: {counts.get('rejected', 0)} · "
-                     f"xung đột: {counts.get('conflict', 0)}")
+        parts.append(
+            f"Đã đồng bộ: {counts.get('synced', 0)} · chờ gửi: {counts.get('queued', 0)} · "
+            f"chờ gửi lại: {counts.get('retry_wait', 0)} · bị từ chối: {counts.get('rejected', 0)} · "
+            f"xung đột: {counts.get('conflict', 0)}"
+        )
         if st.oldest_unsent_at:
             parts.append(f"Mục chưa gửi cũ nhất: {fmt_short(st.oldest_unsent_at)}")
         parts.append(f"Lần đồng bộ thành công gần nhất: {fmt_short(st.last_success_at)}")
@@ -127,14 +158,16 @@ class SyncScreen(Screen[None]):
         if item is None:
             detail.update("Không có mục nào.")
             return
-        lines = [f"Mục số {item.id} — {item.kind_label} — hồ sơ {item.dossier_code or '—'} — {item.state_label}",
-                 f"Tạo lúc {fmt_short(item.created_at)}; gửi lần cuối {fmt_short(item.sent_at)}; "
-                 f"số lần gửi {item.attempts}"]
+        lines = [
+            f"Mục số {item.id} — {item.kind_label} — hồ sơ {item.dossier_code or '—'} — {item.state_label}",
+            f"Tạo lúc {fmt_short(item.created_at)}; gửi lần cuối {fmt_short(item.sent_at)}; số lần gửi {item.attempts}",
+        ]
         if item.last_error:
             lines.append(f"Lý do: {item.last_error}")
         if item.state == "conflict":
-            lines.append("Xung đột: nhấn L để giữ dữ liệu của quầy (gửi lại, ghi đè tỉnh), "
-                         "U để nhận dữ liệu của hệ thống tỉnh.")
+            lines.append(
+                "Xung đột: nhấn L để giữ dữ liệu của quầy (gửi lại, ghi đè tỉnh), U để nhận dữ liệu của hệ thống tỉnh."
+            )
         elif item.state == "rejected":
             lines.append("Bị từ chối: sửa theo lý do trên rồi nhấn R để gửi lại.")
         detail.update("\n".join(lines))
@@ -175,8 +208,11 @@ class SyncScreen(Screen[None]):
                 message = f"Đã xếp lại {n} mục để gửi (F5 để gửi ngay)."
             else:
                 self.sync.resolve_conflict(item_id, keep, self.actor)
-                message = ("Đã chọn giữ dữ liệu của quầy; mục sẽ được gửi lại." if keep == "local"
-                           else "Đã nhận dữ liệu của hệ thống tỉnh.")
+                message = (
+                    "Đã chọn giữ dữ liệu của quầy; mục sẽ được gửi lại."
+                    if keep == "local"
+                    else "Đã nhận dữ liệu của hệ thống tỉnh."
+                )
         except OneStopError as err:
             self.app.call_from_thread(self.notify, err.message, title=err.title, severity="error")
             return

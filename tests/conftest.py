@@ -18,10 +18,18 @@ LEADER_PASSWORD = "matkhau-lanhdao"
 def settings():
     from onestop.config import parse_settings
 
-    return parse_settings({
-        "commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01",
-                    "address": "Thôn Phú Lâm, Xã Quảng Phú, Tỉnh Thanh Hóa", "phone": "0237 3812 345"},
-    })
+    return parse_settings(
+        {
+            "commune": {
+                "name": "Xã Quảng Phú",
+                "agency_code": "H56.14",
+                "province": "Thanh Hóa",
+                "counter": "01",
+                "address": "Thôn Phú Lâm, Xã Quảng Phú, Tỉnh Thanh Hóa",
+                "phone": "0237 3812 345",
+            },
+        }
+    )
 
 
 @pytest.fixture
@@ -58,8 +66,14 @@ def applicant():
 
     from onestop.domain import Person
 
-    return Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(1990, 5, 17), gender="Nữ",
-                  address="Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa", phone="0912345678")
+    return Person(
+        full_name="Đặng Thị Ánh",
+        id_number="038190012345",
+        birth_date=date(1990, 5, 17),
+        gender="Nữ",
+        address="Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa",
+        phone="0912345678",
+    )
 
 
 @pytest.fixture
@@ -68,8 +82,12 @@ def make_dossier(services, applicant):
     from onestop.domain import DocKind, DocumentLine, IntakeDraft
 
     def _make(procedure: str = "2.001035", *, officer: str = "canbo", **changes):
-        draft = IntakeDraft(procedure_code=procedure, applicant=changes.pop("applicant", applicant),
-                            documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),), **changes)
+        draft = IntakeDraft(
+            procedure_code=procedure,
+            applicant=changes.pop("applicant", applicant),
+            documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),),
+            **changes,
+        )
         return services.intake.save(draft, officer)
 
     return _make

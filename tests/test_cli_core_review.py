@@ -29,8 +29,9 @@ def test_calendar_holidays_service(services) -> None:
 
 
 def test_calendar_due_json_received_at_is_timezone_aware(services, db_path, config_path) -> None:
-    result = _cli(db_path, config_path, "calendar", "due", "--procedure", "2.000815", "--received",
-                  "2026-11-23T16:00", "--json")
+    result = _cli(
+        db_path, config_path, "calendar", "due", "--procedure", "2.000815", "--received", "2026-11-23T16:00", "--json"
+    )
     assert result.code == 0, result.output
     data = json.loads(result.stdout)
     received = datetime.fromisoformat(data["received_at"])

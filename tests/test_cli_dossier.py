@@ -14,8 +14,13 @@ from onestop.domain import now_vn
 
 def run(db_path, config_path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_")}
-    return subprocess.run([sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_dossier_commands(services, make_dossier, db_path, config_path):
@@ -39,8 +44,9 @@ def test_dossier_commands(services, make_dossier, db_path, config_path):
     symbols = run(db_path, config_path, "dossier", "list", "--search", '"*-:() AND', "--json")
     assert symbols.returncode == 0 and json.loads(symbols.stdout)["items"] == []
 
-    moved = run(db_path, config_path, "dossier", "transition", d.code, "--to", "in_progress", "--officer", "canbo",
-                "--json")
+    moved = run(
+        db_path, config_path, "dossier", "transition", d.code, "--to", "in_progress", "--officer", "canbo", "--json"
+    )
     assert moved.returncode == 0, moved.stderr
     assert json.loads(moved.stdout)["status"] == "in_progress"
     refused = run(db_path, config_path, "dossier", "transition", d.code, "--to", "returned", "--officer", "canbo")
@@ -50,19 +56,66 @@ def test_dossier_commands(services, make_dossier, db_path, config_path):
     assert no_reason.returncode == 2 and "lý do" in no_reason.stderr
     assert run(db_path, config_path, "dossier", "transition", d.code, "--to", "stopped").returncode == 2
     past = (now_vn() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    assert run(db_path, config_path, "dossier", "transition", d.code, "--to", "apology", "--new-due", past,
-               "--reason", "Chờ xác minh", "--officer", "canbo").returncode == 2
+    assert (
+        run(
+            db_path,
+            config_path,
+            "dossier",
+            "transition",
+            d.code,
+            "--to",
+            "apology",
+            "--new-due",
+            past,
+            "--reason",
+            "Chờ xác minh",
+            "--officer",
+            "canbo",
+        ).returncode
+        == 2
+    )
     later = (d.due_at + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-    apology = run(db_path, config_path, "dossier", "transition", d.code, "--to", "apology", "--new-due", later,
-                  "--reason", "Chờ xác minh", "--officer", "canbo", "--json")
+    apology = run(
+        db_path,
+        config_path,
+        "dossier",
+        "transition",
+        d.code,
+        "--to",
+        "apology",
+        "--new-due",
+        later,
+        "--reason",
+        "Chờ xác minh",
+        "--officer",
+        "canbo",
+        "--json",
+    )
     assert apology.returncode == 0, apology.stderr
     assert json.loads(apology.stdout)["status"] == "in_progress"
-    supplement = run(db_path, config_path, "dossier", "transition", d.code, "--to", "5", "--reason", "Thiếu giấy",
-                     "--item", "Giấy chứng sinh", "--officer", "canbo")
+    supplement = run(
+        db_path,
+        config_path,
+        "dossier",
+        "transition",
+        d.code,
+        "--to",
+        "5",
+        "--reason",
+        "Thiếu giấy",
+        "--item",
+        "Giấy chứng sinh",
+        "--officer",
+        "canbo",
+    )
     assert supplement.returncode == 0 and supplement.stdout.strip() == "supplement"
     assert services.dossiers.peek(d.code).status.value == "supplement"
-    assert run(db_path, config_path, "dossier", "transition", "KHONG-CO", "--to", "in_progress",
-               "--officer", "canbo").returncode == 3
+    assert (
+        run(
+            db_path, config_path, "dossier", "transition", "KHONG-CO", "--to", "in_progress", "--officer", "canbo"
+        ).returncode
+        == 3
+    )
 
 
 def test_report_commands(services, make_dossier, db_path, config_path, tmp_path):
@@ -75,12 +128,20 @@ def test_report_commands(services, make_dossier, db_path, config_path, tmp_path)
     as_json = json.loads(run(db_path, config_path, "report", "monthly", "--month", month, "--json").stdout)
     assert as_json["total"]["received"] == 1 and as_json["total"]["pending"] == 1
     xlsx = tmp_path / "m.xlsx"
-    assert run(db_path, config_path, "report", "monthly", "--month", month, "--format", "xlsx",
-               "--out", str(xlsx)).returncode == 0
+    assert (
+        run(
+            db_path, config_path, "report", "monthly", "--month", month, "--format", "xlsx", "--out", str(xlsx)
+        ).returncode
+        == 0
+    )
     assert xlsx.read_bytes()[:2] == b"PK"
     pdf = tmp_path / "m.pdf"
-    assert run(db_path, config_path, "report", "monthly", "--month", month, "--format", "pdf",
-               "--out", str(pdf)).returncode == 0
+    assert (
+        run(
+            db_path, config_path, "report", "monthly", "--month", month, "--format", "pdf", "--out", str(pdf)
+        ).returncode
+        == 0
+    )
     assert pdf.read_bytes().startswith(b"%PDF")
     assert run(db_path, config_path, "report", "monthly", "--month", "2026-13").returncode == 2
     assert run(db_path, config_path, "report", "monthly", "--month", month, "--format", "doc").returncode == 2
@@ -91,8 +152,9 @@ def test_report_commands(services, make_dossier, db_path, config_path, tmp_path)
     assert done.returncode == 0, done.stderr
     assert book.read_bytes().startswith(b"%PDF")
     book_csv = tmp_path / "book.csv"
-    assert run(db_path, config_path, "report", "book", "--from", day, "--to", day, "--out",
-               str(book_csv)).returncode == 0
+    assert (
+        run(db_path, config_path, "report", "book", "--from", day, "--to", day, "--out", str(book_csv)).returncode == 0
+    )
     assert d.code in book_csv.read_text(encoding="utf-8-sig")
     assert run(db_path, config_path, "report", "book", "--from", "hôm qua", "--to", day).returncode == 2
     assert any(e.action == "report.export" for e in services.audit.entries())

@@ -37,13 +37,16 @@ def test_missing_config(tmp_path) -> None:
     assert not (tmp_path / "d.db").exists()  # nothing created on a refusal
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (b"[commune\nname = ", "lỗi cú pháp TOML"),
-    (b"\xff\xfe\x00garbage", "không phải văn bản UTF-8"),
-    (b"[commune]\nname = \"X\"\nagency_code = \"H56.14\"\nprovince = \"T\"\ncounter = \"1\"\n", "commune.counter"),
-    (b"[commune]\nname = \"X\"\nagency_code = \"h56 14\"\nprovince = \"T\"\ncounter = \"01\"\n", "commune.agency_code"),
-    (b"", "thiếu mục [commune]"),
-])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"[commune\nname = ", "lỗi cú pháp TOML"),
+        (b"\xff\xfe\x00garbage", "không phải văn bản UTF-8"),
+        (b'[commune]\nname = "X"\nagency_code = "H56.14"\nprovince = "T"\ncounter = "1"\n', "commune.counter"),
+        (b'[commune]\nname = "X"\nagency_code = "h56 14"\nprovince = "T"\ncounter = "01"\n', "commune.agency_code"),
+        (b"", "thiếu mục [commune]"),
+    ],
+)
 def test_corrupt_config(tmp_path, content, fragment) -> None:
     config = tmp_path / "config.toml"
     config.write_bytes(content)
@@ -78,8 +81,22 @@ def test_unknown_procedure_code(services, db_path, config_path) -> None:
     services.close()
     base = ["--db", str(db_path), "--config", str(config_path)]
     assert_clean_refusal(run_cli(["catalog", "show", "9.999999", *base]), 3, "9.999999")
-    result = run_cli(["intake", "--procedure", "9.999999", "--id-number", "038190012345", "--name", "Đặng Thị Ánh",
-                      "--dob", "17/05/1990", "--officer", "canbo", *base])
+    result = run_cli(
+        [
+            "intake",
+            "--procedure",
+            "9.999999",
+            "--id-number",
+            "038190012345",
+            "--name",
+            "Đặng Thị Ánh",
+            "--dob",
+            "17/05/1990",
+            "--officer",
+            "canbo",
+            *base,
+        ]
+    )
     assert_clean_refusal(result, 3, "9.999999")
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM dossier").fetchone()[0] == 0
     due = run_cli(["calendar", "due", "--procedure", "9.999999", "--received", "2026-11-23T09:00", *base])
@@ -104,11 +121,14 @@ def test_read_only_data_dir(tmp_path, config_path) -> None:
             pytest.skip("the interpreter is not reachable by an unprivileged user")
         preexec = lambda: (os.setgid(nobody), os.setuid(nobody))  # noqa: E731
         try:
-            probe = subprocess.run([sys.executable, "-c", "import onestop.cli"], preexec_fn=preexec, env=env,
-                                   capture_output=True, cwd="/")
+            probe = subprocess.run(
+                [sys.executable, "-c", "import onestop.cli"], preexec_fn=preexec, env=env, capture_output=True, cwd="/"
+            )
         except OSError:
-            pytest.skip("running as root and the interpreter is not usable by an unprivileged user "
-                        "(see test_read_only_data_dir_as_seen_by_os_access)")
+            pytest.skip(
+                "running as root and the interpreter is not usable by an unprivileged user "
+                "(see test_read_only_data_dir_as_seen_by_os_access)"
+            )
         if probe.returncode != 0:
             pytest.skip("running as root and the project is not readable by an unprivileged user")
     os.chmod(data, 0o500)
@@ -131,8 +151,12 @@ def test_killed_during_first_migration_is_never_half_migrated(tmp_path, config_p
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for attempt in range(8):
         db = tmp_path / f"db{attempt}" / "onestop.db"
-        proc = subprocess.Popen([sys.executable, "-m", "onestop", "catalog", "list", "--db", str(db), "--config",
-                                 str(config_path)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "onestop", "catalog", "list", "--db", str(db), "--config", str(config_path)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(0.25 + rng.random() * 0.6)
         proc.send_signal(signal.SIGKILL)
         proc.wait()

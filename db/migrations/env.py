@@ -11,8 +11,14 @@ import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 config = context.config
 target_metadata = SQLModel.metadata
 
-_EXCLUDED_TABLES = {"dossier_fts", "dossier_fts_data", "dossier_fts_idx", "dossier_fts_docsize",
-                    "dossier_fts_config", "dossier_fts_content"}
+_EXCLUDED_TABLES = {
+    "dossier_fts",
+    "dossier_fts_data",
+    "dossier_fts_idx",
+    "dossier_fts_docsize",
+    "dossier_fts_config",
+    "dossier_fts_content",
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]

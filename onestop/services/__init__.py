@@ -142,8 +142,12 @@ class Services:
 
         o = self.settings.office
         with session_scope(self.engine, write=True) as s:
-            for key, value in (("commune.name", o.commune_name), ("commune.agency_code", o.agency_code),
-                               ("commune.province", o.province), ("commune.counter", o.counter_code)):
+            for key, value in (
+                ("commune.name", o.commune_name),
+                ("commune.agency_code", o.agency_code),
+                ("commune.province", o.province),
+                ("commune.counter", o.counter_code),
+            ):
                 row = s.get(models.Setting, key) or models.Setting(key=key)
                 if row.value != value:
                     row.value = value

@@ -28,8 +28,9 @@ class AuditRecord:
 
 def record(session: Session, officer: str, action: str, dossier_code: str = "", detail: str = "") -> None:
     """Append one entry inside the caller's transaction; `detail` must never hold personal data."""
-    session.add(models.AuditEntry(at=now_vn(), officer=officer, action=action,
-                                  dossier_code=dossier_code, detail=detail[:2000]))
+    session.add(
+        models.AuditEntry(at=now_vn(), officer=officer, action=action, dossier_code=dossier_code, detail=detail[:2000])
+    )
 
 
 class AuditService:
@@ -42,8 +43,9 @@ class AuditService:
         with session_scope(self.engine, write=True) as s:
             record(s, officer, action, dossier_code, detail)
 
-    def entries(self, *, dossier_code: str = "", officer: str = "", limit: int = 200,
-                before_id: int | None = None) -> list[AuditRecord]:
+    def entries(
+        self, *, dossier_code: str = "", officer: str = "", limit: int = 200, before_id: int | None = None
+    ) -> list[AuditRecord]:
         with session_scope(self.engine) as s:
             q = select(models.AuditEntry).order_by(models.AuditEntry.id.desc()).limit(limit)
             if dossier_code:
@@ -65,8 +67,15 @@ class AuditService:
                 q = q.where(models.AuditEntry.officer == officer)
             return int(s.exec(q).one())
 
-    def browse(self, actor: str | None, *, dossier_code: str = "", officer: str = "", limit: int = 200,
-               before_id: int | None = None) -> list[AuditRecord]:
+    def browse(
+        self,
+        actor: str | None,
+        *,
+        dossier_code: str = "",
+        officer: str = "",
+        limit: int = 200,
+        before_id: int | None = None,
+    ) -> list[AuditRecord]:
         """Entries for a leader's eyes (the audit screen and `onestop audit list`)."""
         from onestop.domain import Role
         from onestop.services.officers import OfficerService

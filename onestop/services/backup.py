@@ -49,7 +49,7 @@ _CHECK_PLAIN = b"onestop-key-check"
 _CHECK_LEN = len(_CHECK_PLAIN) + 16
 _SAFE_FILE_RE = re.compile(r"^files/[0-9a-f]{2}/[0-9a-f]{64}$")
 
-CORRUPT = ("Tệp sao lưu {name} bị hỏng hoặc không đầy đủ ({why}). Không có gì bị thay đổi.")
+CORRUPT = "Tệp sao lưu {name} bị hỏng hoặc không đầy đủ ({why}). Không có gì bị thay đổi."
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,8 @@ class _DecryptingReader(io.RawIOBase):
         check = source.read(_CHECK_LEN)
         if len(header) < _HEADER_LEN or len(check) < _CHECK_LEN or not header.startswith(MAGIC):
             raise BadInput(CORRUPT.format(name=name, why="thiếu phần đầu tệp"), field="backup")
-        salt = header[len(MAGIC):len(MAGIC) + _SALT_LEN]
-        log2n, r, p = header[len(MAGIC) + _SALT_LEN:len(MAGIC) + _SALT_LEN + 3]
+        salt = header[len(MAGIC) : len(MAGIC) + _SALT_LEN]
+        log2n, r, p = header[len(MAGIC) + _SALT_LEN : len(MAGIC) + _SALT_LEN + 3]
         if not (10 <= log2n <= 22 and 1 <= r <= 32 and 1 <= p <= 16):
             raise BadInput(CORRUPT.format(name=name, why="tham số mã hóa lạ"), field="backup")
         prefix = header[-_PREFIX_LEN:]
@@ -144,8 +144,9 @@ class _DecryptingReader(io.RawIOBase):
         try:
             self._aead.decrypt(prefix + b"\xff" * 5, check, header)
         except InvalidTag:
-            raise BadInput(f"Sai mật khẩu của bản sao lưu {name}. Không có gì bị thay đổi.",
-                           field="passphrase") from None
+            raise BadInput(
+                f"Sai mật khẩu của bản sao lưu {name}. Không có gì bị thay đổi.", field="passphrase"
+            ) from None
         self._invalid_tag = InvalidTag
         self._header, self._prefix, self._source, self._name = header, prefix, source, name
         self._index = 0
@@ -227,10 +228,16 @@ def _snapshot_facts(db_file: Path) -> dict[str, Any]:
             return conn.execute(sql).fetchone()[0] if table in tables else None
 
         revision = scalar("SELECT version_num FROM alembic_version", "alembic_version")
-        agency = conn.execute("SELECT value FROM setting WHERE key='commune.agency_code'").fetchone() \
-            if "setting" in tables else None
-        counter = conn.execute("SELECT value FROM setting WHERE key='commune.counter'").fetchone() \
-            if "setting" in tables else None
+        agency = (
+            conn.execute("SELECT value FROM setting WHERE key='commune.agency_code'").fetchone()
+            if "setting" in tables
+            else None
+        )
+        counter = (
+            conn.execute("SELECT value FROM setting WHERE key='commune.counter'").fetchone()
+            if "setting" in tables
+            else None
+        )
         outbox: dict[str, int] = {}
         if "outbox_item" in tables:
             outbox = {state: n for state, n in conn.execute("SELECT state, count(*) FROM outbox_item GROUP BY state")}
@@ -254,10 +261,10 @@ def known_revision(revision: str | None) -> bool:
     """Whether this code's migrations know `revision` (an unknown one means a newer program wrote it)."""
     if revision is None:
         return True
+    import sqlalchemy as sa
     from alembic.script import ScriptDirectory
 
     from db.engine import alembic_config
-    import sqlalchemy as sa
 
     script = ScriptDirectory.from_config(alembic_config(sa.create_engine("sqlite://")))
     try:
@@ -291,8 +298,9 @@ class BackupService:
             candidate, n = base / f"{name}-{n}{SUFFIX}", n + 1
         return candidate
 
-    def backup(self, out: Path | None = None, *, passphrase: str | None = None, actor: str | None = None,
-               auto: bool = False) -> BackupResult:
+    def backup(
+        self, out: Path | None = None, *, passphrase: str | None = None, actor: str | None = None, auto: bool = False
+    ) -> BackupResult:
         """Write a backup of the running database, its outbox and attachments; returns where and what."""
         who = self._actor(actor, Role.OFFICER)
         if passphrase is not None and len(passphrase) < 8:
@@ -308,17 +316,21 @@ class BackupService:
             self._snapshot(snapshot)
             facts = _snapshot_facts(snapshot)
             if facts.get("integrity") != "ok":
-                raise OneStopError(f"Cơ sở dữ liệu đang dùng không toàn vẹn ({facts.get('integrity')}); "
-                                   "hãy chạy 'onestop doctor'. Chưa tạo bản sao lưu.")
+                raise OneStopError(
+                    f"Cơ sở dữ liệu đang dùng không toàn vẹn ({facts.get('integrity')}); "
+                    "hãy chạy 'onestop doctor'. Chưa tạo bản sao lưu."
+                )
             files = self._attachment_files()
             manifest = self._manifest(snapshot, facts, files, encrypted=passphrase is not None)
             size = self._write_archive(target, snapshot, files, manifest, passphrase)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         self.services.audit.log(
-            who, "backup.auto" if auto else "backup.create",
+            who,
+            "backup.auto" if auto else "backup.create",
             detail=f"{target.name}; {manifest['dossiers']} hồ sơ; {manifest['outbox_items']} mục chờ gửi; "
-                   f"{'mã hóa' if passphrase else 'không mã hóa'}; sha256 {manifest['db_sha256'][:16]}")
+            f"{'mã hóa' if passphrase else 'không mã hóa'}; sha256 {manifest['db_sha256'][:16]}",
+        )
         return BackupResult(target, manifest, passphrase is not None, size)
 
     def _snapshot(self, target: Path) -> None:
@@ -347,8 +359,9 @@ class BackupService:
                 found.append((rel, path))
         return found
 
-    def _manifest(self, snapshot: Path, facts: dict[str, Any], files: list[tuple[str, Path]], *,
-                  encrypted: bool) -> dict[str, Any]:
+    def _manifest(
+        self, snapshot: Path, facts: dict[str, Any], files: list[tuple[str, Path]], *, encrypted: bool
+    ) -> dict[str, Any]:
         office = self.services.settings.office
         return {
             "app": APP_NAME,
@@ -368,8 +381,14 @@ class BackupService:
             "encrypted": encrypted,
         }
 
-    def _write_archive(self, target: Path, snapshot: Path, files: list[tuple[str, Path]],
-                       manifest: dict[str, Any], passphrase: str | None) -> int:
+    def _write_archive(
+        self,
+        target: Path,
+        snapshot: Path,
+        files: list[tuple[str, Path]],
+        manifest: dict[str, Any],
+        passphrase: str | None,
+    ) -> int:
         tmp = target.with_name(f".{target.name}.part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
@@ -409,8 +428,7 @@ class BackupService:
         root = self.services.backup_dir
         if not root.is_dir():
             return []
-        return sorted((p for p in root.iterdir() if _AUTO_NAME_RE.match(p.name)), key=lambda p: p.name,
-                      reverse=True)
+        return sorted((p for p in root.iterdir() if _AUTO_NAME_RE.match(p.name)), key=lambda p: p.name, reverse=True)
 
     def maybe_daily_backup(self, *, now: datetime | None = None) -> BackupResult | None:
         """Make today's automatic backup if there is none yet, then keep only `security.backup_keep` of them."""
@@ -442,8 +460,15 @@ class BackupService:
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def restore(self, path: Path, *, passphrase: str | None = None, actor: str | None = None,
-                force_foreign: bool = False, verify_actor: bool = True) -> RestoreReport:
+    def restore(
+        self,
+        path: Path,
+        *,
+        passphrase: str | None = None,
+        actor: str | None = None,
+        force_foreign: bool = False,
+        verify_actor: bool = True,
+    ) -> RestoreReport:
         """Verify a backup completely, then atomically replace the database with it, keeping the previous one.
 
         `actor` must be an administrator of the current database (skipped when `verify_actor` is False:
@@ -460,16 +485,27 @@ class BackupService:
             if manifest.get("agency_code") and manifest["agency_code"] != agency and not force_foreign:
                 raise Conflict(
                     f"Bản sao lưu thuộc cơ quan {manifest['agency_code']}, không phải {agency} của máy này. "
-                    "Không có gì bị thay đổi (dùng --force-foreign nếu thật sự muốn).", field="backup")
+                    "Không có gì bị thay đổi (dùng --force-foreign nếu thật sự muốn).",
+                    field="backup",
+                )
             previous = self._swap_in(work / "onestop.db")
             restored_files = self._restore_files(files)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         warnings = self._after_swap(who, path, manifest)
-        return RestoreReport(path, previous, manifest, int(manifest.get("dossiers", 0)),
-                             int(manifest.get("outbox_items", 0)), restored_files, tuple(warnings))
+        return RestoreReport(
+            path,
+            previous,
+            manifest,
+            int(manifest.get("dossiers", 0)),
+            int(manifest.get("outbox_items", 0)),
+            restored_files,
+            tuple(warnings),
+        )
 
-    def _unpack_and_verify(self, path: Path, passphrase: str | None, work: Path) -> tuple[dict[str, Any], dict[str, Path]]:
+    def _unpack_and_verify(
+        self, path: Path, passphrase: str | None, work: Path
+    ) -> tuple[dict[str, Any], dict[str, Path]]:
         name = path.name
         if not path.is_file():
             raise NotFound(f"Không tìm thấy tệp sao lưu {path}.", field="backup")
@@ -478,15 +514,17 @@ class BackupService:
             raw.seek(0)
             if magic == MAGIC:
                 if not passphrase:
-                    raise BadInput(f"Bản sao lưu {name} được mã hóa: cần mật khẩu (--passphrase-stdin).",
-                                   field="passphrase")
+                    raise BadInput(
+                        f"Bản sao lưu {name} được mã hóa: cần mật khẩu (--passphrase-stdin).", field="passphrase"
+                    )
                 source: Any = _DecryptingReader(raw, passphrase, name)
             elif magic[:2] == b"\x1f\x8b":
                 self._check_gzip(path)
                 source = raw
             else:
-                raise BadInput(f"Tệp {name} không phải bản sao lưu của onestop. Không có gì bị thay đổi.",
-                               field="backup")
+                raise BadInput(
+                    f"Tệp {name} không phải bản sao lưu của onestop. Không có gì bị thay đổi.", field="backup"
+                )
             manifest, files = self._extract(source, work, name)
         return manifest, self._verify(manifest, files, work, name)
 
@@ -535,8 +573,11 @@ class BackupService:
 
     def _verify(self, manifest: dict[str, Any], files: dict[str, Path], work: Path, name: str) -> dict[str, Path]:
         if manifest.get("format") != FORMAT_VERSION:
-            raise Conflict(f"Bản sao lưu {name} có định dạng {manifest.get('format')} mà phiên bản này không đọc "
-                           "được. Không có gì bị thay đổi.", field="backup")
+            raise Conflict(
+                f"Bản sao lưu {name} có định dạng {manifest.get('format')} mà phiên bản này không đọc "
+                "được. Không có gì bị thay đổi.",
+                field="backup",
+            )
         db_file = files.pop("onestop.db", None)
         if db_file is None:
             raise BadInput(CORRUPT.format(name=name, why="thiếu cơ sở dữ liệu"), field="backup")
@@ -544,8 +585,9 @@ class BackupService:
             raise BadInput(CORRUPT.format(name=name, why="mã kiểm tra sha256 không khớp"), field="backup")
         for rel, dest in files.items():
             if _sha256_file(dest) != rel.rsplit("/", 1)[1]:
-                raise BadInput(CORRUPT.format(name=name, why=f"tệp đính kèm {rel[-12:]} sai mã kiểm tra"),
-                               field="backup")
+                raise BadInput(
+                    CORRUPT.format(name=name, why=f"tệp đính kèm {rel[-12:]} sai mã kiểm tra"), field="backup"
+                )
         missing = set(manifest.get("files", {})) - set(files)
         if missing:
             raise BadInput(CORRUPT.format(name=name, why=f"thiếu {len(missing)} tệp đính kèm"), field="backup")
@@ -555,9 +597,11 @@ class BackupService:
         if facts.get("schema_revision") != manifest.get("schema_revision"):
             raise BadInput(CORRUPT.format(name=name, why="bản kê không khớp cơ sở dữ liệu"), field="backup")
         if not known_revision(facts.get("schema_revision")):
-            raise Conflict(f"Bản sao lưu {name} được tạo bởi phiên bản onestop mới hơn (lược đồ "
-                           f"{facts['schema_revision']}). Hãy cập nhật phần mềm; không có gì bị thay đổi.",
-                           field="backup")
+            raise Conflict(
+                f"Bản sao lưu {name} được tạo bởi phiên bản onestop mới hơn (lược đồ "
+                f"{facts['schema_revision']}). Hãy cập nhật phần mềm; không có gì bị thay đổi.",
+                field="backup",
+            )
         return files
 
     def _swap_in(self, verified_db: Path) -> Path | None:
@@ -621,8 +665,10 @@ class BackupService:
         except sqlite3.DatabaseError:
             pass
         if wal.exists():  # the last connection to close removes the WAL; it survives only if someone else is in
-            raise Conflict("Cơ sở dữ liệu đang được một chương trình khác mở (ứng dụng quầy, đồng bộ?). "
-                           "Hãy đóng chương trình đó rồi khôi phục lại; không có gì bị thay đổi.")
+            raise Conflict(
+                "Cơ sở dữ liệu đang được một chương trình khác mở (ứng dụng quầy, đồng bộ?). "
+                "Hãy đóng chương trình đó rồi khôi phục lại; không có gì bị thay đổi."
+            )
         Path(f"{db_path}-shm").unlink(missing_ok=True)
 
     def _restore_files(self, files: dict[str, Path]) -> int:
@@ -649,11 +695,19 @@ class BackupService:
         upgrade(self.services.engine)
         self.services.store_profile()
         with session_scope(self.services.engine, write=True) as s:
-            record(s, who, "backup.restore",
-                   detail=f"{path.name}; tạo lúc {manifest.get('created_at')}; {manifest.get('dossiers')} hồ sơ; "
-                          f"{manifest.get('outbox_items')} mục chờ gửi")
-        queued = sum(n for state, n in manifest.get("outbox_by_state", {}).items() if state not in ("synced", "discarded"))
+            record(
+                s,
+                who,
+                "backup.restore",
+                detail=f"{path.name}; tạo lúc {manifest.get('created_at')}; {manifest.get('dossiers')} hồ sơ; "
+                f"{manifest.get('outbox_items')} mục chờ gửi",
+            )
+        queued = sum(
+            n for state, n in manifest.get("outbox_by_state", {}).items() if state not in ("synced", "discarded")
+        )
         if queued:
-            warnings.append(f"Có {queued} mục đang chờ gửi lên tỉnh trong bản sao lưu; chúng sẽ được gửi lại "
-                            "(khóa chống trùng bảo đảm không tạo bản ghi kép).")
+            warnings.append(
+                f"Có {queued} mục đang chờ gửi lên tỉnh trong bản sao lưu; chúng sẽ được gửi lại "
+                "(khóa chống trùng bảo đảm không tạo bản ghi kép)."
+            )
         return warnings

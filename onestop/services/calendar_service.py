@@ -67,6 +67,12 @@ class CalendarService:
         received_at = received_at or now_vn()
         if procedure.deadline_amount is None:
             return DuePreview(None, "Thủ tục chưa có thời hạn trong danh mục: cán bộ nhập ngày hẹn và lý do.")
-        result = compute_due(received_at, procedure.deadline_amount, procedure.deadline_unit, procedure.cutoff,
-                             self.work_calendar(), self.hours)
+        result = compute_due(
+            received_at,
+            procedure.deadline_amount,
+            procedure.deadline_unit,
+            procedure.cutoff,
+            self.work_calendar(),
+            self.hours,
+        )
         return DuePreview(result.due_at, result.explanation)

@@ -23,10 +23,14 @@ from onestop.text import clean, fold, tokens
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,39}$")
 _UNIT_ALIASES = {
-    "working_days": DeadlineUnit.WORKING_DAYS, "ngày làm việc": DeadlineUnit.WORKING_DAYS,
-    "calendar_days": DeadlineUnit.CALENDAR_DAYS, "ngày": DeadlineUnit.CALENDAR_DAYS,
-    "working_hours": DeadlineUnit.WORKING_HOURS, "giờ làm việc": DeadlineUnit.WORKING_HOURS,
-    "same_day": DeadlineUnit.SAME_DAY, "trong ngày": DeadlineUnit.SAME_DAY,
+    "working_days": DeadlineUnit.WORKING_DAYS,
+    "ngày làm việc": DeadlineUnit.WORKING_DAYS,
+    "calendar_days": DeadlineUnit.CALENDAR_DAYS,
+    "ngày": DeadlineUnit.CALENDAR_DAYS,
+    "working_hours": DeadlineUnit.WORKING_HOURS,
+    "giờ làm việc": DeadlineUnit.WORKING_HOURS,
+    "same_day": DeadlineUnit.SAME_DAY,
+    "trong ngày": DeadlineUnit.SAME_DAY,
 }
 
 
@@ -39,12 +43,22 @@ def to_domain(row: models.Procedure) -> Procedure:
     exemptions = json.loads(row.exemptions_json or "[]")
     cutoff = time.fromisoformat(row.cutoff) if row.cutoff else None
     return Procedure(
-        code=row.code, version=row.version, name=row.name, field=row.field,
-        deadline_amount=row.deadline_amount, deadline_unit=DeadlineUnit(row.deadline_unit), cutoff=cutoff,
-        fee_vnd=row.fee_vnd, fee_note=row.fee_note, online_level=row.online_level,
+        code=row.code,
+        version=row.version,
+        name=row.name,
+        field=row.field,
+        deadline_amount=row.deadline_amount,
+        deadline_unit=DeadlineUnit(row.deadline_unit),
+        cutoff=cutoff,
+        fee_vnd=row.fee_vnd,
+        fee_note=row.fee_note,
+        online_level=row.online_level,
         documents=tuple(RequiredDocument(d["name"], DocKind(d["kind"]), int(d["count"])) for d in docs),
         exemptions=tuple(FeeExemption(e["code"], e["label"]) for e in exemptions),
-        processing_note=row.processing_note, source=row.source, sourced=row.sourced, active=row.active,
+        processing_note=row.processing_note,
+        source=row.source,
+        sourced=row.sourced,
+        active=row.active,
         deciding_agency=row.deciding_agency,
     )
 
@@ -66,15 +80,20 @@ def _normalise_entry(raw: dict[str, Any], index: int) -> dict[str, Any]:
         raise BadInput(f"Danh mục: {where} thiếu tên thủ tục hoặc tên quá dài.", field="catalog")
     deadline = raw.get("deadline")
     if isinstance(deadline, dict):
-        amount, unit_text, cutoff_text = deadline.get("amount"), deadline.get("unit", "working_days"), deadline.get("cutoff")
+        amount, unit_text, cutoff_text = (
+            deadline.get("amount"),
+            deadline.get("unit", "working_days"),
+            deadline.get("cutoff"),
+        )
     else:  # shared format: processing_days, 0 = same day, null = unknown
         amount = raw.get("processing_days", raw.get("deadline_amount"))
         unit_text = raw.get("deadline_unit") or ("same_day" if amount in (0, "0") else "working_days")
         cutoff_text = raw.get("cutoff")
     unit = _UNIT_ALIASES.get(clean(str(unit_text)).lower())
     if unit is None:
-        raise BadInput(f"Danh mục: {where} có đơn vị thời hạn không hợp lệ ({clean(str(unit_text))[:30]}).",
-                       field="catalog")
+        raise BadInput(
+            f"Danh mục: {where} có đơn vị thời hạn không hợp lệ ({clean(str(unit_text))[:30]}).", field="catalog"
+        )
     if amount in ("", None):
         amount = None
     else:
@@ -104,20 +123,29 @@ def _normalise_entry(raw: dict[str, Any], index: int) -> dict[str, Any]:
     for doc in raw.get("documents") or []:
         kind = doc.get("kind") or doc.get("original_or_copy") or "original"
         if kind not in ("original", "copy", "present_only"):
-            raise BadInput(f"Danh mục: {where} có loại giấy tờ không hợp lệ ({clean(str(kind))[:20]}).",
-                           field="catalog")
+            raise BadInput(
+                f"Danh mục: {where} có loại giấy tờ không hợp lệ ({clean(str(kind))[:20]}).", field="catalog"
+            )
         doc_name = clean(str(doc.get("name") or ""))
         if not doc_name:
             raise BadInput(f"Danh mục: {where} có giấy tờ không tên.", field="catalog")
         documents.append({"name": doc_name[:500], "kind": kind, "count": max(1, int(doc.get("count") or 1))})
-    exemptions = [{"code": clean(str(e.get("code"))), "label": clean(str(e.get("label")))}
-                  for e in raw.get("exemptions") or [] if isinstance(e, dict)]
+    exemptions = [
+        {"code": clean(str(e.get("code"))), "label": clean(str(e.get("label")))}
+        for e in raw.get("exemptions") or []
+        if isinstance(e, dict)
+    ]
     online = raw.get("online_level", raw.get("online"))
     return {
-        "code": code, "name": name, "name_fold": fold(f"{code} {name} {raw.get('field') or ''}"),
+        "code": code,
+        "name": name,
+        "name_fold": fold(f"{code} {name} {raw.get('field') or ''}"),
         "field": clean(str(raw.get("field") or ""))[:200] or "Khác",
-        "deadline_amount": amount, "deadline_unit": unit.value, "cutoff": cutoff,
-        "fee_vnd": fee, "fee_note": clean(str(raw.get("fee_note") or ""))[:2000],
+        "deadline_amount": amount,
+        "deadline_unit": unit.value,
+        "cutoff": cutoff,
+        "fee_vnd": fee,
+        "fee_note": clean(str(raw.get("fee_note") or ""))[:2000],
         "online_level": clean(str(online))[:20] if online else None,
         "documents_json": json.dumps(documents, ensure_ascii=False),
         "exemptions_json": json.dumps(exemptions, ensure_ascii=False),
@@ -149,8 +177,13 @@ def parse_catalog(text: str, fmt: str) -> list[dict[str, Any]]:
             for part in (row.get("documents") or "").split(";"):
                 if part.strip():
                     bits = part.split(":")
-                    docs.append({"name": bits[0], "kind": bits[1] if len(bits) > 1 else "original",
-                                 "count": bits[2] if len(bits) > 2 else 1})
+                    docs.append(
+                        {
+                            "name": bits[0],
+                            "kind": bits[1] if len(bits) > 1 else "original",
+                            "count": bits[2] if len(bits) > 2 else 1,
+                        }
+                    )
             entry: dict[str, Any] = dict(row)
             entry["documents"] = docs
             entries.append(entry)
@@ -176,8 +209,12 @@ class CatalogService:
         with session_scope(self.engine) as s:
             if s.exec(select(models.CatalogVersion)).first() is not None:
                 return
-        self._store(parse_catalog(shipped_catalog_text(), "json"), source="onestop (danh mục mẫu kèm phần mềm)",
-                    actor="system", merge=False)
+        self._store(
+            parse_catalog(shipped_catalog_text(), "json"),
+            source="onestop (danh mục mẫu kèm phần mềm)",
+            actor="system",
+            merge=False,
+        )
 
     def import_file(self, path: Path, *, actor: str, merge: bool = False) -> int:
         """Import a province's published list as a new catalog version; returns the version id."""
@@ -254,5 +291,7 @@ class CatalogService:
 
     def versions(self) -> list[tuple[int, str, str, int]]:
         with session_scope(self.engine) as s:
-            return [(v.id or 0, v.imported_at.isoformat(), v.source, v.procedure_count)
-                    for v in s.exec(select(models.CatalogVersion).order_by(models.CatalogVersion.id))]
+            return [
+                (v.id or 0, v.imported_at.isoformat(), v.source, v.procedure_count)
+                for v in s.exec(select(models.CatalogVersion).order_by(models.CatalogVersion.id))
+            ]

@@ -56,9 +56,20 @@ class FormsService:
             raise PrinterUnavailable("Bộ tạo phiếu in chưa được nạp; hồ sơ đã lưu, hãy in lại sau.")
         return ports
 
-    def request(self, code: str, kind: FormKind, *, officer: str, reason: str = "", items: tuple[str, ...] = (),
-                new_due: datetime | None = None, copies: int | None = None, page_size: str | None = None,
-                contact_name: str = "", contact_phone: str = "") -> FormRequest:
+    def request(
+        self,
+        code: str,
+        kind: FormKind,
+        *,
+        officer: str,
+        reason: str = "",
+        items: tuple[str, ...] = (),
+        new_due: datetime | None = None,
+        copies: int | None = None,
+        page_size: str | None = None,
+        contact_name: str = "",
+        contact_phone: str = "",
+    ) -> FormRequest:
         """Compose the data of one form for a saved dossier (never for an unsaved draft)."""
         if kind is FormKind.BOOK:
             raise BadInput("Sổ theo dõi hồ sơ in theo khoảng ngày (onestop report book).", field="form")
@@ -70,19 +81,30 @@ class FormsService:
         office = self.settings.office
         number = f"{dossier.book_number or 0:02d}" if kind is FormKind.RECEIPT else ""
         return FormRequest(
-            kind=kind, office=office, dossier=dossier, issued_at=now_vn(), officer_name=actor.full_name,
-            number=number, reason=clean(reason) or (latest.reason if latest and kind is not FormKind.RECEIPT else ""),
-            items=tuple(clean(i) for i in items if clean(i)), new_due=new_due,
-            contact_name=clean(contact_name) or actor.full_name, contact_phone=clean(contact_phone) or office.phone,
-            copies=copies or self.settings.printing.copies, page_size=page_size or self.settings.printing.page_size,
+            kind=kind,
+            office=office,
+            dossier=dossier,
+            issued_at=now_vn(),
+            officer_name=actor.full_name,
+            number=number,
+            reason=clean(reason) or (latest.reason if latest and kind is not FormKind.RECEIPT else ""),
+            items=tuple(clean(i) for i in items if clean(i)),
+            new_due=new_due,
+            contact_name=clean(contact_name) or actor.full_name,
+            contact_phone=clean(contact_phone) or office.phone,
+            copies=copies or self.settings.printing.copies,
+            page_size=page_size or self.settings.printing.page_size,
         )
 
     def archive(self, request: FormRequest, pdf: bytes, *, officer: str, out: Path | None = None) -> tuple[int, Path]:
         """Write the PDF beside the database (owner-only) and log it; returns (form id, path)."""
         dossier = request.dossier
         stamp = request.issued_at.strftime("%Y%m%d-%H%M%S")
-        target = out or (self.services.archive_dir / request.issued_at.strftime("%Y/%m")
-                         / f"{dossier.code}-{request.kind.value}-{stamp}.pdf")
+        target = out or (
+            self.services.archive_dir
+            / request.issued_at.strftime("%Y/%m")
+            / f"{dossier.code}-{request.kind.value}-{stamp}.pdf"
+        )
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = target.with_name(target.name + ".part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -93,17 +115,25 @@ class FormsService:
         os.replace(tmp, target)
         with session_scope(self.engine, write=True) as s:
             row = find_row(s, dossier.code)
-            form = models.PrintedForm(dossier_id=row.id, form=request.kind.value, number=request.number,
-                                      at=request.issued_at, officer=officer, copies=request.copies,
-                                      file=str(target), status="archived")
+            form = models.PrintedForm(
+                dossier_id=row.id,
+                form=request.kind.value,
+                number=request.number,
+                at=request.issued_at,
+                officer=officer,
+                copies=request.copies,
+                file=str(target),
+                status="archived",
+            )
             s.add(form)
             record(s, officer, "form.render", dossier.code, detail=f"{request.kind.value}, {request.copies} liên")
             s.flush()
             assert form.id is not None
             return form.id, target
 
-    def print_archived(self, form_id: int, path: Path, *, officer: str, printer: str | None = None,
-                       copies: int = 1) -> tuple[bool, str, str, str]:
+    def print_archived(
+        self, form_id: int, path: Path, *, officer: str, printer: str | None = None, copies: int = 1
+    ) -> tuple[bool, str, str, str]:
         """Send an archived PDF to CUPS; the outcome (success or the reason) is logged on the form row."""
         queue = printer or self.settings.printing.printer or None
         result = self.ports.print_pdf(path, queue, copies, self.settings.printing.media)
@@ -117,13 +147,27 @@ class FormsService:
                 if form.dossier_id is not None:
                     dossier_row = s.get(models.Dossier, form.dossier_id)
                     code = dossier_row.code if dossier_row else ""
-                record(s, officer, "form.print" if result.ok else "form.print_failed", code,
-                       detail=f"{form.form} → {result.printer or '?'} ({result.job_id or 'không có lệnh in'})")
+                record(
+                    s,
+                    officer,
+                    "form.print" if result.ok else "form.print_failed",
+                    code,
+                    detail=f"{form.form} → {result.printer or '?'} ({result.job_id or 'không có lệnh in'})",
+                )
         return result.ok, result.printer, result.job_id, result.message
 
-    def issue(self, code: str, kind: FormKind = FormKind.RECEIPT, *, officer: str, print_it: bool = True,
-              printer: str | None = None, copies: int | None = None, out: Path | None = None,
-              **request_args: Any) -> PrintOutcome:
+    def issue(
+        self,
+        code: str,
+        kind: FormKind = FormKind.RECEIPT,
+        *,
+        officer: str,
+        print_it: bool = True,
+        printer: str | None = None,
+        copies: int | None = None,
+        out: Path | None = None,
+        **request_args: Any,
+    ) -> PrintOutcome:
         """Render → archive → (print): the dossier is already committed, so a printer problem loses nothing."""
         request = self.request(code, kind, officer=officer, copies=copies, **request_args)
         pdf = self.ports.render(request)

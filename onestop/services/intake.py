@@ -51,11 +51,23 @@ from onestop.text import clean, fold
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 # Built once: executing a prepared statement with a parameter dict skips SQLAlchemy's per-call statement building.
-_T = {name: getattr(models, name).__table__ for name in (
-    "Procedure", "Dossier", "DossierDocument", "Attachment", "Payment", "StatusEvent", "AuditEntry", "OutboxItem",
-    "Draft")}
-_PROC_ID = sa.select(_T["Procedure"].c.id).where(_T["Procedure"].c.code == sa.bindparam("code"),
-                                                 _T["Procedure"].c.version == sa.bindparam("version"))
+_T = {
+    name: getattr(models, name).__table__
+    for name in (
+        "Procedure",
+        "Dossier",
+        "DossierDocument",
+        "Attachment",
+        "Payment",
+        "StatusEvent",
+        "AuditEntry",
+        "OutboxItem",
+        "Draft",
+    )
+}
+_PROC_ID = sa.select(_T["Procedure"].c.id).where(
+    _T["Procedure"].c.code == sa.bindparam("code"), _T["Procedure"].c.version == sa.bindparam("version")
+)
 _INSERT_DOSSIER = _T["Dossier"].insert().returning(_T["Dossier"].c.id)
 _INSERT_DOCUMENT = _T["DossierDocument"].insert().returning(_T["DossierDocument"].c.id)
 _INSERT_ATTACHMENT = _T["Attachment"].insert()
@@ -69,12 +81,19 @@ _DELETE_DRAFTS = _T["Draft"].delete().where(_T["Draft"].c.officer == sa.bindpara
 def _citizen_upsert() -> Any:
     table = models.Citizen.__table__
     stmt = sqlite_insert(table)
-    keep = {name: sa.func.coalesce(sa.func.nullif(stmt.excluded[name], ""), table.c[name])
-            for name in ("gender", "address", "phone", "email", "old_id_number")}
+    keep = {
+        name: sa.func.coalesce(sa.func.nullif(stmt.excluded[name], ""), table.c[name])
+        for name in ("gender", "address", "phone", "email", "old_id_number")
+    }
     return stmt.on_conflict_do_update(
         index_elements=[table.c.id_number],
-        set_={"full_name": stmt.excluded.full_name, "name_fold": stmt.excluded.name_fold,
-              "birth_date": stmt.excluded.birth_date, "updated_at": stmt.excluded.updated_at, **keep},
+        set_={
+            "full_name": stmt.excluded.full_name,
+            "name_fold": stmt.excluded.name_fold,
+            "birth_date": stmt.excluded.birth_date,
+            "updated_at": stmt.excluded.updated_at,
+            **keep,
+        },
     ).returning(table.c.id)
 
 
@@ -102,23 +121,34 @@ def validate_person(p: Person, prefix: str = "") -> Person:
     gender = identity.normalize_gender(p.gender) if p.gender else ""
     id_number = identity.validate_id_number(p.id_number, p.birth_date, gender or None)
     return replace(
-        p, full_name=name, id_number=id_number, gender=gender,
+        p,
+        full_name=name,
+        id_number=id_number,
+        gender=gender,
         address=_text_field(p.address, f"{prefix}address", "Địa chỉ", 500),
-        phone=identity.validate_phone(p.phone), email=identity.validate_email(p.email),
+        phone=identity.validate_phone(p.phone),
+        email=identity.validate_email(p.email),
         old_id_number=identity.validate_old_id(p.old_id_number) if p.old_id_number else "",
     )
-
 
 
 def _vn(value: datetime) -> datetime:
     """`value` in Asia/Ho_Chi_Minh; a naive value is a Vietnamese wall-clock time, never the host's zone."""
     return value.replace(tzinfo=VN_TZ) if value.tzinfo is None else value.astimezone(VN_TZ)
 
+
 class IntakeService:
     """The one way a dossier is received, shared by the intake screen and `onestop intake`."""
 
-    def __init__(self, engine: Engine, settings: Settings, catalog: CatalogService, calendar: CalendarService,
-                 officers: OfficerService, files_dir: Path) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        catalog: CatalogService,
+        calendar: CalendarService,
+        officers: OfficerService,
+        files_dir: Path,
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self.catalog = catalog
@@ -137,9 +167,16 @@ class IntakeService:
             row = s.exec(select(models.Citizen).where(models.Citizen.id_number == id_number)).first()
             if row is None:
                 return None
-            return Person(full_name=row.full_name, id_number=row.id_number, birth_date=row.birth_date,
-                          gender=row.gender, address=row.address, phone=row.phone, email=row.email,
-                          old_id_number=row.old_id_number)
+            return Person(
+                full_name=row.full_name,
+                id_number=row.id_number,
+                birth_date=row.birth_date,
+                gender=row.gender,
+                address=row.address,
+                phone=row.phone,
+                email=row.email,
+                old_id_number=row.old_id_number,
+            )
 
     def preview_due(self, procedure: Procedure, received_at: datetime | None = None) -> DuePreview:
         return self.calendar.due(procedure, received_at)
@@ -183,8 +220,9 @@ class IntakeService:
             if _vn(draft.due_override) < _vn(draft.received_at or now_vn()):
                 raise BadInput("Ngày hẹn trả không được trước thời điểm tiếp nhận.", field="due_override")
         elif procedure.deadline_amount is None:
-            raise BadInput("Thủ tục chưa có thời hạn trong danh mục: cần nhập ngày hẹn trả và lý do.",
-                           field="due_override")
+            raise BadInput(
+                "Thủ tục chưa có thời hạn trong danh mục: cần nhập ngày hẹn trả và lý do.", field="due_override"
+            )
         for index, path in draft.attachments:
             if not 0 <= index < max(len(documents), 1):
                 raise BadInput("Tệp số hóa gắn vào một dòng giấy tờ không tồn tại.", field="attachments")
@@ -196,10 +234,17 @@ class IntakeService:
         if draft.attachments and not documents:
             raise BadInput("Cần ít nhất một dòng giấy tờ để gắn tệp số hóa.", field="attachments")
         clean_draft = replace(
-            draft, procedure_code=procedure.code, applicant=applicant, representative=representative,
+            draft,
+            procedure_code=procedure.code,
+            applicant=applicant,
+            representative=representative,
             authorisation_doc=_text_field(draft.authorisation_doc, "authorisation_doc", "Giấy ủy quyền", 500),
-            documents=tuple(documents), fee_vnd=fee, exemption=exemption, return_address=return_address,
-            due_override_reason=reason, summary=_text_field(draft.summary, "summary", "Trích yếu", 1000),
+            documents=tuple(documents),
+            fee_vnd=fee,
+            exemption=exemption,
+            return_address=return_address,
+            due_override_reason=reason,
+            summary=_text_field(draft.summary, "summary", "Trích yếu", 1000),
         )
         return clean_draft, procedure
 
@@ -222,18 +267,25 @@ class IntakeService:
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
         media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return models.Attachment(document_id=0, sha256=sha, file_name=clean(path.name)[:255], media_type=media,
-                                 size=path.stat().st_size)
+        return models.Attachment(
+            document_id=0, sha256=sha, file_name=clean(path.name)[:255], media_type=media, size=path.stat().st_size
+        )
 
     def _next_code(self, s: Session, received_at: datetime) -> str:
         office = self.settings.office
         day = received_at.astimezone(VN_TZ).strftime("%y%m%d")
         while True:
-            seq = s.connection().execute(
-                text("INSERT INTO code_counter(day, counter_code, next_seq) VALUES (:d, :c, 2) "
-                     "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"),
-                {"d": day, "c": office.counter_code},
-            ).scalar_one()
+            seq = (
+                s.connection()
+                .execute(
+                    text(
+                        "INSERT INTO code_counter(day, counter_code, next_seq) VALUES (:d, :c, 2) "
+                        "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"
+                    ),
+                    {"d": day, "c": office.counter_code},
+                )
+                .scalar_one()
+            )
             code = f"{office.agency_code}-{day}-{office.counter_code}{seq:04d}"
             exists = s.exec(select(models.Dossier.id).where(models.Dossier.code == code)).first()
             if exists is None:
@@ -242,11 +294,17 @@ class IntakeService:
     def _book_number(self, s: Session, received_at: datetime, field: str) -> tuple[str, int]:
         volume = self.settings.rules.book_volume or str(received_at.year)
         key = f"book:{volume}:{field}"
-        value = s.connection().execute(
-            text("INSERT INTO setting(key, value) VALUES (:k, '1') ON CONFLICT(key) DO UPDATE "
-                 "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value"),
-            {"k": key},
-        ).scalar_one()
+        value = (
+            s.connection()
+            .execute(
+                text(
+                    "INSERT INTO setting(key, value) VALUES (:k, '1') ON CONFLICT(key) DO UPDATE "
+                    "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value"
+                ),
+                {"k": key},
+            )
+            .scalar_one()
+        )
         return volume, int(value)
 
     def save(self, draft: IntakeDraft, officer: str) -> Dossier:
@@ -268,10 +326,18 @@ class IntakeService:
         now = now_vn()
         paid = bool(draft.fee_vnd)
         documents = tuple(
-            DocumentLine(doc.name, doc.kind, doc.count,
-                         tuple(Attachment(att.sha256, att.file_name, att.media_type, att.size)
-                               for index, att in stored if index == position))
-            for position, doc in enumerate(draft.documents))
+            DocumentLine(
+                doc.name,
+                doc.kind,
+                doc.count,
+                tuple(
+                    Attachment(att.sha256, att.file_name, att.media_type, att.size)
+                    for index, att in stored
+                    if index == position
+                ),
+            )
+            for position, doc in enumerate(draft.documents)
+        )
         event = StatusEvent(1, received_at, None, Status.RECEIVED, actor.username, "Tiếp nhận hồ sơ", due_at)
         # Core statements, not the ORM: this is the counter's hot path (one durable commit, a handful of inserts).
         with session_scope(self.engine, write=True) as s:
@@ -281,73 +347,196 @@ class IntakeService:
             code = self._next_code(s, received_at)
             volume, number = self._book_number(s, received_at, procedure.field)
             values = dict(
-                uuid=dossier_uuid, code=code, official_code="", procedure_id=proc_id, procedure_code=procedure.code,
-                citizen_id=citizen_id, applicant_name=a.full_name, applicant_fold=fold(a.full_name),
-                applicant_id_number=a.id_number, applicant_birth_date=a.birth_date, applicant_gender=a.gender,
-                applicant_address=a.address, applicant_phone=a.phone, applicant_email=a.email,
-                representative_json=person_to_json(draft.representative), authorisation_doc=draft.authorisation_doc,
-                channel=draft.channel.value, return_via=draft.return_via.value, return_address=draft.return_address,
-                received_at=received_at, due_at=due_at, due_reason=due_reason[:1000], status=Status.RECEIVED.value,
-                officer=actor.username, counter_code=self.settings.office.counter_code, fee_total=draft.fee_vnd or 0,
-                sets_count=draft.sets_count, book_volume=volume, book_number=number,
-                lookup_key="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(4)), summary=draft.summary,
-                consent_recorded=draft.consent_recorded, has_eid_account=draft.has_eid_account,
-                origin="local", sync_state="pending", sync_message="", row_version=1, updated_at=now,
-                collected_by="", collected_id_number="",
+                uuid=dossier_uuid,
+                code=code,
+                official_code="",
+                procedure_id=proc_id,
+                procedure_code=procedure.code,
+                citizen_id=citizen_id,
+                applicant_name=a.full_name,
+                applicant_fold=fold(a.full_name),
+                applicant_id_number=a.id_number,
+                applicant_birth_date=a.birth_date,
+                applicant_gender=a.gender,
+                applicant_address=a.address,
+                applicant_phone=a.phone,
+                applicant_email=a.email,
+                representative_json=person_to_json(draft.representative),
+                authorisation_doc=draft.authorisation_doc,
+                channel=draft.channel.value,
+                return_via=draft.return_via.value,
+                return_address=draft.return_address,
+                received_at=received_at,
+                due_at=due_at,
+                due_reason=due_reason[:1000],
+                status=Status.RECEIVED.value,
+                officer=actor.username,
+                counter_code=self.settings.office.counter_code,
+                fee_total=draft.fee_vnd or 0,
+                sets_count=draft.sets_count,
+                book_volume=volume,
+                book_number=number,
+                lookup_key="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(4)),
+                summary=draft.summary,
+                consent_recorded=draft.consent_recorded,
+                has_eid_account=draft.has_eid_account,
+                origin="local",
+                sync_state="pending",
+                sync_message="",
+                row_version=1,
+                updated_at=now,
+                collected_by="",
+                collected_id_number="",
             )
             values["search_fold"] = search_text(values, procedure.name)
             dossier_id = conn.execute(_INSERT_DOSSIER, values).scalar_one()
             self._add_children(conn, dossier_id, documents, draft, received_at)
-            conn.execute(_INSERT_EVENT, dict(
-                dossier_id=dossier_id, seq=1, at=received_at, from_status=None, to_status=Status.RECEIVED.value,
-                officer=actor.username, reason=event.reason, new_due=due_at, note="", origin="local"))
-            conn.execute(_INSERT_AUDIT, dict(
-                at=now, officer=actor.username, action="dossier.create", dossier_code=code,
-                detail=f"{procedure.code} v{procedure.version}; kênh {draft.channel.value}"))
-            dossier = Dossier(
-                uuid=dossier_uuid, code=code, procedure=procedure, applicant=a, received_at=received_at,
-                due_at=due_at, status=Status.RECEIVED, channel=draft.channel, return_via=draft.return_via,
-                officer=actor.username, officer_name=actor.full_name, representative=draft.representative,
-                authorisation_doc=draft.authorisation_doc, documents=documents,
-                payments=(PaymentLine(draft.fee_vnd or 0, draft.fee_method if paid else "none", draft.exemption,
-                                      received_at if paid else None),),
-                return_address=draft.return_address, sets_count=draft.sets_count, book_volume=volume,
-                book_number=number, lookup_key=values["lookup_key"], due_reason=values["due_reason"],
-                summary=draft.summary, consent_recorded=draft.consent_recorded,
-                has_eid_account=draft.has_eid_account, events=(event,), sync_state="pending",
+            conn.execute(
+                _INSERT_EVENT,
+                dict(
+                    dossier_id=dossier_id,
+                    seq=1,
+                    at=received_at,
+                    from_status=None,
+                    to_status=Status.RECEIVED.value,
+                    officer=actor.username,
+                    reason=event.reason,
+                    new_due=due_at,
+                    note="",
+                    origin="local",
+                ),
             )
-            conn.execute(_INSERT_OUTBOX, [
-                outbox_values("dossier.upsert", dossier, dossier_payload(dossier, self.settings.office),
-                              key=f"dossier:{dossier_uuid}:v1", now=now),
-                outbox_values("dossier.event", dossier, event_payload(dossier, event, officer_name=actor.full_name),
-                              key=f"event:{dossier_uuid}:1", now=now),
-            ])
+            conn.execute(
+                _INSERT_AUDIT,
+                dict(
+                    at=now,
+                    officer=actor.username,
+                    action="dossier.create",
+                    dossier_code=code,
+                    detail=f"{procedure.code} v{procedure.version}; kênh {draft.channel.value}",
+                ),
+            )
+            dossier = Dossier(
+                uuid=dossier_uuid,
+                code=code,
+                procedure=procedure,
+                applicant=a,
+                received_at=received_at,
+                due_at=due_at,
+                status=Status.RECEIVED,
+                channel=draft.channel,
+                return_via=draft.return_via,
+                officer=actor.username,
+                officer_name=actor.full_name,
+                representative=draft.representative,
+                authorisation_doc=draft.authorisation_doc,
+                documents=documents,
+                payments=(
+                    PaymentLine(
+                        draft.fee_vnd or 0,
+                        draft.fee_method if paid else "none",
+                        draft.exemption,
+                        received_at if paid else None,
+                    ),
+                ),
+                return_address=draft.return_address,
+                sets_count=draft.sets_count,
+                book_volume=volume,
+                book_number=number,
+                lookup_key=values["lookup_key"],
+                due_reason=values["due_reason"],
+                summary=draft.summary,
+                consent_recorded=draft.consent_recorded,
+                has_eid_account=draft.has_eid_account,
+                events=(event,),
+                sync_state="pending",
+            )
+            conn.execute(
+                _INSERT_OUTBOX,
+                [
+                    outbox_values(
+                        "dossier.upsert",
+                        dossier,
+                        dossier_payload(dossier, self.settings.office),
+                        key=f"dossier:{dossier_uuid}:v1",
+                        now=now,
+                    ),
+                    outbox_values(
+                        "dossier.event",
+                        dossier,
+                        event_payload(dossier, event, officer_name=actor.full_name),
+                        key=f"event:{dossier_uuid}:1",
+                        now=now,
+                    ),
+                ],
+            )
             # The draft becomes the dossier in the same commit: a crash leaves one or the other, never both.
             conn.execute(_DELETE_DRAFTS, {"officer": actor.username})
             return dossier
 
     def _upsert_citizen(self, conn: sa.Connection, p: Person, now: datetime) -> int:
         """Insert or refresh the citizen by ID number (empty new values never erase known ones); returns its id."""
-        return conn.execute(_UPSERT_CITIZEN, dict(
-            id_number=p.id_number, full_name=p.full_name, name_fold=fold(p.full_name), birth_date=p.birth_date,
-            gender=p.gender, address=p.address, phone=p.phone, email=p.email, old_id_number=p.old_id_number,
-            updated_at=now)).scalar_one()
+        return conn.execute(
+            _UPSERT_CITIZEN,
+            dict(
+                id_number=p.id_number,
+                full_name=p.full_name,
+                name_fold=fold(p.full_name),
+                birth_date=p.birth_date,
+                gender=p.gender,
+                address=p.address,
+                phone=p.phone,
+                email=p.email,
+                old_id_number=p.old_id_number,
+                updated_at=now,
+            ),
+        ).scalar_one()
 
-    def _add_children(self, conn: sa.Connection, dossier_id: int, documents: tuple[DocumentLine, ...],
-                      draft: IntakeDraft, received_at: datetime) -> None:
+    def _add_children(
+        self,
+        conn: sa.Connection,
+        dossier_id: int,
+        documents: tuple[DocumentLine, ...],
+        draft: IntakeDraft,
+        received_at: datetime,
+    ) -> None:
         for position, doc in enumerate(documents):
-            doc_id = conn.execute(_INSERT_DOCUMENT, dict(
-                dossier_id=dossier_id, position=position, name=doc.name, kind=doc.kind.value, count=doc.count,
-            )).scalar_one()
+            doc_id = conn.execute(
+                _INSERT_DOCUMENT,
+                dict(
+                    dossier_id=dossier_id,
+                    position=position,
+                    name=doc.name,
+                    kind=doc.kind.value,
+                    count=doc.count,
+                ),
+            ).scalar_one()
             if doc.attachments:
-                conn.execute(_INSERT_ATTACHMENT, [
-                    dict(document_id=doc_id, sha256=att.sha256, file_name=att.file_name, media_type=att.media_type,
-                         size=att.size) for att in doc.attachments])
+                conn.execute(
+                    _INSERT_ATTACHMENT,
+                    [
+                        dict(
+                            document_id=doc_id,
+                            sha256=att.sha256,
+                            file_name=att.file_name,
+                            media_type=att.media_type,
+                            size=att.size,
+                        )
+                        for att in doc.attachments
+                    ],
+                )
         paid = bool(draft.fee_vnd)
-        conn.execute(_INSERT_PAYMENT, dict(
-            dossier_id=dossier_id, label="Lệ phí", amount_vnd=draft.fee_vnd or 0,
-            method=draft.fee_method if paid else "none", exemption=draft.exemption,
-            paid_at=received_at if paid else None))
+        conn.execute(
+            _INSERT_PAYMENT,
+            dict(
+                dossier_id=dossier_id,
+                label="Lệ phí",
+                amount_vnd=draft.fee_vnd or 0,
+                method=draft.fee_method if paid else "none",
+                exemption=draft.exemption,
+                paid_at=received_at if paid else None,
+            ),
+        )
 
     # ------------------------------------------------------------------ drafts
 

@@ -29,10 +29,20 @@ if TYPE_CHECKING:
 # The legal transitions. Closed statuses (rejected, withdrawn, stopped, returned) lead nowhere.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.SUBMITTED: frozenset({Status.RECEIVED, Status.REJECTED}),
-    Status.RECEIVED: frozenset({Status.IN_PROGRESS, Status.SUPPLEMENT, Status.REJECTED, Status.WITHDRAWN,
-                                Status.STOPPED, Status.FINANCIAL, Status.RESULT_READY}),
-    Status.IN_PROGRESS: frozenset({Status.SUPPLEMENT, Status.FINANCIAL, Status.RESULT_READY, Status.STOPPED,
-                                   Status.WITHDRAWN}),
+    Status.RECEIVED: frozenset(
+        {
+            Status.IN_PROGRESS,
+            Status.SUPPLEMENT,
+            Status.REJECTED,
+            Status.WITHDRAWN,
+            Status.STOPPED,
+            Status.FINANCIAL,
+            Status.RESULT_READY,
+        }
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {Status.SUPPLEMENT, Status.FINANCIAL, Status.RESULT_READY, Status.STOPPED, Status.WITHDRAWN}
+    ),
     Status.SUPPLEMENT: frozenset({Status.IN_PROGRESS, Status.WITHDRAWN, Status.STOPPED}),
     Status.FINANCIAL: frozenset({Status.IN_PROGRESS, Status.RESULT_READY, Status.WITHDRAWN}),
     Status.RESULT_READY: frozenset({Status.RETURNED}),
@@ -45,8 +55,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 # Targets that need a written reason (the form printed for them states it).
 REASON_REQUIRED = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED, Status.SUPPLEMENT})
 # Statuses in which an apology (new appointment) can be recorded.
-APOLOGY_FROM = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.FINANCIAL,
-                          Status.RESULT_READY})
+APOLOGY_FROM = frozenset(
+    {Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.FINANCIAL, Status.RESULT_READY}
+)
 
 
 @dataclass(frozen=True)
@@ -150,9 +161,19 @@ class DossierService:
 
     # ------------------------------------------------------------------ the generic transition
 
-    def transition(self, code: str, to: Status, *, actor: str, reason: str = "", new_due: datetime | None = None,
-                   collected_by: str = "", collected_id: str = "", items: list[str] | tuple[str, ...] = (),
-                   channel: str = "") -> Dossier:
+    def transition(
+        self,
+        code: str,
+        to: Status,
+        *,
+        actor: str,
+        reason: str = "",
+        new_due: datetime | None = None,
+        collected_by: str = "",
+        collected_id: str = "",
+        items: list[str] | tuple[str, ...] = (),
+        channel: str = "",
+    ) -> Dossier:
         """Move a dossier to `to`; `Conflict` if the transition is illegal, `BadInput` if a reason is missing.
 
         `new_due` (a changed appointment outside an apology) needs the leader role.
@@ -211,14 +232,27 @@ class DossierService:
                 row.collected_by = collected_by
                 row.collected_id_number = collected_id
                 via = channel or row.return_via
-                note = {"counter": "Trả tại Bộ phận Một cửa", "post": "Trả qua bưu chính công ích",
-                        "online": "Trả trực tuyến"}.get(via, via)
+                note = {
+                    "counter": "Trả tại Bộ phận Một cửa",
+                    "post": "Trả qua bưu chính công ích",
+                    "online": "Trả trực tuyến",
+                }.get(via, via)
                 if collected_by:
                     note += f"; người nhận: {collected_by}"
             row.status = to.value
-            dossier = self._commit_event(s, row, officer, current, to, reason=reason, note=note,
-                                         new_due=row.due_at if due_changed else None, now=now,
-                                         action="dossier.transition", detail=f"{current.value}→{to.value}")
+            dossier = self._commit_event(
+                s,
+                row,
+                officer,
+                current,
+                to,
+                reason=reason,
+                note=note,
+                new_due=row.due_at if due_changed else None,
+                now=now,
+                action="dossier.transition",
+                detail=f"{current.value}→{to.value}",
+            )
             return dossier
 
     def _resume_clock(self, s: Session, row: models.Dossier, now: datetime) -> tuple[datetime | None, str]:
@@ -230,31 +264,63 @@ class DossierService:
 
             preview = self.services.calendar.due(proc_to_domain(proc_row), now) if proc_row else None
             if preview is not None and preview.due_at is not None:
-                return preview.due_at, (f"Nhận đủ hồ sơ bổ sung; tính lại thời hạn từ lúc nhận đủ "
-                                        f"(quy tắc restart): hẹn trả {_fmt(preview.due_at)}")
+                return preview.due_at, (
+                    f"Nhận đủ hồ sơ bổ sung; tính lại thời hạn từ lúc nhận đủ "
+                    f"(quy tắc restart): hẹn trả {_fmt(preview.due_at)}"
+                )
         if row.due_at is None:
             return None, "Nhận đủ hồ sơ bổ sung; hồ sơ chưa có ngày hẹn trả"
         elapsed = (now - paused) if paused else None
         new_due = row.due_at + elapsed if elapsed and elapsed.total_seconds() > 0 else row.due_at
-        return new_due, (f"Nhận đủ hồ sơ bổ sung; lùi ngày hẹn thêm thời gian tạm dừng (quy tắc shift): "
-                         f"hẹn trả {_fmt(new_due)}")
+        return new_due, (
+            f"Nhận đủ hồ sơ bổ sung; lùi ngày hẹn thêm thời gian tạm dừng (quy tắc shift): hẹn trả {_fmt(new_due)}"
+        )
 
-    def _commit_event(self, s: Session, row: models.Dossier, officer: Officer, current: Status, to: Status, *,
-                      reason: str, note: str, new_due: datetime | None, now: datetime, action: str,
-                      detail: str) -> Dossier:
-        seq = (s.exec(select(func.max(models.StatusEvent.seq)).where(models.StatusEvent.dossier_id == row.id))
-               .one() or 0) + 1
+    def _commit_event(
+        self,
+        s: Session,
+        row: models.Dossier,
+        officer: Officer,
+        current: Status,
+        to: Status,
+        *,
+        reason: str,
+        note: str,
+        new_due: datetime | None,
+        now: datetime,
+        action: str,
+        detail: str,
+    ) -> Dossier:
+        seq = (
+            s.exec(select(func.max(models.StatusEvent.seq)).where(models.StatusEvent.dossier_id == row.id)).one() or 0
+        ) + 1
         row.row_version = (row.row_version or 1) + 1
         row.updated_at = now
         s.add(row)
-        s.add(models.StatusEvent(dossier_id=row.id, seq=seq, at=now, from_status=current.value, to_status=to.value,
-                                 officer=officer.username, reason=reason, new_due=new_due, note=note[:2000]))
+        s.add(
+            models.StatusEvent(
+                dossier_id=row.id,
+                seq=seq,
+                at=now,
+                from_status=current.value,
+                to_status=to.value,
+                officer=officer.username,
+                reason=reason,
+                new_due=new_due,
+                note=note[:2000],
+            )
+        )
         record(s, officer.username, action, row.code, detail=detail)
         s.flush()
         dossier = to_domain(s, row)
         event = next(e for e in dossier.events if e.seq == seq)
-        enqueue(s, "dossier.event", row, event_payload(dossier, event, officer_name=officer.full_name),
-                key=f"event:{row.uuid}:{seq}")
+        enqueue(
+            s,
+            "dossier.event",
+            row,
+            event_payload(dossier, event, officer_name=officer.full_name),
+            key=f"event:{row.uuid}:{seq}",
+        )
         s.flush()
         return to_domain(s, row)
 
@@ -280,13 +346,20 @@ class DossierService:
     def result_ready(self, code: str, actor: str) -> Dossier:
         return self.transition(code, Status.RESULT_READY, actor=actor)
 
-    def return_result(self, code: str, *, collected_by: str, collected_id_number: str = "", channel: str = "",
-                      actor: str) -> Dossier:
+    def return_result(
+        self, code: str, *, collected_by: str, collected_id_number: str = "", channel: str = "", actor: str
+    ) -> Dossier:
         """Hand the result over: who collected it, their ID number, when (now) and through which channel."""
         if channel and channel not in ("counter", "post", "online"):
             raise BadInput("Hình thức trả phải là counter, post hoặc online.", field="channel")
-        return self.transition(code, Status.RETURNED, actor=actor, collected_by=collected_by,
-                               collected_id=collected_id_number, channel=channel)
+        return self.transition(
+            code,
+            Status.RETURNED,
+            actor=actor,
+            collected_by=collected_by,
+            collected_id=collected_id_number,
+            channel=channel,
+        )
 
     def apologise(self, code: str, new_due: datetime, reason: str, actor: str) -> Dossier:
         """Record an apology with a new appointment: an event, the status is kept (BRIEF §4.1)."""
@@ -308,9 +381,19 @@ class DossierService:
             old = row.due_at
             row.due_at = new_due
             row.due_reason = f"Xin lỗi, hẹn lại: {reason}"[:1000]
-            return self._commit_event(s, row, officer, current, current, reason=reason,
-                                      note=f"xin lỗi, hẹn lại (hẹn cũ {_fmt(old)})", new_due=new_due, now=now,
-                                      action="dossier.apology", detail=f"hẹn lại {new_due.isoformat()}")
+            return self._commit_event(
+                s,
+                row,
+                officer,
+                current,
+                current,
+                reason=reason,
+                note=f"xin lỗi, hẹn lại (hẹn cũ {_fmt(old)})",
+                new_due=new_due,
+                now=now,
+                action="dossier.apology",
+                detail=f"hẹn lại {new_due.isoformat()}",
+            )
 
     def set_official_code(self, code: str, official_code: str, actor: str) -> Dossier:
         """Keep the code assigned upstream beside the local one (searchable); used by sync."""

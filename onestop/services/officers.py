@@ -45,8 +45,9 @@ class OfficerService:
             actor = self.require(actor, Role.ADMIN).username
         username = clean(username).lower()
         if not USERNAME_RE.match(username):
-            raise BadInput("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự).",
-                           field="username")
+            raise BadInput(
+                "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–50 ký tự).", field="username"
+            )
         full_name = clean(full_name)
         if not full_name or len(full_name) > 100:
             raise BadInput("Họ tên cán bộ không được để trống và tối đa 100 ký tự.", field="full_name")
@@ -56,8 +57,14 @@ class OfficerService:
         with session_scope(self.engine, write=True) as s:
             if s.exec(select(models.Officer).where(models.Officer.username == username)).first():
                 raise Conflict(f"Tên đăng nhập '{username}' đã tồn tại.", field="username")
-            row = models.Officer(username=username, full_name=full_name, role=role.value,
-                                 password_hash=digest, active=True, created_at=now_vn())
+            row = models.Officer(
+                username=username,
+                full_name=full_name,
+                role=role.value,
+                password_hash=digest,
+                active=True,
+                created_at=now_vn(),
+            )
             s.add(row)
             record(s, actor, "officer.create", detail=f"{username} ({role.value})")
             return _to_domain(row)

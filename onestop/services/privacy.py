@@ -62,16 +62,21 @@ class PrivacyService:
         cutoff = (now or now_vn()) - timedelta(days=self.services.settings.security.retention_days)
         cutoff_text = models.AwareDateTime().process_bind_param(cutoff, None)
         with session_scope(self.services.engine, write=not dry_run) as s:
-            closed_at = (select(models.StatusEvent.dossier_id, func.max(models.StatusEvent.at).label("closed_at"))
-                         .group_by(models.StatusEvent.dossier_id).subquery())
-            pending = (select(models.OutboxItem.dossier_uuid)
-                       .where(models.OutboxItem.state.not_in(OUTBOX_DONE_STATES)))  # type: ignore[attr-defined]
-            base = (select(models.Dossier, closed_at.c.closed_at)
-                    .join(closed_at, closed_at.c.dossier_id == models.Dossier.id)
-                    .where(models.Dossier.status.in_(CLOSED_STATUSES))  # type: ignore[attr-defined]
-                    .where(closed_at.c.closed_at < cutoff_text))
-            due = s.exec(base.where(models.Dossier.sync_state == "synced")
-                         .where(models.Dossier.uuid.not_in(pending))).all()  # type: ignore[attr-defined]
+            closed_at = (
+                select(models.StatusEvent.dossier_id, func.max(models.StatusEvent.at).label("closed_at"))
+                .group_by(models.StatusEvent.dossier_id)
+                .subquery()
+            )
+            pending = select(models.OutboxItem.dossier_uuid).where(models.OutboxItem.state.not_in(OUTBOX_DONE_STATES))  # type: ignore[attr-defined]
+            base = (
+                select(models.Dossier, closed_at.c.closed_at)
+                .join(closed_at, closed_at.c.dossier_id == models.Dossier.id)
+                .where(models.Dossier.status.in_(CLOSED_STATUSES))  # type: ignore[attr-defined]
+                .where(closed_at.c.closed_at < cutoff_text)
+            )
+            due = s.exec(
+                base.where(models.Dossier.sync_state == "synced").where(models.Dossier.uuid.not_in(pending))
+            ).all()  # type: ignore[attr-defined]
             eligible_ids = {row.id for row, _ in due}
             kept = sum(1 for row, _ in s.exec(base).all() if row.id not in eligible_ids)
             codes = tuple(row.code for row, _ in due)
@@ -80,8 +85,9 @@ class PrivacyService:
                     record(s, who, "privacy.purge", detail=f"0 hồ sơ; giữ {kept} chưa đồng bộ; mốc {cutoff:%d/%m/%Y}")
                 return PurgeReport(cutoff, codes, kept, dry_run)
             citizens, shas = self._delete(s, [(row, closed) for row, closed in due], who)
-            record(s, who, "privacy.purge",
-                   detail=f"{len(codes)} hồ sơ; giữ {kept} chưa đồng bộ; mốc {cutoff:%d/%m/%Y}")
+            record(
+                s, who, "privacy.purge", detail=f"{len(codes)} hồ sơ; giữ {kept} chưa đồng bộ; mốc {cutoff:%d/%m/%Y}"
+            )
         files = self._delete_orphan_files(shas)
         return PurgeReport(cutoff, codes, kept, False, citizens, files)
 
@@ -94,12 +100,23 @@ class PrivacyService:
         at = now_vn()
         citizen_ids = {row.citizen_id for row, _ in due if row.citizen_id is not None}
         dossier_ids = [row.id for row, _ in due]
-        shas = set(s.exec(select(models.Attachment.sha256).join(models.DossierDocument)
-                          .where(models.DossierDocument.dossier_id.in_(dossier_ids))).all())  # type: ignore[attr-defined]
+        shas = set(
+            s.exec(
+                select(models.Attachment.sha256)
+                .join(models.DossierDocument)
+                .where(models.DossierDocument.dossier_id.in_(dossier_ids))
+            ).all()
+        )  # type: ignore[attr-defined]
         for row, closed in due:
-            s.add(models.PurgeRecord(at=at, officer=who, dossier_code=row.code,
-                                     closed_at=closed,
-                                     note=f"tiếp nhận {row.received_at:%d/%m/%Y}; thủ tục {row.procedure_code}"))
+            s.add(
+                models.PurgeRecord(
+                    at=at,
+                    officer=who,
+                    dossier_code=row.code,
+                    closed_at=closed,
+                    note=f"tiếp nhận {row.received_at:%d/%m/%Y}; thủ tục {row.procedure_code}",
+                )
+            )
         uuids = [row.uuid for row, _ in due]
         s.exec(delete(models.OutboxItem).where(models.OutboxItem.dossier_uuid.in_(uuids)))  # type: ignore[attr-defined]
         s.exec(delete(models.PrintedForm).where(models.PrintedForm.dossier_id.in_(dossier_ids)))  # type: ignore[attr-defined]
@@ -139,8 +156,16 @@ class PrivacyService:
 
         with session_scope(self.services.engine) as s:
             rows = s.exec(select(models.PurgeRecord).order_by(models.PurgeRecord.id.desc()).limit(limit))  # type: ignore[union-attr]
-            return [{"at": r.at.isoformat(), "officer": r.officer, "dossier_code": r.dossier_code,
-                     "closed_at": r.closed_at.isoformat() if r.closed_at else None, "note": r.note} for r in rows]
+            return [
+                {
+                    "at": r.at.isoformat(),
+                    "officer": r.officer,
+                    "dossier_code": r.dossier_code,
+                    "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+                    "note": r.note,
+                }
+                for r in rows
+            ]
 
     # ------------------------------------------------------------ data-subject access
 
@@ -159,9 +184,11 @@ class PrivacyService:
             raise BadInput("Số định danh cá nhân phải gồm đúng 12 chữ số.", field="id_number")
         with session_scope(self.services.engine, write=True) as s:
             citizen = s.exec(select(models.Citizen).where(models.Citizen.id_number == id_number)).first()
-            conditions = [models.Dossier.applicant_id_number == id_number,
-                          models.Dossier.representative_json.contains(f'"id_number": "{id_number}"'),  # type: ignore[attr-defined]
-                          models.Dossier.collected_id_number == id_number]
+            conditions = [
+                models.Dossier.applicant_id_number == id_number,
+                models.Dossier.representative_json.contains(f'"id_number": "{id_number}"'),  # type: ignore[attr-defined]
+                models.Dossier.collected_id_number == id_number,
+            ]
             if citizen is not None:
                 conditions.append(models.Dossier.citizen_id == citizen.id)
             rows = s.exec(select(models.Dossier).where(or_(*conditions)).order_by(models.Dossier.id)).all()
@@ -194,33 +221,63 @@ class PrivacyService:
 
 
 def _citizen_json(row: Any) -> dict[str, Any]:
-    return {"id_number": row.id_number, "full_name": row.full_name,
-            "birth_date": row.birth_date.isoformat() if row.birth_date else None, "gender": row.gender,
-            "address": row.address, "phone": row.phone, "email": row.email, "old_id_number": row.old_id_number,
-            "updated_at": row.updated_at.isoformat()}
+    return {
+        "id_number": row.id_number,
+        "full_name": row.full_name,
+        "birth_date": row.birth_date.isoformat() if row.birth_date else None,
+        "gender": row.gender,
+        "address": row.address,
+        "phone": row.phone,
+        "email": row.email,
+        "old_id_number": row.old_id_number,
+        "updated_at": row.updated_at.isoformat(),
+    }
 
 
 def _person_json(p: Any) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {"full_name": p.full_name, "id_number": p.id_number,
-            "birth_date": p.birth_date.isoformat() if p.birth_date else None, "gender": p.gender,
-            "address": p.address, "phone": p.phone, "email": p.email}
+    return {
+        "full_name": p.full_name,
+        "id_number": p.id_number,
+        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+        "gender": p.gender,
+        "address": p.address,
+        "phone": p.phone,
+        "email": p.email,
+    }
 
 
 def _dossier_json(d: Any) -> dict[str, Any]:
     return {
-        "code": d.code, "official_code": d.official_code, "uuid": d.uuid,
+        "code": d.code,
+        "official_code": d.official_code,
+        "uuid": d.uuid,
         "procedure": {"code": d.procedure.code, "name": d.procedure.name, "version": d.procedure.version},
-        "status": d.status.value, "status_label": d.status.label,
-        "received_at": d.received_at.isoformat(), "due_at": d.due_at.isoformat() if d.due_at else None,
-        "applicant": _person_json(d.applicant), "representative": _person_json(d.representative),
-        "channel": d.channel.value, "return_via": d.return_via.value, "return_address": d.return_address,
-        "documents": [{"name": doc.name, "kind": doc.kind.value, "count": doc.count,
-                       "files": [a.file_name for a in doc.attachments]} for doc in d.documents],
+        "status": d.status.value,
+        "status_label": d.status.label,
+        "received_at": d.received_at.isoformat(),
+        "due_at": d.due_at.isoformat() if d.due_at else None,
+        "applicant": _person_json(d.applicant),
+        "representative": _person_json(d.representative),
+        "channel": d.channel.value,
+        "return_via": d.return_via.value,
+        "return_address": d.return_address,
+        "documents": [
+            {
+                "name": doc.name,
+                "kind": doc.kind.value,
+                "count": doc.count,
+                "files": [a.file_name for a in doc.attachments],
+            }
+            for doc in d.documents
+        ],
         "payments": [{"amount_vnd": p.amount_vnd, "method": p.method, "exemption": p.exemption} for p in d.payments],
-        "events": [{"at": e.at.isoformat(), "to_status": e.to_status.value, "officer": e.officer,
-                    "reason": e.reason} for e in d.events],
+        "events": [
+            {"at": e.at.isoformat(), "to_status": e.to_status.value, "officer": e.officer, "reason": e.reason}
+            for e in d.events
+        ],
         "forms": [{"form": f.form.value, "at": f.at.isoformat(), "officer": f.officer} for f in d.forms],
-        "collected_by": d.collected_by, "returned_at": d.returned_at.isoformat() if d.returned_at else None,
+        "collected_by": d.collected_by,
+        "returned_at": d.returned_at.isoformat() if d.returned_at else None,
     }

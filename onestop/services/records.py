@@ -34,9 +34,13 @@ def person_to_json(person: Person | None) -> str:
     if person is None:
         return ""
     data = {
-        "full_name": person.full_name, "id_number": person.id_number,
+        "full_name": person.full_name,
+        "id_number": person.id_number,
         "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-        "gender": person.gender, "address": person.address, "phone": person.phone, "email": person.email,
+        "gender": person.gender,
+        "address": person.address,
+        "phone": person.phone,
+        "email": person.email,
         "old_id_number": person.old_id_number,
     }
     return json.dumps(data, ensure_ascii=False)
@@ -47,10 +51,14 @@ def person_from_json(text: str) -> Person | None:
         return None
     d = json.loads(text)
     return Person(
-        full_name=d.get("full_name", ""), id_number=d.get("id_number", ""),
+        full_name=d.get("full_name", ""),
+        id_number=d.get("id_number", ""),
         birth_date=date.fromisoformat(d["birth_date"]) if d.get("birth_date") else None,
-        gender=d.get("gender", ""), address=d.get("address", ""), phone=d.get("phone", ""),
-        email=d.get("email", ""), old_id_number=d.get("old_id_number", ""),
+        gender=d.get("gender", ""),
+        address=d.get("address", ""),
+        phone=d.get("phone", ""),
+        email=d.get("email", ""),
+        old_id_number=d.get("old_id_number", ""),
     )
 
 
@@ -61,8 +69,16 @@ def search_text(row: Any, procedure_name: str = "") -> str:
     """
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
     rep = person_from_json(get("representative_json"))
-    parts = [get("code"), get("official_code"), get("applicant_name"), get("applicant_id_number"),
-             get("applicant_phone"), get("applicant_address"), get("procedure_code"), procedure_name]
+    parts = [
+        get("code"),
+        get("official_code"),
+        get("applicant_name"),
+        get("applicant_id_number"),
+        get("applicant_phone"),
+        get("applicant_address"),
+        get("procedure_code"),
+        procedure_name,
+    ]
     if rep:
         parts += [rep.full_name, rep.id_number, rep.phone]
     return fold(" ".join(p for p in parts if p))
@@ -93,13 +109,20 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
     events: tuple[StatusEvent, ...] = ()
     forms: tuple[PrintedForm, ...] = ()
     if full:
-        doc_rows = s.exec(select(models.DossierDocument).where(models.DossierDocument.dossier_id == row.id)
-                          .order_by(models.DossierDocument.position)).all()
+        doc_rows = s.exec(
+            select(models.DossierDocument)
+            .where(models.DossierDocument.dossier_id == row.id)
+            .order_by(models.DossierDocument.position)
+        ).all()
         documents = tuple(
             DocumentLine(
-                d.name, DocKind(d.kind), d.count,
-                tuple(Attachment(a.sha256, a.file_name, a.media_type, a.size) for a in
-                      s.exec(select(models.Attachment).where(models.Attachment.document_id == d.id))),
+                d.name,
+                DocKind(d.kind),
+                d.count,
+                tuple(
+                    Attachment(a.sha256, a.file_name, a.media_type, a.size)
+                    for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == d.id))
+                ),
             )
             for d in doc_rows
         )
@@ -108,33 +131,71 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
             for p in s.exec(select(models.Payment).where(models.Payment.dossier_id == row.id))
         )
         events = tuple(
-            StatusEvent(e.seq, e.at, Status(e.from_status) if e.from_status else None, Status(e.to_status),
-                        e.officer, e.reason, e.new_due, e.note)
-            for e in s.exec(select(models.StatusEvent).where(models.StatusEvent.dossier_id == row.id)
-                            .order_by(models.StatusEvent.seq))
+            StatusEvent(
+                e.seq,
+                e.at,
+                Status(e.from_status) if e.from_status else None,
+                Status(e.to_status),
+                e.officer,
+                e.reason,
+                e.new_due,
+                e.note,
+            )
+            for e in s.exec(
+                select(models.StatusEvent)
+                .where(models.StatusEvent.dossier_id == row.id)
+                .order_by(models.StatusEvent.seq)
+            )
         )
         forms = tuple(
             PrintedForm(FormKind(f.form), f.at, f.officer, f.copies, f.file, f.printer, f.job, f.status)
-            for f in s.exec(select(models.PrintedForm).where(models.PrintedForm.dossier_id == row.id)
-                            .order_by(models.PrintedForm.id))
+            for f in s.exec(
+                select(models.PrintedForm)
+                .where(models.PrintedForm.dossier_id == row.id)
+                .order_by(models.PrintedForm.id)
+            )
         )
     return Dossier(
-        uuid=row.uuid, code=row.code, official_code=row.official_code, procedure=procedure_to_domain(proc_row),
+        uuid=row.uuid,
+        code=row.code,
+        official_code=row.official_code,
+        procedure=procedure_to_domain(proc_row),
         applicant=Person(
-            full_name=row.applicant_name, id_number=row.applicant_id_number, birth_date=row.applicant_birth_date,
-            gender=row.applicant_gender, address=row.applicant_address, phone=row.applicant_phone,
+            full_name=row.applicant_name,
+            id_number=row.applicant_id_number,
+            birth_date=row.applicant_birth_date,
+            gender=row.applicant_gender,
+            address=row.applicant_address,
+            phone=row.applicant_phone,
             email=row.applicant_email,
         ),
-        representative=person_from_json(row.representative_json), authorisation_doc=row.authorisation_doc,
-        received_at=row.received_at, due_at=row.due_at, status=Status(row.status), channel=Channel(row.channel),
-        return_via=ReturnVia(row.return_via), return_address=row.return_address, officer=row.officer,
+        representative=person_from_json(row.representative_json),
+        authorisation_doc=row.authorisation_doc,
+        received_at=row.received_at,
+        due_at=row.due_at,
+        status=Status(row.status),
+        channel=Channel(row.channel),
+        return_via=ReturnVia(row.return_via),
+        return_address=row.return_address,
+        officer=row.officer,
         officer_name=officer_row.full_name if officer_row else row.officer,
-        documents=documents, payments=payments, events=events, forms=forms,
-        sets_count=row.sets_count, book_volume=row.book_volume, book_number=row.book_number,
-        lookup_key=row.lookup_key, due_reason=row.due_reason, summary=row.summary,
-        consent_recorded=row.consent_recorded, has_eid_account=row.has_eid_account,
-        sync_state=row.sync_state, sync_message=row.sync_message, returned_at=row.returned_at,
-        collected_by=row.collected_by, collected_id_number=row.collected_id_number,
+        documents=documents,
+        payments=payments,
+        events=events,
+        forms=forms,
+        sets_count=row.sets_count,
+        book_volume=row.book_volume,
+        book_number=row.book_number,
+        lookup_key=row.lookup_key,
+        due_reason=row.due_reason,
+        summary=row.summary,
+        consent_recorded=row.consent_recorded,
+        has_eid_account=row.has_eid_account,
+        sync_state=row.sync_state,
+        sync_message=row.sync_message,
+        returned_at=row.returned_at,
+        collected_by=row.collected_by,
+        collected_id_number=row.collected_id_number,
     )
 
 
@@ -154,7 +215,9 @@ def outbox_values(kind: str, dossier: Any, payload: dict, *, key: str = "", now:
     )
 
 
-def enqueue(s: Session, kind: str, dossier_row: models.Dossier | None, payload: dict, *, key: str = "") -> models.OutboxItem:
+def enqueue(
+    s: Session, kind: str, dossier_row: models.Dossier | None, payload: dict, *, key: str = ""
+) -> models.OutboxItem:
     """Append a frozen payload to the outbox inside the caller's transaction (the transactional outbox)."""
     item = models.OutboxItem(**outbox_values(kind, dossier_row, payload, key=key))
     s.add(item)

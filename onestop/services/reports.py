@@ -28,9 +28,19 @@ if TYPE_CHECKING:
     from onestop.services import Services
 
 FORMATS = ("csv", "xlsx", "pdf")
-HEADERS = ("Lĩnh vực", "Mã thủ tục", "Tên thủ tục", "Tiếp nhận trực tiếp", "Tiếp nhận trực tuyến",
-           "Tiếp nhận qua BCCI", "Tổng tiếp nhận", "Giải quyết đúng hạn", "Giải quyết quá hạn",
-           "Đang giải quyết", "Quá hạn (cuối tháng)")
+HEADERS = (
+    "Lĩnh vực",
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Tiếp nhận trực tiếp",
+    "Tiếp nhận trực tuyến",
+    "Tiếp nhận qua BCCI",
+    "Tổng tiếp nhận",
+    "Giải quyết đúng hạn",
+    "Giải quyết quá hạn",
+    "Đang giải quyết",
+    "Quá hạn (cuối tháng)",
+)
 MAX_BOOK_DAYS = 366
 _RUNNING_OR_WAITING = ("received", "in_progress", "supplement", "financial")
 
@@ -54,8 +64,19 @@ def _iso(value: datetime) -> str:
 
 
 def row_values(r: MonthlyRow) -> list[Any]:
-    return [r.field, r.procedure_code, r.procedure_name, r.received_paper, r.received_online, r.received_post,
-            r.received, r.resolved_on_time, r.resolved_late, r.pending, r.overdue]
+    return [
+        r.field,
+        r.procedure_code,
+        r.procedure_name,
+        r.received_paper,
+        r.received_online,
+        r.received_post,
+        r.received,
+        r.resolved_on_time,
+        r.resolved_late,
+        r.pending,
+        r.overdue,
+    ]
 
 
 def _when(value: Any) -> str:
@@ -95,15 +116,37 @@ class ReportService:
         )
         acc: dict[tuple[str, str], dict[str, Any]] = {}
         with self.engine.connect() as conn:
-            for code, name, field, channel, received, due, status, returned, resolved, status_at_end, has_events \
-                    in conn.exec_driver_sql(sql, (e_iso, e_iso, s_iso)):
+            for (
+                code,
+                name,
+                field,
+                channel,
+                received,
+                due,
+                status,
+                returned,
+                resolved,
+                status_at_end,
+                has_events,
+            ) in conn.exec_driver_sql(sql, (e_iso, e_iso, s_iso)):
                 if resolved is None and status == "returned" and returned:
                     resolved = returned
                 if not has_events:  # rows imported without a timeline: their current status stands
                     status_at_end = status
                 key = (field or "", code)
-                a = acc.setdefault(key, {"name": name or "", "paper": 0, "online": 0, "post": 0, "on_time": 0,
-                                         "late": 0, "pending": 0, "overdue": 0})
+                a = acc.setdefault(
+                    key,
+                    {
+                        "name": name or "",
+                        "paper": 0,
+                        "online": 0,
+                        "post": 0,
+                        "on_time": 0,
+                        "late": 0,
+                        "pending": 0,
+                        "overdue": 0,
+                    },
+                )
                 if received >= s_iso:
                     a[channel if channel in ("paper", "online", "post") else "paper"] += 1
                 if resolved is not None and s_iso <= resolved < e_iso:
@@ -116,16 +159,34 @@ class ReportService:
                     if status_at_end != "supplement" and due is not None and _cmp(due) < end:
                         a["overdue"] += 1
         rows = tuple(
-            MonthlyRow(field, code, a["name"], a["paper"], a["online"], a["post"], a["on_time"], a["late"],
-                       a["pending"], a["overdue"])
+            MonthlyRow(
+                field,
+                code,
+                a["name"],
+                a["paper"],
+                a["online"],
+                a["post"],
+                a["on_time"],
+                a["late"],
+                a["pending"],
+                a["overdue"],
+            )
             for (field, code), a in sorted(acc.items())
             if a["paper"] + a["online"] + a["post"] + a["on_time"] + a["late"] + a["pending"]
         )
-        return MonthlyReport(office=self.services.settings.office, month=f"{start:%Y-%m}", rows=rows,
-                             generated_at=now_vn())
+        return MonthlyReport(
+            office=self.services.settings.office, month=f"{start:%Y-%m}", rows=rows, generated_at=now_vn()
+        )
 
-    def write_monthly(self, report: MonthlyReport, fmt: str, out: Path, *, actor: str = "cli",
-                      pdf_renderer: Callable[[MonthlyReport], bytes] | None = None) -> Path:
+    def write_monthly(
+        self,
+        report: MonthlyReport,
+        fmt: str,
+        out: Path,
+        *,
+        actor: str = "cli",
+        pdf_renderer: Callable[[MonthlyReport], bytes] | None = None,
+    ) -> Path:
         """Write the report as CSV (UTF-8 with BOM, for Excel), XLSX or PDF, atomically; audited."""
         who = self._require(actor)
         fmt = (fmt or "").strip().lower()
@@ -138,8 +199,9 @@ class ReportService:
             if fmt == "csv":
                 with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                     writer = csv.writer(fh)
-                    writer.writerow([f"Báo cáo tháng {report.month[5:]}/{report.month[:4]} — "
-                                     f"{report.office.commune_name}"])
+                    writer.writerow(
+                        [f"Báo cáo tháng {report.month[5:]}/{report.month[:4]} — {report.office.commune_name}"]
+                    )
                     writer.writerow(HEADERS)
                     for r in report.rows:
                         writer.writerow(row_values(r))
@@ -148,8 +210,7 @@ class ReportService:
                 _write_xlsx(report, tmp)
             else:
                 if pdf_renderer is None:
-                    raise BadInput("Xuất PDF cần bộ vẽ PDF (receipts); hãy dùng lệnh onestop report.",
-                                   field="format")
+                    raise BadInput("Xuất PDF cần bộ vẽ PDF (receipts); hãy dùng lệnh onestop report.", field="format")
                 tmp.write_bytes(pdf_renderer(report))
             os.replace(tmp, out)
         finally:
@@ -157,8 +218,16 @@ class ReportService:
         self.services.audit.log(who, "report.export", detail=f"monthly {report.month} {fmt}")
         return out
 
-    def write_book(self, dossiers: list[Dossier], date_from: date, date_to: date, target: Path, *,
-                   actor: str = "cli", field: str = "") -> Path:
+    def write_book(
+        self,
+        dossiers: list[Dossier],
+        date_from: date,
+        date_to: date,
+        target: Path,
+        *,
+        actor: str = "cli",
+        field: str = "",
+    ) -> Path:
         """The tracking book as PDF (through the installed form renderer) or CSV for a `.csv` target; audited."""
         from onestop.domain import BookRequest
 
@@ -168,21 +237,49 @@ class ReportService:
             if target.suffix.lower() == ".csv":
                 with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                     w = csv.writer(fh)
-                    w.writerow(["Mã hồ sơ", "Ngày nhận", "Người nộp", "Thủ tục", "Lĩnh vực", "Hẹn trả", "Trạng thái",
-                                "Ngày trả", "Người nhận"])
+                    w.writerow(
+                        [
+                            "Mã hồ sơ",
+                            "Ngày nhận",
+                            "Người nộp",
+                            "Thủ tục",
+                            "Lĩnh vực",
+                            "Hẹn trả",
+                            "Trạng thái",
+                            "Ngày trả",
+                            "Người nhận",
+                        ]
+                    )
                     for d in dossiers:
-                        w.writerow([d.code, _when(d.received_at), d.applicant.full_name, d.procedure.name,
-                                    d.procedure.field, _when(d.due_at), d.status.label,
-                                    _when(d.returned_at) if d.returned_at else "", d.collected_by])
+                        w.writerow(
+                            [
+                                d.code,
+                                _when(d.received_at),
+                                d.applicant.full_name,
+                                d.procedure.name,
+                                d.procedure.field,
+                                _when(d.due_at),
+                                d.status.label,
+                                _when(d.returned_at) if d.returned_at else "",
+                                d.collected_by,
+                            ]
+                        )
             else:
-                request = BookRequest(office=self.services.settings.office, dossiers=tuple(dossiers),
-                                      date_from=date_from, date_to=date_to, issued_at=now_vn(), field=field)
+                request = BookRequest(
+                    office=self.services.settings.office,
+                    dossiers=tuple(dossiers),
+                    date_from=date_from,
+                    date_to=date_to,
+                    issued_at=now_vn(),
+                    field=field,
+                )
                 tmp.write_bytes(self.services.forms.ports.render_book(request))
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        self.services.audit.log(who, "report.export",
-                                detail=f"book {date_from.isoformat()}..{date_to.isoformat()} {target.suffix}")
+        self.services.audit.log(
+            who, "report.export", detail=f"book {date_from.isoformat()}..{date_to.isoformat()} {target.suffix}"
+        )
         return target
 
     def default_path(self, report: MonthlyReport, fmt: str) -> Path:
@@ -207,10 +304,16 @@ class ReportService:
         end = datetime(date_to.year, date_to.month, date_to.day, tzinfo=VN_TZ) + timedelta(days=1)
         wanted = fold(clean(field))
         with session_scope(self.engine) as s:
-            ids = [r[0] for r in s.connection().exec_driver_sql(
-                "SELECT d.id, p.field FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
-                "WHERE d.received_at >= ? AND d.received_at < ? AND d.status != 'submitted' "
-                "ORDER BY d.received_at, d.id", (_iso(start), _iso(end))) if not wanted or fold(r[1]) == wanted]
+            ids = [
+                r[0]
+                for r in s.connection().exec_driver_sql(
+                    "SELECT d.id, p.field FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+                    "WHERE d.received_at >= ? AND d.received_at < ? AND d.status != 'submitted' "
+                    "ORDER BY d.received_at, d.id",
+                    (_iso(start), _iso(end)),
+                )
+                if not wanted or fold(r[1]) == wanted
+            ]
             return [to_domain(s, s.get(models.Dossier, i)) for i in ids]  # type: ignore[arg-type]
 
     def fields(self) -> list[str]:
@@ -232,13 +335,17 @@ class ReportService:
         resolved: dict[str, int] = {}
         with self.engine.connect() as conn:
             for month, n in conn.exec_driver_sql(
-                    "SELECT substr(received_at, 1, 7), count(*) FROM dossier WHERE received_at >= ? "
-                    "AND received_at < ? AND status != 'submitted' GROUP BY 1", (_iso(start), _iso(end))):
+                "SELECT substr(received_at, 1, 7), count(*) FROM dossier WHERE received_at >= ? "
+                "AND received_at < ? AND status != 'submitted' GROUP BY 1",
+                (_iso(start), _iso(end)),
+            ):
                 received[month] = n
             for month, n in conn.exec_driver_sql(
-                    "SELECT substr(first_at, 1, 7), count(*) FROM (SELECT dossier_id, min(at) AS first_at "
-                    "FROM status_event WHERE to_status IN ('result_ready', 'returned') GROUP BY dossier_id) "
-                    "WHERE first_at >= ? AND first_at < ? GROUP BY 1", (_iso(start), _iso(end))):
+                "SELECT substr(first_at, 1, 7), count(*) FROM (SELECT dossier_id, min(at) AS first_at "
+                "FROM status_event WHERE to_status IN ('result_ready', 'returned') GROUP BY dossier_id) "
+                "WHERE first_at >= ? AND first_at < ? GROUP BY 1",
+                (_iso(start), _iso(end)),
+            ):
                 resolved[month] = n
         return [(mo, received.get(mo, 0), resolved.get(mo, 0)) for mo in months]
 
@@ -268,7 +375,7 @@ def _write_xlsx(report: MonthlyReport, path: Path) -> None:
     ws.append(row_values(report.total))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-    for col, width in zip("ABCDEFGHIJK", (22, 12, 50, 11, 11, 11, 11, 11, 11, 11, 12)):
+    for col, width in zip("ABCDEFGHIJK", (22, 12, 50, 11, 11, 11, 11, 11, 11, 11, 12), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D5"
     wb.save(path)

@@ -37,8 +37,10 @@ QUEUE_LABELS = {
     "ready_to_return": "Chờ trả kết quả",
 }
 
-_COLUMNS = ("d.id, d.code, d.official_code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
-            "d.procedure_code, p.name, d.status, d.received_at, d.due_at")
+_COLUMNS = (
+    "d.id, d.code, d.official_code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
+    "d.procedure_code, p.name, d.status, d.received_at, d.due_at"
+)
 
 
 def _iso(value: datetime) -> str:
@@ -69,17 +71,27 @@ def fts_query(text: str, *, mode: str = "p") -> str:
     if len(words) > 1 and len(words[-1]) == 1:
         words = words[:-1]
     last = len(words) - 1
-    return " ".join(f'"{w}"*' if len(w) > 1 and (mode == "a" or (mode == "p" and i == last)) else f'"{w}"'
-                    for i, w in enumerate(words))
+    return " ".join(
+        f'"{w}"*' if len(w) > 1 and (mode == "a" or (mode == "p" and i == last)) else f'"{w}"'
+        for i, w in enumerate(words)
+    )
 
 
 def _summary(row: Any, now: datetime) -> DossierSummary:
     status = Status(row[8])
     due = _parse_dt(row[10])
     return DossierSummary(
-        code=row[1], official_code=row[2] or "", applicant_name=row[3], id_number=row[4] or "", phone=row[5] or "",
-        procedure_code=row[6], procedure_name=row[7] or "", status=status, received_at=_parse_dt(row[9]),  # type: ignore[arg-type]
-        due_at=due, overdue=bool(due is not None and status in RUNNING and due < now),
+        code=row[1],
+        official_code=row[2] or "",
+        applicant_name=row[3],
+        id_number=row[4] or "",
+        phone=row[5] or "",
+        procedure_code=row[6],
+        procedure_name=row[7] or "",
+        status=status,
+        received_at=_parse_dt(row[9]),  # type: ignore[arg-type]
+        due_at=due,
+        overdue=bool(due is not None and status in RUNNING and due < now),
     )
 
 
@@ -92,10 +104,20 @@ class SearchService:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, text: str = "", *, status: Status | str | Iterable[Status | str] | None = None,
-               date_from: date | None = None, date_to: date | None = None, overdue: bool = False,
-               procedure: str | None = None, limit: int = 50, after: str | None = None,
-               with_total: bool = True, now: datetime | None = None) -> SearchPage:
+    def search(
+        self,
+        text: str = "",
+        *,
+        status: Status | str | Iterable[Status | str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        overdue: bool = False,
+        procedure: str | None = None,
+        limit: int = 50,
+        after: str | None = None,
+        with_total: bool = True,
+        now: datetime | None = None,
+    ) -> SearchPage:
         """One page of dossiers matching the box and the filters, newest received first.
 
         `after` is the `next_cursor` of the previous page. `total` is counted on the first page only, capped at
@@ -137,14 +159,24 @@ class SearchService:
                 procedure_phrase = f'"{phrase}"'
         with self.engine.connect() as conn:
             if match or procedure_phrase:
-                return self._text_search(conn, text, procedure_phrase, where, params, limit, after, with_total,
-                                         now)
+                return self._text_search(conn, text, procedure_phrase, where, params, limit, after, with_total, now)
             return self._list_page(conn, where, params, limit, after, with_total, now)
 
-    def _text_search(self, conn: Any, text: str, extra: str, where: list[str], params: list[Any], limit: int,
-                     after: str | None, with_total: bool, now: datetime) -> SearchPage:
+    def _text_search(
+        self,
+        conn: Any,
+        text: str,
+        extra: str,
+        where: list[str],
+        params: list[Any],
+        limit: int,
+        after: str | None,
+        with_total: bool,
+        now: datetime,
+    ) -> SearchPage:
         """Exact words first when they fill a page (fast even for common names at 1M rows), else the last word
         as a prefix, else every word as a prefix; later pages keep the mode recorded in the cursor."""
+
         def match(mode: str) -> str:
             return f"{fts_query(text, mode=mode)} {extra}".strip()
 
@@ -161,8 +193,18 @@ class SearchService:
                 return page
         return page
 
-    def _text_page(self, conn: Any, match: str, mode: str, where: list[str], params: list[Any], limit: int,
-                   after: str | None, with_total: bool, now: datetime) -> SearchPage:
+    def _text_page(
+        self,
+        conn: Any,
+        match: str,
+        mode: str,
+        where: list[str],
+        params: list[Any],
+        limit: int,
+        after: str | None,
+        with_total: bool,
+        now: datetime,
+    ) -> SearchPage:
         """Text search: driven by the FTS index in rowid order (newest entered first), never a sort."""
         conds = ["dossier_fts MATCH ?"] + where
         args: list[Any] = [match] + params
@@ -177,7 +219,9 @@ class SearchService:
         rows = conn.exec_driver_sql(
             f"SELECT {_COLUMNS} FROM dossier_fts f CROSS JOIN dossier d ON d.id = f.rowid "
             f"JOIN procedure p ON p.id = d.procedure_id WHERE {' AND '.join(page_conds)} "
-            f"ORDER BY f.rowid DESC LIMIT {limit + 1}", tuple(page_args)).fetchall()
+            f"ORDER BY f.rowid DESC LIMIT {limit + 1}",
+            tuple(page_args),
+        ).fetchall()
         total: int | None = None
         capped = False
         if with_total and after is None:
@@ -186,21 +230,33 @@ class SearchService:
             elif where:  # each counted row is a row read: keep the cap small
                 total = conn.exec_driver_sql(
                     f"SELECT count(*) FROM (SELECT 1 FROM dossier_fts f CROSS JOIN dossier d ON d.id = f.rowid "
-                    f"WHERE {' AND '.join(conds)} LIMIT {FILTERED_TOTAL_CAP})", tuple(args)).scalar_one()
+                    f"WHERE {' AND '.join(conds)} LIMIT {FILTERED_TOTAL_CAP})",
+                    tuple(args),
+                ).scalar_one()
                 capped = total >= FILTERED_TOTAL_CAP
             else:
                 total = conn.exec_driver_sql(
                     f"SELECT count(*) FROM (SELECT 1 FROM dossier_fts WHERE dossier_fts MATCH ? LIMIT {TOTAL_CAP})",
-                    (match,)).scalar_one()
+                    (match,),
+                ).scalar_one()
                 capped = total >= TOTAL_CAP
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = f"{prefix}|{rows[-1][0]}" if more and rows else None
-        return SearchPage(items=tuple(_summary(r, now) for r in rows), next_cursor=cursor, total=total,
-                          total_capped=capped)
+        return SearchPage(
+            items=tuple(_summary(r, now) for r in rows), next_cursor=cursor, total=total, total_capped=capped
+        )
 
-    def _list_page(self, conn: Any, where: list[str], params: list[Any], limit: int, after: str | None,
-                   with_total: bool, now: datetime) -> SearchPage:
+    def _list_page(
+        self,
+        conn: Any,
+        where: list[str],
+        params: list[Any],
+        limit: int,
+        after: str | None,
+        with_total: bool,
+        now: datetime,
+    ) -> SearchPage:
         """Filters only: newest received first, keyset on (received_at, id); a capped probe picks the plan."""
         page_where, page_params = list(where), list(params)
         if after:
@@ -212,8 +268,8 @@ class SearchService:
             page_params += [received, int(row_id)]
         base = " AND ".join(page_where) or "1"
         probe = conn.exec_driver_sql(
-            f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {base} LIMIT {PROBE + 1})",
-            tuple(page_params)).scalar_one()
+            f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {base} LIMIT {PROBE + 1})", tuple(page_params)
+        ).scalar_one()
         rows: list[Any] = []
         if probe:
             # Few candidates: let SQLite sort them. Many: walk the received-at index, which is dense in matches.
@@ -221,7 +277,8 @@ class SearchService:
             rows = conn.exec_driver_sql(
                 f"SELECT {_COLUMNS} FROM dossier d {hint} JOIN procedure p ON p.id = d.procedure_id "
                 f"WHERE {base} ORDER BY d.received_at DESC, d.id DESC LIMIT {limit + 1}",
-                tuple(page_params)).fetchall()
+                tuple(page_params),
+            ).fetchall()
         total: int | None = None
         capped = False
         if with_total and after is None:
@@ -230,13 +287,16 @@ class SearchService:
             else:
                 total = conn.exec_driver_sql(
                     f"SELECT count(*) FROM (SELECT 1 FROM dossier d WHERE {' AND '.join(where) or '1'} "
-                    f"LIMIT {TOTAL_CAP})", tuple(params)).scalar_one()
+                    f"LIMIT {TOTAL_CAP})",
+                    tuple(params),
+                ).scalar_one()
                 capped = total >= TOTAL_CAP
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = f"r|{rows[-1][9]}|{rows[-1][0]}" if more and rows else None
-        return SearchPage(items=tuple(_summary(r, now) for r in rows), next_cursor=cursor, total=total,
-                          total_capped=capped)
+        return SearchPage(
+            items=tuple(_summary(r, now) for r in rows), next_cursor=cursor, total=total, total_capped=capped
+        )
 
     @staticmethod
     def _statuses(status: Status | str | Iterable[Status | str] | None) -> list[Status]:
@@ -275,11 +335,22 @@ class SearchService:
         today = _day_start(now.date())
         tomorrow = today + timedelta(days=1)
         if name == "received_today":
-            return [("d.received_at >= ? AND d.received_at < ?", [_iso(today), _iso(tomorrow)],
-                     "d.received_at DESC, d.id DESC")]
+            return [
+                (
+                    "d.received_at >= ? AND d.received_at < ?",
+                    [_iso(today), _iso(tomorrow)],
+                    "d.received_at DESC, d.id DESC",
+                )
+            ]
         if name == "due_today":
-            return [("d.status = ? AND d.due_at >= ? AND d.due_at < ?", [s.value, _iso(now), _iso(tomorrow)],
-                     "d.due_at, d.id") for s in RUNNING]
+            return [
+                (
+                    "d.status = ? AND d.due_at >= ? AND d.due_at < ?",
+                    [s.value, _iso(now), _iso(tomorrow)],
+                    "d.due_at, d.id",
+                )
+                for s in RUNNING
+            ]
         if name == "overdue":
             return [("d.status = ? AND d.due_at < ?", [s.value, _iso(now)], "d.due_at, d.id") for s in RUNNING]
         if name == "supplement":
@@ -296,7 +367,8 @@ class SearchService:
             for name in QUEUES:
                 out[name] = sum(
                     conn.exec_driver_sql(f"SELECT count(*) FROM dossier d WHERE {where}", tuple(params)).scalar_one()
-                    for where, params, _order in self._queue_sql(name, now))
+                    for where, params, _order in self._queue_sql(name, now)
+                )
         return out
 
     def queue(self, name: str, limit: int = 100, now: datetime | None = None) -> list[DossierSummary]:
@@ -309,7 +381,9 @@ class SearchService:
             for where, params, order in parts:
                 rows += conn.exec_driver_sql(
                     f"SELECT {_COLUMNS} FROM dossier d JOIN procedure p ON p.id = d.procedure_id WHERE {where} "
-                    f"ORDER BY {order} LIMIT {limit}", tuple(params)).fetchall()
+                    f"ORDER BY {order} LIMIT {limit}",
+                    tuple(params),
+                ).fetchall()
         if name == "received_today":
             rows.sort(key=lambda r: (r[9], r[0]), reverse=True)
         else:
@@ -320,8 +394,20 @@ class SearchService:
 # ---------------------------------------------------------------------- bench
 
 _BENCH_QUERIES = (
-    "nguyen van an", "dang thi anh", "tran", "le thi hoa", "pham minh", "khai sinh", "chung thuc",
-    "hoang duc", "vu thi", "bui xuan truong", "ngo", "duong thu", "dinh van vinh", "mai kim",
+    "nguyen van an",
+    "dang thi anh",
+    "tran",
+    "le thi hoa",
+    "pham minh",
+    "khai sinh",
+    "chung thuc",
+    "hoang duc",
+    "vu thi",
+    "bui xuan truong",
+    "ngo",
+    "duong thu",
+    "dinh van vinh",
+    "mai kim",
 )
 
 
@@ -335,14 +421,19 @@ def bench_figures(ctx: Any) -> dict[str, Any]:
     with services.engine.connect() as conn:
         sample = conn.exec_driver_sql(
             "SELECT code, applicant_id_number, applicant_phone FROM dossier WHERE id IN "
-            "(SELECT id FROM dossier ORDER BY random() LIMIT 40)").fetchall()
+            "(SELECT id FROM dossier ORDER BY random() LIMIT 40)"
+        ).fetchall()
     queries: list[dict[str, Any]] = [{"text": q} for q in _BENCH_QUERIES]
     for code, id_number, phone in sample:
         queries += [{"text": code}, {"text": id_number}, {"text": phone[:7]}]
-    queries += [{"text": "nguyen", "status": Status.SUPPLEMENT}, {"text": "", "overdue": True},
-                {"text": "", "status": Status.RESULT_READY}, {"text": "thi", "overdue": True},
-                {"text": "", "date_from": date.today() - timedelta(days=30), "date_to": date.today()},
-                {"text": ""}]
+    queries += [
+        {"text": "nguyen", "status": Status.SUPPLEMENT},
+        {"text": "", "overdue": True},
+        {"text": "", "status": Status.RESULT_READY},
+        {"text": "thi", "overdue": True},
+        {"text": "", "date_from": date.today() - timedelta(days=30), "date_to": date.today()},
+        {"text": ""},
+    ]
     timings: list[float] = []
     for _ in range(3):
         rng.shuffle(queries)

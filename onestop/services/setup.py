@@ -9,8 +9,16 @@ from onestop.domain import Role
 from onestop.services import Services, open_services
 
 
-def initialise(db_path: Path, config_path: Path, settings: Settings, *, admin_user: str, admin_name: str,
-               password: str, overwrite_config: bool = True) -> Services:
+def initialise(
+    db_path: Path,
+    config_path: Path,
+    settings: Settings,
+    *,
+    admin_user: str,
+    admin_name: str,
+    password: str,
+    overwrite_config: bool = True,
+) -> Services:
     """Create or update a workstation; refuses nothing silently and is safe to run twice."""
     from onestop.services.officers import OfficerService
 

@@ -35,21 +35,40 @@ def _bench_payloads(services: Any, count: int) -> list[dict[str, Any]]:
         uuid = r.uuid if r is not None and i < len(rows) else f"00000000-0000-4000-8000-{i:012d}"
         code = r.code if r is not None and i < len(rows) else f"{office.agency_code}-260101-98{i:06d}"
         payload = {
-            "Uuid": uuid, "MaHoSo": code, "MaHoSoChinhThuc": "", "PhienBan": 1,
-            "MaDinhDanhDonVi": office.agency_code, "MaQuay": office.counter_code,
-            "MaTTHC": r.procedure_code if r is not None else "1.001193", "PhienBanTTHC": 1,
-            "ChuHoSo": r.applicant_name if r is not None else "Nguyễn Văn An", "LoaiDoiTuong": 1,
+            "Uuid": uuid,
+            "MaHoSo": code,
+            "MaHoSoChinhThuc": "",
+            "PhienBan": 1,
+            "MaDinhDanhDonVi": office.agency_code,
+            "MaQuay": office.counter_code,
+            "MaTTHC": r.procedure_code if r is not None else "1.001193",
+            "PhienBanTTHC": 1,
+            "ChuHoSo": r.applicant_name if r is not None else "Nguyễn Văn An",
+            "LoaiDoiTuong": 1,
             "DinhDanhCHS": [{"LoaiDinhDanh": 1, "SoDinhDanh": r.applicant_id_number if r is not None else ""}],
-            "SoDienThoai": r.applicant_phone if r is not None else "", "KenhThucHien": 1,
+            "SoDienThoai": r.applicant_phone if r is not None else "",
+            "KenhThucHien": 1,
             "NgayTiepNhan": wire_dt(r.received_at if r is not None else created),
             "NgayHenTra": wire_dt(r.due_at if r is not None else None),
-            "TrangThaiHoSo": Status(r.status).national_code if r is not None else 2, "HinhThuc": 0,
+            "TrangThaiHoSo": Status(r.status).national_code if r is not None else 2,
+            "HinhThuc": 0,
             "TaiLieuNop": [{"TenTaiLieu": "Tờ khai", "LoaiBan": "original", "SoLuong": 1, "TepDinhKem": []}],
             "DanhSachLePhi": [],
         }
-        out.append({"key": f"bench:{uuid}:v1", "dossier_uuid": uuid, "dossier_code": code, "kind": "dossier.upsert",
-                    "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True), "state": "queued",
-                    "attempts": 0, "last_error": "", "server_reply": "", "created_at": created})
+        out.append(
+            {
+                "key": f"bench:{uuid}:v1",
+                "dossier_uuid": uuid,
+                "dossier_code": code,
+                "kind": "dossier.upsert",
+                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                "state": "queued",
+                "attempts": 0,
+                "last_error": "",
+                "server_reply": "",
+                "created_at": created,
+            }
+        )
     return out
 
 
@@ -62,11 +81,22 @@ def _online_payloads(count: int) -> list[dict[str, Any]]:
     out = []
     for _ in range(count):
         p = random_person(rng)
-        out.append({"MaTTHC": "1.001193", "TenTTHC": "Thủ tục đăng ký khai sinh", "ChuHoSo": p["full_name"],
-                    "ChuHoSoChiTiet": {"HoTen": p["full_name"], "SoDinhDanh": p["id_number"],
-                                       "NgaySinh": p["birth_date"].strftime("%d%m%Y"), "GioiTinh": p["gender"],
-                                       "DiaChi": p["address"], "SoDienThoai": p["phone"]},
-                    "TaiLieuNop": [{"TenTaiLieu": "Tờ khai đăng ký khai sinh", "LoaiBan": "original", "SoLuong": 1}]})
+        out.append(
+            {
+                "MaTTHC": "1.001193",
+                "TenTTHC": "Thủ tục đăng ký khai sinh",
+                "ChuHoSo": p["full_name"],
+                "ChuHoSoChiTiet": {
+                    "HoTen": p["full_name"],
+                    "SoDinhDanh": p["id_number"],
+                    "NgaySinh": p["birth_date"].strftime("%d%m%Y"),
+                    "GioiTinh": p["gender"],
+                    "DiaChi": p["address"],
+                    "SoDienThoai": p["phone"],
+                },
+                "TaiLieuNop": [{"TenTaiLieu": "Tờ khai đăng ký khai sinh", "LoaiBan": "original", "SoLuong": 1}],
+            }
+        )
     return out
 
 
@@ -88,8 +118,9 @@ def bench_figures(ctx: Any) -> dict[str, Any]:
 
 def _bind(services: Any, server: Any, counter: str) -> Any:
     token = server.store.issue_token(agency_code=services.settings.office.agency_code, counter_code=counter)
-    services.settings = replace(services.settings, sync=replace(services.settings.sync, url=server.url, token=token,
-                                                                 batch_size=100))
+    services.settings = replace(
+        services.settings, sync=replace(services.settings.sync, url=server.url, token=token, batch_size=100)
+    )
     return services
 
 
@@ -110,8 +141,11 @@ def _push(services: Any, server: Any) -> dict[str, Any]:
     if not report.complete:
         sys.stderr.write(f"[bench] sync push incomplete: {report.message}\n")
         return {}
-    return {"sync_push_items_per_s": round(report.pushed / elapsed), "sync_push_s": round(elapsed, 2),
-            "sync_push_items": report.pushed}
+    return {
+        "sync_push_items_per_s": round(report.pushed / elapsed),
+        "sync_push_s": round(elapsed, 2),
+        "sync_push_items": report.pushed,
+    }
 
 
 def _pull(services: Any, server: Any, workdir: Path) -> dict[str, Any]:
@@ -119,13 +153,15 @@ def _pull(services: Any, server: Any, workdir: Path) -> dict[str, Any]:
 
     agency = services.settings.office.agency_code
     # a separate workstation, so the synthetic commune's queues stay as the other figures expect
-    counter = open_services(workdir / "pull" / "onestop.db",
-                            replace(services.settings, office=replace(services.settings.office, counter_code="02")))
+    counter = open_services(
+        workdir / "pull" / "onestop.db",
+        replace(services.settings, office=replace(services.settings.office, counter_code="02")),
+    )
     _bind(counter, server, "02")
     _skip_to_head(counter, server)  # pull exactly the online submissions below, not counter 01's pushes
     payloads = _online_payloads(ITEMS)
     for start in range(0, ITEMS, 1000):
-        server.store.submit_online_many(agency, payloads[start:start + 1000])
+        server.store.submit_online_many(agency, payloads[start : start + 1000])
     svc = counter.sync
     t0 = time.perf_counter()
     report = svc.run_once(force=True)
@@ -135,8 +171,11 @@ def _pull(services: Any, server: Any, workdir: Path) -> dict[str, Any]:
     if not report.complete or report.pulled_inserted < ITEMS:
         sys.stderr.write(f"[bench] sync pull incomplete: {report.message}\n")
         return {}
-    return {"sync_pull_items_per_s": round(report.pulled / elapsed), "sync_pull_s": round(elapsed, 2),
-            "sync_pull_items": report.pulled}
+    return {
+        "sync_pull_items_per_s": round(report.pulled / elapsed),
+        "sync_pull_s": round(elapsed, 2),
+        "sync_pull_items": report.pulled,
+    }
 
 
 def _skip_to_head(counter: Any, server: Any) -> None:
@@ -176,9 +215,12 @@ def _frames(ctx: Any, server: Any, workdir: Path) -> dict[str, Any]:
     write_settings(counter.settings, workdir / "frames" / "config.toml")
     counter.close()
     try:
-        done = subprocess.run([sys.executable, "-m", "screens.sync_frames", str(db), str(workdir / "frames" /
-                                                                                      "config.toml")],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "screens.sync_frames", str(db), str(workdir / "frames" / "config.toml")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     except (subprocess.TimeoutExpired, OSError) as exc:
         sys.stderr.write(f"[bench] ui frames during sync: {exc}\n")
         return {}

@@ -95,8 +95,7 @@ class SyncClient:
 
     def put_file(self, sha256: str, data: bytes) -> None:
         """Upload a digitised file; the server checks the SHA-256 and ignores bytes it already holds."""
-        self._call("PUT", f"/v1/files/{sha256}", content=data,
-                   headers={"Content-Type": "application/octet-stream"})
+        self._call("PUT", f"/v1/files/{sha256}", content=data, headers={"Content-Type": "application/octet-stream"})
 
     def get_file(self, sha256: str) -> bytes | None:
         """The bytes of a digitised file, or None when upstream does not hold it for the counter's agency."""

@@ -17,12 +17,24 @@ from sqlalchemy.engine import Connection
 from db import models
 
 QUEUED, SENDING, SYNCED, RETRY_WAIT, REJECTED, CONFLICT, DISCARDED = (
-    "queued", "sending", "synced", "retry_wait", "rejected", "conflict", "discarded")
+    "queued",
+    "sending",
+    "synced",
+    "retry_wait",
+    "rejected",
+    "conflict",
+    "discarded",
+)
 UNSENT = (QUEUED, SENDING, RETRY_WAIT, REJECTED, CONFLICT)
 DONE = (SYNCED, DISCARDED)
 STATE_LABELS = {
-    QUEUED: "Chờ gửi", SENDING: "Đang gửi", SYNCED: "Đã đồng bộ", RETRY_WAIT: "Chờ gửi lại",
-    REJECTED: "Bị từ chối", CONFLICT: "Xung đột", DISCARDED: "Đã bỏ (giữ dữ liệu tỉnh)",
+    QUEUED: "Chờ gửi",
+    SENDING: "Đang gửi",
+    SYNCED: "Đã đồng bộ",
+    RETRY_WAIT: "Chờ gửi lại",
+    REJECTED: "Bị từ chối",
+    CONFLICT: "Xung đột",
+    DISCARDED: "Đã bỏ (giữ dữ liệu tỉnh)",
 }
 BACKOFF_BASE_S = 5.0
 BACKOFF_CAP_S = 30 * 60.0
@@ -45,8 +57,13 @@ class Pending:
     force: bool
 
     def wire(self) -> dict[str, Any]:
-        item = {"key": self.key, "kind": self.kind, "dossier_uuid": self.dossier_uuid,
-                "dossier_code": self.dossier_code, "payload": json.loads(self.payload)}
+        item = {
+            "key": self.key,
+            "kind": self.kind,
+            "dossier_uuid": self.dossier_uuid,
+            "dossier_code": self.dossier_code,
+            "payload": json.loads(self.payload),
+        }
         if self.force:
             item["force"] = True
         return item
@@ -66,11 +83,21 @@ class Walker:
         batch: list[Pending] = []
         while len(batch) < size and not self.exhausted:
             rows = conn.execute(
-                sa.select(outbox.c.id, outbox.c.key, outbox.c.kind, outbox.c.dossier_uuid, outbox.c.dossier_code,
-                          outbox.c.payload, outbox.c.state, outbox.c.attempts, outbox.c.next_attempt_at,
-                          outbox.c.server_reply)
+                sa.select(
+                    outbox.c.id,
+                    outbox.c.key,
+                    outbox.c.kind,
+                    outbox.c.dossier_uuid,
+                    outbox.c.dossier_code,
+                    outbox.c.payload,
+                    outbox.c.state,
+                    outbox.c.attempts,
+                    outbox.c.next_attempt_at,
+                    outbox.c.server_reply,
+                )
                 .where(outbox.c.id > self.last_id, outbox.c.state.in_(UNSENT))
-                .order_by(outbox.c.id).limit(max(size * 2, 200))
+                .order_by(outbox.c.id)
+                .limit(max(size * 2, 200))
             ).all()
             if not rows:
                 self.exhausted = True
@@ -81,8 +108,9 @@ class Walker:
                 if uuid and uuid in self.blocked:
                     continue
                 due = r.state in (QUEUED, SENDING) or (
-                    r.state == RETRY_WAIT and (self.force_due or r.next_attempt_at is None
-                                               or r.next_attempt_at <= self.now))
+                    r.state == RETRY_WAIT
+                    and (self.force_due or r.next_attempt_at is None or r.next_attempt_at <= self.now)
+                )
                 if not due:
                     if uuid:
                         self.blocked.add(uuid)
@@ -101,8 +129,11 @@ class Walker:
 
 def mark_sending(conn: Connection, batch: list[Pending], now: datetime) -> None:
     """Committed before the HTTP call, so a crash leaves 'sending' rows that the next run sends again."""
-    conn.execute(outbox.update().where(outbox.c.id.in_([p.id for p in batch]))
-                 .values(state=SENDING, attempts=outbox.c.attempts + 1, sent_at=now))
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.id.in_([p.id for p in batch]))
+        .values(state=SENDING, attempts=outbox.c.attempts + 1, sent_at=now)
+    )
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
@@ -113,15 +144,21 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
 
 def mark_retry(conn: Connection, batch: list[Pending], now: datetime, message: str) -> None:
     rows = [{"b_id": p.id, "b_next": now + backoff(p.attempts + 1), "b_err": message[:2000]} for p in batch]
-    conn.execute(outbox.update().where(outbox.c.id == sa.bindparam("b_id"))
-                 .values(state=RETRY_WAIT, next_attempt_at=sa.bindparam("b_next"), last_error=sa.bindparam("b_err")),
-                 rows)
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.id == sa.bindparam("b_id"))
+        .values(state=RETRY_WAIT, next_attempt_at=sa.bindparam("b_next"), last_error=sa.bindparam("b_err")),
+        rows,
+    )
 
 
 def mark_requeued(conn: Connection, batch: list[Pending], message: str) -> None:
     """Back to queued without counting the attempt (the whole request was refused, e.g. a bad token)."""
-    conn.execute(outbox.update().where(outbox.c.id.in_([p.id for p in batch]))
-                 .values(state=QUEUED, attempts=sa.func.max(outbox.c.attempts - 1, 0), last_error=message[:2000]))
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.id.in_([p.id for p in batch]))
+        .values(state=QUEUED, attempts=sa.func.max(outbox.c.attempts - 1, 0), last_error=message[:2000])
+    )
 
 
 @dataclass
@@ -160,25 +197,50 @@ def record_results(conn: Connection, batch: list[Pending], results: list[dict[st
             out.failed_dossiers.add(p.dossier_uuid)
         if status == "rejected":
             out.rejected += 1
-            other.append({"b_id": p.id, "b_state": REJECTED, "b_err": message or "Hệ thống tỉnh từ chối.",
-                          "b_reply": reply, "b_next": None})
+            other.append(
+                {
+                    "b_id": p.id,
+                    "b_state": REJECTED,
+                    "b_err": message or "Hệ thống tỉnh từ chối.",
+                    "b_reply": reply,
+                    "b_next": None,
+                }
+            )
         elif status == "conflict":
             out.conflicts += 1
-            other.append({"b_id": p.id, "b_state": CONFLICT, "b_err": message or "Xung đột dữ liệu.",
-                          "b_reply": reply, "b_next": None})
+            other.append(
+                {
+                    "b_id": p.id,
+                    "b_state": CONFLICT,
+                    "b_err": message or "Xung đột dữ liệu.",
+                    "b_reply": reply,
+                    "b_next": None,
+                }
+            )
         elif status == "skipped":
             out.skipped += 1
             other.append({"b_id": p.id, "b_state": QUEUED, "b_err": message, "b_reply": "", "b_next": None})
         else:
             missing.append(p)
     if synced:
-        conn.execute(outbox.update().where(outbox.c.id == sa.bindparam("b_id"))
-                     .values(state=SYNCED, server_reply=sa.bindparam("b_reply"), last_error="",
-                             next_attempt_at=None), synced)
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.id == sa.bindparam("b_id"))
+            .values(state=SYNCED, server_reply=sa.bindparam("b_reply"), last_error="", next_attempt_at=None),
+            synced,
+        )
     if other:
-        conn.execute(outbox.update().where(outbox.c.id == sa.bindparam("b_id"))
-                     .values(state=sa.bindparam("b_state"), last_error=sa.bindparam("b_err"),
-                             server_reply=sa.bindparam("b_reply"), next_attempt_at=sa.bindparam("b_next")), other)
+        conn.execute(
+            outbox.update()
+            .where(outbox.c.id == sa.bindparam("b_id"))
+            .values(
+                state=sa.bindparam("b_state"),
+                last_error=sa.bindparam("b_err"),
+                server_reply=sa.bindparam("b_reply"),
+                next_attempt_at=sa.bindparam("b_next"),
+            ),
+            other,
+        )
     if missing:
         out.retry += len(missing)
         out.failed_dossiers.update(p.dossier_uuid for p in missing if p.dossier_uuid)
@@ -194,9 +256,12 @@ def refresh_dossiers(conn: Connection, uuids: set[str]) -> None:
     rank = {CONFLICT: 3, REJECTED: 2, RETRY_WAIT: 1, QUEUED: 1, SENDING: 1}
     uuid_list = list(uuids)
     for start in range(0, len(uuid_list), 500):
-        chunk = uuid_list[start:start + 500]
-        for r in conn.execute(sa.select(outbox.c.dossier_uuid, outbox.c.state, outbox.c.last_error)
-                              .where(outbox.c.dossier_uuid.in_(chunk), outbox.c.state.in_(UNSENT))):
+        chunk = uuid_list[start : start + 500]
+        for r in conn.execute(
+            sa.select(outbox.c.dossier_uuid, outbox.c.state, outbox.c.last_error).where(
+                outbox.c.dossier_uuid.in_(chunk), outbox.c.state.in_(UNSENT)
+            )
+        ):
             level = rank[r.state]
             if r.dossier_uuid not in worst or worst[r.dossier_uuid][0] < level:
                 worst[r.dossier_uuid] = (level, r.state, r.last_error)
@@ -206,5 +271,9 @@ def refresh_dossiers(conn: Connection, uuids: set[str]) -> None:
         sync_state = {0: "synced", 1: "pending", 2: "rejected", 3: "conflict"}[level]
         message = "" if level == 0 else (error if level >= 2 else (error or "Chờ gửi lên hệ thống tỉnh."))
         rows.append({"b_uuid": uuid, "b_state": sync_state, "b_msg": message[:2000]})
-    conn.execute(dossier.update().where(dossier.c.uuid == sa.bindparam("b_uuid"))
-                 .values(sync_state=sa.bindparam("b_state"), sync_message=sa.bindparam("b_msg")), rows)
+    conn.execute(
+        dossier.update()
+        .where(dossier.c.uuid == sa.bindparam("b_uuid"))
+        .values(sync_state=sa.bindparam("b_state"), sync_message=sa.bindparam("b_msg")),
+        rows,
+    )

@@ -28,9 +28,13 @@ def _person(p: Person | None) -> dict[str, Any] | None:
     if p is None:
         return None
     return {
-        "HoTen": p.full_name, "SoDinhDanh": p.id_number,
+        "HoTen": p.full_name,
+        "SoDinhDanh": p.id_number,
         "NgaySinh": p.birth_date.strftime("%d%m%Y") if p.birth_date else "",
-        "GioiTinh": p.gender, "DiaChi": p.address, "SoDienThoai": p.phone, "Email": p.email,
+        "GioiTinh": p.gender,
+        "DiaChi": p.address,
+        "SoDienThoai": p.phone,
+        "Email": p.email,
     }
 
 
@@ -39,9 +43,12 @@ def person_from_wire(d: dict[str, Any] | None) -> Person | None:
         return None
     dob = d.get("NgaySinh") or ""
     return Person(
-        full_name=d.get("HoTen", ""), id_number=d.get("SoDinhDanh", ""),
+        full_name=d.get("HoTen", ""),
+        id_number=d.get("SoDinhDanh", ""),
         birth_date=date(int(dob[4:8]), int(dob[2:4]), int(dob[0:2])) if len(dob) == 8 else None,
-        gender=d.get("GioiTinh", ""), address=d.get("DiaChi", ""), phone=d.get("SoDienThoai", ""),
+        gender=d.get("GioiTinh", ""),
+        address=d.get("DiaChi", ""),
+        phone=d.get("SoDienThoai", ""),
         email=d.get("Email", ""),
     )
 
@@ -83,9 +90,13 @@ def dossier_payload(d: Dossier, office: Office, *, row_version: int = 1) -> dict
         "MaTraCuu": d.lookup_key,
         "TaiLieuNop": [
             {
-                "TenTaiLieu": doc.name, "LoaiBan": doc.kind.value, "SoLuong": doc.count,
-                "TepDinhKem": [{"Sha256": a.sha256, "TenTep": a.file_name, "KieuTep": a.media_type,
-                                "KichThuoc": a.size} for a in doc.attachments],
+                "TenTaiLieu": doc.name,
+                "LoaiBan": doc.kind.value,
+                "SoLuong": doc.count,
+                "TepDinhKem": [
+                    {"Sha256": a.sha256, "TenTep": a.file_name, "KieuTep": a.media_type, "KichThuoc": a.size}
+                    for a in doc.attachments
+                ],
             }
             for doc in d.documents
         ],

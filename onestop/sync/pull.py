@@ -56,12 +56,17 @@ class PullApplier:
         if key not in self._procedures:
             row = None
             if key[1] is not None:
-                row = self.conn.execute(sa.select(procedure_t.c.id, procedure_t.c.name).where(
-                    procedure_t.c.code == code, procedure_t.c.version == key[1])).first()
+                row = self.conn.execute(
+                    sa.select(procedure_t.c.id, procedure_t.c.name).where(
+                        procedure_t.c.code == code, procedure_t.c.version == key[1]
+                    )
+                ).first()
             if row is None:
-                row = self.conn.execute(sa.select(procedure_t.c.id, procedure_t.c.name)
-                                        .where(procedure_t.c.code == code)
-                                        .order_by(procedure_t.c.active.desc(), procedure_t.c.version.desc())).first()
+                row = self.conn.execute(
+                    sa.select(procedure_t.c.id, procedure_t.c.name)
+                    .where(procedure_t.c.code == code)
+                    .order_by(procedure_t.c.active.desc(), procedure_t.c.version.desc())
+                ).first()
             self._procedures[key] = (row.id, row.name) if row else None
         return self._procedures[key]
 
@@ -78,10 +83,11 @@ class PullApplier:
         for chunk in _chunks(uuids):
             for r in self.conn.execute(sa.select(dossier_t).where(dossier_t.c.uuid.in_(chunk))):
                 local[r.uuid] = r
-            for r in self.conn.execute(sa.select(outbox.c.id, outbox.c.kind, outbox.c.payload, outbox.c.state,
-                                                 outbox.c.dossier_uuid)
-                                       .where(outbox.c.dossier_uuid.in_(chunk), outbox.c.state.in_(UNSENT))
-                                       .order_by(outbox.c.id)):
+            for r in self.conn.execute(
+                sa.select(outbox.c.id, outbox.c.kind, outbox.c.payload, outbox.c.state, outbox.c.dossier_uuid)
+                .where(outbox.c.dossier_uuid.in_(chunk), outbox.c.state.in_(UNSENT))
+                .order_by(outbox.c.id)
+            ):
                 unsent.setdefault(r.dossier_uuid, []).append(r)
         pending: dict[str, dict[str, Any]] = {}
         for snap in snaps:
@@ -134,20 +140,37 @@ class PullApplier:
     # ------------------------------------------------------------------ helpers
 
     def _mark_conflict(self, item_id: int, snap: dict[str, Any], code: str, status: Status) -> None:
-        message = (f"Hệ thống tỉnh đã đổi hồ sơ {code} sang «{status.label}» trong khi quầy còn thay đổi chưa gửi; "
-                   "cần cán bộ chọn giữ dữ liệu của quầy hay của tỉnh.")
+        message = (
+            f"Hệ thống tỉnh đã đổi hồ sơ {code} sang «{status.label}» trong khi quầy còn thay đổi chưa gửi; "
+            "cần cán bộ chọn giữ dữ liệu của quầy hay của tỉnh."
+        )
         reply = {"status": "conflict", "message": message, "source": "pull", "upstream": snap}
-        self.conn.execute(outbox.update().where(outbox.c.id == item_id).values(
-            state=CONFLICT, last_error=message, server_reply=json.dumps(reply, ensure_ascii=False),
-            next_attempt_at=None))
+        self.conn.execute(
+            outbox.update()
+            .where(outbox.c.id == item_id)
+            .values(
+                state=CONFLICT,
+                last_error=message,
+                server_reply=json.dumps(reply, ensure_ascii=False),
+                next_attempt_at=None,
+            )
+        )
 
     def _set_fields(self, local: Any, changes: dict[str, Any]) -> None:
         values = dict(changes)
-        if {"official_code", "applicant_name", "applicant_id_number", "applicant_phone", "applicant_address",
-            "representative_json"} & values.keys():
+        if {
+            "official_code",
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "applicant_address",
+            "representative_json",
+        } & values.keys():
             merged = SimpleNamespace(**(dict(local._mapping) | values))
-            proc = self.conn.execute(sa.select(procedure_t.c.name).where(
-                procedure_t.c.id == merged.procedure_id)).scalar() or ""
+            proc = (
+                self.conn.execute(sa.select(procedure_t.c.name).where(procedure_t.c.id == merged.procedure_id)).scalar()
+                or ""
+            )
             values["search_fold"] = search_text(merged, proc)  # type: ignore[arg-type]
         values["updated_at"] = self.now
         self.conn.execute(dossier_t.update().where(dossier_t.c.id == local.id).values(**values))
@@ -162,21 +185,27 @@ class PullApplier:
                 break
         rep = person_from_wire(hs.get("NguoiNopThay"))
         return {
-            "applicant_name": name[:100], "applicant_fold": fold(name)[:100], "applicant_id_number": id_number[:12],
+            "applicant_name": name[:100],
+            "applicant_fold": fold(name)[:100],
+            "applicant_id_number": id_number[:12],
             "applicant_birth_date": applicant.birth_date if applicant else None,
             "applicant_gender": (applicant.gender if applicant else "")[:3],
             "applicant_address": (applicant.address if applicant else "")[:500],
             "applicant_phone": ((applicant.phone if applicant else "") or str(hs.get("SoDienThoai") or ""))[:20],
             "applicant_email": ((applicant.email if applicant else "") or str(hs.get("Email") or ""))[:200],
-            "representative_json": person_to_json(rep), "authorisation_doc": str(hs.get("GiayUyQuyen") or "")[:500],
+            "representative_json": person_to_json(rep),
+            "authorisation_doc": str(hs.get("GiayUyQuyen") or "")[:500],
             "channel": CHANNELS.get(_int(hs.get("KenhThucHien"), 1), "paper"),
             "return_via": RETURN_VIA.get(_int(hs.get("HinhThuc"), 0), "counter"),
             "return_address": str(hs.get("DiaChiNhanKetQua") or "")[:500],
             "received_at": parse_wire_dt(hs.get("NgayTiepNhan")) or self.now,
-            "due_at": parse_wire_dt(hs.get("NgayHenTra")), "due_reason": str(hs.get("LyDoHenTra") or "")[:1000],
-            "officer": str(hs.get("NguoiTiepNhan") or "")[:50], "counter_code": str(snap.get("MaQuay") or "")[:2],
+            "due_at": parse_wire_dt(hs.get("NgayHenTra")),
+            "due_reason": str(hs.get("LyDoHenTra") or "")[:1000],
+            "officer": str(hs.get("NguoiTiepNhan") or "")[:50],
+            "counter_code": str(snap.get("MaQuay") or "")[:2],
             "fee_total": sum(_int(f.get("Gia"), 0) for f in hs.get("DanhSachLePhi") or []),
-            "sets_count": max(1, _int(hs.get("SoBo"), 1)), "lookup_key": str(hs.get("MaTraCuu") or "")[:8],
+            "sets_count": max(1, _int(hs.get("SoBo"), 1)),
+            "lookup_key": str(hs.get("MaTraCuu") or "")[:8],
             "summary": str(hs.get("TrichYeuHoSo") or "")[:1000],
             "consent_recorded": bool(_int(hs.get("DongYXuLyDuLieu"), 0)),
             "has_eid_account": bool(_int(hs.get("TaiKhoanDuocXacThucVoiVNeID"), 0)),
@@ -186,9 +215,11 @@ class PullApplier:
         codes = [str(s.get("MaHoSo") or (s.get("HoSo") or {}).get("MaHoSo") or "")[:60] for s in snaps]
         taken: set[str] = set()
         for chunk in _chunks(sorted(set(codes) - {""})):
-            taken.update(r[0] for r in self.conn.execute(sa.select(dossier_t.c.code).where(dossier_t.c.code.in_(chunk))))
+            taken.update(
+                r[0] for r in self.conn.execute(sa.select(dossier_t.c.code).where(dossier_t.c.code.in_(chunk)))
+            )
         rows, kept = [], []
-        for snap, code in zip(snaps, codes):
+        for snap, code in zip(snaps, codes, strict=True):
             hs = snap.get("HoSo") or {}
             proc = self._procedure(str(hs.get("MaTTHC") or ""), hs.get("PhienBanTTHC"))
             try:
@@ -197,20 +228,36 @@ class PullApplier:
                 proc = None
             if proc is None or not code:
                 out.skipped += 1
-                out.messages.append(f"Bỏ qua hồ sơ {code or '?'}: thủ tục {str(hs.get('MaTTHC'))[:40]} chưa có "
-                                    "trong danh mục của quầy.")
+                out.messages.append(
+                    f"Bỏ qua hồ sơ {code or '?'}: thủ tục {str(hs.get('MaTTHC'))[:40]} chưa có trong danh mục của quầy."
+                )
                 continue
             if code in taken:
                 out.skipped += 1
                 out.messages.append(f"Bỏ qua hồ sơ {code}: mã đã có ở quầy cho một hồ sơ khác.")
                 continue
             taken.add(code)
-            row = dict(self._intake_fields(hs, snap), uuid=snap["Uuid"], code=code,
-                       official_code=str(snap.get("MaHoSoChinhThuc") or "")[:60], procedure_id=proc[0],
-                       procedure_code=str(hs.get("MaTTHC"))[:40], status=status.value, citizen_id=None,
-                       book_volume="", book_number=None, origin="upstream", clock_paused_at=None, returned_at=None,
-                       collected_by="", collected_id_number="", sync_state="synced", sync_message="", row_version=1,
-                       updated_at=self.now)
+            row = dict(
+                self._intake_fields(hs, snap),
+                uuid=snap["Uuid"],
+                code=code,
+                official_code=str(snap.get("MaHoSoChinhThuc") or "")[:60],
+                procedure_id=proc[0],
+                procedure_code=str(hs.get("MaTTHC"))[:40],
+                status=status.value,
+                citizen_id=None,
+                book_volume="",
+                book_number=None,
+                origin="upstream",
+                clock_paused_at=None,
+                returned_at=None,
+                collected_by="",
+                collected_id_number="",
+                sync_state="synced",
+                sync_message="",
+                row_version=1,
+                updated_at=self.now,
+            )
             row["search_fold"] = search_text(SimpleNamespace(**row), proc[1])  # type: ignore[arg-type]
             rows.append(row)
             kept.append(snap)
@@ -219,8 +266,9 @@ class PullApplier:
         self.conn.execute(dossier_t.insert(), rows)
         ids: dict[str, int] = {}
         for chunk in _chunks([r["uuid"] for r in rows]):
-            ids.update(self.conn.execute(sa.select(dossier_t.c.uuid, dossier_t.c.id)
-                                         .where(dossier_t.c.uuid.in_(chunk))).all())
+            ids.update(
+                self.conn.execute(sa.select(dossier_t.c.uuid, dossier_t.c.id).where(dossier_t.c.uuid.in_(chunk))).all()
+            )
         docs: list[dict[str, Any]] = []
         fees: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
@@ -231,8 +279,10 @@ class PullApplier:
             docs += self._documents(dossier_id, hs)
             files += self._attachments(dossier_id, hs)
             fees += self._fees(dossier_id, hs)
-            events += [dict(values, dossier_id=dossier_id, seq=seq)
-                       for seq, values in self._event_values(snap.get("TienDo") or [])]
+            events += [
+                dict(values, dossier_id=dossier_id, seq=seq)
+                for seq, values in self._event_values(snap.get("TienDo") or [])
+            ]
             out.touched.add(snap["Uuid"])
         for table, values in ((document_t, docs), (payment_t, fees), (event_t, events)):
             if values:
@@ -241,8 +291,11 @@ class PullApplier:
         out.inserted += len(rows)
 
     def _replace_children(self, dossier_id: int, hs: dict[str, Any]) -> None:
-        self.conn.execute(attachment_t.delete().where(attachment_t.c.document_id.in_(
-            sa.select(document_t.c.id).where(document_t.c.dossier_id == dossier_id))))
+        self.conn.execute(
+            attachment_t.delete().where(
+                attachment_t.c.document_id.in_(sa.select(document_t.c.id).where(document_t.c.dossier_id == dossier_id))
+            )
+        )
         self.conn.execute(document_t.delete().where(document_t.c.dossier_id == dossier_id))
         self.conn.execute(payment_t.delete().where(payment_t.c.dossier_id == dossier_id))
         docs, fees = self._documents(dossier_id, hs), self._fees(dossier_id, hs)
@@ -265,9 +318,14 @@ class PullApplier:
                 sha = str(f.get("Sha256") or "").lower() if isinstance(f, dict) else ""
                 if not SHA256_RE.match(sha):
                     continue
-                rows.append({"sha256": sha, "file_name": clean(str(f.get("TenTep") or ""))[:255] or sha[:12],
-                             "media_type": str(f.get("KieuTep") or "application/octet-stream")[:100],
-                             "size": max(0, _int(f.get("KichThuoc"), 0))})
+                rows.append(
+                    {
+                        "sha256": sha,
+                        "file_name": clean(str(f.get("TenTep") or ""))[:255] or sha[:12],
+                        "media_type": str(f.get("KieuTep") or "application/octet-stream")[:100],
+                        "size": max(0, _int(f.get("KichThuoc"), 0)),
+                    }
+                )
             if rows:
                 out.append((dossier_id, i, rows))
         return out
@@ -277,27 +335,49 @@ class PullApplier:
             return
         doc_ids: dict[tuple[int, int], int] = {}
         for chunk in _chunks(sorted({dossier_id for dossier_id, _pos, _rows in files})):  # type: ignore[type-var]
-            for r in self.conn.execute(sa.select(document_t.c.id, document_t.c.dossier_id, document_t.c.position)
-                                       .where(document_t.c.dossier_id.in_(chunk))):
+            for r in self.conn.execute(
+                sa.select(document_t.c.id, document_t.c.dossier_id, document_t.c.position).where(
+                    document_t.c.dossier_id.in_(chunk)
+                )
+            ):
                 doc_ids[(r.dossier_id, r.position)] = r.id
-        values = [dict(row, document_id=doc_ids[(dossier_id, pos)])
-                  for dossier_id, pos, rows in files if (dossier_id, pos) in doc_ids for row in rows]
+        values = [
+            dict(row, document_id=doc_ids[(dossier_id, pos)])
+            for dossier_id, pos, rows in files
+            if (dossier_id, pos) in doc_ids
+            for row in rows
+        ]
         if values:
             self.conn.execute(attachment_t.insert(), values)
 
     @staticmethod
     def _documents(dossier_id: int, hs: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"dossier_id": dossier_id, "position": i, "name": str(d.get("TenTaiLieu") or "")[:500] or "?",
-                 "kind": d.get("LoaiBan") if d.get("LoaiBan") in ("original", "copy", "present_only") else "original",
-                 "count": max(1, _int(d.get("SoLuong"), 1))}
-                for i, d in enumerate(hs.get("TaiLieuNop") or []) if isinstance(d, dict)]
+        return [
+            {
+                "dossier_id": dossier_id,
+                "position": i,
+                "name": str(d.get("TenTaiLieu") or "")[:500] or "?",
+                "kind": d.get("LoaiBan") if d.get("LoaiBan") in ("original", "copy", "present_only") else "original",
+                "count": max(1, _int(d.get("SoLuong"), 1)),
+            }
+            for i, d in enumerate(hs.get("TaiLieuNop") or [])
+            if isinstance(d, dict)
+        ]
 
     @staticmethod
     def _fees(dossier_id: int, hs: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"dossier_id": dossier_id, "label": str(f.get("TenPhiLePhi") or "Lệ phí")[:200],
-                 "amount_vnd": _int(f.get("Gia"), 0), "method": str(f.get("HinhThucThu") or "none")[:20],
-                 "exemption": str(f.get("MienGiam") or "")[:500], "paid_at": None}
-                for f in hs.get("DanhSachLePhi") or [] if isinstance(f, dict)]
+        return [
+            {
+                "dossier_id": dossier_id,
+                "label": str(f.get("TenPhiLePhi") or "Lệ phí")[:200],
+                "amount_vnd": _int(f.get("Gia"), 0),
+                "method": str(f.get("HinhThucThu") or "none")[:20],
+                "exemption": str(f.get("MienGiam") or "")[:500],
+                "paid_at": None,
+            }
+            for f in hs.get("DanhSachLePhi") or []
+            if isinstance(f, dict)
+        ]
 
     def _event_values(self, steps: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
         by_seq: dict[int, dict[str, Any]] = {}
@@ -313,33 +393,46 @@ class PullApplier:
                 from_status = Status.from_national(int(before)).value if before not in (None, "") else None
             except (ValueError, TypeError):
                 continue
-            out.append((seq, {"at": parse_wire_dt(step.get("ThoiDiemXuLy")) or self.now, "from_status": from_status,
-                              "to_status": to_status,
-                              "officer": str(step.get("TenDangNhap") or step.get("NguoiXuLy") or "")[:50],
-                              "reason": str(step.get("NoiDungXuLy") or "")[:2000],
-                              "new_due": parse_wire_dt(step.get("NgayHenTraMoi")),
-                              "note": str(step.get("GhiChu") or "")[:2000], "origin": "upstream"}))
+            out.append(
+                (
+                    seq,
+                    {
+                        "at": parse_wire_dt(step.get("ThoiDiemXuLy")) or self.now,
+                        "from_status": from_status,
+                        "to_status": to_status,
+                        "officer": str(step.get("TenDangNhap") or step.get("NguoiXuLy") or "")[:50],
+                        "reason": str(step.get("NoiDungXuLy") or "")[:2000],
+                        "new_due": parse_wire_dt(step.get("NgayHenTraMoi")),
+                        "note": str(step.get("GhiChu") or "")[:2000],
+                        "origin": "upstream",
+                    },
+                )
+            )
         return out
 
     def _merge_events(self, dossier_id: int, steps: list[dict[str, Any]]) -> None:
         values = self._event_values(steps)
         if not values:
             return
-        existing: dict[int, str] = dict(self.conn.execute(
-            sa.select(event_t.c.seq, event_t.c.to_status).where(event_t.c.dossier_id == dossier_id)).all())
+        existing: dict[int, str] = dict(
+            self.conn.execute(
+                sa.select(event_t.c.seq, event_t.c.to_status).where(event_t.c.dossier_id == dossier_id)
+            ).all()
+        )
         inserts = []
         for seq, v in values:
             if seq not in existing:
                 inserts.append(dict(v, dossier_id=dossier_id, seq=seq))
             elif existing[seq] != v["to_status"]:
-                self.conn.execute(event_t.update().where(event_t.c.dossier_id == dossier_id, event_t.c.seq == seq)
-                                  .values(**v))
+                self.conn.execute(
+                    event_t.update().where(event_t.c.dossier_id == dossier_id, event_t.c.seq == seq).values(**v)
+                )
         if inserts:
             self.conn.execute(event_t.insert(), inserts)
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def _base_status(unsent: list[Any], local_status: str) -> str:

@@ -166,13 +166,33 @@ class SyncService:
     def _run(self, now: datetime, force: bool, actor: str) -> SyncReport:
         started = now_vn()
         if not self.settings.sync.url:
-            return SyncReport(online=False, started_at=started, finished_at=now_vn(), remaining=self._unsent_count(),
-                              message="Chưa cấu hình máy chủ tỉnh (sync.url); đang làm việc ngoại tuyến.")
+            return SyncReport(
+                online=False,
+                started_at=started,
+                finished_at=now_vn(),
+                remaining=self._unsent_count(),
+                message="Chưa cấu hình máy chủ tỉnh (sync.url); đang làm việc ngoại tuyến.",
+            )
         adapter = self._get_adapter()
-        counts: dict[str, int] = {k: 0 for k in ("pushed", "applied", "duplicates", "rejected", "conflicts", "retry",
-                                                 "pulled", "pulled_inserted", "pulled_updated", "pull_conflicts",
-                                                 "audit_pushed", "files_uploaded", "files_downloaded",
-                                                 "files_missing")}
+        counts: dict[str, int] = {
+            k: 0
+            for k in (
+                "pushed",
+                "applied",
+                "duplicates",
+                "rejected",
+                "conflicts",
+                "retry",
+                "pulled",
+                "pulled_inserted",
+                "pulled_updated",
+                "pull_conflicts",
+                "audit_pushed",
+                "files_uploaded",
+                "files_downloaded",
+                "files_missing",
+            )
+        }
         self._upstream_files = set()
         error = ""
         online = True
@@ -193,18 +213,36 @@ class SyncService:
             values: dict[str, Any] = {"last_attempt_at": started, "last_error": error[:2000]}
             if online and not refused:
                 values["last_success_at"] = now_vn()
-            conn.execute(models.SyncState.__table__.update().where(models.SyncState.__table__.c.id == 1)
-                         .values(**values))
-            moved = counts["applied"] + counts["duplicates"] + counts["pulled"] + counts["rejected"] + counts["conflicts"]
+            conn.execute(
+                models.SyncState.__table__.update().where(models.SyncState.__table__.c.id == 1).values(**values)
+            )
+            moved = (
+                counts["applied"] + counts["duplicates"] + counts["pulled"] + counts["rejected"] + counts["conflicts"]
+            )
             if moved:  # who synced what: counts only, no personal data
-                conn.execute(models.AuditEntry.__table__.insert().values(
-                    at=now_vn(), officer=actor[:50], action="sync.run", dossier_code="",
-                    detail=(f"gửi {counts['applied'] + counts['duplicates']}, nhận {counts['pulled']}, "
-                            f"bị từ chối {counts['rejected']}, xung đột {counts['conflicts']}")))
+                conn.execute(
+                    models.AuditEntry.__table__.insert().values(
+                        at=now_vn(),
+                        officer=actor[:50],
+                        action="sync.run",
+                        dossier_code="",
+                        detail=(
+                            f"gửi {counts['applied'] + counts['duplicates']}, nhận {counts['pulled']}, "
+                            f"bị từ chối {counts['rejected']}, xung đột {counts['conflicts']}"
+                        ),
+                    )
+                )
         self._online = online
         message = self._message(online, refused, error, remaining, counts)
-        return SyncReport(online=online, remaining=remaining, message=message, started_at=started,
-                          finished_at=now_vn(), complete=complete, **counts)
+        return SyncReport(
+            online=online,
+            remaining=remaining,
+            message=message,
+            started_at=started,
+            finished_at=now_vn(),
+            complete=complete,
+            **counts,
+        )
 
     @staticmethod
     def _message(online: bool, refused: bool, error: str, remaining: int, c: dict[str, int]) -> str:
@@ -256,8 +294,9 @@ class SyncService:
             for name in ("applied", "duplicates", "rejected", "conflicts", "retry"):
                 counts[name] += getattr(out, name)
 
-    def _ensure_files(self, adapter: Adapter, batch: list[eng.Pending], walker: eng.Walker,
-                      counts: dict[str, int]) -> list[eng.Pending]:
+    def _ensure_files(
+        self, adapter: Adapter, batch: list[eng.Pending], walker: eng.Walker, counts: dict[str, int]
+    ) -> list[eng.Pending]:
         """Upload the digitised files each dossier upsert of the batch references (HEAD, then PUT when missing)
         and return the items that may be sent. An upsert whose file cannot be read back intact here becomes a
         `conflict` naming the file; later items of its dossier wait. Network trouble raises `TransportError`
@@ -269,8 +308,11 @@ class SyncService:
             if p.dossier_uuid and p.dossier_uuid in failed:
                 held.append(p)
                 continue
-            message = self._upload_files(adapter, p, counts) if (
-                p.kind == "dossier.upsert" and FILES_MARK in p.payload) else ""
+            message = (
+                self._upload_files(adapter, p, counts)
+                if (p.kind == "dossier.upsert" and FILES_MARK in p.payload)
+                else ""
+            )
             if message:
                 failed[p.dossier_uuid or p.key] = (p, message)
             else:
@@ -278,10 +320,14 @@ class SyncService:
         if failed:
             with self._write() as conn:
                 for p, message in failed.values():
-                    reply = json.dumps({"key": p.key, "status": "conflict", "source": "files", "message": message},
-                                       ensure_ascii=False)
-                    conn.execute(eng.outbox.update().where(eng.outbox.c.id == p.id).values(
-                        state=eng.CONFLICT, last_error=message[:2000], server_reply=reply, next_attempt_at=None))
+                    reply = json.dumps(
+                        {"key": p.key, "status": "conflict", "source": "files", "message": message}, ensure_ascii=False
+                    )
+                    conn.execute(
+                        eng.outbox.update()
+                        .where(eng.outbox.c.id == p.id)
+                        .values(state=eng.CONFLICT, last_error=message[:2000], server_reply=reply, next_attempt_at=None)
+                    )
                 if held:
                     eng.mark_requeued(conn, held, "Chờ tệp số hóa của hồ sơ được gửi lên trước.")
                 eng.refresh_dossiers(conn, {p.dossier_uuid for p, _m in failed.values() if p.dossier_uuid})
@@ -303,12 +349,16 @@ class SyncService:
                 continue
             state, data = read_verified(self.services.files_dir, f.sha256)
             if state == MISSING:
-                return (f"Không tìm thấy tệp số hóa «{f.name}» của hồ sơ {p.dossier_code} trên máy quầy nên chưa "
-                        "gửi hồ sơ lên hệ thống tỉnh. Cần khôi phục tệp (ví dụ từ bản sao lưu) rồi gửi lại.")
+                return (
+                    f"Không tìm thấy tệp số hóa «{f.name}» của hồ sơ {p.dossier_code} trên máy quầy nên chưa "
+                    "gửi hồ sơ lên hệ thống tỉnh. Cần khôi phục tệp (ví dụ từ bản sao lưu) rồi gửi lại."
+                )
             if state == MISMATCH:
-                return (f"Tệp số hóa «{f.name}» của hồ sơ {p.dossier_code} trên máy quầy đã bị thay đổi hoặc hỏng "
-                        "(không khớp mã kiểm tra SHA-256) nên chưa gửi hồ sơ lên hệ thống tỉnh. Cần khôi phục tệp "
-                        "gốc (ví dụ từ bản sao lưu) rồi gửi lại.")
+                return (
+                    f"Tệp số hóa «{f.name}» của hồ sơ {p.dossier_code} trên máy quầy đã bị thay đổi hoặc hỏng "
+                    "(không khớp mã kiểm tra SHA-256) nên chưa gửi hồ sơ lên hệ thống tỉnh. Cần khôi phục tệp "
+                    "gốc (ví dụ từ bản sao lưu) rồi gửi lại."
+                )
             try:
                 adapter.put_file(f.sha256, data)
             except RequestRefused as exc:
@@ -342,10 +392,17 @@ class SyncService:
             if row.official_code == new:
                 continue
             merged = SimpleNamespace(**(dict(row._mapping) | {"official_code": new}))
-            proc = conn.execute(sa.select(models.Procedure.__table__.c.name)
-                                .where(models.Procedure.__table__.c.id == row.procedure_id)).scalar() or ""
-            conn.execute(t.update().where(t.c.id == row.id).values(
-                official_code=new, search_fold=search_text(merged, proc)))  # type: ignore[arg-type]
+            proc = (
+                conn.execute(
+                    sa.select(models.Procedure.__table__.c.name).where(
+                        models.Procedure.__table__.c.id == row.procedure_id
+                    )
+                ).scalar()
+                or ""
+            )
+            conn.execute(
+                t.update().where(t.c.id == row.id).values(official_code=new, search_fold=search_text(merged, proc))
+            )  # type: ignore[arg-type]
 
     def _push_audit(self, adapter: Adapter, counts: dict[str, int]) -> None:
         office = self.services.settings.office
@@ -356,18 +413,39 @@ class SyncService:
                 rows = conn.execute(sa.select(a).where(a.c.id > cursor).order_by(a.c.id).limit(AUDIT_PAGE)).all()
             if not rows:
                 return
-            entries = [{"id": r.id, "at": r.at.isoformat(), "officer": r.officer, "action": r.action,
-                        "dossier_code": r.dossier_code, "detail": r.detail} for r in rows]
+            entries = [
+                {
+                    "id": r.id,
+                    "at": r.at.isoformat(),
+                    "officer": r.officer,
+                    "action": r.action,
+                    "dossier_code": r.dossier_code,
+                    "detail": r.detail,
+                }
+                for r in rows
+            ]
             key = f"audit:{office.agency_code}:{office.counter_code}:{rows[0].id}-{rows[-1].id}"
-            results = adapter.push([{"key": key, "kind": "audit.append", "dossier_uuid": "", "dossier_code": "",
-                                     "payload": {"entries": entries}}])
+            results = adapter.push(
+                [
+                    {
+                        "key": key,
+                        "kind": "audit.append",
+                        "dossier_uuid": "",
+                        "dossier_code": "",
+                        "payload": {"entries": entries},
+                    }
+                ]
+            )
             status = results[0].get("status") if results else None
             if status not in ("applied", "duplicate"):
                 return  # shown in the report as not complete; never blocks dossiers
             with self._write() as conn:
                 self._state_row(conn)
-                conn.execute(models.SyncState.__table__.update().where(models.SyncState.__table__.c.id == 1)
-                             .values(audit_cursor=rows[-1].id))
+                conn.execute(
+                    models.SyncState.__table__.update()
+                    .where(models.SyncState.__table__.c.id == 1)
+                    .values(audit_cursor=rows[-1].id)
+                )
             counts["audit_pushed"] += len(rows)
 
     def _peek_state(self, conn: sa.Connection) -> dict[str, Any]:
@@ -387,11 +465,15 @@ class SyncService:
             out = PullOutcome()
             with self._write() as conn:
                 applier = PullApplier(conn, counter, now_vn())
-                applier.apply_page([i["data"] for i in items
-                                    if i.get("kind") == "dossier" and isinstance(i.get("data"), dict)], out)
+                applier.apply_page(
+                    [i["data"] for i in items if i.get("kind") == "dossier" and isinstance(i.get("data"), dict)], out
+                )
                 self._state_row(conn)
-                conn.execute(models.SyncState.__table__.update().where(models.SyncState.__table__.c.id == 1)
-                             .values(pull_cursor=next_cursor))
+                conn.execute(
+                    models.SyncState.__table__.update()
+                    .where(models.SyncState.__table__.c.id == 1)
+                    .values(pull_cursor=next_cursor)
+                )
                 if out.conflicts:
                     eng.refresh_dossiers(conn, out.touched)
             if out.messages or out.inserted or out.conflicts:
@@ -411,8 +493,11 @@ class SyncService:
         `sync_message` and is tried again on the next run; the note goes once the file is here."""
         a, doc, d = models.Attachment.__table__, models.DossierDocument.__table__, models.Dossier.__table__
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(a.c.sha256, a.c.file_name, d.c.id, d.c.sync_state, d.c.sync_message)
-                                .join(doc, doc.c.id == a.c.document_id).join(d, d.c.id == doc.c.dossier_id)).all()
+            rows = conn.execute(
+                sa.select(a.c.sha256, a.c.file_name, d.c.id, d.c.sync_state, d.c.sync_message)
+                .join(doc, doc.c.id == a.c.document_id)
+                .join(d, d.c.id == doc.c.dossier_id)
+            ).all()
         if not rows:
             return
         files_dir = self.services.files_dir
@@ -457,8 +542,9 @@ class SyncService:
                 updates.append({"b_id": dossier_id, "b_msg": note[:2000]})
         if updates:
             with self._write() as conn:
-                conn.execute(d.update().where(d.c.id == sa.bindparam("b_id"))
-                             .values(sync_message=sa.bindparam("b_msg")), updates)
+                conn.execute(
+                    d.update().where(d.c.id == sa.bindparam("b_id")).values(sync_message=sa.bindparam("b_msg")), updates
+                )
 
     def _apply_reference_data(self, items: list[dict[str, Any]]) -> None:
         """Catalog and holiday-calendar updates published by the province."""
@@ -472,9 +558,12 @@ class SyncService:
             elif item["kind"] == "calendar":
                 for d in data.get("days") or []:
                     try:
-                        self.services.calendar.set_day(date.fromisoformat(str(d.get("day"))), str(d.get("kind")),
-                                                       str(d.get("reason") or "Theo thông báo của tỉnh"),
-                                                       actor="sync")
+                        self.services.calendar.set_day(
+                            date.fromisoformat(str(d.get("day"))),
+                            str(d.get("kind")),
+                            str(d.get("reason") or "Theo thông báo của tỉnh"),
+                            actor="sync",
+                        )
                     except (ValueError, BadInput):
                         continue
 
@@ -483,15 +572,18 @@ class SyncService:
     def _unsent_count(self) -> int:
         o = eng.outbox
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(o).where(o.c.state.in_(eng.UNSENT))).scalar() or 0
+            return (
+                conn.execute(sa.select(sa.func.count()).select_from(o).where(o.c.state.in_(eng.UNSENT))).scalar() or 0
+            )
 
     def status(self, *, now: datetime | None = None) -> SyncStatus:
         """Online/offline as last seen, pending count, oldest unsent age, last success, counts by state."""
         now = now or now_vn()
         o = eng.outbox
         with self.engine.connect() as conn:
-            counts = {state: n for state, n in conn.execute(
-                sa.select(o.c.state, sa.func.count()).group_by(o.c.state)).all()}
+            counts = {
+                state: n for state, n in conn.execute(sa.select(o.c.state, sa.func.count()).group_by(o.c.state)).all()
+            }
             oldest = conn.execute(sa.select(sa.func.min(o.c.created_at)).where(o.c.state.in_(eng.UNSENT))).scalar()
             state = self._peek_state(conn)
         oldest_at = models.AwareDateTime().process_result_value(oldest, None) if isinstance(oldest, str) else oldest
@@ -515,10 +607,19 @@ class SyncService:
             message += f" · {counts[eng.REJECTED]} bị từ chối"
         if backlog:
             message += f" · tồn đọng quá {warn_days} ngày"
-        return SyncStatus(configured=configured, online=online, pending=pending, oldest_unsent_at=oldest_at,
-                          oldest_unsent_age=age, last_success_at=state.get("last_success_at"),
-                          last_attempt_at=state.get("last_attempt_at"), last_error=state.get("last_error") or "",
-                          counts=counts, backlog_warning=backlog, message=message)
+        return SyncStatus(
+            configured=configured,
+            online=online,
+            pending=pending,
+            oldest_unsent_at=oldest_at,
+            oldest_unsent_age=age,
+            last_success_at=state.get("last_success_at"),
+            last_attempt_at=state.get("last_attempt_at"),
+            last_error=state.get("last_error") or "",
+            counts=counts,
+            backlog_warning=backlog,
+            message=message,
+        )
 
     def items(self, state: str | None = None, limit: int = 200) -> list[OutboxView]:
         """Outbox items, unsent first (oldest first), then the most recent synced ones."""
@@ -530,8 +631,9 @@ class SyncService:
             else:
                 rows = conn.execute(sa.select(o).where(o.c.state.in_(eng.UNSENT)).order_by(o.c.id).limit(limit)).all()
                 if len(rows) < limit:
-                    rows += conn.execute(sa.select(o).where(o.c.state.in_(eng.DONE)).order_by(o.c.id.desc())
-                                         .limit(limit - len(rows))).all()
+                    rows += conn.execute(
+                        sa.select(o).where(o.c.state.in_(eng.DONE)).order_by(o.c.id.desc()).limit(limit - len(rows))
+                    ).all()
         return [self._view(r) for r in rows]
 
     @staticmethod
@@ -544,11 +646,22 @@ class SyncService:
                     upstream = Status.from_national(int(snap["TrangThaiHoSo"])).label
             except (ValueError, AttributeError, TypeError):
                 upstream = ""
-        return OutboxView(id=r.id, key=r.key, kind=r.kind, kind_label=KIND_LABELS.get(r.kind, r.kind),
-                          dossier_code=r.dossier_code, dossier_uuid=r.dossier_uuid, state=r.state,
-                          state_label=eng.STATE_LABELS.get(r.state, r.state), attempts=r.attempts,
-                          next_attempt_at=r.next_attempt_at, last_error=r.last_error, created_at=r.created_at,
-                          sent_at=r.sent_at, upstream_status=upstream)
+        return OutboxView(
+            id=r.id,
+            key=r.key,
+            kind=r.kind,
+            kind_label=KIND_LABELS.get(r.kind, r.kind),
+            dossier_code=r.dossier_code,
+            dossier_uuid=r.dossier_uuid,
+            state=r.state,
+            state_label=eng.STATE_LABELS.get(r.state, r.state),
+            attempts=r.attempts,
+            next_attempt_at=r.next_attempt_at,
+            last_error=r.last_error,
+            created_at=r.created_at,
+            sent_at=r.sent_at,
+            upstream_status=upstream,
+        )
 
     def item(self, item_id: int) -> OutboxView:
         o = eng.outbox
@@ -570,8 +683,11 @@ class SyncService:
                 raise NotFound(f"Không có mục đồng bộ số {item_id}.")
             if row.state in eng.DONE:
                 raise Conflict("Mục này đã đồng bộ xong; không cần gửi lại.")
-            conn.execute(o.update().where(o.c.id == item_id).values(state=eng.QUEUED, next_attempt_at=None,
-                                                                   last_error="", server_reply=""))
+            conn.execute(
+                o.update()
+                .where(o.c.id == item_id)
+                .values(state=eng.QUEUED, next_attempt_at=None, last_error="", server_reply="")
+            )
             eng.refresh_dossiers(conn, {row.dossier_uuid} if row.dossier_uuid else set())
         self.services.audit.log(officer.username, "sync.retry", row.dossier_code, detail=f"{row.kind} #{item_id}")
         return self.item(item_id)
@@ -581,10 +697,15 @@ class SyncService:
         officer = self.services.officers.require(actor, Role.OFFICER)
         o = eng.outbox
         with self._write() as conn:
-            uuids = {r[0] for r in conn.execute(sa.select(o.c.dossier_uuid).where(
-                o.c.state.in_((eng.RETRY_WAIT, eng.REJECTED))))}
-            n = conn.execute(o.update().where(o.c.state.in_((eng.RETRY_WAIT, eng.REJECTED)))
-                             .values(state=eng.QUEUED, next_attempt_at=None, last_error="")).rowcount
+            uuids = {
+                r[0]
+                for r in conn.execute(sa.select(o.c.dossier_uuid).where(o.c.state.in_((eng.RETRY_WAIT, eng.REJECTED))))
+            }
+            n = conn.execute(
+                o.update()
+                .where(o.c.state.in_((eng.RETRY_WAIT, eng.REJECTED)))
+                .values(state=eng.QUEUED, next_attempt_at=None, last_error="")
+            ).rowcount
             eng.refresh_dossiers(conn, {u for u in uuids if u})
         self.services.audit.log(officer.username, "sync.retry_all", detail=f"{n} mục")
         return n
@@ -607,24 +728,52 @@ class SyncService:
             except ValueError:
                 reply = {}
             if keep == "local":
-                conn.execute(o.update().where(o.c.id == item_id).values(
-                    state=eng.QUEUED, next_attempt_at=None, last_error="",
-                    server_reply=json.dumps({"resolution": "keep_local", "by": officer.username})))
+                conn.execute(
+                    o.update()
+                    .where(o.c.id == item_id)
+                    .values(
+                        state=eng.QUEUED,
+                        next_attempt_at=None,
+                        last_error="",
+                        server_reply=json.dumps({"resolution": "keep_local", "by": officer.username}),
+                    )
+                )
             else:
-                later = [r.id for r in conn.execute(sa.select(o.c.id, o.c.kind).where(
-                    o.c.dossier_uuid == row.dossier_uuid, o.c.id >= item_id, o.c.state.in_(eng.UNSENT)))
-                    if r.id == item_id or r.kind == "dossier.event"] if row.dossier_uuid else [item_id]
-                conn.execute(o.update().where(o.c.id.in_(later)).values(
-                    state=eng.DISCARDED, next_attempt_at=None,
-                    last_error=f"Cán bộ {officer.username} chọn giữ dữ liệu của hệ thống tỉnh."))
+                later = (
+                    [
+                        r.id
+                        for r in conn.execute(
+                            sa.select(o.c.id, o.c.kind).where(
+                                o.c.dossier_uuid == row.dossier_uuid, o.c.id >= item_id, o.c.state.in_(eng.UNSENT)
+                            )
+                        )
+                        if r.id == item_id or r.kind == "dossier.event"
+                    ]
+                    if row.dossier_uuid
+                    else [item_id]
+                )
+                conn.execute(
+                    o.update()
+                    .where(o.c.id.in_(later))
+                    .values(
+                        state=eng.DISCARDED,
+                        next_attempt_at=None,
+                        last_error=f"Cán bộ {officer.username} chọn giữ dữ liệu của hệ thống tỉnh.",
+                    )
+                )
                 snap = reply.get("upstream")
                 if isinstance(snap, dict) and snap.get("Uuid"):
                     from onestop.sync.pull import PullApplier, PullOutcome
 
                     PullApplier(conn, self.services.settings.office.counter_code, now_vn()).apply(
-                        snap, PullOutcome(), force=True)
+                        snap, PullOutcome(), force=True
+                    )
             if row.dossier_uuid:
                 eng.refresh_dossiers(conn, {row.dossier_uuid})
-        self.services.audit.log(officer.username, "sync.resolve", row.dossier_code,
-                                detail=f"{row.kind} #{item_id}: giữ {'quầy' if keep == 'local' else 'tỉnh'}")
+        self.services.audit.log(
+            officer.username,
+            "sync.resolve",
+            row.dossier_code,
+            detail=f"{row.kind} #{item_id}: giữ {'quầy' if keep == 'local' else 'tỉnh'}",
+        )
         return self.item(item_id)

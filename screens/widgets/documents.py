@@ -29,8 +29,13 @@ class DocLine:
     files: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "count": self.count, "received": self.received,
-                "files": list(self.files)}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "count": self.count,
+            "received": self.received,
+            "files": list(self.files),
+        }
 
 
 def newest_files(folder: str, limit: int = 20) -> list[Path]:
@@ -103,8 +108,13 @@ class DocumentsPanel(Horizontal):
         room = self._name_width()
         for line in self.lines:
             name = line.name if len(line.name) <= room else line.name[: room - 1] + "…"
-            table.add_row("☑" if line.received else "☐", name, KIND_LABELS[line.kind],
-                          str(line.count), str(len(line.files)) if line.files else "")
+            table.add_row(
+                "☑" if line.received else "☐",
+                name,
+                KIND_LABELS[line.kind],
+                str(line.count),
+                str(len(line.files)) if line.files else "",
+            )
         if self.lines:
             table.move_cursor(row=max(0, min(row, len(self.lines) - 1)))
 
@@ -115,8 +125,9 @@ class DocumentsPanel(Horizontal):
         if not self.files:
             options.add_option(Option("(chưa có tệp trong thư mục máy quét)", disabled=True))
             return
-        options.add_options([Option(f"{p.name}  {datetime.fromtimestamp(p.stat().st_mtime):%H:%M %d/%m}")
-                             for p in self.files])
+        options.add_options(
+            [Option(f"{p.name}  {datetime.fromtimestamp(p.stat().st_mtime):%H:%M %d/%m}") for p in self.files]
+        )
         options.highlighted = 0
 
     def current(self) -> DocLine | None:

@@ -38,9 +38,12 @@ def field_checks() -> dict[str, Callable[[str], Any]]:
         return value
 
     return {
-        "full_name": identity.validate_name, "birth_date": identity.parse_birth_date,
-        "gender": identity.normalize_gender, "address": address,
-        "phone": identity.validate_phone, "email": identity.validate_email,
+        "full_name": identity.validate_name,
+        "birth_date": identity.parse_birth_date,
+        "gender": identity.normalize_gender,
+        "address": address,
+        "phone": identity.validate_phone,
+        "email": identity.validate_email,
     }
 
 
@@ -87,9 +90,13 @@ class PersonForm(Vertical):
     def fill(self, person: Any, *, only_empty: bool = False) -> None:
         """Copy a `Person` into the inputs (dates as dd/MM/yyyy)."""
         values = {
-            "id_number": person.id_number, "full_name": person.full_name,
+            "id_number": person.id_number,
+            "full_name": person.full_name,
             "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-            "gender": person.gender, "address": person.address, "phone": person.phone, "email": person.email,
+            "gender": person.gender,
+            "address": person.address,
+            "phone": person.phone,
+            "email": person.email,
         }
         for field, value in values.items():
             widget = self.input(field)
@@ -98,8 +105,11 @@ class PersonForm(Vertical):
         for field in values:
             self.set_error(field, "")
         if getattr(person, "old_id_number", "") or getattr(person, "id_issued_on", None):
-            self.extra = {"id_number": person.id_number, "old_id_number": person.old_id_number,
-                          "id_issued_on": person.id_issued_on}
+            self.extra = {
+                "id_number": person.id_number,
+                "old_id_number": person.old_id_number,
+                "id_issued_on": person.id_issued_on,
+            }
 
     def check_field(self, field: str) -> bool:
         """Validate one field as typed; show or clear its inline error."""
@@ -141,12 +151,15 @@ class PersonForm(Vertical):
         id_number = identity.validate_id_number(self.value("id_number"))
         extra = self.extra if self.extra.get("id_number") == id_number else {}
         return Person(
-            old_id_number=extra.get("old_id_number", ""), id_issued_on=extra.get("id_issued_on"),
+            old_id_number=extra.get("old_id_number", ""),
+            id_issued_on=extra.get("id_issued_on"),
             full_name=checks["full_name"](self.value("full_name")),
             id_number=id_number,
             birth_date=checks["birth_date"](self.value("birth_date")),
-            gender=checks["gender"](self.value("gender")), address=checks["address"](self.value("address")),
-            phone=checks["phone"](self.value("phone")), email=checks["email"](self.value("email")),
+            gender=checks["gender"](self.value("gender")),
+            address=checks["address"](self.value("address")),
+            phone=checks["phone"](self.value("phone")),
+            email=checks["email"](self.value("email")),
         )
 
     def first_error_input(self) -> Input | None:

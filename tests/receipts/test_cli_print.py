@@ -18,16 +18,34 @@ SCAN = "001090123456|012345678|NGUYỄN VĂN AN|01011990|Nam|Thôn 3, Xã Quản
 
 
 def onestop(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "onestop", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "onestop", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
 def workstation(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "ONESTOP_DB": str(tmp_path / "data" / "onestop.db"),
-           "ONESTOP_CONFIG": str(tmp_path / "config.toml")}
-    done = onestop(env, "init", "--commune", "Xã Quảng Phú", "--agency-code", "H56.14", "--province", "Thanh Hóa",
-                   "--counter", "01", "--admin", "admin", "--password-stdin", stdin="matkhau-admin\n")
+    env = {
+        **os.environ,
+        "ONESTOP_DB": str(tmp_path / "data" / "onestop.db"),
+        "ONESTOP_CONFIG": str(tmp_path / "config.toml"),
+    }
+    done = onestop(
+        env,
+        "init",
+        "--commune",
+        "Xã Quảng Phú",
+        "--agency-code",
+        "H56.14",
+        "--province",
+        "Thanh Hóa",
+        "--counter",
+        "01",
+        "--admin",
+        "admin",
+        "--password-stdin",
+        stdin="matkhau-admin\n",
+    )
     assert done.returncode == 0, done.stderr
     return env
 
@@ -49,8 +67,10 @@ def test_missing_printer_keeps_dossier_and_pdf_exit_6(workstation: dict[str, str
     assert shown.returncode == 0 and code in shown.stdout
 
 
-@pytest.mark.skipif(not os.environ.get("ONESTOP_TEST_PRINTER"),
-                    reason="set ONESTOP_TEST_PRINTER to a CUPS queue (CI sets up a cups-pdf queue)")
+@pytest.mark.skipif(
+    not os.environ.get("ONESTOP_TEST_PRINTER"),
+    reason="set ONESTOP_TEST_PRINTER to a CUPS queue (CI sets up a cups-pdf queue)",
+)
 def test_receipt_prints_through_cups(workstation: dict[str, str]) -> None:
     queue = os.environ["ONESTOP_TEST_PRINTER"]
     code = receive(workstation)
@@ -66,8 +86,13 @@ def test_receipt_prints_through_cups(workstation: dict[str, str]) -> None:
     stem = Path(result["pdf"]).stem
     found: list[Path] = []
     while not found and time.monotonic() < deadline + 10:
-        found = [p for d in cups_pdf_output_dirs() if d.is_dir() for p in d.glob(f"*{stem}*.pdf")
-                 if p.stat().st_mtime >= started - 1]
+        found = [
+            p
+            for d in cups_pdf_output_dirs()
+            if d.is_dir()
+            for p in d.glob(f"*{stem}*.pdf")
+            if p.stat().st_mtime >= started - 1
+        ]
         time.sleep(0 if found else 0.5)
     assert found and found[0].read_bytes()[:5] == b"%PDF-"
     for printed in found:

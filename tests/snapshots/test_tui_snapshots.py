@@ -6,18 +6,20 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ui.conftest import SCAN, fixed_clock  # noqa: F401  (fixture)
+from tests.ui.conftest import SCAN, fixed_clock  # noqa: F401, F811  (fixture)
 
 SIZE = (120, 40)
 
 
 @pytest.fixture
-def counter_app(services, fixed_clock, make_dossier):
+def counter_app(services, fixed_clock, make_dossier):  # noqa: F811
     from screens.app import make_app
 
     make_dossier(received_at=fixed_clock())
     with services.engine.begin() as conn:  # the outbox stamps real time; freeze it like everything else shown
-        conn.exec_driver_sql("UPDATE outbox_item SET created_at = ?", ((fixed_clock() - timedelta(minutes=25)).isoformat(),))
+        conn.exec_driver_sql(
+            "UPDATE outbox_item SET created_at = ?", ((fixed_clock() - timedelta(minutes=25)).isoformat(),)
+        )
     return make_app(services, officer=services.officers.get("canbo"), clock=fixed_clock)
 
 

@@ -59,8 +59,9 @@ class ThreadServer:
     def start(self) -> ThreadServer:
         import uvicorn
 
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="critical",
-                                access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="critical", access_log=False, lifespan="off"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -90,9 +91,11 @@ class ProcessServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ProcessServer:
-        self.proc = subprocess.Popen([sys.executable, "-m", "onestop", "province", "serve", "--db", self.db_url,
-                                      "--port", str(self.port)], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "onestop", "province", "serve", "--db", self.db_url, "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_port(self.port)
         return self
 
@@ -110,9 +113,7 @@ def pg_url() -> str | None:
 def _reset_pg(url: str) -> None:
     import sqlalchemy as sa
 
-    from onestop.sync.server.store import metadata
-
-    from onestop.sync.server.store import normalise_url
+    from onestop.sync.server.store import metadata, normalise_url
 
     engine = sa.create_engine(normalise_url(url))
     metadata.drop_all(engine)
@@ -145,10 +146,12 @@ def make_counter(tmp_path: Path, counter: str, url: str, token: str, *, name: st
     from onestop.domain import Role
     from onestop.services import open_services
 
-    settings = parse_settings({
-        "commune": {"name": "Xã Quảng Phú", "agency_code": AGENCY, "province": "Thanh Hóa", "counter": counter},
-        "sync": {"url": url, "token": token, "batch_size": 100},
-    })
+    settings = parse_settings(
+        {
+            "commune": {"name": "Xã Quảng Phú", "agency_code": AGENCY, "province": "Thanh Hóa", "counter": counter},
+            "sync": {"url": url, "token": token, "batch_size": 100},
+        }
+    )
     db = tmp_path / (name or f"counter{counter}") / "onestop.db"
     svc = open_services(db, settings)
     svc.officers.add("canbo", "Nguyễn Thị Lan", Role.OFFICER, "matkhau-canbo")
@@ -174,9 +177,15 @@ def receive(applicant):
     from onestop.domain import DocKind, DocumentLine, IntakeDraft
 
     def _receive(svc, procedure: str = "2.001035", **changes):
-        draft = IntakeDraft(procedure_code=procedure, applicant=changes.pop("applicant", applicant),
-                            documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),
-                                       DocumentLine("Bản sao giấy khai sinh", DocKind.COPY, 2)), **changes)
+        draft = IntakeDraft(
+            procedure_code=procedure,
+            applicant=changes.pop("applicant", applicant),
+            documents=(
+                DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),
+                DocumentLine("Bản sao giấy khai sinh", DocKind.COPY, 2),
+            ),
+            **changes,
+        )
         return svc.intake.save(draft, "canbo")
 
     return _receive
@@ -187,12 +196,21 @@ def local_dossiers(svc) -> dict[str, dict]:
     with svc.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT uuid, code, status, official_code, origin FROM dossier").fetchall()
         upserts = conn.exec_driver_sql(
-            "SELECT dossier_uuid, payload FROM outbox_item WHERE kind='dossier.upsert' ORDER BY id").fetchall()
+            "SELECT dossier_uuid, payload FROM outbox_item WHERE kind='dossier.upsert' ORDER BY id"
+        ).fetchall()
     from onestop.domain import Status
 
     latest = {u: json.loads(p) for u, p in upserts}
-    return {r[0]: {"code": r[1], "status": Status(r[2]).national_code, "official_code": r[3], "origin": r[4],
-                   "payload": latest.get(r[0])} for r in rows}
+    return {
+        r[0]: {
+            "code": r[1],
+            "status": Status(r[2]).national_code,
+            "official_code": r[3],
+            "origin": r[4],
+            "payload": latest.get(r[0]),
+        }
+        for r in rows
+    }
 
 
 def assert_mirrored(svc, store) -> None:

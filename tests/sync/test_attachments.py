@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from tests.sync.conftest import AGENCY, assert_mirrored, make_counter, outbox_states
 
 from onestop.domain import now_vn
+from tests.sync.conftest import AGENCY, assert_mirrored, make_counter, outbox_states
 
 SCAN = bytes(range(256)) * 1200 + "Tờ khai đã ký".encode()  # ~300 KB, not valid UTF-8 as a whole
 
@@ -116,11 +116,25 @@ def test_file_endpoints_idempotent_and_checked(province, monkeypatch):
 def test_server_rejects_upsert_naming_a_file_it_does_not_hold(counter01, province, receive, scan_file):
     d = receive(counter01, attachments=((0, str(scan_file)),))
     with counter01.engine.connect() as conn:
-        payload = json.loads(conn.exec_driver_sql(
-            "SELECT payload FROM outbox_item WHERE kind='dossier.upsert'").scalar())
-    reply = httpx.post(province.url + "/v1/push", headers={"Authorization": f"Bearer {province.token('01')}"},
-                       json={"items": [{"key": "k1", "kind": "dossier.upsert", "dossier_uuid": d.uuid,
-                                        "dossier_code": d.code, "payload": payload}]}, timeout=10).json()
+        payload = json.loads(
+            conn.exec_driver_sql("SELECT payload FROM outbox_item WHERE kind='dossier.upsert'").scalar()
+        )
+    reply = httpx.post(
+        province.url + "/v1/push",
+        headers={"Authorization": f"Bearer {province.token('01')}"},
+        json={
+            "items": [
+                {
+                    "key": "k1",
+                    "kind": "dossier.upsert",
+                    "dossier_uuid": d.uuid,
+                    "dossier_code": d.code,
+                    "payload": payload,
+                }
+            ]
+        },
+        timeout=10,
+    ).json()
     result = reply["results"][0]
     assert result["status"] == "rejected"
     assert "chưa có tệp số hóa «to-khai-da-ky.pdf»" in result["message"]
@@ -188,13 +202,30 @@ def test_server_500_during_upload_is_retried_and_pushed_once(counter01, province
 def test_online_submission_files_reach_the_counter_and_failed_downloads_retry(counter01, province):
     digest = sha(SCAN)
     assert province.store.put_file(AGENCY, digest, SCAN) is True
-    snap = province.store.submit_online(AGENCY, {
-        "MaTTHC": "2.001035", "TenTTHC": "Chứng thực", "ChuHoSo": "Lê Văn Bình",
-        "ChuHoSoChiTiet": {"HoTen": "Lê Văn Bình", "SoDinhDanh": "038088001234", "NgaySinh": "02031988"},
-        "TaiLieuNop": [{"TenTaiLieu": "Tờ khai", "LoaiBan": "original", "SoLuong": 1,
-                        "TepDinhKem": [{"Sha256": digest, "TenTep": "to-khai-truc-tuyen.pdf",
-                                        "KieuTep": "application/pdf", "KichThuoc": len(SCAN)}]}],
-    })
+    snap = province.store.submit_online(
+        AGENCY,
+        {
+            "MaTTHC": "2.001035",
+            "TenTTHC": "Chứng thực",
+            "ChuHoSo": "Lê Văn Bình",
+            "ChuHoSoChiTiet": {"HoTen": "Lê Văn Bình", "SoDinhDanh": "038088001234", "NgaySinh": "02031988"},
+            "TaiLieuNop": [
+                {
+                    "TenTaiLieu": "Tờ khai",
+                    "LoaiBan": "original",
+                    "SoLuong": 1,
+                    "TepDinhKem": [
+                        {
+                            "Sha256": digest,
+                            "TenTep": "to-khai-truc-tuyen.pdf",
+                            "KieuTep": "application/pdf",
+                            "KichThuoc": len(SCAN),
+                        }
+                    ],
+                }
+            ],
+        },
+    )
     # the blob disappears upstream (say, restored from an older backup): the dossier still arrives
     from onestop.sync.server.store import file_blob_t
 
@@ -220,8 +251,14 @@ def test_online_submission_naming_an_unknown_file_is_refused(province):
     from onestop.sync.server.store import StoreError
 
     with pytest.raises(StoreError) as err:
-        province.store.submit_online(AGENCY, {"MaTTHC": "2.001035", "ChuHoSo": "Lê Văn Bình", "TaiLieuNop": [
-            {"TenTaiLieu": "Tờ khai", "TepDinhKem": [{"Sha256": sha(b"nope"), "TenTep": "a.pdf"}]}]})
+        province.store.submit_online(
+            AGENCY,
+            {
+                "MaTTHC": "2.001035",
+                "ChuHoSo": "Lê Văn Bình",
+                "TaiLieuNop": [{"TenTaiLieu": "Tờ khai", "TepDinhKem": [{"Sha256": sha(b"nope"), "TenTep": "a.pdf"}]}],
+            },
+        )
     assert err.value.status == 400 and "chưa có tệp số hóa" in err.value.message
 
 

@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 import httpx
-from tests.sync.conftest import ProcessServer, assert_mirrored, make_counter, outbox_states
 
 from onestop.domain import Status, now_vn
+from tests.sync.conftest import ProcessServer, assert_mirrored, make_counter, outbox_states
 
 
 def later(hours: float = 2) -> object:
@@ -116,9 +116,12 @@ def test_client_killed_mid_sync_resumes(tmp_path, province, receive):
         write_settings(svc.settings, config)
         province.faults.delay_s, province.faults.delay_next = 2.0, 1
         env = dict(os.environ, ONESTOP_SYNC_URL="", ONESTOP_SYNC_TOKEN="")
-        proc = subprocess.Popen([sys.executable, "-m", "onestop", "sync", "--once", "--db", str(svc.db_path),
-                                 "--config", str(config)], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "onestop", "sync", "--once", "--db", str(svc.db_path), "--config", str(config)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while outbox_states(svc).get("sending", 0) == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -137,7 +140,6 @@ def test_client_killed_mid_sync_resumes(tmp_path, province, receive):
 
 def test_cli_sync_exit_codes(tmp_path, province, receive):
     from onestop.config import write_settings
-
     from tests.sync.conftest import free_port
 
     svc = make_counter(tmp_path, "01", province.url, province.token("01"))
@@ -147,8 +149,9 @@ def test_cli_sync_exit_codes(tmp_path, province, receive):
         write_settings(svc.settings, config)
         env = dict(os.environ, ONESTOP_SYNC_URL="", ONESTOP_SYNC_TOKEN="")
         base = [sys.executable, "-m", "onestop", "sync", "--once", "--db", str(svc.db_path), "--config", str(config)]
-        down = subprocess.run(base + ["--server", f"http://127.0.0.1:{free_port()}"], env=env, capture_output=True,
-                              text=True, timeout=60)
+        down = subprocess.run(
+            base + ["--server", f"http://127.0.0.1:{free_port()}"], env=env, capture_output=True, text=True, timeout=60
+        )
         assert down.returncode == 5 and "Mất kết nối" in down.stderr
         up = subprocess.run(base + ["--json"], env=env, capture_output=True, text=True, timeout=60)
         assert up.returncode == 0, up.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 import sqlalchemy as sa
+
 from tests.sync.conftest import local_dossiers, make_counter
 
 

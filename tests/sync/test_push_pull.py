@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.sync.conftest import AGENCY, assert_mirrored, local_dossiers, make_counter, outbox_states
-
 from onestop.domain import Status
+from tests.sync.conftest import AGENCY, assert_mirrored, local_dossiers, make_counter, outbox_states
 
 
 def test_happy_path_push_then_pull(counter01, province, receive):
@@ -70,12 +69,23 @@ def test_two_counters_exchange_dossiers(tmp_path, province, receive):
 
 
 def test_online_submission_lands_in_queue_and_is_accepted(counter01, province):
-    snap = province.store.submit_online(AGENCY, {
-        "MaTTHC": "2.001035", "TenTTHC": "Chứng thực", "ChuHoSo": "Lê Văn Bình",
-        "ChuHoSoChiTiet": {"HoTen": "Lê Văn Bình", "SoDinhDanh": "038088001234", "NgaySinh": "02031988",
-                           "GioiTinh": "Nam", "DiaChi": "Thôn Yên Bình", "SoDienThoai": "0987654321"},
-        "TaiLieuNop": [{"TenTaiLieu": "Tờ khai", "LoaiBan": "original", "SoLuong": 1}],
-    })
+    snap = province.store.submit_online(
+        AGENCY,
+        {
+            "MaTTHC": "2.001035",
+            "TenTTHC": "Chứng thực",
+            "ChuHoSo": "Lê Văn Bình",
+            "ChuHoSoChiTiet": {
+                "HoTen": "Lê Văn Bình",
+                "SoDinhDanh": "038088001234",
+                "NgaySinh": "02031988",
+                "GioiTinh": "Nam",
+                "DiaChi": "Thôn Yên Bình",
+                "SoDienThoai": "0987654321",
+            },
+            "TaiLieuNop": [{"TenTaiLieu": "Tờ khai", "LoaiBan": "original", "SoLuong": 1}],
+        },
+    )
     report = counter01.sync.run_once()
     assert report.pulled_inserted == 1
     local = counter01.dossiers.peek(snap["MaHoSo"])
@@ -89,8 +99,10 @@ def test_rejection_is_visible_and_not_retried(counter01, province, receive):
     d = receive(counter01)
     # a frozen payload the server cannot accept (agency of another commune)
     with counter01.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE outbox_item SET payload = replace(payload, '\"H56.14\"', '\"H99.01\"') "
-                             "WHERE kind = 'dossier.upsert'")
+        conn.exec_driver_sql(
+            "UPDATE outbox_item SET payload = replace(payload, '\"H56.14\"', '\"H99.01\"') "
+            "WHERE kind = 'dossier.upsert'"
+        )
     report = counter01.sync.run_once()
     assert report.rejected == 1 and not report.complete
     items = counter01.sync.items(state="rejected")
@@ -104,8 +116,10 @@ def test_rejection_is_visible_and_not_retried(counter01, province, receive):
     assert again.pushed == 0 and counter01.sync.items(state="rejected")[0].attempts == 1
     # the officer fixes it and re-queues
     with counter01.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE outbox_item SET payload = replace(payload, '\"H99.01\"', '\"H56.14\"') "
-                             "WHERE kind = 'dossier.upsert'")
+        conn.exec_driver_sql(
+            "UPDATE outbox_item SET payload = replace(payload, '\"H99.01\"', '\"H56.14\"') "
+            "WHERE kind = 'dossier.upsert'"
+        )
     counter01.sync.retry(items[0].id, "canbo")
     assert counter01.sync.run_once().complete
     assert_mirrored(counter01, province.store)
@@ -140,8 +154,10 @@ def test_same_key_different_payload_is_a_conflict(counter01, province, receive):
     receive(counter01)
     counter01.sync.run_once()
     with counter01.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE outbox_item SET state='queued', payload=replace(payload, 'Tờ khai', 'Tờ khai 2') "
-                             "WHERE kind='dossier.upsert'")
+        conn.exec_driver_sql(
+            "UPDATE outbox_item SET state='queued', payload=replace(payload, 'Tờ khai', 'Tờ khai 2') "
+            "WHERE kind='dossier.upsert'"
+        )
     report = counter01.sync.run_once()
     assert report.conflicts == 1
     assert "nội dung khác" in counter01.sync.items(state="conflict")[0].last_error

@@ -23,8 +23,10 @@ async def test_sync_screen_lists_reasons_and_resolves(sqlite_only, counter01, pr
     counter01.dossiers.transition(a.code, Status.IN_PROGRESS, actor="canbo")
     b = receive(counter01)
     with counter01.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE outbox_item SET payload = replace(payload, '\"H56.14\"', '\"H99.01\"') "
-                             f"WHERE kind = 'dossier.upsert' AND dossier_uuid = '{b.uuid}'")
+        conn.exec_driver_sql(
+            "UPDATE outbox_item SET payload = replace(payload, '\"H56.14\"', '\"H99.01\"') "
+            f"WHERE kind = 'dossier.upsert' AND dossier_uuid = '{b.uuid}'"
+        )
     counter01.sync.run_once()
     app = make_app(counter01, officer=counter01.officers.get("canbo"))
     async with app.run_test(size=(140, 40)) as pilot:

@@ -12,8 +12,19 @@ from pathlib import Path
 
 import pytest
 
-ROW_TABLES = ("dossier", "citizen", "status_event", "payment", "outbox_item", "audit_entry", "officer",
-              "procedure", "calendar_day", "purge_record", "dossier_document")
+ROW_TABLES = (
+    "dossier",
+    "citizen",
+    "status_event",
+    "payment",
+    "outbox_item",
+    "audit_entry",
+    "officer",
+    "procedure",
+    "calendar_day",
+    "purge_record",
+    "dossier_document",
+)
 
 
 @dataclass
@@ -70,20 +81,18 @@ def mode(path: Path) -> int:
 
 CONSISTENCY_QUERIES = {
     "no status event": "SELECT code FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM status_event e WHERE e.dossier_id=d.id)",
-    "status differs from the last event":
-        "SELECT d.code FROM dossier d JOIN status_event e ON e.dossier_id=d.id "
-        "AND e.seq=(SELECT max(seq) FROM status_event WHERE dossier_id=d.id) WHERE e.to_status != d.status",
+    "status differs from the last event": "SELECT d.code FROM dossier d JOIN status_event e ON e.dossier_id=d.id "
+    "AND e.seq=(SELECT max(seq) FROM status_event WHERE dossier_id=d.id) WHERE e.to_status != d.status",
     "no fee line": "SELECT code FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM payment p WHERE p.dossier_id=d.id)",
     "no document lines": "SELECT code FROM dossier d WHERE NOT EXISTS "
-                         "(SELECT 1 FROM dossier_document x WHERE x.dossier_id=d.id)",
+    "(SELECT 1 FROM dossier_document x WHERE x.dossier_id=d.id)",
     "no dossier.upsert outbox item": "SELECT code FROM dossier d WHERE origin='local' AND NOT EXISTS "
-                                     "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.kind='dossier.upsert')",
-    "an event without its outbox item":
-        "SELECT d.code FROM dossier d WHERE origin='local' AND "
-        "(SELECT count(*) FROM status_event e WHERE e.dossier_id=d.id) > "
-        "(SELECT count(*) FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.kind='dossier.event')",
+    "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.kind='dossier.upsert')",
+    "an event without its outbox item": "SELECT d.code FROM dossier d WHERE origin='local' AND "
+    "(SELECT count(*) FROM status_event e WHERE e.dossier_id=d.id) > "
+    "(SELECT count(*) FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.kind='dossier.event')",
     "synced with items still queued": "SELECT d.code FROM dossier d WHERE sync_state='synced' AND EXISTS "
-                                      "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.state NOT IN ('synced','discarded'))",
+    "(SELECT 1 FROM outbox_item o WHERE o.dossier_uuid=d.uuid AND o.state NOT IN ('synced','discarded'))",
 }
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import random
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 
 def work(db: Path, config: Path, seed: int, emit: Callable[[str], None]) -> None:
@@ -34,11 +34,19 @@ def work(db: Path, config: Path, seed: int, emit: Callable[[str], None]) -> None
     n = 0
     while True:
         n += 1
-        person = Person(full_name=rng.choice(["Nguyễn Văn An", "Trần Thị Bích", "Lê Đức Thọ", "Phạm Thị Hoa"]),
-                        id_number=f"038190{rng.randrange(10**6):06d}", birth_date=date(1990, 5, 17), gender="Nữ",
-                        address="Thôn Đông, Xã Quảng Phú", phone="0912345678")
-        draft = IntakeDraft(procedure_code="2.001035", applicant=person,
-                            documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),))
+        person = Person(
+            full_name=rng.choice(["Nguyễn Văn An", "Trần Thị Bích", "Lê Đức Thọ", "Phạm Thị Hoa"]),
+            id_number=f"038190{rng.randrange(10**6):06d}",
+            birth_date=date(1990, 5, 17),
+            gender="Nữ",
+            address="Thôn Đông, Xã Quảng Phú",
+            phone="0912345678",
+        )
+        draft = IntakeDraft(
+            procedure_code="2.001035",
+            applicant=person,
+            documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),),
+        )
         dossier = services.intake.save(draft, "canbo")
         emit(dossier.code)
         received.append(dossier.code)
@@ -66,12 +74,16 @@ def acknowledge_one(services) -> None:  # type: ignore[no-untyped-def]
 
     with session_scope(services.engine, write=True) as s:
         conn = s.connection()
-        item = conn.execute(text("SELECT id, dossier_uuid FROM outbox_item WHERE state='queued' ORDER BY id LIMIT 1")).first()
+        item = conn.execute(
+            text("SELECT id, dossier_uuid FROM outbox_item WHERE state='queued' ORDER BY id LIMIT 1")
+        ).first()
         if item is None:
             return
         conn.execute(text("UPDATE outbox_item SET state='synced', attempts=attempts+1 WHERE id=:i"), {"i": item[0]})
-        left = conn.execute(text("SELECT count(*) FROM outbox_item WHERE dossier_uuid=:u AND state NOT IN ('synced','discarded')"),
-                            {"u": item[1]}).scalar_one()
+        left = conn.execute(
+            text("SELECT count(*) FROM outbox_item WHERE dossier_uuid=:u AND state NOT IN ('synced','discarded')"),
+            {"u": item[1]},
+        ).scalar_one()
         if left == 0:
             conn.execute(text("UPDATE dossier SET sync_state='synced' WHERE uuid=:u"), {"u": item[1]})
 
@@ -100,7 +112,7 @@ def zygote(db: Path, config: Path) -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                work(db, config, seed, lambda text: os.write(out, (text + "\n").encode()))
+                work(db, config, seed, lambda text, out=out: os.write(out, (text + "\n").encode()))
             finally:
                 os._exit(1)
         os.close(out)

@@ -21,13 +21,20 @@ def actions(services, **filters) -> list[str]:  # type: ignore[no-untyped-def]
     return [e.action for e in services.audit.entries(limit=1000, **filters)]
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_entry SET officer='ai-do'", "UPDATE audit_entry SET detail='' WHERE id=1",
-    "DELETE FROM audit_entry", "DELETE FROM audit_entry WHERE id=1",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entry SET officer='ai-do'",
+        "UPDATE audit_entry SET detail='' WHERE id=1",
+        "DELETE FROM audit_entry",
+        "DELETE FROM audit_entry WHERE id=1",
+    ],
+)
 def test_append_only_at_the_sql_level(services, db_path, statement) -> None:
     services.audit.log("admin", "test.entry", detail="x")
-    before = sqlite3.connect(db_path).execute("SELECT count(*), group_concat(officer || detail) FROM audit_entry").fetchone()
+    before = (
+        sqlite3.connect(db_path).execute("SELECT count(*), group_concat(officer || detail) FROM audit_entry").fetchone()
+    )
     conn = sqlite3.connect(db_path)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute(statement)
@@ -37,7 +44,9 @@ def test_append_only_at_the_sql_level(services, db_path, statement) -> None:
     with pytest.raises(DatabaseError):
         with services.engine.begin() as c:
             c.exec_driver_sql(statement)
-    after = sqlite3.connect(db_path).execute("SELECT count(*), group_concat(officer || detail) FROM audit_entry").fetchone()
+    after = (
+        sqlite3.connect(db_path).execute("SELECT count(*), group_concat(officer || detail) FROM audit_entry").fetchone()
+    )
     assert after == before
 
 
@@ -50,8 +59,15 @@ def test_no_code_path_edits_or_deletes_audit_entries() -> None:
     for folder in ("onestop", "screens", "db"):
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
-            if re.search(r"(DELETE\s+FROM|UPDATE)\s+audit_entry|delete\(\s*models\.AuditEntry|s\.delete\(\s*audit",
-                         text, re.I) and "migrations" not in str(path) and path.name != "models.py":
+            if (
+                re.search(
+                    r"(DELETE\s+FROM|UPDATE)\s+audit_entry|delete\(\s*models\.AuditEntry|s\.delete\(\s*audit",
+                    text,
+                    re.I,
+                )
+                and "migrations" not in str(path)
+                and path.name != "models.py"
+            ):
                 offenders.append(str(path))
     assert offenders == []
 
@@ -63,10 +79,23 @@ def test_each_action_leaves_an_entry_without_personal_data(services, make_dossie
     with pytest.raises(Exception):
         services.officers.authenticate("canbo", "sai-mat-khau")
     catalog = tmp_path / "tinh.json"
-    catalog.write_text(json.dumps({"procedures": [{"code": "2.001035", "name": "Chứng thực giao dịch",
-                                                   "field": "Chứng thực", "fee_vnd": 50000,
-                                                   "deadline": {"amount": 2, "unit": "working_days"}}]},
-                                  ensure_ascii=False), encoding="utf-8")
+    catalog.write_text(
+        json.dumps(
+            {
+                "procedures": [
+                    {
+                        "code": "2.001035",
+                        "name": "Chứng thực giao dịch",
+                        "field": "Chứng thực",
+                        "fee_vnd": 50000,
+                        "deadline": {"amount": 2, "unit": "working_days"},
+                    }
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     services.catalog.import_file(catalog, actor="lanhdao", merge=True)
     services.calendar.set_day(date(2026, 12, 24), "off", "Thông báo của UBND tỉnh", actor="lanhdao")
     backup = services.backup.backup(actor="canbo")
@@ -79,8 +108,18 @@ def test_each_action_leaves_an_entry_without_personal_data(services, make_dossie
         services.dossiers.get(d.code, actor="canbo")
         services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
     seen = actions(services)
-    for expected in ("dossier.create", "login", "login.failed", "catalog.import", "calendar.set", "backup.create",
-                     "privacy.export", "dossier.export", "audit.export", "privacy.purge"):
+    for expected in (
+        "dossier.create",
+        "login",
+        "login.failed",
+        "catalog.import",
+        "calendar.set",
+        "backup.create",
+        "privacy.export",
+        "dossier.export",
+        "audit.export",
+        "privacy.purge",
+    ):
         assert expected in seen, expected
     if _has_lifecycle(services):
         assert {"dossier.view", "dossier.transition"} <= set(actions(services, dossier_code=d.code))

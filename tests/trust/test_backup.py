@@ -96,8 +96,9 @@ def test_encrypted_round_trip_and_wrong_passphrase(services, make_dossier, db_pa
 
 @pytest.mark.parametrize("encrypted", [False, True])
 @pytest.mark.parametrize("damage", ["flip", "truncate", "append", "empty"])
-def test_corrupted_backup_refused_and_nothing_changes(services, make_dossier, db_path, tmp_path, encrypted,
-                                                      damage) -> None:
+def test_corrupted_backup_refused_and_nothing_changes(
+    services, make_dossier, db_path, tmp_path, encrypted, damage
+) -> None:
     make_dossier()
     good = services.backup.backup(tmp_path / "good.osbak", passphrase=PASS if encrypted else None, actor="admin")
     data = bytearray(good.path.read_bytes())
@@ -202,11 +203,17 @@ def test_restore_refused_while_another_program_has_the_database_open(services, m
     result = services.backup.backup(actor="admin")
     make_dossier()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=WAL');"
-         "c.execute('INSERT INTO setting(key,value) VALUES (\"x\",\"y\")'); c.commit(); print('open', flush=True);"
-         "time.sleep(60)", str(db_path)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=WAL');"
+            "c.execute('INSERT INTO setting(key,value) VALUES (\"x\",\"y\")'); c.commit(); print('open', flush=True);"
+            "time.sleep(60)",
+            str(db_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         before = row_counts(db_path)
@@ -246,8 +253,13 @@ def test_daily_backup_once_a_day_with_rotation(services, make_dossier) -> None:
 def test_backup_while_another_process_keeps_writing_then_restore(services, db_path, config_path, tmp_path) -> None:
     """The 'running app' is a subprocess receiving dossiers; backups taken meanwhile are consistent snapshots."""
     services.engine.dispose()
-    writer = subprocess.Popen([sys.executable, "-m", "tests.trust.driver", str(db_path), str(config_path), "7"],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tests.trust.driver", str(db_path), str(config_path), "7"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     backups = []
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "READY"
@@ -255,8 +267,9 @@ def test_backup_while_another_process_keeps_writing_then_restore(services, db_pa
             codes = 0
             while codes < 3:  # let it save a few dossiers between backups
                 codes += writer.stdout.readline().startswith("H56.14-")
-            backups.append(services.backup.backup(tmp_path / f"b{i}.osbak", passphrase=PASS if i % 2 else None,
-                                                  actor="admin"))
+            backups.append(
+                services.backup.backup(tmp_path / f"b{i}.osbak", passphrase=PASS if i % 2 else None, actor="admin")
+            )
     finally:
         writer.kill()
         writer.wait()
@@ -281,10 +294,8 @@ def test_cli_backup_and_restore(cli, services, make_dossier, db_path, tmp_path) 
     services.engine.dispose()
     refused = cli("restore", str(out), "--passphrase-stdin", "--officer", "admin", stdin=PASS + "\n")
     assert refused.code == 2 and "--yes" in refused.stderr
-    assert cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "lanhdao",
-               stdin=PASS + "\n").code == 4
-    assert cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "ghost",
-               stdin=PASS + "\n").code == 3
+    assert cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "lanhdao", stdin=PASS + "\n").code == 4
+    assert cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "ghost", stdin=PASS + "\n").code == 3
     assert cli("restore", str(out), "--passphrase-stdin", "--yes", stdin=PASS + "\n").code == 2
     wrong = cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "admin", stdin="sai-mat-khau\n")
     assert wrong.code == 2 and "Sai mật khẩu" in wrong.stderr and "Traceback" not in wrong.output

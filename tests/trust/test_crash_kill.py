@@ -28,8 +28,14 @@ TIME_BUDGET_S = 75.0
 def test_sigkill_never_leaves_a_half_written_dossier(services, db_path, config_path) -> None:
     services.close()
     rng = random.Random(20261123)
-    zygote = subprocess.Popen([sys.executable, "-m", "tests.trust.driver", "--zygote", str(db_path), str(config_path)],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    zygote = subprocess.Popen(
+        [sys.executable, "-m", "tests.trust.driver", "--zygote", str(db_path), str(config_path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
     assert zygote.stdin is not None and zygote.stdout is not None
     reported: set[str] = set()
     transitions: list[tuple[str, str]] = []
@@ -73,8 +79,14 @@ def _check(db_path: Path, codes: set[str], transitions: list[tuple[str, str]], l
         existing = {row[0] for row in conn.execute("SELECT code FROM dossier")}
         assert codes <= existing, f"reported but missing: {sorted(codes - existing)[:5]}"
         for code, status in transitions:
-            assert conn.execute("SELECT count(*) FROM status_event e JOIN dossier d ON d.id=e.dossier_id "
-                                "WHERE d.code=? AND e.to_status=?", (code, status)).fetchone()[0] == 1
+            assert (
+                conn.execute(
+                    "SELECT count(*) FROM status_event e JOIN dossier d ON d.id=e.dossier_id "
+                    "WHERE d.code=? AND e.to_status=?",
+                    (code, status),
+                ).fetchone()[0]
+                == 1
+            )
         if last_draft is not None:
             import json
 

@@ -23,9 +23,27 @@ def test_init_creates_owner_only_database_config_and_dirs(tmp_path: Path) -> Non
 
     db = tmp_path / "new-data" / "onestop.db"
     config = tmp_path / "new-config" / "config.toml"
-    result = run_cli(["init", "--commune", "Xã Quảng Phú", "--agency-code", "H56.14", "--province", "Thanh Hóa",
-                      "--counter", "01", "--admin", "quantri", "--password-stdin", "--db", str(db), "--config",
-                      str(config)], "matkhau-quantri\n")
+    result = run_cli(
+        [
+            "init",
+            "--commune",
+            "Xã Quảng Phú",
+            "--agency-code",
+            "H56.14",
+            "--province",
+            "Thanh Hóa",
+            "--counter",
+            "01",
+            "--admin",
+            "quantri",
+            "--password-stdin",
+            "--db",
+            str(db),
+            "--config",
+            str(config),
+        ],
+        "matkhau-quantri\n",
+    )
     assert result.code == 0, result.output
     assert mode(db) == 0o600 and mode(db.parent) == 0o700
     assert mode(config) == 0o600 and mode(config.parent) == 0o700
@@ -47,8 +65,9 @@ def test_backups_attachments_and_exports_are_owner_only(services, make_dossier, 
     assert not [p for p in services.backup_dir.iterdir() if p.name.startswith(".")]  # no temp leftovers
     report = services.backup.restore(backup.path, actor="admin")
     assert report.previous_db and mode(report.previous_db) == 0o600 and mode(services.db_path) == 0o600
-    out = services.privacy.write_export(services.privacy.export_citizen(applicant.id_number, "lanhdao"),
-                                        tmp_path / "exp.json")
+    out = services.privacy.write_export(
+        services.privacy.export_citizen(applicant.id_number, "lanhdao"), tmp_path / "exp.json"
+    )
     assert mode(out) == 0o600
     services.audit.export_csv(tmp_path / "audit.csv", actor="lanhdao")
     assert mode(tmp_path / "audit.csv") == 0o600

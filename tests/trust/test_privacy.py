@@ -19,8 +19,9 @@ def person(applicant, n: int, name: str = "Nguyễn Văn Bình"):  # type: ignor
     return replace(applicant, id_number=f"038190{n:06d}", full_name=name)
 
 
-def close(db_path: Path, code: str, *, days_ago: int, status: str = "returned", synced: bool = True,
-          outbox_sent: bool = True) -> None:
+def close(
+    db_path: Path, code: str, *, days_ago: int, status: str = "returned", synced: bool = True, outbox_sent: bool = True
+) -> None:
     """Make a dossier look as the lifecycle and sync leave it: closed at a given time, synced, outbox acknowledged."""
     at = (now_vn() - timedelta(days=days_ago)).isoformat(timespec="seconds")
     conn = sqlite3.connect(db_path)
@@ -28,10 +29,15 @@ def close(db_path: Path, code: str, *, days_ago: int, status: str = "returned", 
         dossier_id, uuid = conn.execute("SELECT id, uuid FROM dossier WHERE code=?", (code,)).fetchone()
         conn.execute("UPDATE status_event SET at=? WHERE dossier_id=?", (at, dossier_id))
         if status != "received":
-            conn.execute("INSERT INTO status_event(dossier_id, seq, at, from_status, to_status, officer, reason, note,"
-                         " origin) VALUES (?, 2, ?, 'received', ?, 'canbo', '', '', 'local')", (dossier_id, at, status))
-        conn.execute("UPDATE dossier SET status=?, sync_state=? WHERE id=?",
-                     (status, "synced" if synced else "queued", dossier_id))
+            conn.execute(
+                "INSERT INTO status_event(dossier_id, seq, at, from_status, to_status, officer, reason, note,"
+                " origin) VALUES (?, 2, ?, 'received', ?, 'canbo', '', '', 'local')",
+                (dossier_id, at, status),
+            )
+        conn.execute(
+            "UPDATE dossier SET status=?, sync_state=? WHERE id=?",
+            (status, "synced" if synced else "queued", dossier_id),
+        )
         if outbox_sent:
             conn.execute("UPDATE outbox_item SET state='synced' WHERE dossier_uuid=?", (uuid,))
     conn.close()
@@ -76,13 +82,23 @@ def test_purge_removes_only_closed_synced_and_old(services, make_dossier, applic
     for table in ("status_event", "payment", "dossier_document"):
         orphans = conn.execute(f"SELECT count(*) FROM {table} WHERE dossier_id NOT IN (SELECT id FROM dossier)")
         assert orphans.fetchone()[0] == 0, table
-    assert conn.execute("SELECT count(*) FROM attachment WHERE document_id NOT IN "
-                        "(SELECT id FROM dossier_document)").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM outbox_item WHERE dossier_code IN (?, ?)",
-                        (old.code, also_old.code)).fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM attachment WHERE document_id NOT IN (SELECT id FROM dossier_document)"
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM outbox_item WHERE dossier_code IN (?, ?)", (old.code, also_old.code)
+        ).fetchone()[0]
+        == 0
+    )
     citizens = {r[0] for r in conn.execute("SELECT id_number FROM citizen")}
     assert "038190000001" not in citizens and "038190000002" in citizens
-    purged = conn.execute("SELECT dossier_code, closed_at, note, officer FROM purge_record ORDER BY dossier_code").fetchall()
+    purged = conn.execute(
+        "SELECT dossier_code, closed_at, note, officer FROM purge_record ORDER BY dossier_code"
+    ).fetchall()
     conn.close()
     assert [p[0] for p in purged] == sorted([old.code, also_old.code])
     assert all(p[1] and p[3] == "admin" for p in purged)
@@ -171,9 +187,13 @@ def test_unexpected_error_log_carries_no_personal_data(services, make_dossier, a
     make_dossier()
     try:
         with services.engine.begin() as conn:
-            conn.execute(text("INSERT INTO citizen(id_number, full_name, name_fold, gender, address, phone, email,"
-                              " old_id_number, updated_at) VALUES (:i, :n, :n, '', :a, :q, '', '', 'x')"),
-                         {"i": applicant.id_number, "n": applicant.full_name, "a": applicant.address, "q": qr})
+            conn.execute(
+                text(
+                    "INSERT INTO citizen(id_number, full_name, name_fold, gender, address, phone, email,"
+                    " old_id_number, updated_at) VALUES (:i, :n, :n, '', :a, :q, '', '', 'x')"
+                ),
+                {"i": applicant.id_number, "n": applicant.full_name, "a": applicant.address, "q": qr},
+            )
     except Exception as exc:  # duplicate id_number
         log = tmp_path / "logs" / "onestop.log"
         assert report_unexpected(exc, log) == 1

@@ -29,11 +29,32 @@ VIET = st.sampled_from(["Nguyễn", "Đặng", "Thị", "Ánh", "Hoàng", "Lê",
 
 @st.composite
 def hostile_text(draw, max_size: int = 200):  # type: ignore[no-untyped-def]
-    parts = draw(st.lists(st.one_of(VIET, CONTROL, EMOJI, st.text(HOSTILE_CHARS, max_size=20),
-                                    VIET.map(lambda s: unicodedata.normalize("NFD", s)),
-                                    st.sampled_from(["\u0301\u0301\u0301", "a\u0323\u0306", "'; DROP TABLE x;--",
-                                                     "%s", "{0}", "\\", "|", "\"", "NEAR", "*"])),
-                          max_size=12))
+    parts = draw(
+        st.lists(
+            st.one_of(
+                VIET,
+                CONTROL,
+                EMOJI,
+                st.text(HOSTILE_CHARS, max_size=20),
+                VIET.map(lambda s: unicodedata.normalize("NFD", s)),
+                st.sampled_from(
+                    [
+                        "\u0301\u0301\u0301",
+                        "a\u0323\u0306",
+                        "'; DROP TABLE x;--",
+                        "%s",
+                        "{0}",
+                        "\\",
+                        "|",
+                        '"',
+                        "NEAR",
+                        "*",
+                    ]
+                ),
+            ),
+            max_size=12,
+        )
+    )
     return "".join(parts)[:max_size]
 
 
@@ -76,9 +97,15 @@ def test_scan_strings(scan: str) -> None:
 
 
 @FAST
-@given(name=st.one_of(hostile_text(), st.just("Ánh" * 3334),
-                      st.tuples(hostile_text(40), st.integers(100, 400)).map(lambda t: (t[0] or "a") * t[1])
-                      .map(lambda s: (s * (10_000 // max(len(s), 1) + 1))[:10_000])))
+@given(
+    name=st.one_of(
+        hostile_text(),
+        st.just("Ánh" * 3334),
+        st.tuples(hostile_text(40), st.integers(100, 400))
+        .map(lambda t: (t[0] or "a") * t[1])
+        .map(lambda s: (s * (10_000 // max(len(s), 1) + 1))[:10_000]),
+    )
+)
 def test_names(name: str) -> None:
     from onestop import identity
 
@@ -89,9 +116,15 @@ def test_names(name: str) -> None:
 
 
 @FAST
-@given(text=st.one_of(hostile_text(30), st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
-                      st.tuples(st.integers(-5, 40), st.integers(-5, 15), st.integers(0, 99999))
-                      .map(lambda t: f"{t[0]}/{t[1]}/{t[2]}")))
+@given(
+    text=st.one_of(
+        hostile_text(30),
+        st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
+        st.tuples(st.integers(-5, 40), st.integers(-5, 15), st.integers(0, 99999)).map(
+            lambda t: f"{t[0]}/{t[1]}/{t[2]}"
+        ),
+    )
+)
 def test_dates(text: str) -> None:
     from onestop import identity
 
@@ -104,15 +137,23 @@ def test_dates(text: str) -> None:
 
 
 @SLOW
-@given(name=hostile_text(), id_number=st.one_of(hostile_text(20), st.from_regex(r"\A0[0-9]{11}\Z")),
-       address=hostile_text(600), phone=hostile_text(30))
+@given(
+    name=hostile_text(),
+    id_number=st.one_of(hostile_text(20), st.from_regex(r"\A0[0-9]{11}\Z")),
+    address=hostile_text(600),
+    phone=hostile_text(30),
+)
 def test_intake_bad_input_changes_nothing(services, db_path, name, id_number, address, phone) -> None:
     from onestop.domain import DocKind, DocumentLine, IntakeDraft, Person
 
     before = row_counts(db_path)
-    draft = IntakeDraft(procedure_code="2.001035", documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
-                        applicant=Person(full_name=name, id_number=id_number, birth_date=date(1990, 5, 17),
-                                         gender="Nữ", address=address, phone=phone))
+    draft = IntakeDraft(
+        procedure_code="2.001035",
+        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
+        applicant=Person(
+            full_name=name, id_number=id_number, birth_date=date(1990, 5, 17), gender="Nữ", address=address, phone=phone
+        ),
+    )
     result = attempt(services.intake.save, draft, "canbo")
     after = row_counts(db_path)
     if isinstance(result, OneStopError):
@@ -125,20 +166,49 @@ def test_intake_bad_input_changes_nothing(services, db_path, name, id_number, ad
 # ---------------------------------------------------------------- config files
 
 
-TOML_PIECES = st.sampled_from([
-    "[commune]\n", "name = \"Xã Quảng Phú\"\n", "agency_code = \"H56.14\"\n", "province = \"Thanh Hóa\"\n",
-    "counter = \"01\"\n", "counter = 1\n", "agency_code = \"h56 14\"\n", "[office_hours]\n",
-    "morning = \"07:00-11:30\"\n", "morning = \"25:00-26:00\"\n", "afternoon = \"11:00-10:00\"\n",
-    "[security]\n", "retention_days = 5\n", "backup_keep = true\n", "[printing]\n", "copies = 9\n",
-    "page_size = \"Letter\"\n", "[sync]\n", "url = \"ftp://x\"\n", "interval_s = -1\n", "commune = 3\n",
-    "[[commune]]\n", "= =\n", "name = \"\"\"\n", "\x00", "\ufeff", "ÿ", "[rules]\n", "supplement_clock = \"x\"\n",
-])
+TOML_PIECES = st.sampled_from(
+    [
+        "[commune]\n",
+        'name = "Xã Quảng Phú"\n',
+        'agency_code = "H56.14"\n',
+        'province = "Thanh Hóa"\n',
+        'counter = "01"\n',
+        "counter = 1\n",
+        'agency_code = "h56 14"\n',
+        "[office_hours]\n",
+        'morning = "07:00-11:30"\n',
+        'morning = "25:00-26:00"\n',
+        'afternoon = "11:00-10:00"\n',
+        "[security]\n",
+        "retention_days = 5\n",
+        "backup_keep = true\n",
+        "[printing]\n",
+        "copies = 9\n",
+        'page_size = "Letter"\n',
+        "[sync]\n",
+        'url = "ftp://x"\n',
+        "interval_s = -1\n",
+        "commune = 3\n",
+        "[[commune]]\n",
+        "= =\n",
+        'name = """\n',
+        "\x00",
+        "\ufeff",
+        "ÿ",
+        "[rules]\n",
+        'supplement_clock = "x"\n',
+    ]
+)
 
 
 @FAST
-@given(doc=st.one_of(st.lists(TOML_PIECES, max_size=14).map("".join).map(str.encode),
-                     st.binary(max_size=300),
-                     st.lists(TOML_PIECES, max_size=14).map("".join).map(lambda s: s.encode("utf-16"))))
+@given(
+    doc=st.one_of(
+        st.lists(TOML_PIECES, max_size=14).map("".join).map(str.encode),
+        st.binary(max_size=300),
+        st.lists(TOML_PIECES, max_size=14).map("".join).map(lambda s: s.encode("utf-16")),
+    )
+)
 def test_config_files(tmp_path_factory, doc: bytes) -> None:
     from onestop.config import Settings, load_settings
 
@@ -165,14 +235,63 @@ def test_config_valid_document_round_trips(tmp_path, settings) -> None:
 # ---------------------------------------------------------------- CLI arguments
 
 
-CLI_WORDS = st.sampled_from([
-    "intake", "--procedure", "2.001035", "9.999999", "--id-number", "038190012345", "--name", "Đặng Thị Ánh",
-    "--dob", "17/05/1990", "31/02/1990", "--officer", "canbo", "ghost", "--qr", "--doc", "A:copy:x", "--json",
-    "catalog", "show", "list", "import", "calendar", "due", "--received", "not-a-date", "set", "off",
-    "audit", "export", "--out", "purge", "--dry-run", "citizen", "backup", "restore", "nonexistent.osbak",
-    "--yes", "officer", "add", "--role", "king", "--limit", "-3", "dossier", "show", "--fee", "-1", "😀", "",
-    "\x1b[2J", "--", "--help",
-])
+CLI_WORDS = st.sampled_from(
+    [
+        "intake",
+        "--procedure",
+        "2.001035",
+        "9.999999",
+        "--id-number",
+        "038190012345",
+        "--name",
+        "Đặng Thị Ánh",
+        "--dob",
+        "17/05/1990",
+        "31/02/1990",
+        "--officer",
+        "canbo",
+        "ghost",
+        "--qr",
+        "--doc",
+        "A:copy:x",
+        "--json",
+        "catalog",
+        "show",
+        "list",
+        "import",
+        "calendar",
+        "due",
+        "--received",
+        "not-a-date",
+        "set",
+        "off",
+        "audit",
+        "export",
+        "--out",
+        "purge",
+        "--dry-run",
+        "citizen",
+        "backup",
+        "restore",
+        "nonexistent.osbak",
+        "--yes",
+        "officer",
+        "add",
+        "--role",
+        "king",
+        "--limit",
+        "-3",
+        "dossier",
+        "show",
+        "--fee",
+        "-1",
+        "😀",
+        "",
+        "\x1b[2J",
+        "--",
+        "--help",
+    ]
+)
 
 
 @SLOW
@@ -185,25 +304,54 @@ def test_cli_arguments(services, db_path, config_path, args: list[str]) -> None:
     assert result.code in (0, 2, 3, 4), (args, result.code, result.output[-500:])
     if result.code != 0:
         after = row_counts(db_path)
-        assert {k: v for k, v in after.items() if k != "audit_entry"} == \
-            {k: v for k, v in before.items() if k != "audit_entry"}
+        assert {k: v for k, v in after.items() if k != "audit_entry"} == {
+            k: v for k, v in before.items() if k != "audit_entry"
+        }
         assert result.stderr.strip(), "a refusal must say why"
 
 
-@pytest.mark.parametrize("args", [
-    ["intake", "--procedure", "2.001035", "--qr", "x" * 10_000, "--officer", "canbo"],
-    ["intake", "--procedure", "2.001035", "--id-number", "0" * 10_000, "--name", "A", "--dob", "1/1/1990",
-     "--officer", "canbo"],
-    ["intake", "--procedure", "2.001035", "--id-number", "038190012345", "--name", "N\u0301" * 5000,
-     "--dob", "17/05/1990", "--gender", "Nữ", "--officer", "canbo"],
-    ["dossier", "list", "--search", "\"NEAR(a b)\" OR * AND -x:"],
-    ["catalog", "show", "../../etc/passwd"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["intake", "--procedure", "2.001035", "--qr", "x" * 10_000, "--officer", "canbo"],
+        [
+            "intake",
+            "--procedure",
+            "2.001035",
+            "--id-number",
+            "0" * 10_000,
+            "--name",
+            "A",
+            "--dob",
+            "1/1/1990",
+            "--officer",
+            "canbo",
+        ],
+        [
+            "intake",
+            "--procedure",
+            "2.001035",
+            "--id-number",
+            "038190012345",
+            "--name",
+            "N\u0301" * 5000,
+            "--dob",
+            "17/05/1990",
+            "--gender",
+            "Nữ",
+            "--officer",
+            "canbo",
+        ],
+        ["dossier", "list", "--search", '"NEAR(a b)" OR * AND -x:'],
+        ["catalog", "show", "../../etc/passwd"],
+    ],
+)
 def test_cli_long_and_tricky_arguments(cli, db_path, args) -> None:
     before = row_counts(db_path)
     result = cli(*args)
     assert "Traceback" not in result.output and result.code in (0, 2, 3, 4), result.output[-500:]
     if result.code:
         assert result.stderr.strip()
-        assert {k: v for k, v in row_counts(db_path).items() if k != "audit_entry"} == \
-            {k: v for k, v in before.items() if k != "audit_entry"}
+        assert {k: v for k, v in row_counts(db_path).items() if k != "audit_entry"} == {
+            k: v for k, v in before.items() if k != "audit_entry"
+        }

@@ -20,8 +20,18 @@ from tests.trust.conftest import row_counts
 
 @pytest.fixture
 def catalog_file(tmp_path: Path) -> Path:
-    doc = {"procedures": [{"code": "2.001035", "name": "Chứng thực giao dịch", "field": "Chứng thực",
-                           "deadline": {"amount": 2, "unit": "working_days"}, "fee_vnd": 50000, "documents": []}]}
+    doc = {
+        "procedures": [
+            {
+                "code": "2.001035",
+                "name": "Chứng thực giao dịch",
+                "field": "Chứng thực",
+                "deadline": {"amount": 2, "unit": "working_days"},
+                "fee_vnd": 50000,
+                "documents": [],
+            }
+        ]
+    }
     path = tmp_path / "tinh.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
@@ -36,8 +46,10 @@ def _limits(services, catalog_file: Path):  # type: ignore[no-untyped-def]
         (Role.LEADER, lambda who: services.privacy.export_citizen("038190012345", who)),
         (Role.LEADER, lambda who: services.audit.browse(who)),
         (Role.LEADER, lambda who: services.audit.export_csv(catalog_file.with_suffix(".csv"), actor=who)),
-        (Role.ADMIN, lambda who: services.officers.add(f"moi{str(who)[:3]}", "Cán Bộ Mới", Role.OFFICER, "12345678",
-                                                       actor=who)),
+        (
+            Role.ADMIN,
+            lambda who: services.officers.add(f"moi{str(who)[:3]}", "Cán Bộ Mới", Role.OFFICER, "12345678", actor=who),
+        ),
         (Role.ADMIN, lambda who: services.officers.set_active("canbo", True, actor=who)),
         (Role.ADMIN, lambda who: services.privacy.purge(who, dry_run=True)),
     ]
@@ -94,8 +106,19 @@ def test_due_date_override_needs_a_leader(services, make_dossier) -> None:
 
 
 def _intake_args(officer: str | None) -> list[str]:
-    args = ["intake", "--procedure", "2.001035", "--id-number", "038190012345", "--name", "Đặng Thị Ánh",
-            "--dob", "17/05/1990", "--gender", "Nữ"]
+    args = [
+        "intake",
+        "--procedure",
+        "2.001035",
+        "--id-number",
+        "038190012345",
+        "--name",
+        "Đặng Thị Ánh",
+        "--dob",
+        "17/05/1990",
+        "--gender",
+        "Nữ",
+    ]
     return args + (["--officer", officer] if officer else [])
 
 
@@ -125,8 +148,9 @@ def test_cli_role_limits_and_exit_codes(cli, make_dossier, db_path, catalog_file
             denied = cli(*args, "--officer", username, stdin=stdin)
             assert denied.code == 4 and "không có quyền" in denied.stderr, denied.output
     after = row_counts(db_path)
-    assert {k: v for k, v in after.items() if k != "audit_entry"} == \
-        {k: v for k, v in before.items() if k != "audit_entry"}  # refusals change nothing
+    assert {k: v for k, v in after.items() if k != "audit_entry"} == {
+        k: v for k, v in before.items() if k != "audit_entry"
+    }  # refusals change nothing
     allowed = "lanhdao" if needed is Role.LEADER else "admin"
     ok = cli(*args, "--officer", allowed, stdin=stdin)
     assert ok.code == 0, ok.output
@@ -158,9 +182,37 @@ def test_first_officer_can_be_created_without_an_admin(tmp_path, config_path) ->
     from tests.trust.conftest import run_cli
 
     db = tmp_path / "fresh" / "onestop.db"
-    first = run_cli(["officer", "add", "quantri", "--name", "Quản Trị", "--role", "admin", "--password-stdin",
-                     "--db", str(db), "--config", str(config_path)], "matkhau-quantri\n")
+    first = run_cli(
+        [
+            "officer",
+            "add",
+            "quantri",
+            "--name",
+            "Quản Trị",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--db",
+            str(db),
+            "--config",
+            str(config_path),
+        ],
+        "matkhau-quantri\n",
+    )
     assert first.code == 0, first.output
-    second = run_cli(["officer", "add", "canbo2", "--name", "Cán Bộ", "--password-stdin",
-                      "--db", str(db), "--config", str(config_path)], "matkhau-canbo2\n")
+    second = run_cli(
+        [
+            "officer",
+            "add",
+            "canbo2",
+            "--name",
+            "Cán Bộ",
+            "--password-stdin",
+            "--db",
+            str(db),
+            "--config",
+            str(config_path),
+        ],
+        "matkhau-canbo2\n",
+    )
     assert second.code == 2 and "--officer" in second.stderr

@@ -144,9 +144,16 @@ async def test_setup_wizard_creates_the_workstation(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
-        values = {"setup-commune": "Xã Quảng Phú", "setup-agency": "h56.14", "setup-province": "Thanh Hóa",
-                  "setup-counter": "1", "setup-admin": "admin", "setup-admin-name": "Quản Trị",
-                  "setup-password": "matkhau-dai", "setup-password2": "matkhau-dai"}
+        values = {
+            "setup-commune": "Xã Quảng Phú",
+            "setup-agency": "h56.14",
+            "setup-province": "Thanh Hóa",
+            "setup-counter": "1",
+            "setup-admin": "admin",
+            "setup-admin-name": "Quản Trị",
+            "setup-password": "matkhau-dai",
+            "setup-password2": "matkhau-dai",
+        }
         for input_id, value in values.items():
             app.screen.query_one(f"#{input_id}").value = value
         await pilot.press("ctrl+s")

@@ -24,8 +24,9 @@ async def until_loaded(screen, pilot):
 
 
 def live_keys(screen) -> set[str]:
-    return {b.binding.key for b in screen.app.active_bindings.values()
-            if b.enabled and b.binding.action.startswith("act(")}
+    return {
+        b.binding.key for b in screen.app.active_bindings.values() if b.enabled and b.binding.action.startswith("act(")
+    }
 
 
 async def test_shows_everything_and_legal_keys(app, services, make_dossier):
@@ -142,8 +143,11 @@ async def test_every_live_action_and_back_fit_in_the_footer_at_120_columns(app, 
             keys = list(screen.query_one(Footer).query(FooterKey))
             palette = next(k for k in keys if k.has_class("-command-palette"))
             shown = {k.action: k for k in keys}
-            wanted = {b.binding.action for b in screen.active_bindings.values()
-                      if b.enabled and b.binding.show and b.node is screen}
+            wanted = {
+                b.binding.action
+                for b in screen.active_bindings.values()
+                if b.enabled and b.binding.show and b.node is screen
+            }
             assert wanted <= set(shown), (step, wanted - set(shown))
             for action in wanted:
                 assert shown[action].region.right <= palette.region.x, f"{step}: {action} cut off"

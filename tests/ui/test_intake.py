@@ -133,8 +133,7 @@ async def test_bad_applicant_input_is_refused_inline_and_nothing_is_saved(app, s
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
-        values = {"id_number": "038190012345", "full_name": "Đặng Thị Ánh", "birth_date": "17/05/1990",
-                  "gender": "Nữ"}
+        values = {"id_number": "038190012345", "full_name": "Đặng Thị Ánh", "birth_date": "17/05/1990", "gender": "Nữ"}
         values[field] = value
         for input_id, text in values.items():
             screen.query_one(f"#{input_id}").value = text
@@ -151,8 +150,12 @@ async def test_nfd_name_is_accepted_and_stored_nfc(app, services):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
-        for input_id, text in {"id_number": "038190012345", "full_name": nfd, "birth_date": "17/05/1990",
-                               "gender": "nữ"}.items():
+        for input_id, text in {
+            "id_number": "038190012345",
+            "full_name": nfd,
+            "birth_date": "17/05/1990",
+            "gender": "nữ",
+        }.items():
             screen.query_one(f"#{input_id}").value = text
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
@@ -220,8 +223,12 @@ async def test_representative_block_is_saved(app, services):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert app.focused.id == "rep_id_number"
-        for input_id, text in {"rep_id_number": "038085001234", "rep_full_name": "Lê Văn Bình",
-                               "rep_birth_date": "02/03/1985", "rep_gender": "Nam"}.items():
+        for input_id, text in {
+            "rep_id_number": "038085001234",
+            "rep_full_name": "Lê Văn Bình",
+            "rep_birth_date": "02/03/1985",
+            "rep_gender": "Nam",
+        }.items():
             screen.query_one(f"#{input_id}").value = text
         await pilot.press("pagedown")
         await pilot.pause()
@@ -296,8 +303,9 @@ async def test_escape_keeps_the_draft_and_f2_offers_it_back(app, services):
 
 
 async def test_declining_the_draft_discards_it(app, services):
-    services.intake.save_draft("canbo", {"version": 1, "step": 1, "procedure_code": "1.001193",
-                                         "inputs": {"full_name": "Bỏ Đi"}})
+    services.intake.save_draft(
+        "canbo", {"version": 1, "step": 1, "procedure_code": "1.001193", "inputs": {"full_name": "Bỏ Đi"}}
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
         await pilot.pause()

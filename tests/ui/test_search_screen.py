@@ -9,15 +9,31 @@ from onestop.domain import VN_TZ, DocKind, DocumentLine, IntakeDraft, Person
 
 
 def receive(services, person, received_at=None, procedure="2.001035"):
-    draft = IntakeDraft(procedure_code=procedure, applicant=person, received_at=received_at,
-                        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),))
+    draft = IntakeDraft(
+        procedure_code=procedure,
+        applicant=person,
+        received_at=received_at,
+        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
+    )
     return services.intake.save(draft, "canbo")
 
 
-ANH = Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(1990, 5, 17), gender="Nữ",
-             address="Thôn Đông Hải", phone="0912345678")
-DUC = Person(full_name="Nguyễn Văn Đức", id_number="038085001122", birth_date=date(1985, 3, 2), gender="Nam",
-             address="Thôn Phú Lâm", phone="0987654321")
+ANH = Person(
+    full_name="Đặng Thị Ánh",
+    id_number="038190012345",
+    birth_date=date(1990, 5, 17),
+    gender="Nữ",
+    address="Thôn Đông Hải",
+    phone="0912345678",
+)
+DUC = Person(
+    full_name="Nguyễn Văn Đức",
+    id_number="038085001122",
+    birth_date=date(1985, 3, 2),
+    gender="Nam",
+    address="Thôn Phú Lâm",
+    phone="0987654321",
+)
 
 
 async def open_search(app, pilot, text=""):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time as _time
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -41,40 +41,47 @@ def vn(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=VN_TZ)
 
 
-def due(cal: WorkCalendar, received: datetime, amount: float, unit: DeadlineUnit,
-        cutoff: time | None = None) -> DueResult:
+def due(
+    cal: WorkCalendar, received: datetime, amount: float, unit: DeadlineUnit, cutoff: time | None = None
+) -> DueResult:
     return compute_due(received, amount, unit, cutoff, cal, HOURS)
 
 
 # ---------------------------------------------------------------- lunar calendar
 
 
-@pytest.mark.parametrize(("year", "expected"), [
-    (2025, date(2025, 1, 29)),
-    (2026, date(2026, 2, 17)),
-    (2027, date(2027, 2, 6)),
-    (2028, date(2028, 1, 26)),
-    (2020, date(2020, 1, 25)),
-    (2023, date(2023, 1, 22)),
-    (2024, date(2024, 2, 10)),
-    (2029, date(2029, 2, 13)),
-    # Years where the Vietnamese (UTC+7) and Chinese (UTC+8) calendars differ.
-    (1985, date(1985, 1, 21)),
-    (2007, date(2007, 2, 17)),
-    (2030, date(2030, 2, 2)),
-])
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (2025, date(2025, 1, 29)),
+        (2026, date(2026, 2, 17)),
+        (2027, date(2027, 2, 6)),
+        (2028, date(2028, 1, 26)),
+        (2020, date(2020, 1, 25)),
+        (2023, date(2023, 1, 22)),
+        (2024, date(2024, 2, 10)),
+        (2029, date(2029, 2, 13)),
+        # Years where the Vietnamese (UTC+7) and Chinese (UTC+8) calendars differ.
+        (1985, date(1985, 1, 21)),
+        (2007, date(2007, 2, 17)),
+        (2030, date(2030, 2, 2)),
+    ],
+)
 def test_tet(year: int, expected: date) -> None:
     assert tet_date(year) == expected
     assert solar_from_lunar(1, 1, year) == expected
     assert lunar_from_solar(expected) == (1, 1, year, False)
 
 
-@pytest.mark.parametrize(("year", "expected", "weekday"), [
-    (2025, date(2025, 4, 7), 0),
-    (2026, date(2026, 4, 26), 6),  # Sunday
-    (2027, date(2027, 4, 16), 4),  # Friday
-    (2028, date(2028, 4, 4), 1),  # Tuesday
-])
+@pytest.mark.parametrize(
+    ("year", "expected", "weekday"),
+    [
+        (2025, date(2025, 4, 7), 0),
+        (2026, date(2026, 4, 26), 6),  # Sunday
+        (2027, date(2027, 4, 16), 4),  # Friday
+        (2028, date(2028, 4, 4), 1),  # Tuesday
+    ],
+)
 def test_gio_to(year: int, expected: date, weekday: int) -> None:
     assert solar_from_lunar(10, 3, year) == expected
     assert expected.weekday() == weekday
@@ -208,8 +215,9 @@ def test_load_notices_and_custom_file(tmp_path) -> None:
     bad.write_text('[[notice]]\nyear = 2027\nreplaces = ["christmas"]\n', encoding="utf-8")
     with pytest.raises(ConfigError):
         load_notices(bad)
-    bad.write_text('[[notice]]\nyear = 2027\ndays = [ { date = 2026-01-02, kind = "off", reason = "x" } ]\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '[[notice]]\nyear = 2027\ndays = [ { date = 2026-01-02, kind = "off", reason = "x" } ]\n', encoding="utf-8"
+    )
     with pytest.raises(ConfigError):
         load_notices(bad)
 
@@ -374,7 +382,7 @@ def test_working_hours_across_days(cal: WorkCalendar) -> None:
 def test_naive_and_foreign_timezone_inputs(cal: WorkCalendar) -> None:
     naive = due(cal, datetime(2026, 1, 5, 9), 1, WD)
     assert naive.due_at == vn(2026, 1, 6, 9)
-    utc = due(cal, datetime(2026, 1, 5, 2, tzinfo=timezone.utc), 1, WD)  # 09:00 in Vietnam
+    utc = due(cal, datetime(2026, 1, 5, 2, tzinfo=UTC), 1, WD)  # 09:00 in Vietnam
     assert utc.due_at == vn(2026, 1, 6, 9)
     assert utc.due_at.tzinfo == VN_TZ
 
@@ -407,7 +415,7 @@ def test_explanations_are_nfc(cal: WorkCalendar) -> None:
 
 def test_format_vn_datetime() -> None:
     assert format_vn_datetime(vn(2026, 1, 5, 8, 30)) == "08 giờ 30 phút, ngày 05/01/2026"
-    assert format_vn_datetime(datetime(2026, 1, 5, 1, 30, tzinfo=timezone.utc)) == "08 giờ 30 phút, ngày 05/01/2026"
+    assert format_vn_datetime(datetime(2026, 1, 5, 1, 30, tzinfo=UTC)) == "08 giờ 30 phút, ngày 05/01/2026"
     assert format_vn_datetime(datetime(2026, 12, 31, 17, 0)) == "17 giờ 00 phút, ngày 31/12/2026"
 
 

@@ -21,18 +21,34 @@ def test_shipped_catalog_has_all_procedures_nfc(services) -> None:
     assert all(p.source for p in procedures)  # every entry keeps its source note
 
 
-@pytest.mark.parametrize(("query", "code"), [
-    ("khai sinh", "1.001193"), ("chung thuc ban sao", "2.000815"), ("2.000815", "2.000815"),
-    ("KẾT HÔN", "1.000894"), ("ho tich trich luc", "2.000635"),
-])
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("khai sinh", "1.001193"),
+        ("chung thuc ban sao", "2.000815"),
+        ("2.000815", "2.000815"),
+        ("KẾT HÔN", "1.000894"),
+        ("ho tich trich luc", "2.000635"),
+    ],
+)
 def test_type_ahead_ignores_accents_and_case(services, query, code) -> None:
     assert code in [p.code for p in services.catalog.search(query)[:3]]
 
 
 def test_import_creates_new_version_and_old_dossier_keeps_its_rules(services, make_dossier, tmp_path: Path) -> None:
     before = make_dossier("2.001035")
-    doc = {"procedures": [{"code": "2.001035", "name": "Chứng thực giao dịch (bản mới)", "field": "Chứng thực",
-                           "deadline": {"amount": 1, "unit": "working_days"}, "fee_vnd": 60000, "documents": []}]}
+    doc = {
+        "procedures": [
+            {
+                "code": "2.001035",
+                "name": "Chứng thực giao dịch (bản mới)",
+                "field": "Chứng thực",
+                "deadline": {"amount": 1, "unit": "working_days"},
+                "fee_vnd": 60000,
+                "documents": [],
+            }
+        ]
+    }
     path = tmp_path / "tinh.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     version = services.catalog.import_file(path, actor="admin")
@@ -52,15 +68,20 @@ def test_import_creates_new_version_and_old_dossier_keeps_its_rules(services, ma
 
 def test_csv_import_and_bad_files(services, tmp_path: Path) -> None:
     csv_path = tmp_path / "tinh.csv"
-    csv_path.write_text("code,name,field,deadline_amount,deadline_unit,cutoff,fee_vnd,documents\n"
-                        "2.000815,Chứng thực bản sao,Chứng thực,0,same_day,15:00,2000,Bản chính:original:1\n",
-                        encoding="utf-8")
+    csv_path.write_text(
+        "code,name,field,deadline_amount,deadline_unit,cutoff,fee_vnd,documents\n"
+        "2.000815,Chứng thực bản sao,Chứng thực,0,same_day,15:00,2000,Bản chính:original:1\n",
+        encoding="utf-8",
+    )
     services.catalog.import_file(csv_path, actor="admin", merge=True)
     assert services.catalog.get("2.000815").name == "Chứng thực bản sao"
     assert services.catalog.get("1.001193")  # merge keeps the others
-    for content, message in (("{", "JSON"), ("[]", "không có thủ tục"),
-                             ('[{"code": "x y", "name": "a"}]', "mã thủ tục"),
-                             ('[{"code": "1.1", "name": "a", "fee_vnd": "abc"}]', "lệ phí")):
+    for content, message in (
+        ("{", "JSON"),
+        ("[]", "không có thủ tục"),
+        ('[{"code": "x y", "name": "a"}]', "mã thủ tục"),
+        ('[{"code": "1.1", "name": "a", "fee_vnd": "abc"}]', "lệ phí"),
+    ):
         bad = tmp_path / "bad.json"
         bad.write_text(content, encoding="utf-8")
         with pytest.raises(BadInput, match=message):

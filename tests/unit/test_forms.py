@@ -23,8 +23,7 @@ def test_receipt_is_archived_and_logged(services, make_dossier) -> None:
     assert d.code in text and "Đặng Thị Ánh" in text and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     with services.engine.connect() as conn:
         forms = conn.exec_driver_sql("SELECT form, status, officer FROM printed_form").fetchall()
-        audit = [r[0] for r in conn.exec_driver_sql("SELECT action FROM audit_entry WHERE dossier_code = ?",
-                                                    (d.code,))]
+        audit = [r[0] for r in conn.exec_driver_sql("SELECT action FROM audit_entry WHERE dossier_code = ?", (d.code,))]
     assert forms == [("receipt", "archived", "canbo")]
     assert "form.render" in audit
 
@@ -42,8 +41,9 @@ def test_failed_print_keeps_dossier_and_pdf(services, make_dossier) -> None:
 def test_other_forms_carry_the_reason(services, make_dossier) -> None:
     install(services)
     d = make_dossier()
-    outcome = services.forms.issue(d.code, FormKind.REJECTION, officer="canbo", print_it=False,
-                                   reason="Hồ sơ không thuộc thẩm quyền của xã")
+    outcome = services.forms.issue(
+        d.code, FormKind.REJECTION, officer="canbo", print_it=False, reason="Hồ sơ không thuộc thẩm quyền của xã"
+    )
     assert "Hồ sơ không thuộc thẩm quyền của xã" in " ".join(_text(outcome.pdf_path).split())
 
 

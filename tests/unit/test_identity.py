@@ -276,7 +276,8 @@ def test_valid_id_numbers() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["00109012345", "0010901234567", "00109012345a", "001-090-123-456", "００１０９０１２３４５６", "٠٠١٠٩٠١٢٣٤٥٦"]
+    "text",
+    ["00109012345", "0010901234567", "00109012345a", "001-090-123-456", "００１０９０１２３４５６", "٠٠١٠٩٠١٢٣٤٥٦"],
 )
 def test_id_number_not_twelve_digits(text: str) -> None:
     with pytest.raises(BadInput) as caught:
@@ -388,8 +389,18 @@ def test_normalize_gender() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["05/11/1995", "5/11/1995", "05/11/1995 ", "05-11-1995", "5-11-1995", "05.11.1995", "05111995", "1995-11-05",
-     "05 / 11 / 1995", "05 11 1995"],
+    [
+        "05/11/1995",
+        "5/11/1995",
+        "05/11/1995 ",
+        "05-11-1995",
+        "5-11-1995",
+        "05.11.1995",
+        "05111995",
+        "1995-11-05",
+        "05 / 11 / 1995",
+        "05 11 1995",
+    ],
 )
 def test_birth_date_formats(text: str) -> None:
     assert parse_birth_date(text) == date(1995, 11, 5)
@@ -571,8 +582,21 @@ def test_emails(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a", "a@", "@example.com", "a@example", "a@@example.com", "a b@example.com", "a..b@example.com", ".a@example.com",
-     "a@-example.com", "a@example.c", "ă@example.com", "a@" + "b" * 250 + ".com", "a" * 65 + "@example.com"],
+    [
+        "a",
+        "a@",
+        "@example.com",
+        "a@example",
+        "a@@example.com",
+        "a b@example.com",
+        "a..b@example.com",
+        ".a@example.com",
+        "a@-example.com",
+        "a@example.c",
+        "ă@example.com",
+        "a@" + "b" * 250 + ".com",
+        "a" * 65 + "@example.com",
+    ],
 )
 def test_bad_emails(text: str) -> None:
     with pytest.raises(BadInput) as caught:
@@ -608,8 +632,30 @@ def test_to_person_validates_contacts() -> None:
 
 SCANNY = st.text(alphabet="0123456789|/-. NamNữuđĐĂăÂâ\r\nXx", max_size=120)
 ANY_TEXT = st.one_of(st.text(max_size=300), SCANNY)
-SYLLABLES = ["nguyễn", "trần", "lê", "phạm", "đặng", "văn", "thị", "minh", "đức", "ánh", "tuyết", "hương", "quỳnh",
-             "ngọc", "yến", "a", "bảo", "khuê", "ơn", "ưng", "y", "k'bríp"]
+SYLLABLES = [
+    "nguyễn",
+    "trần",
+    "lê",
+    "phạm",
+    "đặng",
+    "văn",
+    "thị",
+    "minh",
+    "đức",
+    "ánh",
+    "tuyết",
+    "hương",
+    "quỳnh",
+    "ngọc",
+    "yến",
+    "a",
+    "bảo",
+    "khuê",
+    "ơn",
+    "ưng",
+    "y",
+    "k'bríp",
+]
 
 
 @st.composite
@@ -658,8 +704,15 @@ def test_parse_qr_on_pipe_joined_fields(fields: list[str]) -> None:
 @given(ANY_TEXT)
 def test_validators_return_or_raise_bad_input(text: str) -> None:
     assert isinstance(looks_like_scan(text), bool)
-    for function in (validate_id_number, validate_old_id, parse_birth_date, validate_name, validate_phone,
-                     validate_email, normalize_gender):
+    for function in (
+        validate_id_number,
+        validate_old_id,
+        parse_birth_date,
+        validate_name,
+        validate_phone,
+        validate_email,
+        normalize_gender,
+    ):
         result = _returns_or_bad_input(function, text)
         if isinstance(result, str):
             assert is_nfc(result)
@@ -680,9 +733,11 @@ def test_generated_scans_round_trip(
 ) -> None:
     id_number, birth, gender = identity
     date_format = "%d/%m/%Y" if slashed else "%d%m%Y"
-    fields = [id_number] + (["123456789"] if with_old_id else []) + [
-        name, birth.strftime(date_format), gender, "Xã Quảng Phú, Thanh Hóa", TODAY.strftime(date_format)
-    ]
+    fields = (
+        [id_number]
+        + (["123456789"] if with_old_id else [])
+        + [name, birth.strftime(date_format), gender, "Xã Quảng Phú, Thanh Hóa", TODAY.strftime(date_format)]
+    )
     text = "|".join(fields) + ("\r\n" if crlf else "")
     assert looks_like_scan(text)
     scan = parse_qr(text, today=TODAY)
@@ -706,13 +761,18 @@ def test_changing_digits_4_to_6_is_detected(identity: tuple[str, date, str], pos
     assert f"Chữ số thứ {4 if position == 3 else 5}" in caught.value.message
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=TODAY), st.sampled_from(["%d/%m/%Y", "%d%m%Y", "%d-%m-%Y",
-                                                                              "%Y-%m-%d"]))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
+    st.sampled_from(["%d/%m/%Y", "%d%m%Y", "%d-%m-%Y", "%Y-%m-%d"]),
+)
 def test_birth_date_round_trip(birth: date, date_format: str) -> None:
     assert parse_birth_date(birth.strftime(date_format), today=TODAY) == birth
 
 
-@given(st.sampled_from(["3", "5", "7", "8", "9"]), st.text(alphabet="0123456789", min_size=8, max_size=8),
-       st.sampled_from(["0{}", "+84{}", "+84 {}", "0084{}", "84{}"]))
+@given(
+    st.sampled_from(["3", "5", "7", "8", "9"]),
+    st.text(alphabet="0123456789", min_size=8, max_size=8),
+    st.sampled_from(["0{}", "+84{}", "+84 {}", "0084{}", "84{}"]),
+)
 def test_mobile_round_trip(network: str, rest: str, layout: str) -> None:
     assert validate_phone(layout.format(network + rest)) == "0" + network + rest

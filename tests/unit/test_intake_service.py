@@ -17,8 +17,10 @@ CODE_RE = re.compile(r"^H56\.14-\d{6}-01\d{4}$")
 
 def _counts(services) -> dict[str, int]:
     with services.engine.connect() as conn:
-        return {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()
-                for t in ("dossier", "dossier_document", "payment", "status_event", "outbox_item", "citizen")}
+        return {
+            t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()
+            for t in ("dossier", "dossier_document", "payment", "status_event", "outbox_item", "citizen")
+        }
 
 
 def test_save_writes_everything_together(services, make_dossier) -> None:
@@ -29,8 +31,14 @@ def test_save_writes_everything_together(services, make_dossier) -> None:
     assert d.due_at is not None and d.due_at.date() > date(2026, 2, 22)  # Tết 16–20/02 skipped
     assert "bỏ qua" in d.due_reason
     counts = _counts(services)
-    assert counts == {"dossier": 1, "dossier_document": 1, "payment": 1, "status_event": 1, "outbox_item": 2,
-                      "citizen": 1}
+    assert counts == {
+        "dossier": 1,
+        "dossier_document": 1,
+        "payment": 1,
+        "status_event": 1,
+        "outbox_item": 2,
+        "citizen": 1,
+    }
     second = make_dossier("2.001035", received_at=received + timedelta(minutes=5))
     assert second.code == "H56.14-260213-010002"
     with services.engine.connect() as conn:
@@ -46,27 +54,43 @@ def test_known_citizen_is_recalled(services, make_dossier, applicant) -> None:
     assert recalled is not None and recalled.phone == applicant.phone and recalled.address == applicant.address
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"applicant": Person(full_name="", id_number="038190012345", birth_date=date(1990, 5, 17))}, "full_name"),
-    ({"applicant": Person(full_name="Đặng Thị Ánh", id_number="03819001234", birth_date=date(1990, 5, 17))},
-     "id_number"),
-    ({"applicant": Person(full_name="Đặng Thị Ánh", id_number="038090012345", birth_date=date(1990, 5, 17),
-                          gender="Nữ")}, "id_number"),
-    ({"applicant": Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(2099, 1, 1))},
-     "birth_date"),
-    ({"applicant": Person(full_name="A" * 5000, id_number="038190012345", birth_date=date(1990, 5, 17))},
-     "full_name"),
-    ({"return_via": ReturnVia.POST, "return_address": ""}, "return_address"),
-    ({"channel": Channel.ONLINE, "consent_recorded": False}, "consent"),
-    ({"due_override": datetime(2020, 1, 1, tzinfo=VN_TZ), "due_override_reason": "x"}, "due_override"),
-    ({"due_override": datetime(2030, 1, 1, tzinfo=VN_TZ)}, "due_override_reason"),
-    ({"documents": (DocumentLine("", DocKind.COPY, 1),)}, "documents.0"),
-    ({"fee_vnd": -5}, "fee"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"applicant": Person(full_name="", id_number="038190012345", birth_date=date(1990, 5, 17))}, "full_name"),
+        (
+            {"applicant": Person(full_name="Đặng Thị Ánh", id_number="03819001234", birth_date=date(1990, 5, 17))},
+            "id_number",
+        ),
+        (
+            {
+                "applicant": Person(
+                    full_name="Đặng Thị Ánh", id_number="038090012345", birth_date=date(1990, 5, 17), gender="Nữ"
+                )
+            },
+            "id_number",
+        ),
+        (
+            {"applicant": Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(2099, 1, 1))},
+            "birth_date",
+        ),
+        (
+            {"applicant": Person(full_name="A" * 5000, id_number="038190012345", birth_date=date(1990, 5, 17))},
+            "full_name",
+        ),
+        ({"return_via": ReturnVia.POST, "return_address": ""}, "return_address"),
+        ({"channel": Channel.ONLINE, "consent_recorded": False}, "consent"),
+        ({"due_override": datetime(2020, 1, 1, tzinfo=VN_TZ), "due_override_reason": "x"}, "due_override"),
+        ({"due_override": datetime(2030, 1, 1, tzinfo=VN_TZ)}, "due_override_reason"),
+        ({"documents": (DocumentLine("", DocKind.COPY, 1),)}, "documents.0"),
+        ({"fee_vnd": -5}, "fee"),
+    ],
+)
 def test_bad_drafts_change_nothing(services, applicant, change, field) -> None:
     before = _counts(services)
-    draft = IntakeDraft(procedure_code="2.001035", applicant=applicant,
-                        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),))
+    draft = IntakeDraft(
+        procedure_code="2.001035", applicant=applicant, documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),)
+    )
     with pytest.raises(BadInput) as err:
         services.intake.save(replace(draft, **change), "canbo")
     assert err.value.field == field

@@ -19,8 +19,14 @@ from onestop.services.lifecycle import (
     allowed_actions,
 )
 
-PERSON = Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(1990, 5, 17), gender="Nữ",
-                address="Thôn Đông Hải", phone="0912345678")
+PERSON = Person(
+    full_name="Đặng Thị Ánh",
+    id_number="038190012345",
+    birth_date=date(1990, 5, 17),
+    gender="Nữ",
+    address="Thôn Đông Hải",
+    phone="0912345678",
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +35,9 @@ def svc(tmp_path_factory):
     from onestop.config import parse_settings
     from onestop.services import open_services
 
-    settings = parse_settings({"commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa",
-                                           "counter": "01"}})
+    settings = parse_settings(
+        {"commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01"}}
+    )
     services = open_services(tmp_path_factory.mktemp("lc") / "t.db", settings)
     services.officers.add("canbo", "Nguyễn Thị Lan", Role.OFFICER, "matkhau-canbo")
     services.officers.add("lanhdao", "Trần Văn Hùng", Role.LEADER, "matkhau-lanhdao")
@@ -39,8 +46,9 @@ def svc(tmp_path_factory):
 
 
 def new_dossier(services, procedure: str = "2.001035"):
-    draft = IntakeDraft(procedure_code=procedure, applicant=PERSON,
-                        documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),))
+    draft = IntakeDraft(
+        procedure_code=procedure, applicant=PERSON, documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),)
+    )
     return services.intake.save(draft, "canbo")
 
 
@@ -52,10 +60,12 @@ def force_status(services, code: str, status: Status) -> None:
 def counts(services, code: str) -> tuple[int, int, int, int]:
     with services.engine.connect() as conn:
         q = conn.exec_driver_sql
-        events = q("SELECT count(*) FROM status_event e JOIN dossier d ON d.id = e.dossier_id WHERE d.code = ?",
-                   (code,)).scalar_one()
-        audit = q("SELECT count(*) FROM audit_entry WHERE dossier_code = ? AND action != 'dossier.view'",
-                  (code,)).scalar_one()
+        events = q(
+            "SELECT count(*) FROM status_event e JOIN dossier d ON d.id = e.dossier_id WHERE d.code = ?", (code,)
+        ).scalar_one()
+        audit = q(
+            "SELECT count(*) FROM audit_entry WHERE dossier_code = ? AND action != 'dossier.view'", (code,)
+        ).scalar_one()
         outbox = q("SELECT count(*) FROM outbox_item WHERE dossier_code = ?", (code,)).scalar_one()
         version = q("SELECT row_version FROM dossier WHERE code = ?", (code,)).scalar_one()
     return events, audit, outbox, version
@@ -87,8 +97,9 @@ def test_transition_table(svc, current: Status, target: Status):
         after = counts(svc, d.code)
         assert after == (before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1)
         with svc.engine.connect() as conn:
-            key = conn.exec_driver_sql("SELECT key FROM outbox_item WHERE dossier_code = ? ORDER BY id DESC LIMIT 1",
-                                       (d.code,)).scalar_one()
+            key = conn.exec_driver_sql(
+                "SELECT key FROM outbox_item WHERE dossier_code = ? ORDER BY id DESC LIMIT 1", (d.code,)
+            ).scalar_one()
         assert key == f"event:{d.uuid}:{ev.seq}"
     else:
         with pytest.raises(Conflict) as err:
@@ -123,10 +134,13 @@ def test_missing_reason_changes_nothing(svc, target):
 
 def test_convenience_actions_need_reason(svc):
     d = new_dossier(svc)
-    for call in (lambda: svc.dossiers.reject(d.code, "", "canbo"), lambda: svc.dossiers.withdraw(d.code, "", "canbo"),
-                 lambda: svc.dossiers.stop(d.code, "", "canbo"),
-                 lambda: svc.dossiers.request_supplement(d.code, ["Giấy chứng sinh"], "", "canbo"),
-                 lambda: svc.dossiers.apologise(d.code, now_vn() + timedelta(days=9), "", "canbo")):
+    for call in (
+        lambda: svc.dossiers.reject(d.code, "", "canbo"),
+        lambda: svc.dossiers.withdraw(d.code, "", "canbo"),
+        lambda: svc.dossiers.stop(d.code, "", "canbo"),
+        lambda: svc.dossiers.request_supplement(d.code, ["Giấy chứng sinh"], "", "canbo"),
+        lambda: svc.dossiers.apologise(d.code, now_vn() + timedelta(days=9), "", "canbo"),
+    ):
         with pytest.raises(BadInput):
             call()
     assert svc.dossiers.peek(d.code).status is Status.RECEIVED
@@ -167,8 +181,9 @@ def test_supplement_pauses_and_restart_recomputes(svc):
     assert back.due_at in (before, after)
     assert "restart" in back.events[-1].note
     with svc.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT clock_paused_at FROM dossier WHERE code = ?",
-                                    (d.code,)).scalar_one() is None
+        assert (
+            conn.exec_driver_sql("SELECT clock_paused_at FROM dossier WHERE code = ?", (d.code,)).scalar_one() is None
+        )
 
 
 def test_supplement_shift_adds_paused_time(svc):
@@ -178,8 +193,9 @@ def test_supplement_shift_adds_paused_time(svc):
         svc.dossiers.request_supplement(d.code, ["Bản sao sổ hộ khẩu"], "Thiếu giấy", "canbo")
         paused = now_vn() - timedelta(days=2, hours=3)
         with svc.engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE dossier SET clock_paused_at = ? WHERE code = ?",
-                                 (paused.isoformat(timespec="seconds"), d.code))
+            conn.exec_driver_sql(
+                "UPDATE dossier SET clock_paused_at = ? WHERE code = ?", (paused.isoformat(timespec="seconds"), d.code)
+            )
         back = svc.dossiers.receive_supplement(d.code, "canbo")
         shift = back.due_at - d.due_at
         assert timedelta(days=2, hours=3) - timedelta(seconds=5) <= shift <= timedelta(days=2, hours=3, seconds=60)
@@ -224,8 +240,7 @@ def test_due_override_needs_leader_and_a_future_date(svc):
         svc.dossiers.transition(d.code, Status.IN_PROGRESS, actor="lanhdao", new_due=now_vn() - timedelta(days=1))
     assert svc.dossiers.peek(d.code).status is Status.RECEIVED
     target = (now_vn() + timedelta(days=9)).replace(microsecond=0)
-    out = svc.dossiers.transition(d.code, Status.IN_PROGRESS, actor="lanhdao", reason="Gia hạn",
-                                  new_due=target)
+    out = svc.dossiers.transition(d.code, Status.IN_PROGRESS, actor="lanhdao", reason="Gia hạn", new_due=target)
     assert out.due_at == target and out.events[-1].new_due == target
 
 
@@ -239,8 +254,9 @@ def test_return_result_records_who_collected(svc):
     with pytest.raises(BadInput):
         svc.dossiers.return_result(d.code, collected_by="Đặng Thị Ánh", channel="fax", actor="canbo")
     assert svc.dossiers.peek(d.code).status is Status.RESULT_READY
-    out = svc.dossiers.return_result(d.code, collected_by="Đặng Thị Ánh", collected_id_number="038190012345",
-                                     channel="counter", actor="canbo")
+    out = svc.dossiers.return_result(
+        d.code, collected_by="Đặng Thị Ánh", collected_id_number="038190012345", channel="counter", actor="canbo"
+    )
     assert out.status is Status.RETURNED and out.returned_at is not None
     assert (out.collected_by, out.collected_id_number) == ("Đặng Thị Ánh", "038190012345")
     assert "Đặng Thị Ánh" in out.events[-1].note
@@ -252,8 +268,11 @@ def test_outbox_payload_is_national_code(svc):
     d = new_dossier(svc)
     svc.dossiers.reject(d.code, "Hồ sơ không thuộc thẩm quyền", "canbo")
     with svc.engine.connect() as conn:
-        payload = json.loads(conn.exec_driver_sql(
-            "SELECT payload FROM outbox_item WHERE dossier_code = ? ORDER BY id DESC LIMIT 1", (d.code,)).scalar_one())
+        payload = json.loads(
+            conn.exec_driver_sql(
+                "SELECT payload FROM outbox_item WHERE dossier_code = ? ORDER BY id DESC LIMIT 1", (d.code,)
+            ).scalar_one()
+        )
     assert payload["TrangThai"] == 3 and payload["TrangThaiTruoc"] == 2
     assert payload["NoiDungXuLy"] == "Hồ sơ không thuộc thẩm quyền"
 
@@ -269,8 +288,12 @@ def test_official_code_is_searchable(svc):
 
 def test_allowed_actions_follow_the_table():
     assert [a.name for a in allowed_actions(Status.RETURNED)] == []
-    assert {a.name for a in allowed_actions(Status.SUPPLEMENT)} == {"supplement_received", "withdraw", "stop",
-                                                                    "apology"}
+    assert {a.name for a in allowed_actions(Status.SUPPLEMENT)} == {
+        "supplement_received",
+        "withdraw",
+        "stop",
+        "apology",
+    }
     assert {a.name for a in allowed_actions(Status.RESULT_READY)} == {"return", "apology"}
     for s in Status:
         assert action_allowed(s, "apology") == (s in APOLOGY_FROM)

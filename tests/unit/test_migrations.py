@@ -43,8 +43,10 @@ def test_audit_log_is_append_only(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "a.db")
     upgrade(engine)
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO audit_entry(at, officer, action, dossier_code, detail) "
-                             "VALUES ('2026-01-01T00:00:00+07:00', 'x', 'login', '', '')")
+        conn.exec_driver_sql(
+            "INSERT INTO audit_entry(at, officer, action, dossier_code, detail) "
+            "VALUES ('2026-01-01T00:00:00+07:00', 'x', 'login', '', '')"
+        )
     for statement in ("UPDATE audit_entry SET officer = 'y'", "DELETE FROM audit_entry"):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as conn:
             conn.exec_driver_sql(statement)

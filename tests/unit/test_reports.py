@@ -11,8 +11,14 @@ from onestop.domain import VN_TZ, Channel, DocKind, DocumentLine, IntakeDraft, P
 from onestop.errors import BadInput, PermissionDenied
 
 P1, P2 = "2.001035", "1.001193"  # Chứng thực / Hộ tịch (khai sinh)
-PERSON = Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(1990, 5, 17), gender="Nữ",
-                address="Thôn Đông Hải", phone="0912345678")
+PERSON = Person(
+    full_name="Đặng Thị Ánh",
+    id_number="038190012345",
+    birth_date=date(1990, 5, 17),
+    gender="Nữ",
+    address="Thôn Đông Hải",
+    phone="0912345678",
+)
 
 
 def at(month: int, day: int, hour: int = 9) -> datetime:
@@ -20,10 +26,17 @@ def at(month: int, day: int, hour: int = 9) -> datetime:
 
 
 def make(services, procedure: str, received: datetime, due: datetime, channel: Channel = Channel.PAPER):
-    draft = IntakeDraft(procedure_code=procedure, applicant=PERSON, received_at=received, channel=channel,
-                        consent_recorded=channel is Channel.ONLINE, due_override=due, due_override_reason="Hẹn thử",
-                        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
-                        return_address="Thôn Đông Hải" if channel is Channel.POST else "")
+    draft = IntakeDraft(
+        procedure_code=procedure,
+        applicant=PERSON,
+        received_at=received,
+        channel=channel,
+        consent_recorded=channel is Channel.ONLINE,
+        due_override=due,
+        due_override_reason="Hẹn thử",
+        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
+        return_address="Thôn Đông Hải" if channel is Channel.POST else "",
+    )
     return services.intake.save(draft, "canbo")
 
 
@@ -31,8 +44,10 @@ def step(services, code: str, to: Status, when: datetime, **kw) -> None:
     """Apply a real transition, then move its event to the crafted moment."""
     d = services.dossiers.transition(code, to, actor="canbo", **kw)
     with services.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE status_event SET at = ? WHERE dossier_id = (SELECT id FROM dossier WHERE code = ?)"
-                             " AND seq = ?", (when.isoformat(timespec="seconds"), code, d.events[-1].seq))
+        conn.exec_driver_sql(
+            "UPDATE status_event SET at = ? WHERE dossier_id = (SELECT id FROM dossier WHERE code = ?) AND seq = ?",
+            (when.isoformat(timespec="seconds"), code, d.events[-1].seq),
+        )
 
 
 @pytest.fixture

@@ -10,15 +10,31 @@ from onestop.domain import VN_TZ, DocKind, DocumentLine, IntakeDraft, Person, St
 from onestop.errors import BadInput
 from onestop.services.search import fts_query
 
-ANH = Person(full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(1990, 5, 17), gender="Nữ",
-             address="Thôn Đông Hải", phone="0912345678")
-DUC = Person(full_name="Nguyễn Văn Đức", id_number="038085001122", birth_date=date(1985, 3, 2), gender="Nam",
-             address="Thôn Phú Lâm", phone="0987654321")
+ANH = Person(
+    full_name="Đặng Thị Ánh",
+    id_number="038190012345",
+    birth_date=date(1990, 5, 17),
+    gender="Nữ",
+    address="Thôn Đông Hải",
+    phone="0912345678",
+)
+DUC = Person(
+    full_name="Nguyễn Văn Đức",
+    id_number="038085001122",
+    birth_date=date(1985, 3, 2),
+    gender="Nam",
+    address="Thôn Phú Lâm",
+    phone="0987654321",
+)
 
 
 def receive(services, person: Person, procedure: str = "2.001035", received_at: datetime | None = None):
-    draft = IntakeDraft(procedure_code=procedure, applicant=person, received_at=received_at,
-                        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),))
+    draft = IntakeDraft(
+        procedure_code=procedure,
+        applicant=person,
+        received_at=received_at,
+        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
+    )
     return services.intake.save(draft, "canbo")
 
 
@@ -37,16 +53,40 @@ def test_fts_query_quotes_tokens():
 
 
 def test_exact_words_first_then_prefix(services):
-    tran = receive(services, Person(full_name="Trần Văn Bình", id_number="038085001133", birth_date=date(1985, 3, 2),
-                                    gender="Nam", phone="0911111111"))
-    trang = receive(services, Person(full_name="Lê Thị Trang", id_number="038190012399", birth_date=date(1990, 5, 17),
-                                     gender="Nữ", phone="0922222222"))
+    tran = receive(
+        services,
+        Person(
+            full_name="Trần Văn Bình",
+            id_number="038085001133",
+            birth_date=date(1985, 3, 2),
+            gender="Nam",
+            phone="0911111111",
+        ),
+    )
+    trang = receive(
+        services,
+        Person(
+            full_name="Lê Thị Trang",
+            id_number="038190012399",
+            birth_date=date(1990, 5, 17),
+            gender="Nữ",
+            phone="0922222222",
+        ),
+    )
     s = services.search
     # not a full page of exact matches: the last word is a prefix, so both appear
     assert set(codes(s.search("tran"))) == {tran.code, trang.code}
     # a full page of exact matches is shown as is, and its next pages stay exact
-    tran2 = receive(services, Person(full_name="Trần Thị Hoa", id_number="038190012388", birth_date=date(1990, 5, 17),
-                                     gender="Nữ", phone="0933333333"))
+    tran2 = receive(
+        services,
+        Person(
+            full_name="Trần Thị Hoa",
+            id_number="038190012388",
+            birth_date=date(1990, 5, 17),
+            gender="Nữ",
+            phone="0933333333",
+        ),
+    )
     page = s.search("tran", limit=1)
     assert codes(page) == [tran2.code] and page.next_cursor.startswith("te|")
     page2 = s.search("tran", limit=1, after=page.next_cursor)
@@ -73,8 +113,12 @@ def test_folded_name_code_id_phone_procedure(services):
     assert anh.code not in codes(s.search("khai sinh"))
     page = s.search("dang thi anh")
     item = page.items[0]
-    assert (item.applicant_name, item.id_number, item.phone, item.status) == ("Đặng Thị Ánh", "038190012345",
-                                                                              "0912345678", Status.RECEIVED)
+    assert (item.applicant_name, item.id_number, item.phone, item.status) == (
+        "Đặng Thị Ánh",
+        "038190012345",
+        "0912345678",
+        Status.RECEIVED,
+    )
     assert page.total == 1 and page.next_cursor is None
 
 
@@ -149,8 +193,9 @@ def test_queues(services):
     with services.engine.begin() as conn:
         due_soon = (now + timedelta(minutes=1)).replace(microsecond=0)
         if due_soon.date() == now.date():
-            conn.exec_driver_sql("UPDATE dossier SET due_at = ? WHERE code = ?",
-                                 (due_soon.isoformat(timespec="seconds"), fresh.code))
+            conn.exec_driver_sql(
+                "UPDATE dossier SET due_at = ? WHERE code = ?", (due_soon.isoformat(timespec="seconds"), fresh.code)
+            )
     counts = services.search.queue_counts(now=now)
     assert set(counts) == {"received_today", "due_today", "overdue", "supplement", "ready_to_return"}
     assert counts["received_today"] == 1

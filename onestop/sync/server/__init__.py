@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onestop.errors import OneStopError
 
-MISSING_EXTRA = ("Chưa cài thành phần máy chủ (FastAPI, uvicorn). Hãy cài: pip install 'onestop[server]'.")
+MISSING_EXTRA = "Chưa cài thành phần máy chủ (FastAPI, uvicorn). Hãy cài: pip install 'onestop[server]'."
 
 
 def require_server_extra() -> None:
@@ -61,8 +61,9 @@ class BackgroundServer:
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
                 self.port = s.getsockname()[1]
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="critical", access_log=False,
-                                lifespan="off")
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="critical", access_log=False, lifespan="off"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name="province-server")
         self._thread.start()

@@ -135,8 +135,11 @@ class TokenRequest(BaseModel):
 
 def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI:
     """Build the ASGI app bound to a store."""
-    app = FastAPI(title="onestop — máy chủ tỉnh tham chiếu", version=API_VERSION,
-                  description="Giao thức đồng bộ giữa quầy Một cửa cấp xã và hệ thống tỉnh (docs/sync-protocol.md).")
+    app = FastAPI(
+        title="onestop — máy chủ tỉnh tham chiếu",
+        version=API_VERSION,
+        description="Giao thức đồng bộ giữa quầy Một cửa cấp xã và hệ thống tỉnh (docs/sync-protocol.md).",
+    )
     app.state.store = store
     app.state.faults = faults or Faults(**json.loads(os.environ.get("ONESTOP_PROVINCE_FAULTS") or "{}"))
 
@@ -188,8 +191,9 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
         return {"results": [r.to_json() for r in results]}
 
     @app.get("/v1/changes", response_model=ChangesResponse)
-    def changes(cursor: str = Query(default=""), limit: int = Query(default=500, ge=1, le=1000),
-                c: Caller = Depends(counter)) -> dict[str, Any]:
+    def changes(
+        cursor: str = Query(default=""), limit: int = Query(default=500, ge=1, le=1000), c: Caller = Depends(counter)
+    ) -> dict[str, Any]:
         try:
             start = int(cursor or 0)
         except ValueError:
@@ -211,14 +215,25 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
             raise HTTPException(400, "Mã SHA-256 của tệp không hợp lệ (cần 64 chữ số thập lục phân).")
         return sha
 
-    @app.put("/v1/files/{sha256}", response_model=FileStored, status_code=201,
-             responses={200: {"model": FileStored, "description": "Already held (no-op)"},
-                        400: {"description": "SHA-256 does not match the bytes"},
-                        413: {"description": f"More than {MAX_FILE_BYTES // (1024 * 1024)} MB"}},
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
-    async def put_file(sha256: str, request: Request, agency_code: str = Query(default=""),
-                       c: Caller = Depends(caller)) -> Response:
+    @app.put(
+        "/v1/files/{sha256}",
+        response_model=FileStored,
+        status_code=201,
+        responses={
+            200: {"model": FileStored, "description": "Already held (no-op)"},
+            400: {"description": "SHA-256 does not match the bytes"},
+            413: {"description": f"More than {MAX_FILE_BYTES // (1024 * 1024)} MB"},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+    )
+    async def put_file(
+        sha256: str, request: Request, agency_code: str = Query(default=""), c: Caller = Depends(caller)
+    ) -> Response:
         sha = checked_sha(sha256)
         agency = file_agency(c, agency_code)
         too_big = HTTPException(413, f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).")
@@ -231,21 +246,30 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
             if len(body) > MAX_FILE_BYTES:
                 raise too_big
         created = await run_in_threadpool(store.put_file, agency, sha, bytes(body))
-        return JSONResponse({"sha256": sha, "size": len(body), "created": created},
-                            status_code=201 if created else 200)
+        return JSONResponse({"sha256": sha, "size": len(body), "created": created}, status_code=201 if created else 200)
 
-    @app.head("/v1/files/{sha256}", response_class=Response,
-              responses={200: {"description": "Held; `X-File-Size` gives its size"},
-                         404: {"description": "Not held for the caller's agency"}})
+    @app.head(
+        "/v1/files/{sha256}",
+        response_class=Response,
+        responses={
+            200: {"description": "Held; `X-File-Size` gives its size"},
+            404: {"description": "Not held for the caller's agency"},
+        },
+    )
     def head_file(sha256: str, agency_code: str = Query(default=""), c: Caller = Depends(caller)) -> Response:
         size = store.file_size(file_agency(c, agency_code), checked_sha(sha256))
         if size is None:
             return Response(status_code=404)
         return Response(status_code=200, headers={"X-File-Size": str(size)})
 
-    @app.get("/v1/files/{sha256}", response_class=Response,
-             responses={200: {"content": {"application/octet-stream": {}}},
-                        404: {"description": "Not held for the caller's agency"}})
+    @app.get(
+        "/v1/files/{sha256}",
+        response_class=Response,
+        responses={
+            200: {"content": {"application/octet-stream": {}}},
+            404: {"description": "Not held for the caller's agency"},
+        },
+    )
     def get_file(sha256: str, agency_code: str = Query(default=""), c: Caller = Depends(caller)) -> Response:
         sha = checked_sha(sha256)
         data = store.get_file(file_agency(c, agency_code), sha)
@@ -266,13 +290,15 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
         return store.set_official_code(body.ref, body.official_code)
 
     @app.post("/v1/admin/catalog")
-    def publish_catalog(body: dict[str, Any], agency_code: str = Query(default=""),
-                        _a: Caller = Depends(admin)) -> dict:
+    def publish_catalog(
+        body: dict[str, Any], agency_code: str = Query(default=""), _a: Caller = Depends(admin)
+    ) -> dict:
         return {"seq": store.publish("catalog", body, agency_code)}
 
     @app.post("/v1/admin/calendar")
-    def publish_calendar(body: dict[str, Any], agency_code: str = Query(default=""),
-                         _a: Caller = Depends(admin)) -> dict:
+    def publish_calendar(
+        body: dict[str, Any], agency_code: str = Query(default=""), _a: Caller = Depends(admin)
+    ) -> dict:
         return {"seq": store.publish("calendar", body, agency_code)}
 
     @app.post("/v1/admin/token")
@@ -284,7 +310,12 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
         f: Faults = app.state.faults
         with f._lock:
             f.fail_next, f.delay_next, f.delay_s, f.drop_next, f.fail_uploads = (
-                body.fail_next, body.delay_next, body.delay_s, body.drop_next, body.fail_uploads)
+                body.fail_next,
+                body.delay_next,
+                body.delay_s,
+                body.drop_next,
+                body.fail_uploads,
+            )
         return body.model_dump()
 
     @app.get("/v1/admin/dump")
@@ -298,9 +329,13 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
     """docs/openapi.json: FastAPI's schema plus the bearer scheme and the date convention."""
     spec = app.openapi()
     spec["info"]["x-dates"] = X_DATES
-    spec.setdefault("components", {})["securitySchemes"] = {"bearer": {
-        "type": "http", "scheme": "bearer",
-        "description": "Mã truy cập theo quầy (onestop province token --counter AA) hoặc mã quản trị (--admin)."}}
+    spec.setdefault("components", {})["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Mã truy cập theo quầy (onestop province token --counter AA) hoặc mã quản trị (--admin).",
+        }
+    }
     spec["security"] = [{"bearer": []}]
     return spec
 
@@ -332,6 +367,11 @@ class _DroppedReply:
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         async for _chunk in self.inner.body_iterator:
             pass
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"100000")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"100000")],
+            }
+        )
         await send({"type": "http.response.body", "body": b'{"results": [', "more_body": False})

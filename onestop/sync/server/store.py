@@ -26,9 +26,18 @@ from sqlalchemy.engine import Connection, Engine
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 KINDS = ("dossier.upsert", "dossier.event", "audit.append")
-STATUS_LABELS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
-                 5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-                 7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong", 10: "Đã trả kết quả"}
+STATUS_LABELS = {
+    1: "Mới đăng ký",
+    2: "Được tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung giấy tờ",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã xử lý xong",
+    10: "Đã trả kết quả",
+}
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -36,7 +45,8 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 metadata = sa.MetaData()
 
 token_t = sa.Table(
-    "token", metadata,
+    "token",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("role", sa.String(10), nullable=False),  # counter | admin
@@ -47,7 +57,8 @@ token_t = sa.Table(
 )
 
 dossier_t = sa.Table(
-    "dossier", metadata,
+    "dossier",
+    metadata,
     sa.Column("uuid", sa.String(36), primary_key=True),
     sa.Column("code", sa.String(60), nullable=False, unique=True),
     sa.Column("agency_code", sa.String(35), nullable=False, index=True),
@@ -63,7 +74,8 @@ dossier_t = sa.Table(
 )
 
 event_t = sa.Table(
-    "event", metadata,
+    "event",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("dossier_uuid", sa.String(36), sa.ForeignKey("dossier.uuid"), nullable=False, index=True),
     sa.Column("seq", sa.Integer, nullable=False),
@@ -74,7 +86,8 @@ event_t = sa.Table(
 )
 
 applied_key_t = sa.Table(
-    "applied_key", metadata,
+    "applied_key",
+    metadata,
     sa.Column("key", sa.String(120), primary_key=True),
     sa.Column("agency_code", sa.String(35), nullable=False),
     sa.Column("counter_code", sa.String(2), nullable=False),
@@ -85,7 +98,8 @@ applied_key_t = sa.Table(
 )
 
 change_t = sa.Table(
-    "change", metadata,
+    "change",
+    metadata,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("agency_code", sa.String(35), nullable=False),  # "" = every agency (catalog, calendar)
     sa.Column("source", sa.String(10), nullable=False),
@@ -97,7 +111,8 @@ change_t = sa.Table(
 sa.Index("ix_change_agency_seq", change_t.c.agency_code, change_t.c.seq)
 
 audit_t = sa.Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("agency_code", sa.String(35), nullable=False),
     sa.Column("counter_code", sa.String(2), nullable=False),
@@ -111,7 +126,8 @@ audit_t = sa.Table(
 )
 
 file_blob_t = sa.Table(
-    "file_blob", metadata,
+    "file_blob",
+    metadata,
     sa.Column("sha256", sa.String(64), primary_key=True),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
@@ -119,14 +135,16 @@ file_blob_t = sa.Table(
 )
 
 file_ref_t = sa.Table(
-    "file_ref", metadata,
+    "file_ref",
+    metadata,
     sa.Column("sha256", sa.String(64), primary_key=True),
     sa.Column("agency_code", sa.String(35), primary_key=True),
     sa.Column("created_at", sa.String(32), nullable=False),
 )
 
 sequence_t = sa.Table(
-    "code_sequence", metadata,
+    "code_sequence",
+    metadata,
     sa.Column("prefix", sa.String(60), primary_key=True),
     sa.Column("next_seq", sa.Integer, nullable=False),
 )
@@ -166,13 +184,13 @@ def normalise_url(db: str) -> str:
     """`sqlite:///path`, `postgresql://…`, or a plain file path (SQLite)."""
     if "://" in db:
         if db.startswith("postgres://"):
-            db = "postgresql://" + db[len("postgres://"):]
+            db = "postgresql://" + db[len("postgres://") :]
         if db.startswith("postgresql://"):
             import importlib.util
 
             # SQLAlchemy 2.1 defaults to psycopg 3; the server extra ships psycopg2-binary.
             driver = "psycopg" if importlib.util.find_spec("psycopg") else "psycopg2"
-            db = f"postgresql+{driver}://" + db[len("postgresql://"):]
+            db = f"postgresql+{driver}://" + db[len("postgresql://") :]
         return db
     return f"sqlite:///{db}"
 
@@ -220,12 +238,14 @@ class ProvinceStore:
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             # hide_parameters: a server error must never print citizens' names or ID numbers into its log.
-            self.engine: Engine = sa.create_engine(self.url, hide_parameters=True,
-                                                   connect_args={"check_same_thread": False, "timeout": 30})
+            self.engine: Engine = sa.create_engine(
+                self.url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30}
+            )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = sa.create_engine(self.url, hide_parameters=True, pool_pre_ping=True, pool_size=5,
-                                           max_overflow=5)
+            self.engine = sa.create_engine(
+                self.url, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5
+            )
         # SQLite has one writer; serialising writers in-process avoids lock-upgrade deadlocks between threads.
         self._write_lock = threading.Lock() if self.is_sqlite else None
         metadata.create_all(self.engine)
@@ -259,8 +279,16 @@ class ProvinceStore:
         token = secrets.token_urlsafe(32)
 
         def run(conn: Connection) -> None:
-            conn.execute(token_t.insert().values(token_hash=hash_token(token), role=role, agency_code=agency_code,
-                                                 counter_code=counter_code, created_at=now_text(), revoked=False))
+            conn.execute(
+                token_t.insert().values(
+                    token_hash=hash_token(token),
+                    role=role,
+                    agency_code=agency_code,
+                    counter_code=counter_code,
+                    created_at=now_text(),
+                    revoked=False,
+                )
+            )
 
         self._write(run)
         return token
@@ -269,8 +297,9 @@ class ProvinceStore:
         if not token:
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(token_t).where(token_t.c.token_hash == hash_token(token),
-                                                        token_t.c.revoked == sa.false())).first()
+            row = conn.execute(
+                sa.select(token_t).where(token_t.c.token_hash == hash_token(token), token_t.c.revoked == sa.false())
+            ).first()
         if row is None:
             return None
         return Caller(row.role, row.agency_code, row.counter_code)
@@ -287,16 +316,20 @@ class ProvinceStore:
         if len(data) > MAX_FILE_BYTES:
             raise StoreError(413, f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).")
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise StoreError(400, "Nội dung tệp không khớp mã SHA-256 đã khai báo (tệp hỏng hoặc gửi thiếu); "
-                                  "hệ thống tỉnh không lưu tệp này.")
+            raise StoreError(
+                400,
+                "Nội dung tệp không khớp mã SHA-256 đã khai báo (tệp hỏng hoặc gửi thiếu); "
+                "hệ thống tỉnh không lưu tệp này.",
+            )
         if not agency:
             raise StoreError(400, "Cần mã đơn vị (agency_code) sở hữu tệp.")
 
         def run(conn: Connection) -> bool:
             created = False
             if conn.execute(sa.select(file_blob_t.c.size).where(file_blob_t.c.sha256 == sha256)).first() is None:
-                conn.execute(file_blob_t.insert().values(sha256=sha256, size=len(data), data=data,
-                                                         created_at=now_text()))
+                conn.execute(
+                    file_blob_t.insert().values(sha256=sha256, size=len(data), data=data, created_at=now_text())
+                )
                 created = True
             self._add_refs(conn, agency, {sha256})
             return created
@@ -306,30 +339,49 @@ class ProvinceStore:
     def file_size(self, agency: str, sha256: str) -> int | None:
         """Size of a file `agency` may use, or None (unknown here, or another agency's)."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(file_blob_t.c.size).join(
-                file_ref_t, file_ref_t.c.sha256 == file_blob_t.c.sha256).where(
-                file_blob_t.c.sha256 == sha256.lower(), file_ref_t.c.agency_code == agency)).scalar()
+            return conn.execute(
+                sa.select(file_blob_t.c.size)
+                .join(file_ref_t, file_ref_t.c.sha256 == file_blob_t.c.sha256)
+                .where(file_blob_t.c.sha256 == sha256.lower(), file_ref_t.c.agency_code == agency)
+            ).scalar()
 
     def get_file(self, agency: str, sha256: str) -> bytes | None:
         """The bytes of a file `agency` may use, or None."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(file_blob_t.c.data).join(
-                file_ref_t, file_ref_t.c.sha256 == file_blob_t.c.sha256).where(
-                file_blob_t.c.sha256 == sha256.lower(), file_ref_t.c.agency_code == agency)).scalar()
+            return conn.execute(
+                sa.select(file_blob_t.c.data)
+                .join(file_ref_t, file_ref_t.c.sha256 == file_blob_t.c.sha256)
+                .where(file_blob_t.c.sha256 == sha256.lower(), file_ref_t.c.agency_code == agency)
+            ).scalar()
 
     @staticmethod
     def _held(conn: Connection, agency: str, shas: set[str]) -> set[str]:
         held: set[str] = set()
         for chunk in _chunks(sorted(shas)):
-            held.update(r[0] for r in conn.execute(sa.select(file_ref_t.c.sha256).join(
-                file_blob_t, file_blob_t.c.sha256 == file_ref_t.c.sha256).where(
-                file_ref_t.c.agency_code == agency, file_ref_t.c.sha256.in_(chunk))))
+            held.update(
+                r[0]
+                for r in conn.execute(
+                    sa.select(file_ref_t.c.sha256)
+                    .join(file_blob_t, file_blob_t.c.sha256 == file_ref_t.c.sha256)
+                    .where(file_ref_t.c.agency_code == agency, file_ref_t.c.sha256.in_(chunk))
+                )
+            )
         return held
 
     @staticmethod
     def _add_refs(conn: Connection, agency: str, shas: set[str]) -> None:
-        have = {r[0] for r in conn.execute(sa.select(file_ref_t.c.sha256).where(
-            file_ref_t.c.agency_code == agency, file_ref_t.c.sha256.in_(sorted(shas))))} if shas else set()
+        have = (
+            {
+                r[0]
+                for r in conn.execute(
+                    sa.select(file_ref_t.c.sha256).where(
+                        file_ref_t.c.agency_code == agency, file_ref_t.c.sha256.in_(sorted(shas))
+                    )
+                )
+            }
+            if shas
+            else set()
+        )
         rows = [{"sha256": sha, "agency_code": agency, "created_at": now_text()} for sha in sorted(shas - have)]
         if rows:
             conn.execute(file_ref_t.insert(), rows)
@@ -343,12 +395,20 @@ class ProvinceStore:
     def _push(self, conn: Connection, caller: Caller, items: list[dict[str, Any]]) -> list[ItemResult]:
         batch = _Batch(conn)
         batch.preload(
-            uuids={str((i.get("payload") or {}).get("Uuid") or "") for i in items if isinstance(i.get("payload"), dict)},
-            codes={str((i.get("payload") or {}).get("MaHoSo") or "") for i in items
-                   if isinstance(i.get("payload"), dict)},
-            keys={str(i.get("key") or "") for i in items})
-        shas = {sha for i in items if i.get("kind") == "dossier.upsert" and isinstance(i.get("payload"), dict)
-                for sha, _name in payload_files(i["payload"]) or ()}
+            uuids={
+                str((i.get("payload") or {}).get("Uuid") or "") for i in items if isinstance(i.get("payload"), dict)
+            },
+            codes={
+                str((i.get("payload") or {}).get("MaHoSo") or "") for i in items if isinstance(i.get("payload"), dict)
+            },
+            keys={str(i.get("key") or "") for i in items},
+        )
+        shas = {
+            sha
+            for i in items
+            if i.get("kind") == "dossier.upsert" and isinstance(i.get("payload"), dict)
+            for sha, _name in payload_files(i["payload"]) or ()
+        }
         if shas:
             batch.files = self._held(conn, caller.agency_code, shas)
         results: list[ItemResult] = []
@@ -381,11 +441,19 @@ class ProvinceStore:
         if done is not None:
             done_hash, done_uuid = done
             if done_hash != digest:
-                return ItemResult(key, "conflict", "Khóa chống trùng này đã được dùng cho một nội dung khác trên "
-                                  "hệ thống tỉnh; cần cán bộ kiểm tra.", upstream=b.snapshot(done_uuid))
+                return ItemResult(
+                    key,
+                    "conflict",
+                    "Khóa chống trùng này đã được dùng cho một nội dung khác trên hệ thống tỉnh; cần cán bộ kiểm tra.",
+                    upstream=b.snapshot(done_uuid),
+                )
             row = b.dossier(done_uuid) if done_uuid else None
-            return ItemResult(key, "duplicate", "Đã nhận trước đó; không áp dụng lại.",
-                              official_code=row["official_code"] if row else "")
+            return ItemResult(
+                key,
+                "duplicate",
+                "Đã nhận trước đó; không áp dụng lại.",
+                official_code=row["official_code"] if row else "",
+            )
         force = bool(item.get("force"))
         if kind == "dossier.upsert":
             result = self._upsert(b, caller, key, payload, force)
@@ -396,8 +464,17 @@ class ProvinceStore:
         if result.status == "applied":
             uuid = str(payload.get("Uuid") or "")
             b.keys[key] = (digest, uuid)
-            b.new_keys.append({"key": key, "agency_code": caller.agency_code, "counter_code": caller.counter_code,
-                               "kind": kind, "payload_hash": digest, "dossier_uuid": uuid, "applied_at": now_text()})
+            b.new_keys.append(
+                {
+                    "key": key,
+                    "agency_code": caller.agency_code,
+                    "counter_code": caller.counter_code,
+                    "kind": kind,
+                    "payload_hash": digest,
+                    "dossier_uuid": uuid,
+                    "applied_at": now_text(),
+                }
+            )
         return result
 
     def _check_dossier_payload(self, caller: Caller, key: str, p: dict[str, Any]) -> ItemResult | None:
@@ -406,8 +483,9 @@ class ProvinceStore:
             return ItemResult(key, "rejected", "Thiếu Uuid hoặc MaHoSo hợp lệ trong dữ liệu hồ sơ.")
         agency = str(p.get("MaDinhDanhDonVi") or caller.agency_code)
         if agency != caller.agency_code:
-            return ItemResult(key, "rejected", f"Hồ sơ thuộc đơn vị {agency[:35]}, không phải đơn vị của quầy "
-                              f"({caller.agency_code}).")
+            return ItemResult(
+                key, "rejected", f"Hồ sơ thuộc đơn vị {agency[:35]}, không phải đơn vị của quầy ({caller.agency_code})."
+            )
         return None
 
     def _upsert(self, b: _Batch, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
@@ -427,8 +505,12 @@ class ProvinceStore:
             return ItemResult(key, "rejected", "Tệp số hóa trong hồ sơ thiếu mã SHA-256 hợp lệ (TepDinhKem.Sha256).")
         missing = [name or sha[:12] for sha, name in files if sha not in b.files]
         if missing:
-            return ItemResult(key, "rejected", f"Hệ thống tỉnh chưa có tệp số hóa «{missing[0]}» của hồ sơ "
-                              f"{str(p['MaHoSo'])[:60]}; quầy cần gửi tệp trước khi gửi hồ sơ.")
+            return ItemResult(
+                key,
+                "rejected",
+                f"Hệ thống tỉnh chưa có tệp số hóa «{missing[0]}» của hồ sơ "
+                f"{str(p['MaHoSo'])[:60]}; quầy cần gửi tệp trước khi gửi hồ sơ.",
+            )
         uuid, code = p["Uuid"], p["MaHoSo"]
         version = int(p.get("PhienBan") or 1)
         row = b.dossier(uuid)
@@ -436,24 +518,58 @@ class ProvinceStore:
         if row is None:
             other = b.code_owner(code)
             if other is not None:
-                return ItemResult(key, "conflict", f"Mã hồ sơ {code} đã có trên hệ thống tỉnh cho một hồ sơ khác; "
-                                  "cần cán bộ kiểm tra.", upstream=b.snapshot(other))
-            b.insert_dossier({"uuid": uuid, "code": code, "agency_code": caller.agency_code,
-                              "counter_code": caller.counter_code, "official_code": "", "status": status,
-                              "version": version, "rev": 1, "origin": "counter", "payload": p, "created_at": now,
-                              "updated_at": now})
+                return ItemResult(
+                    key,
+                    "conflict",
+                    f"Mã hồ sơ {code} đã có trên hệ thống tỉnh cho một hồ sơ khác; cần cán bộ kiểm tra.",
+                    upstream=b.snapshot(other),
+                )
+            b.insert_dossier(
+                {
+                    "uuid": uuid,
+                    "code": code,
+                    "agency_code": caller.agency_code,
+                    "counter_code": caller.counter_code,
+                    "official_code": "",
+                    "status": status,
+                    "version": version,
+                    "rev": 1,
+                    "origin": "counter",
+                    "payload": p,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         else:
             if row["counter_code"] and row["counter_code"] != caller.counter_code and not force:
-                return ItemResult(key, "rejected", f"Hồ sơ {code} do quầy {row['counter_code']} tiếp nhận; quầy "
-                                  f"{caller.counter_code} không được sửa thông tin tiếp nhận.")
+                return ItemResult(
+                    key,
+                    "rejected",
+                    f"Hồ sơ {code} do quầy {row['counter_code']} tiếp nhận; quầy "
+                    f"{caller.counter_code} không được sửa thông tin tiếp nhận.",
+                )
             if row["code"] != code:
-                return ItemResult(key, "conflict", f"Hồ sơ đã có trên hệ thống tỉnh với mã {row['code']}, khác mã "
-                                  f"{code}; cần cán bộ kiểm tra.", upstream=b.snapshot(uuid))
+                return ItemResult(
+                    key,
+                    "conflict",
+                    f"Hồ sơ đã có trên hệ thống tỉnh với mã {row['code']}, khác mã {code}; cần cán bộ kiểm tra.",
+                    upstream=b.snapshot(uuid),
+                )
             if version < row["version"]:
-                return ItemResult(key, "applied", "Hệ thống tỉnh đã có phiên bản mới hơn; giữ phiên bản đó.",
-                                  official_code=row["official_code"])
-            b.update_dossier(uuid, payload=p, version=version, rev=row["rev"] + 1, updated_at=now,
-                             counter_code=row["counter_code"] or caller.counter_code)
+                return ItemResult(
+                    key,
+                    "applied",
+                    "Hệ thống tỉnh đã có phiên bản mới hơn; giữ phiên bản đó.",
+                    official_code=row["official_code"],
+                )
+            b.update_dossier(
+                uuid,
+                payload=p,
+                version=version,
+                rev=row["rev"] + 1,
+                updated_at=now,
+                counter_code=row["counter_code"] or caller.counter_code,
+            )
         b.emit(caller.agency_code, caller.counter_code, uuid, "upsert")
         return ItemResult(key, "applied", "Đã cập nhật hồ sơ.", official_code=b.dossier(uuid)["official_code"])
 
@@ -463,8 +579,9 @@ class ProvinceStore:
             return bad
         row = b.dossier(p["Uuid"])
         if row is None:
-            return ItemResult(key, "rejected", f"Hệ thống tỉnh chưa có hồ sơ {p['MaHoSo']}; cần gửi hồ sơ trước "
-                              "tiến độ xử lý.")
+            return ItemResult(
+                key, "rejected", f"Hệ thống tỉnh chưa có hồ sơ {p['MaHoSo']}; cần gửi hồ sơ trước tiến độ xử lý."
+            )
         try:
             to_status = int(p.get("TrangThai"))  # type: ignore[arg-type]
             before = p.get("TrangThaiTruoc")
@@ -475,10 +592,12 @@ class ProvinceStore:
             return ItemResult(key, "rejected", "Trạng thái trong tiến độ xử lý không hợp lệ.")
         if from_status is not None and from_status != row["status"] and not force:
             return ItemResult(
-                key, "conflict",
+                key,
+                "conflict",
                 f"Trên hệ thống tỉnh hồ sơ {row['code']} đang ở trạng thái «{STATUS_LABELS[row['status']]}», không "
                 f"phải «{STATUS_LABELS.get(from_status, from_status)}»; cần cán bộ chọn giữ bên nào.",
-                upstream=b.snapshot(row["uuid"]))
+                upstream=b.snapshot(row["uuid"]),
+            )
         b.add_event(row["uuid"], int(p.get("BuocSo") or 0), to_status, caller.counter_code, p)
         b.update_dossier(row["uuid"], status=to_status, rev=row["rev"] + 1, updated_at=now_text())
         b.emit(caller.agency_code, caller.counter_code, row["uuid"], "event")
@@ -488,17 +607,32 @@ class ProvinceStore:
         entries = p.get("entries")
         if not isinstance(entries, list):
             return ItemResult(key, "rejected", "Nhật ký phải có danh sách 'entries'.")
-        existing = {r[0] for r in conn.execute(sa.select(audit_t.c.local_id).where(
-            audit_t.c.agency_code == caller.agency_code, audit_t.c.counter_code == caller.counter_code,
-            audit_t.c.local_id.in_([int(e.get("id", 0)) for e in entries if isinstance(e, dict)])))}
+        existing = {
+            r[0]
+            for r in conn.execute(
+                sa.select(audit_t.c.local_id).where(
+                    audit_t.c.agency_code == caller.agency_code,
+                    audit_t.c.counter_code == caller.counter_code,
+                    audit_t.c.local_id.in_([int(e.get("id", 0)) for e in entries if isinstance(e, dict)]),
+                )
+            )
+        }
         rows = []
         for e in entries:
             if not isinstance(e, dict) or int(e.get("id", 0)) in existing:
                 continue
-            rows.append({"agency_code": caller.agency_code, "counter_code": caller.counter_code,
-                         "local_id": int(e.get("id", 0)), "at": str(e.get("at", ""))[:32],
-                         "officer": str(e.get("officer", ""))[:50], "action": str(e.get("action", ""))[:40],
-                         "dossier_code": str(e.get("dossier_code", ""))[:60], "detail": str(e.get("detail", ""))})
+            rows.append(
+                {
+                    "agency_code": caller.agency_code,
+                    "counter_code": caller.counter_code,
+                    "local_id": int(e.get("id", 0)),
+                    "at": str(e.get("at", ""))[:32],
+                    "officer": str(e.get("officer", ""))[:50],
+                    "action": str(e.get("action", ""))[:40],
+                    "dossier_code": str(e.get("dossier_code", ""))[:60],
+                    "detail": str(e.get("detail", "")),
+                }
+            )
         if rows:
             conn.execute(audit_t.insert(), rows)
         return ItemResult(key, "applied", f"Đã nhận {len(rows)} dòng nhật ký.")
@@ -516,17 +650,32 @@ class ProvinceStore:
     def changes(self, caller: Caller, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Changes after `cursor` for the caller's agency, excluding those the caller's counter made itself."""
         limit = max(1, min(limit, 1000))
-        q = (sa.select(change_t).where(change_t.c.seq > cursor,
-                                       change_t.c.agency_code.in_([caller.agency_code, ""]),
-                                       change_t.c.source != caller.counter_code)
-             .order_by(change_t.c.seq).limit(limit))
+        q = (
+            sa.select(change_t)
+            .where(
+                change_t.c.seq > cursor,
+                change_t.c.agency_code.in_([caller.agency_code, ""]),
+                change_t.c.source != caller.counter_code,
+            )
+            .order_by(change_t.c.seq)
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             # The head first, then only rows up to it: a change committed between the two reads has a higher
             # number (writers commit in feed order, see `_lock_feed`) and comes with the next pull.
             last = conn.execute(sa.select(sa.func.max(change_t.c.seq))).scalar() or 0
             rows = conn.execute(q.where(change_t.c.seq <= last)).all()
-        items = [{"seq": r.seq, "kind": r.kind, "source": r.source, "dossier_uuid": r.dossier_uuid,
-                  "at": r.at, "data": json.loads(r.payload)} for r in rows]
+        items = [
+            {
+                "seq": r.seq,
+                "kind": r.kind,
+                "source": r.source,
+                "dossier_uuid": r.dossier_uuid,
+                "at": r.at,
+                "data": json.loads(r.payload),
+            }
+            for r in rows
+        ]
         # With a full page the next cursor is the last row; otherwise the feed's head (skips others' changes).
         next_cursor = rows[-1].seq if len(rows) == limit else max(cursor, last)
         return items, next_cursor
@@ -537,8 +686,9 @@ class ProvinceStore:
         """A citizen's online submission for `agency`: status 1 (Mới đăng ký), code minted upstream."""
         return self.submit_online_many(agency, [p], snapshots=True)[0]
 
-    def submit_online_many(self, agency: str, payloads: list[dict[str, Any]], *,
-                           snapshots: bool = False) -> list[dict[str, Any]]:
+    def submit_online_many(
+        self, agency: str, payloads: list[dict[str, Any]], *, snapshots: bool = False
+    ) -> list[dict[str, Any]]:
         """Several online submissions in one transaction (training data, benchmarks)."""
         for p in payloads:
             if not p.get("MaTTHC") or not p.get("ChuHoSo"):
@@ -554,8 +704,11 @@ class ProvinceStore:
         def run(conn: Connection) -> list[dict[str, Any]]:
             missing = shas - self._held(conn, agency, shas) if shas else set()
             if missing:
-                raise StoreError(400, "Hệ thống tỉnh chưa có tệp số hóa của hồ sơ trực tuyến; hãy gửi tệp trước "
-                                      "(PUT /v1/files/{sha256}?agency_code=…).")
+                raise StoreError(
+                    400,
+                    "Hệ thống tỉnh chưa có tệp số hóa của hồ sơ trực tuyến; hãy gửi tệp trước "
+                    "(PUT /v1/files/{sha256}?agency_code=…).",
+                )
             batch = _Batch(conn)
             out = [self._submit(batch, agency, p, snapshots) for p in payloads]
             batch.flush()
@@ -568,16 +721,46 @@ class ProvinceStore:
         prefix = f"{agency}-{now:%y%m%d}-00"
         seq = self._next_seq(b.conn, prefix)
         uuid = str(p.get("Uuid") or uuidlib.uuid4())
-        body = dict(p) | {"Uuid": uuid, "MaHoSo": f"{prefix}{seq:04d}", "MaDinhDanhDonVi": agency,
-                          "TrangThaiHoSo": 1, "KenhThucHien": 2, "PhienBan": 1}
+        body = dict(p) | {
+            "Uuid": uuid,
+            "MaHoSo": f"{prefix}{seq:04d}",
+            "MaDinhDanhDonVi": agency,
+            "TrangThaiHoSo": 1,
+            "KenhThucHien": 2,
+            "PhienBan": 1,
+        }
         body.setdefault("NgayTiepNhan", now.strftime("%Y%m%d%H%M%S"))
-        b.insert_dossier({"uuid": uuid, "code": body["MaHoSo"], "agency_code": agency, "counter_code": "",
-                          "official_code": "", "status": 1, "version": 1, "rev": 1, "origin": "online",
-                          "payload": body, "created_at": now_text(), "updated_at": now_text()})
-        b.add_event(uuid, 1, 1, "upstream", {"Uuid": uuid, "MaHoSo": body["MaHoSo"], "BuocSo": 1, "TrangThai": 1,
-                                             "NguoiXuLy": "Cổng Dịch vụ công",
-                                             "NoiDungXuLy": "Công dân nộp hồ sơ trực tuyến",
-                                             "ThoiDiemXuLy": body["NgayTiepNhan"]})
+        b.insert_dossier(
+            {
+                "uuid": uuid,
+                "code": body["MaHoSo"],
+                "agency_code": agency,
+                "counter_code": "",
+                "official_code": "",
+                "status": 1,
+                "version": 1,
+                "rev": 1,
+                "origin": "online",
+                "payload": body,
+                "created_at": now_text(),
+                "updated_at": now_text(),
+            }
+        )
+        b.add_event(
+            uuid,
+            1,
+            1,
+            "upstream",
+            {
+                "Uuid": uuid,
+                "MaHoSo": body["MaHoSo"],
+                "BuocSo": 1,
+                "TrangThai": 1,
+                "NguoiXuLy": "Cổng Dịch vụ công",
+                "NoiDungXuLy": "Công dân nộp hồ sơ trực tuyến",
+                "ThoiDiemXuLy": body["NgayTiepNhan"],
+            },
+        )
         b.emit(agency, "upstream", uuid, "online")
         return (b.snapshot(uuid) or {}) if snapshot else {"Uuid": uuid, "MaHoSo": body["MaHoSo"]}
 
@@ -590,8 +773,11 @@ class ProvinceStore:
         return int(row.next_seq)
 
     def _find(self, conn: Connection, ref: str) -> Any:
-        row = conn.execute(sa.select(dossier_t).where(sa.or_(dossier_t.c.uuid == ref, dossier_t.c.code == ref,
-                                                             dossier_t.c.official_code == ref))).first()
+        row = conn.execute(
+            sa.select(dossier_t).where(
+                sa.or_(dossier_t.c.uuid == ref, dossier_t.c.code == ref, dossier_t.c.official_code == ref)
+            )
+        ).first()
         if row is None:
             raise StoreError(404, f"Không tìm thấy hồ sơ '{ref[:60]}' trên hệ thống tỉnh.")
         return row
@@ -603,15 +789,35 @@ class ProvinceStore:
 
         def run(conn: Connection) -> dict[str, Any]:
             row = self._find(conn, ref)
-            seq = (conn.execute(sa.select(sa.func.max(event_t.c.seq)).where(event_t.c.dossier_uuid == row.uuid))
-                   .scalar() or 1) + 1
-            body = {"Uuid": row.uuid, "MaHoSo": row.code, "BuocSo": seq, "NguoiXuLy": officer[:50],
-                    "ThoiDiemXuLy": datetime.now(VN_TZ).strftime("%Y%m%d%H%M%S"), "TrangThaiTruoc": row.status,
-                    "TrangThai": status, "NoiDungXuLy": note or STATUS_LABELS[status]}
-            conn.execute(event_t.insert().values(dossier_uuid=row.uuid, seq=seq, status=status, source="upstream",
-                                                 payload=json.dumps(body, ensure_ascii=False), at=now_text()))
-            conn.execute(dossier_t.update().where(dossier_t.c.uuid == row.uuid).values(
-                status=status, rev=row.rev + 1, updated_at=now_text()))
+            seq = (
+                conn.execute(sa.select(sa.func.max(event_t.c.seq)).where(event_t.c.dossier_uuid == row.uuid)).scalar()
+                or 1
+            ) + 1
+            body = {
+                "Uuid": row.uuid,
+                "MaHoSo": row.code,
+                "BuocSo": seq,
+                "NguoiXuLy": officer[:50],
+                "ThoiDiemXuLy": datetime.now(VN_TZ).strftime("%Y%m%d%H%M%S"),
+                "TrangThaiTruoc": row.status,
+                "TrangThai": status,
+                "NoiDungXuLy": note or STATUS_LABELS[status],
+            }
+            conn.execute(
+                event_t.insert().values(
+                    dossier_uuid=row.uuid,
+                    seq=seq,
+                    status=status,
+                    source="upstream",
+                    payload=json.dumps(body, ensure_ascii=False),
+                    at=now_text(),
+                )
+            )
+            conn.execute(
+                dossier_t.update()
+                .where(dossier_t.c.uuid == row.uuid)
+                .values(status=status, rev=row.rev + 1, updated_at=now_text())
+            )
             self._emit_dossier(conn, row.agency_code, "upstream", row.uuid, "status")
             return self._snapshot_by_uuid(conn, row.uuid) or {}
 
@@ -624,8 +830,11 @@ class ProvinceStore:
 
         def run(conn: Connection) -> dict[str, Any]:
             row = self._find(conn, ref)
-            conn.execute(dossier_t.update().where(dossier_t.c.uuid == row.uuid).values(
-                official_code=official_code, rev=row.rev + 1, updated_at=now_text()))
+            conn.execute(
+                dossier_t.update()
+                .where(dossier_t.c.uuid == row.uuid)
+                .values(official_code=official_code, rev=row.rev + 1, updated_at=now_text())
+            )
             self._emit_dossier(conn, row.agency_code, "upstream", row.uuid, "official_code")
             return self._snapshot_by_uuid(conn, row.uuid) or {}
 
@@ -638,9 +847,16 @@ class ProvinceStore:
 
         def run(conn: Connection) -> int:
             _lock_feed(conn)
-            res = conn.execute(change_t.insert().values(agency_code=agency, source="upstream", kind=kind,
-                                                        dossier_uuid="", payload=json.dumps(data, ensure_ascii=False),
-                                                        at=now_text()))
+            res = conn.execute(
+                change_t.insert().values(
+                    agency_code=agency,
+                    source="upstream",
+                    kind=kind,
+                    dossier_uuid="",
+                    payload=json.dumps(data, ensure_ascii=False),
+                    at=now_text(),
+                )
+            )
             return int(res.inserted_primary_key[0])
 
         return self._write(run)
@@ -649,13 +865,23 @@ class ProvinceStore:
 
     def dump(self, *, with_payload: bool = False) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            counts = dict(conn.execute(sa.select(event_t.c.dossier_uuid, sa.func.count())
-                                       .group_by(event_t.c.dossier_uuid)).all())
+            counts = dict(
+                conn.execute(sa.select(event_t.c.dossier_uuid, sa.func.count()).group_by(event_t.c.dossier_uuid)).all()
+            )
             dossiers = []
             for r in conn.execute(sa.select(dossier_t).order_by(dossier_t.c.created_at, dossier_t.c.code)):
-                d = {"code": r.code, "uuid": r.uuid, "official_code": r.official_code, "agency_code": r.agency_code,
-                     "counter": r.counter_code, "status": r.status, "status_label": STATUS_LABELS.get(r.status, ""),
-                     "origin": r.origin, "version": r.version, "events": counts.get(r.uuid, 0)}
+                d = {
+                    "code": r.code,
+                    "uuid": r.uuid,
+                    "official_code": r.official_code,
+                    "agency_code": r.agency_code,
+                    "counter": r.counter_code,
+                    "status": r.status,
+                    "status_label": STATUS_LABELS.get(r.status, ""),
+                    "origin": r.origin,
+                    "version": r.version,
+                    "events": counts.get(r.uuid, 0),
+                }
                 if with_payload:
                     d["payload"] = json.loads(r.payload)
                 dossiers.append(d)
@@ -673,9 +899,12 @@ class ProvinceStore:
     def events(self, ref: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             row = self._find(conn, ref)
-            return [{"seq": e.seq, "status": e.status, "source": e.source, "payload": json.loads(e.payload)}
-                    for e in conn.execute(sa.select(event_t).where(event_t.c.dossier_uuid == row.uuid)
-                                          .order_by(event_t.c.id))]
+            return [
+                {"seq": e.seq, "status": e.status, "source": e.source, "payload": json.loads(e.payload)}
+                for e in conn.execute(
+                    sa.select(event_t).where(event_t.c.dossier_uuid == row.uuid).order_by(event_t.c.id)
+                )
+            ]
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -687,10 +916,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 _DOSSIER_MUTABLE = ("payload", "version", "rev", "updated_at", "counter_code", "status", "official_code")
-_UPDATE_DOSSIER = dossier_t.update().where(dossier_t.c.uuid == sa.bindparam("b_uuid")).values(
-    **{c: sa.bindparam(f"b_{c}") for c in _DOSSIER_MUTABLE})
-_SELECT_EVENTS = (sa.select(event_t.c.seq, event_t.c.status, event_t.c.source, event_t.c.payload)
-                  .where(event_t.c.dossier_uuid == sa.bindparam("b_uuid")).order_by(event_t.c.id))
+_UPDATE_DOSSIER = (
+    dossier_t.update()
+    .where(dossier_t.c.uuid == sa.bindparam("b_uuid"))
+    .values(**{c: sa.bindparam(f"b_{c}") for c in _DOSSIER_MUTABLE})
+)
+_SELECT_EVENTS = (
+    sa.select(event_t.c.seq, event_t.c.status, event_t.c.source, event_t.c.payload)
+    .where(event_t.c.dossier_uuid == sa.bindparam("b_uuid"))
+    .order_by(event_t.c.id)
+)
 _SELECT_DOSSIER = sa.select(dossier_t).where(dossier_t.c.uuid == sa.bindparam("b_uuid"))
 
 
@@ -714,8 +949,11 @@ class _Batch:
         codes.discard("")
         keys.discard("")
         for chunk in _chunks(sorted(keys)):
-            for r in self.conn.execute(sa.select(applied_key_t.c.key, applied_key_t.c.payload_hash,
-                                                 applied_key_t.c.dossier_uuid).where(applied_key_t.c.key.in_(chunk))):
+            for r in self.conn.execute(
+                sa.select(applied_key_t.c.key, applied_key_t.c.payload_hash, applied_key_t.c.dossier_uuid).where(
+                    applied_key_t.c.key.in_(chunk)
+                )
+            ):
                 self.keys[r.key] = (r.payload_hash, r.dossier_uuid)
         for uuid in uuids:
             self._dossiers[uuid] = None
@@ -725,7 +963,9 @@ class _Batch:
         for code in codes:
             self._codes.setdefault(code, None)
         for chunk in _chunks(sorted(codes)):
-            for r in self.conn.execute(sa.select(dossier_t.c.uuid, dossier_t.c.code).where(dossier_t.c.code.in_(chunk))):
+            for r in self.conn.execute(
+                sa.select(dossier_t.c.uuid, dossier_t.c.code).where(dossier_t.c.code.in_(chunk))
+            ):
                 self._codes[r.code] = r.uuid
 
     @staticmethod
@@ -748,8 +988,10 @@ class _Batch:
 
     def events(self, uuid: str) -> list[dict[str, Any]]:
         if uuid not in self._events:
-            self._events[uuid] = [json.loads(e.payload) | {"BuocSo": e.seq, "TrangThai": e.status, "Nguon": e.source}
-                                  for e in self.conn.execute(_SELECT_EVENTS, {"b_uuid": uuid})]
+            self._events[uuid] = [
+                json.loads(e.payload) | {"BuocSo": e.seq, "TrangThai": e.status, "Nguon": e.source}
+                for e in self.conn.execute(_SELECT_EVENTS, {"b_uuid": uuid})
+            ]
         return self._events[uuid]
 
     def insert_dossier(self, values: dict[str, Any]) -> None:
@@ -772,28 +1014,57 @@ class _Batch:
 
     def add_event(self, uuid: str, seq: int, status: int, source: str, payload: dict[str, Any]) -> None:
         self.events(uuid).append(dict(payload) | {"BuocSo": seq, "TrangThai": status, "Nguon": source})
-        self.new_events.append({"dossier_uuid": uuid, "seq": seq, "status": status, "source": source,
-                                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True), "at": now_text()})
+        self.new_events.append(
+            {
+                "dossier_uuid": uuid,
+                "seq": seq,
+                "status": status,
+                "source": source,
+                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                "at": now_text(),
+            }
+        )
 
     def snapshot(self, uuid: str) -> dict[str, Any] | None:
         row = self.dossier(uuid) if uuid else None
         if row is None:
             return None
-        return {"Uuid": row["uuid"], "MaHoSo": row["code"], "MaHoSoChinhThuc": row["official_code"],
-                "MaDinhDanhDonVi": row["agency_code"], "MaQuay": row["counter_code"], "TrangThaiHoSo": row["status"],
-                "PhienBan": row["version"], "PhienBanMay": row["rev"], "NguonGoc": row["origin"],
-                "HoSo": row["payload"], "TienDo": list(self.events(uuid))}
+        return {
+            "Uuid": row["uuid"],
+            "MaHoSo": row["code"],
+            "MaHoSoChinhThuc": row["official_code"],
+            "MaDinhDanhDonVi": row["agency_code"],
+            "MaQuay": row["counter_code"],
+            "TrangThaiHoSo": row["status"],
+            "PhienBan": row["version"],
+            "PhienBanMay": row["rev"],
+            "NguonGoc": row["origin"],
+            "HoSo": row["payload"],
+            "TienDo": list(self.events(uuid)),
+        }
 
     def emit(self, agency: str, source: str, uuid: str, reason: str) -> None:
         snap = (self.snapshot(uuid) or {}) | {"LyDo": reason}
-        self.new_changes.append({"agency_code": agency, "source": source, "kind": "dossier", "dossier_uuid": uuid,
-                                 "payload": json.dumps(snap, ensure_ascii=False), "at": now_text()})
+        self.new_changes.append(
+            {
+                "agency_code": agency,
+                "source": source,
+                "kind": "dossier",
+                "dossier_uuid": uuid,
+                "payload": json.dumps(snap, ensure_ascii=False),
+                "at": now_text(),
+            }
+        )
 
     def flush(self) -> None:
         if self.new_dossiers:
-            self.conn.execute(dossier_t.insert(), [
-                row | {"payload": json.dumps(row["payload"], ensure_ascii=False, sort_keys=True)}
-                for row in self.new_dossiers.values()])
+            self.conn.execute(
+                dossier_t.insert(),
+                [
+                    row | {"payload": json.dumps(row["payload"], ensure_ascii=False, sort_keys=True)}
+                    for row in self.new_dossiers.values()
+                ],
+            )
             self.new_dossiers = {}
         if self.new_events:
             self.conn.execute(event_t.insert(), self.new_events)
@@ -818,4 +1089,4 @@ def _lock_feed(conn: Connection) -> None:
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
+    return [values[i : i + size] for i in range(0, len(values), size)]
