@@ -6,7 +6,6 @@ each area's provider for its figures. A figure that cannot be measured here is `
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import sys
@@ -16,9 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 KEYS = (
     "dossiers",
@@ -356,23 +353,3 @@ def run_bench(dossiers: int, db: Path | None, *, only: tuple[str, ...] = ()) -> 
             sys.stderr.write(f"[bench] {spec}: {type(exc).__name__}: {exc}\n")
     services.close()
     return figures
-
-
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def bench(
-        dossiers: Annotated[int, typer.Option("--dossiers", min=0, max=5_000_000, help="Số hồ sơ tổng hợp.")] = 10_000,
-        json_out: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
-        db: Annotated[
-            Path | None, typer.Option("--db", help="Dùng lại cơ sở dữ liệu đo (mặc định: thư mục tạm).")
-        ] = None,
-        only: Annotated[list[str] | None, typer.Option("--only", help="Chỉ chạy nhóm số đo (tiền tố module).")] = None,
-    ) -> None:
-        """Đo hiệu năng trên dữ liệu tổng hợp và in bảng số đo (CONTRACT.md)."""
-        figures = run_bench(dossiers, db, only=tuple(only or ()))
-        if json_out:
-            sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
-            return
-        for key in KEYS:
-            value = figures.get(key)
-            print(f"{key:<32} {'null' if value is None else value}")

@@ -17,13 +17,12 @@ class Check:
 
 
 def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
-    from onestop.cli_common import load
-    from onestop.config import resolve_config_path, resolve_db_path
+    from onestop.config import load_settings, resolve_config_path, resolve_db_path
     from onestop.errors import OneStopError
 
     checks: list[Check] = []
     try:
-        settings = load(config)
+        settings = load_settings(resolve_config_path(config))
         checks.append(
             Check(
                 "Cấu hình",
@@ -88,14 +87,10 @@ def _printer_check(printer: str) -> Check:
 
 
 def _font_check() -> Check:
-    try:
-        from receipts import styles
+    from importlib import resources
 
-        path = Path(styles.__file__).with_name("fonts")
-        fonts = sorted(p.name for p in path.glob("*.ttf"))
-        return Check("Phông chữ phiếu in", bool(fonts), ", ".join(fonts) or "thiếu phông Liberation Serif")
-    except ImportError as exc:
-        return Check("Phông chữ phiếu in", False, f"Không nạp được mô-đun phiếu in: {exc}")
+    fonts = sorted(p.name for p in resources.files("receipts").joinpath("fonts").iterdir() if p.name.endswith(".ttf"))
+    return Check("Phông chữ phiếu in", bool(fonts), ", ".join(fonts) or "thiếu phông Liberation Serif")
 
 
 def run_checks(db: Path | None, config: Path | None) -> list[Check]:

@@ -1,4 +1,4 @@
-"""The real form ports: ReportLab renderers and CUPS printing from `receipts`, wired into the services.
+"""The real `FormRenderer`: ReportLab drawing and CUPS printing from `receipts`.
 
 This module is a composition root (like the CLI and the TUI), not part of the core: it may import `receipts`.
 """
@@ -6,31 +6,36 @@ This module is a composition root (like the CLI and the TUI), not part of the co
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from onestop.domain import BookRequest, FormRequest
+if TYPE_CHECKING:
+    from onestop.domain import BookRequest, FormRequest, MonthlyReport
+    from onestop.ports import PrintJob
 
 
-class ReceiptsPorts:
-    """Adapter from `FormsService` to `receipts`; imports ReportLab on first use only."""
+class ReceiptsRenderer:
+    """`onestop.ports.FormRenderer` backed by `receipts`; imports ReportLab on first use only."""
 
-    def render(self, request: FormRequest) -> bytes:
+    def render_form(self, request: FormRequest) -> bytes:
+        """One counter form drawn by `receipts.render.render_form`."""
         from receipts.render import render_form
 
         return render_form(request)
 
     def render_book(self, request: BookRequest) -> bytes:
+        """The tracking book drawn by `receipts.render.render_book`."""
         from receipts.render import render_book
 
         return render_book(request)
 
-    def print_pdf(self, path: Path, printer: str | None, copies: int, media: str) -> Any:
+    def render_monthly(self, report: MonthlyReport) -> bytes:
+        """The monthly report drawn by `receipts.report_pdf.render_monthly`."""
+        from receipts.report_pdf import render_monthly
+
+        return render_monthly(report)
+
+    def print_pdf(self, path: Path, printer: str | None, copies: int, media: str) -> PrintJob:
+        """Send the PDF to CUPS through `receipts.printing.print_pdf`."""
         from receipts.printing import print_pdf
 
         return print_pdf(path, printer, copies=copies, media=media)
-
-
-def install(services: Any) -> Any:
-    """Give `services` the real renderer and printer; returns it for chaining."""
-    services.form_ports = ReceiptsPorts()
-    return services

@@ -12,10 +12,9 @@ from typing import Any
 def bench_figures(ctx: Any) -> dict[str, Any]:
     """`receipt_render_median_ms` (fonts registered once) and `receipt_cold_s` (a whole CLI process)."""
     from onestop.domain import FormKind
-    from onestop.printing import install
     from receipts.render import render_form, warm_up
 
-    services = install(ctx.services)
+    services = ctx.services
     with services.engine.connect() as conn:
         code = conn.exec_driver_sql("SELECT code FROM dossier WHERE origin = 'local' ORDER BY id DESC LIMIT 1").scalar()
     if code is None:

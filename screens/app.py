@@ -154,9 +154,10 @@ class OneStopApp(App[None]):
                 self.call_from_thread(self._show_setup)
                 return
             from onestop.config import load_settings
+            from onestop.printing import ReceiptsRenderer
             from onestop.services import open_services
 
-            services = open_services(self.db_path, load_settings(self.config_path))
+            services = open_services(self.db_path, load_settings(self.config_path), renderer=ReceiptsRenderer())
         except OneStopError as err:
             self.call_from_thread(self.show_fatal, err.title, err.message)
             return
@@ -174,10 +175,6 @@ class OneStopApp(App[None]):
 
     def services_opened(self, services: Any) -> None:
         """Called once the database is open (after start-up or the setup wizard)."""
-        if getattr(services, "form_ports", None) is None:
-            from onestop.printing import install
-
-            install(services)  # counter forms: ReportLab renderer + CUPS printer
         self.services = services
         self._show_login()
         self._housekeeping()
@@ -498,10 +495,6 @@ def make_app(
     services: Any, *, officer: Any = None, demo_hint: str = "", clock: Callable[[], datetime] | None = None
 ) -> OneStopApp:
     """The one factory used by the CLI and the tests; with an officer the app opens on the home screen."""
-    if services is not None and getattr(services, "form_ports", None) is None:
-        from onestop.printing import install
-
-        install(services)
     return OneStopApp(services, officer=officer, demo_hint=demo_hint, clock=clock)
 
 

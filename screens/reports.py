@@ -173,17 +173,8 @@ class ReportsScreen(Screen[None]):
         app: Any = self.app
         reports = app.services.reports
         try:
-            renderer = None
-            if fmt == "pdf":
-                from receipts.report_pdf import render_monthly
-
-                renderer = render_monthly
             path = reports.write_monthly(
-                self.report,
-                fmt,
-                reports.default_path(self.report, fmt),
-                actor=app.officer.username,
-                pdf_renderer=renderer,
+                self.report, fmt, reports.default_path(self.report, fmt), actor=app.officer.username
             )
         except Exception as exc:
             message = getattr(exc, "message", "") or f"Không xuất được báo cáo ({type(exc).__name__})."

@@ -92,6 +92,7 @@ class SetupScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="setup", exit_on_error=False, description="Thiết lập máy trạm")
     def _initialise(self, settings: Any) -> None:
         from onestop.errors import OneStopError
+        from onestop.printing import ReceiptsRenderer
         from onestop.services.setup import initialise
 
         app: Any = self.app
@@ -103,6 +104,7 @@ class SetupScreen(Screen[None]):
                 admin_user=self.value("setup-admin"),
                 admin_name=self.value("setup-admin-name"),
                 password=self.value("setup-password"),
+                renderer=ReceiptsRenderer(),
             )
         except OneStopError as err:
             self.app.call_from_thread(self._failed, err.field or "", err.message)

@@ -47,12 +47,18 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def services(db_path: Path, settings):
+def renderer():
+    """The form renderer `services` is built with: none for the core's own tests (the TUI's tests pass the real one)."""
+    return None
+
+
+@pytest.fixture
+def services(db_path: Path, settings, renderer):
     """Services on a fresh, migrated database with the shipped catalog and three officers."""
     from onestop.domain import Role
     from onestop.services import open_services
 
-    svc = open_services(db_path, settings)
+    svc = open_services(db_path, settings, renderer=renderer)
     svc.officers.add("admin", "Quản Trị Viên", Role.ADMIN, ADMIN_PASSWORD)
     svc.officers.add("canbo", "Nguyễn Thị Lan", Role.OFFICER, OFFICER_PASSWORD)
     svc.officers.add("lanhdao", "Trần Văn Hùng", Role.LEADER, LEADER_PASSWORD)

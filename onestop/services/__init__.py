@@ -1,36 +1,64 @@
 """Services: one per capability, each call owning one transaction and returning domain objects.
 
-`open_services()` is the single factory used by the CLI, the TUI and the tests.
+`Services` is the composition root of the core: every service gets its dependencies through its constructor
+here, and nowhere else. `open_services()` is the single factory used by the CLI, the TUI and the tests.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from onestop.config import Settings
+from onestop.ports import FormRenderer, NoRenderer
+from onestop.services.paths import Paths
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from onestop.services.audit import AuditService
+    from onestop.services.backup import BackupService
     from onestop.services.calendar_service import CalendarService
     from onestop.services.catalog import CatalogService
+    from onestop.services.forms import FormsService
     from onestop.services.intake import IntakeService
+    from onestop.services.lifecycle import DossierService
     from onestop.services.officers import OfficerService
+    from onestop.services.privacy import PrivacyService
+    from onestop.services.reports import ReportService
+    from onestop.services.search import SearchService
+    from onestop.sync.service import SyncService
 
 
-@dataclass
 class Services:
-    """The application's services bound to one database and one configuration."""
+    """The application's services bound to one database, one configuration and one form renderer.
 
-    engine: Engine
-    settings: Settings
-    db_path: Path
-    form_ports: Any = None
-    """Renderer + printer for counter forms, installed by the composition root (`onestop.printing`)."""
+    Each service is built on first use from explicit constructor arguments; none receives this container.
+    Assigning new `settings` (an edited configuration) rebuilds, on next use, every service built on the old ones.
+    """
+
+    def __init__(self, engine: Engine, settings: Settings, db_path: Path, renderer: FormRenderer | None = None) -> None:
+        self.engine = engine
+        self._settings = settings
+        self.db_path = db_path
+        self.renderer: FormRenderer = renderer or NoRenderer()
+        """Draws and prints the counter's paper (`onestop.printing.ReceiptsRenderer` in the CLI and the TUI)."""
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+        built = {name: self.__dict__.pop(name) for name in _BUILT if name in self.__dict__}
+        if "sync" in built:
+            built["sync"].close()  # its HTTP client was bound to the old server address and token
+
+    @cached_property
+    def paths(self) -> Paths:
+        return Paths.of(self.db_path, self.settings)
 
     @property
     def data_dir(self) -> Path:
@@ -38,21 +66,15 @@ class Services:
 
     @property
     def files_dir(self) -> Path:
-        return self.data_dir / "files"
+        return self.paths.files_dir
 
     @property
     def archive_dir(self) -> Path:
-        return Path(self.settings.archive_dir) if self.settings.archive_dir else self.data_dir / "archive"
+        return self.paths.archive_dir
 
     @property
     def backup_dir(self) -> Path:
-        return Path(self.settings.backup_dir) if self.settings.backup_dir else self.data_dir / "backups"
-
-    @cached_property
-    def audit(self) -> AuditService:
-        from onestop.services.audit import AuditService
-
-        return AuditService(self.engine)
+        return self.paths.backup_dir
 
     @cached_property
     def officers(self) -> OfficerService:
@@ -61,16 +83,22 @@ class Services:
         return OfficerService(self.engine)
 
     @cached_property
+    def audit(self) -> AuditService:
+        from onestop.services.audit import AuditService
+
+        return AuditService(self.engine, self.officers)
+
+    @cached_property
     def catalog(self) -> CatalogService:
         from onestop.services.catalog import CatalogService
 
-        return CatalogService(self.engine)
+        return CatalogService(self.engine, self.officers)
 
     @cached_property
     def calendar(self) -> CalendarService:
         from onestop.services.calendar_service import CalendarService
 
-        return CalendarService(self.engine, self.settings.office.hours)
+        return CalendarService(self.engine, self.settings.office.hours, self.officers)
 
     @cached_property
     def intake(self) -> IntakeService:
@@ -78,56 +106,58 @@ class Services:
 
         return IntakeService(self.engine, self.settings, self.catalog, self.calendar, self.officers, self.files_dir)
 
-    # Areas built on the core above; each takes the container so it can reach engine, settings and peers.
-
     @cached_property
-    def dossiers(self):  # type: ignore[no-untyped-def]
+    def dossiers(self) -> DossierService:
         """Lifecycle state machine and dossier reads (onestop/services/lifecycle.py)."""
         from onestop.services.lifecycle import DossierService
 
-        return DossierService(self)
+        return DossierService(self.engine, self.settings, self.officers, self.calendar)
 
     @cached_property
-    def search(self):  # type: ignore[no-untyped-def]
+    def search(self) -> SearchService:
         """One-box folded search and work queues (onestop/services/search.py)."""
         from onestop.services.search import SearchService
 
-        return SearchService(self)
+        return SearchService(self.engine)
 
     @cached_property
-    def reports(self):  # type: ignore[no-untyped-def]
-        """Monthly statistics and the tracking book (onestop/services/reports.py)."""
-        from onestop.services.reports import ReportService
-
-        return ReportService(self)
-
-    @cached_property
-    def forms(self):  # type: ignore[no-untyped-def]
+    def forms(self) -> FormsService:
         """Composing counter forms, archiving PDFs and logging prints (onestop/services/forms.py)."""
         from onestop.services.forms import FormsService
 
-        return FormsService(self)
+        return FormsService(self.engine, self.settings, self.officers, self.renderer, self.archive_dir)
 
     @cached_property
-    def sync(self):  # type: ignore[no-untyped-def]
+    def reports(self) -> ReportService:
+        """Monthly statistics and the tracking book (onestop/services/reports.py)."""
+        from onestop.services.reports import ReportService
+
+        return ReportService(
+            self.engine, self.settings.office, self.officers, self.audit, self.catalog, self.renderer, self.archive_dir
+        )
+
+    @cached_property
+    def sync(self) -> SyncService:
         """Outbox, provincial client and pull feed (onestop/sync/service.py)."""
         from onestop.sync.service import SyncService
 
-        return SyncService(self)
+        return SyncService(
+            self.engine, self.settings, self.files_dir, self.catalog, self.calendar, self.officers, self.audit
+        )
 
     @cached_property
-    def backup(self):  # type: ignore[no-untyped-def]
+    def backup(self) -> BackupService:
         """Online backup, verified restore, rotation (onestop/services/backup.py)."""
         from onestop.services.backup import BackupService
 
-        return BackupService(self)
+        return BackupService(self.engine, self.settings, self.paths, self.officers, self.audit)
 
     @cached_property
-    def privacy(self):  # type: ignore[no-untyped-def]
+    def privacy(self) -> PrivacyService:
         """Retention purge and a citizen's data export (onestop/services/privacy.py)."""
         from onestop.services.privacy import PrivacyService
 
-        return PrivacyService(self)
+        return PrivacyService(self.engine, self.settings, self.files_dir, self.officers)
 
     def prepare(self) -> None:
         """First-use seeding: the shipped catalog and the working-day calendar."""
@@ -137,32 +167,29 @@ class Services:
 
     def store_profile(self) -> None:
         """Mirror the commune profile into the database (other tools and backups can read it)."""
-        from db import models
-        from db.engine import session_scope
+        from onestop.services.profile import store_profile
 
-        o = self.settings.office
-        with session_scope(self.engine, write=True) as s:
-            for key, value in (
-                ("commune.name", o.commune_name),
-                ("commune.agency_code", o.agency_code),
-                ("commune.province", o.province),
-                ("commune.counter", o.counter_code),
-            ):
-                row = s.get(models.Setting, key) or models.Setting(key=key)
-                if row.value != value:
-                    row.value = value
-                    s.add(row)
+        store_profile(self.engine, self.settings.office)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_services(db_path: Path, settings: Settings, *, prepare: bool = True) -> Services:
-    """Open the database (creating and migrating it), and return the services bound to it."""
+_BUILT = tuple(name for name, value in vars(Services).items() if isinstance(value, cached_property))
+"""The services (and paths) built on first use; all derive from the settings."""
+
+
+def open_services(
+    db_path: Path, settings: Settings, *, renderer: FormRenderer | None = None, prepare: bool = True
+) -> Services:
+    """Open the database (creating and migrating it), and return the services bound to it.
+
+    `renderer` draws and prints forms and PDF reports; without one, those calls refuse with a clear message.
+    """
     from onestop.services.database import open_database
 
     engine = open_database(db_path)
-    services = Services(engine=engine, settings=settings, db_path=db_path)
+    services = Services(engine, settings, db_path, renderer)
     if prepare:
         services.prepare()
     return services

@@ -7,13 +7,14 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import models
 from db.engine import session_scope
-from onestop.domain import now_vn
+from onestop.domain import Officer, Role, now_vn
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,20 @@ def record(session: Session, officer: str, action: str, dossier_code: str = "", 
     )
 
 
+class RoleCheck(Protocol):
+    """Who may read the log: `OfficerService` satisfies this (kept as a Protocol so officers can import `record`)."""
+
+    def require(self, username: str | None, role: Role = Role.OFFICER) -> Officer:
+        """The named officer, active and holding `role` or a higher one; raises a `OneStopError` otherwise."""
+        ...
+
+
 class AuditService:
     """Reading and exporting the audit log (writing happens inside each service's transaction)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, officers: RoleCheck) -> None:
         self.engine = engine
+        self.officers = officers
 
     def log(self, officer: str, action: str, dossier_code: str = "", detail: str = "") -> None:
         with session_scope(self.engine, write=True) as s:
@@ -77,18 +87,12 @@ class AuditService:
         before_id: int | None = None,
     ) -> list[AuditRecord]:
         """Entries for a leader's eyes (the audit screen and `onestop audit list`)."""
-        from onestop.domain import Role
-        from onestop.services.officers import OfficerService
-
-        OfficerService(self.engine).require(actor, Role.LEADER)
+        self.officers.require(actor, Role.LEADER)
         return self.entries(dossier_code=dossier_code, officer=officer, limit=limit, before_id=before_id)
 
     def export_csv(self, out: Path, *, actor: str | None, dossier_code: str = "", officer: str = "") -> int:
         """Write the (filtered) log as owner-only CSV, oldest first, and audit the export; returns the row count."""
-        from onestop.domain import Role
-        from onestop.services.officers import OfficerService
-
-        who = OfficerService(self.engine).require(actor, Role.LEADER).username
+        who = self.officers.require(actor, Role.LEADER).username
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

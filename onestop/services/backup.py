@@ -30,7 +30,12 @@ from onestop.domain import Role, now_vn
 from onestop.errors import BadInput, Conflict, NotFound, OneStopError
 
 if TYPE_CHECKING:
-    from onestop.services import Services
+    from sqlalchemy.engine import Engine
+
+    from onestop.config import Settings
+    from onestop.services.audit import AuditService
+    from onestop.services.officers import OfficerService
+    from onestop.services.paths import Paths
 
 APP_NAME = "onestop"
 FORMAT_VERSION = 1
@@ -279,19 +284,25 @@ def known_revision(revision: str | None) -> bool:
 class BackupService:
     """Consistent online backups, verified restores and the daily rotation."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(
+        self, engine: Engine, settings: Settings, paths: Paths, officers: OfficerService, audit: AuditService
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.paths = paths
+        self.officers = officers
+        self.audit = audit
 
     # ------------------------------------------------------------ backup
 
     def _actor(self, actor: str | None, role: Role) -> str:
         if actor in (None, "", "system"):
             return "system"
-        return self.services.officers.require(actor, role).username
+        return self.officers.require(actor, role).username
 
     def default_path(self, *, auto: bool = False, when: datetime | None = None) -> Path:
         stamp = (when or now_vn()).strftime("%Y%m%d-%H%M%S")
-        base = _private_dir(self.services.backup_dir)
+        base = _private_dir(self.paths.backup_dir)
         name = f"{AUTO_PREFIX if auto else MANUAL_PREFIX}{stamp}"
         candidate, n = base / f"{name}{SUFFIX}", 1
         while candidate.exists():
@@ -310,7 +321,7 @@ class BackupService:
             raise BadInput(f"{target} là một thư mục; hãy ghi rõ tên tệp sao lưu.", field="out")
         if out:
             _private_dir(target.parent) if not target.parent.exists() else None
-        work = Path(tempfile.mkdtemp(prefix=".backup-", dir=_private_dir(self.services.backup_dir)))
+        work = Path(tempfile.mkdtemp(prefix=".backup-", dir=_private_dir(self.paths.backup_dir)))
         try:
             snapshot = work / "onestop.db"
             self._snapshot(snapshot)
@@ -325,7 +336,7 @@ class BackupService:
             size = self._write_archive(target, snapshot, files, manifest, passphrase)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        self.services.audit.log(
+        self.audit.log(
             who,
             "backup.auto" if auto else "backup.create",
             detail=f"{target.name}; {manifest['dossiers']} hồ sơ; {manifest['outbox_items']} mục chờ gửi; "
@@ -335,7 +346,7 @@ class BackupService:
 
     def _snapshot(self, target: Path) -> None:
         """Copy the live database page by page in one step: a consistent snapshot, writers keep going (WAL)."""
-        src = sqlite3.connect(f"file:{self.services.db_path}?mode=ro", uri=True, timeout=30)
+        src = sqlite3.connect(f"file:{self.paths.db_path}?mode=ro", uri=True, timeout=30)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.close(fd)
         dst = sqlite3.connect(target)
@@ -349,7 +360,7 @@ class BackupService:
             src.close()
 
     def _attachment_files(self) -> list[tuple[str, Path]]:
-        root = self.services.files_dir
+        root = self.paths.files_dir
         if not root.is_dir():
             return []
         found = []
@@ -362,7 +373,7 @@ class BackupService:
     def _manifest(
         self, snapshot: Path, facts: dict[str, Any], files: list[tuple[str, Path]], *, encrypted: bool
     ) -> dict[str, Any]:
-        office = self.services.settings.office
+        office = self.settings.office
         return {
             "app": APP_NAME,
             "format": FORMAT_VERSION,
@@ -425,7 +436,7 @@ class BackupService:
 
     def auto_backups(self) -> list[Path]:
         """Automatic backups in the backup folder, newest first."""
-        root = self.services.backup_dir
+        root = self.paths.backup_dir
         if not root.is_dir():
             return []
         return sorted((p for p in root.iterdir() if _AUTO_NAME_RE.match(p.name)), key=lambda p: p.name, reverse=True)
@@ -442,7 +453,7 @@ class BackupService:
 
     def rotate(self) -> list[Path]:
         """Delete the oldest automatic backups beyond `security.backup_keep`; returns what was removed."""
-        keep = self.services.settings.security.backup_keep
+        keep = self.settings.security.backup_keep
         removed = []
         for old in self.auto_backups()[keep:]:
             old.unlink(missing_ok=True)
@@ -453,7 +464,7 @@ class BackupService:
 
     def inspect(self, path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
         """Decrypt and verify a backup without touching the database; returns its manifest."""
-        work = Path(tempfile.mkdtemp(prefix=".inspect-", dir=_private_dir(self.services.backup_dir)))
+        work = Path(tempfile.mkdtemp(prefix=".inspect-", dir=_private_dir(self.paths.backup_dir)))
         try:
             manifest, _ = self._unpack_and_verify(Path(path), passphrase, work)
             return manifest
@@ -474,14 +485,14 @@ class BackupService:
         `actor` must be an administrator of the current database (skipped when `verify_actor` is False:
         disaster recovery by the operating-system owner of the files, when the current database cannot be read).
         """
-        who = self.services.officers.require(actor, Role.ADMIN).username if verify_actor else (actor or "system")
+        who = self.officers.require(actor, Role.ADMIN).username if verify_actor else (actor or "system")
         path = Path(path)
-        db_path = self.services.db_path
+        db_path = self.paths.db_path
         work = Path(tempfile.mkdtemp(prefix=".restore-", dir=db_path.parent))
         os.chmod(work, 0o700)
         try:
             manifest, files = self._unpack_and_verify(path, passphrase, work)
-            agency = self.services.settings.office.agency_code
+            agency = self.settings.office.agency_code
             if manifest.get("agency_code") and manifest["agency_code"] != agency and not force_foreign:
                 raise Conflict(
                     f"Bản sao lưu thuộc cơ quan {manifest['agency_code']}, không phải {agency} của máy này. "
@@ -606,8 +617,8 @@ class BackupService:
 
     def _swap_in(self, verified_db: Path) -> Path | None:
         """Keep a copy of the current database, then rename the verified one into place (atomic on POSIX)."""
-        db_path = self.services.db_path
-        engine = self.services.engine
+        db_path = self.paths.db_path
+        engine = self.engine
         stamp = now_vn().strftime("%Y%m%d-%H%M%S")
         previous = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
         staged = db_path.with_name(f".{db_path.name}.restore-{stamp}")
@@ -674,10 +685,10 @@ class BackupService:
     def _restore_files(self, files: dict[str, Path]) -> int:
         count = 0
         for rel, src in files.items():
-            dest = self.services.files_dir / rel.split("/", 1)[1]
+            dest = self.paths.files_dir / rel.split("/", 1)[1]
             if dest.exists():
                 continue
-            _private_dir(self.services.files_dir)
+            _private_dir(self.paths.files_dir)
             _private_dir(dest.parent)
             tmp = dest.with_suffix(".part")
             shutil.copyfile(src, tmp)
@@ -690,11 +701,12 @@ class BackupService:
         """Migrate the restored database forward if it is older, and audit the restore inside it."""
         from db.engine import session_scope, upgrade
         from onestop.services.audit import record
+        from onestop.services.profile import store_profile
 
         warnings = []
-        upgrade(self.services.engine)
-        self.services.store_profile()
-        with session_scope(self.services.engine, write=True) as s:
+        upgrade(self.engine)
+        store_profile(self.engine, self.settings.office)
+        with session_scope(self.engine, write=True) as s:
             record(
                 s,
                 who,

@@ -13,15 +13,17 @@ from onestop.calendar import CalendarDay, WorkCalendar, compute_due, seed_days
 from onestop.domain import DuePreview, OfficeHours, Procedure, now_vn
 from onestop.errors import BadInput
 from onestop.services.audit import record
+from onestop.services.officers import OfficerService
 from onestop.text import clean
 
 
 class CalendarService:
     """Days off and make-up working days, seeded from statutory rules and official notices."""
 
-    def __init__(self, engine: Engine, hours: OfficeHours) -> None:
+    def __init__(self, engine: Engine, hours: OfficeHours, officers: OfficerService) -> None:
         self.engine = engine
         self.hours = hours
+        self.officers = officers
         self._cache: WorkCalendar | None = None
 
     def ensure_seeded(self, years: range = range(2025, 2029)) -> None:
@@ -46,9 +48,8 @@ class CalendarService:
         """Mark a day off or a make-up working day (leaders; e.g. a newly announced holiday)."""
         if actor != "system":
             from onestop.domain import Role
-            from onestop.services.officers import OfficerService
 
-            actor = OfficerService(self.engine).require(actor, Role.LEADER).username
+            actor = self.officers.require(actor, Role.LEADER).username
         if kind not in ("off", "work"):
             raise BadInput("Loại ngày phải là 'off' (nghỉ) hoặc 'work' (làm việc).", field="kind")
         reason = clean(reason)

@@ -19,6 +19,7 @@ from db.engine import session_scope
 from onestop.domain import DeadlineUnit, DocKind, FeeExemption, Procedure, RequiredDocument, now_vn
 from onestop.errors import BadInput, NotFound
 from onestop.services.audit import record
+from onestop.services.officers import OfficerService
 from onestop.text import clean, fold, tokens
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,39}$")
@@ -201,8 +202,9 @@ def parse_catalog(text: str, fmt: str) -> list[dict[str, Any]]:
 class CatalogService:
     """Read and version the procedure catalog."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, officers: OfficerService) -> None:
         self.engine = engine
+        self.officers = officers
 
     def ensure_shipped(self) -> None:
         """Load the shipped catalog as version 1 on a fresh database."""
@@ -220,9 +222,8 @@ class CatalogService:
         """Import a province's published list as a new catalog version; returns the version id."""
         if actor != "system":
             from onestop.domain import Role
-            from onestop.services.officers import OfficerService
 
-            actor = OfficerService(self.engine).require(actor, Role.LEADER).username
+            actor = self.officers.require(actor, Role.LEADER).username
         fmt = "csv" if path.suffix.lower() == ".csv" else "json"
         try:
             text = path.read_text(encoding="utf-8-sig")

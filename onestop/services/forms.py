@@ -1,7 +1,7 @@
 """Counter forms: compose a `FormRequest` from a committed dossier, archive the PDF, print, log every copy.
 
-The renderer and the printer are ports handed in by the composition root (CLI, TUI) so that the core never
-imports ReportLab or CUPS code; `onestop.printing.ReceiptsPorts` is the real implementation.
+The renderer and the printer are one `FormRenderer` handed in by the composition root (CLI, TUI) so that the core
+never imports ReportLab or CUPS code; `onestop.printing.ReceiptsRenderer` is the real implementation.
 """
 
 from __future__ import annotations
@@ -10,15 +10,22 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from db import models
 from db.engine import session_scope
-from onestop.domain import BookRequest, FormKind, FormRequest, Role, now_vn
-from onestop.errors import BadInput, PrinterUnavailable
+from onestop.domain import FormKind, FormRequest, Role, now_vn
+from onestop.errors import BadInput
 from onestop.services.audit import record
 from onestop.services.records import find_row, to_domain
 from onestop.text import clean
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from onestop.config import Settings
+    from onestop.ports import FormRenderer
+    from onestop.services.officers import OfficerService
 
 
 @dataclass(frozen=True)
@@ -35,26 +42,22 @@ class PrintOutcome:
     form_id: int
 
 
-class FormPorts(Protocol):
-    def render(self, request: FormRequest) -> bytes: ...
-    def render_book(self, request: BookRequest) -> bytes: ...
-    def print_pdf(self, path: Path, printer: str | None, copies: int, media: str) -> Any: ...
-
-
 class FormsService:
     """Issue, archive, print and reprint counter forms."""
 
-    def __init__(self, services: Any) -> None:
-        self.services = services
-        self.engine = services.engine
-        self.settings = services.settings
-
-    @property
-    def ports(self) -> FormPorts:
-        ports = getattr(self.services, "form_ports", None)
-        if ports is None:
-            raise PrinterUnavailable("Bộ tạo phiếu in chưa được nạp; hồ sơ đã lưu, hãy in lại sau.")
-        return ports
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        officers: OfficerService,
+        renderer: FormRenderer,
+        archive_dir: Path,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.officers = officers
+        self.renderer = renderer
+        self.archive_dir = archive_dir
 
     def request(
         self,
@@ -73,7 +76,7 @@ class FormsService:
         """Compose the data of one form for a saved dossier (never for an unsaved draft)."""
         if kind is FormKind.BOOK:
             raise BadInput("Sổ theo dõi hồ sơ in theo khoảng ngày (onestop report book).", field="form")
-        actor = self.services.officers.require(officer, Role.OFFICER)
+        actor = self.officers.require(officer, Role.OFFICER)
         with session_scope(self.engine) as s:
             row = find_row(s, code)
             dossier = to_domain(s, row)
@@ -101,9 +104,7 @@ class FormsService:
         dossier = request.dossier
         stamp = request.issued_at.strftime("%Y%m%d-%H%M%S")
         target = out or (
-            self.services.archive_dir
-            / request.issued_at.strftime("%Y/%m")
-            / f"{dossier.code}-{request.kind.value}-{stamp}.pdf"
+            self.archive_dir / request.issued_at.strftime("%Y/%m") / f"{dossier.code}-{request.kind.value}-{stamp}.pdf"
         )
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = target.with_name(target.name + ".part")
@@ -136,7 +137,7 @@ class FormsService:
     ) -> tuple[bool, str, str, str]:
         """Send an archived PDF to CUPS; the outcome (success or the reason) is logged on the form row."""
         queue = printer or self.settings.printing.printer or None
-        result = self.ports.print_pdf(path, queue, copies, self.settings.printing.media)
+        result = self.renderer.print_pdf(path, queue, copies, self.settings.printing.media)
         with session_scope(self.engine, write=True) as s:
             form = s.get(models.PrintedForm, form_id)
             if form is not None:
@@ -170,7 +171,7 @@ class FormsService:
     ) -> PrintOutcome:
         """Render → archive → (print): the dossier is already committed, so a printer problem loses nothing."""
         request = self.request(code, kind, officer=officer, copies=copies, **request_args)
-        pdf = self.ports.render(request)
+        pdf = self.renderer.render_form(request)
         form_id, path = self.archive(request, pdf, officer=officer, out=out)
         if not print_it:
             return PrintOutcome(request.dossier.code, kind, path, False, "", "", "Đã lưu PDF.", form_id)

@@ -24,7 +24,11 @@ from onestop.sync.payload import event_payload
 from onestop.text import clean
 
 if TYPE_CHECKING:
-    from onestop.services import Services
+    from sqlalchemy.engine import Engine
+
+    from onestop.config import Settings
+    from onestop.services.calendar_service import CalendarService
+    from onestop.services.officers import OfficerService
 
 # The legal transitions. Closed statuses (rejected, withdrawn, stopped, returned) lead nowhere.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -136,13 +140,11 @@ def _fmt(value: datetime | None) -> str:
 class DossierService:
     """Reads a dossier (audited) and moves it through its lifecycle."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.engine = services.engine
-
-    @property
-    def settings(self):  # type: ignore[no-untyped-def]
-        return self.services.settings
+    def __init__(self, engine: Engine, settings: Settings, officers: OfficerService, calendar: CalendarService) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.officers = officers
+        self.calendar = calendar
 
     # ------------------------------------------------------------------ reads
 
@@ -183,9 +185,9 @@ class DossierService:
                 to = Status(str(to))
             except ValueError:
                 raise BadInput(f"Trạng thái '{str(to)[:30]}' không hợp lệ.", field="to") from None
-        officer = self.services.officers.require(actor, Role.OFFICER)
+        officer = self.officers.require(actor, Role.OFFICER)
         if new_due is not None:
-            self.services.officers.require(actor, Role.LEADER)
+            self.officers.require(actor, Role.LEADER)
         reason = _reason(reason, required=to in REASON_REQUIRED)
         clean_items = [clean(i) for i in items if clean(i)]
         if to is Status.SUPPLEMENT and any(len(i) > 500 for i in clean_items):
@@ -262,7 +264,7 @@ class DossierService:
         if rule == "restart":
             proc_row = s.get(models.Procedure, row.procedure_id)
 
-            preview = self.services.calendar.due(proc_to_domain(proc_row), now) if proc_row else None
+            preview = self.calendar.due(proc_to_domain(proc_row), now) if proc_row else None
             if preview is not None and preview.due_at is not None:
                 return preview.due_at, (
                     f"Nhận đủ hồ sơ bổ sung; tính lại thời hạn từ lúc nhận đủ "
@@ -363,7 +365,7 @@ class DossierService:
 
     def apologise(self, code: str, new_due: datetime, reason: str, actor: str) -> Dossier:
         """Record an apology with a new appointment: an event, the status is kept (BRIEF §4.1)."""
-        officer = self.services.officers.require(actor, Role.OFFICER)
+        officer = self.officers.require(actor, Role.OFFICER)
         reason = _reason(reason, required=True, label="lý do xin lỗi, hẹn lại")
         if new_due is None:
             raise BadInput("Cần ngày hẹn trả mới.", field="new_due")

@@ -19,7 +19,10 @@ from onestop.errors import BadInput, NotFound
 from onestop.text import clean
 
 if TYPE_CHECKING:
-    from onestop.services import Services
+    from sqlalchemy.engine import Engine
+
+    from onestop.config import Settings
+    from onestop.services.officers import OfficerService
 
 CLOSED_STATUSES = tuple(s.value for s in Status if s.is_closed)
 OUTBOX_DONE_STATES = ("synced", "discarded")  # the sync engine's finished states
@@ -44,8 +47,11 @@ class PurgeReport:
 class PrivacyService:
     """Retention purge and the citizen's right to a copy of their data."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, engine: Engine, settings: Settings, files_dir: Path, officers: OfficerService) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.files_dir = files_dir
+        self.officers = officers
 
     # ------------------------------------------------------------ retention
 
@@ -58,10 +64,10 @@ class PrivacyService:
         from db.engine import session_scope
         from onestop.services.audit import record
 
-        who = self.services.officers.require(actor, Role.ADMIN).username
-        cutoff = (now or now_vn()) - timedelta(days=self.services.settings.security.retention_days)
+        who = self.officers.require(actor, Role.ADMIN).username
+        cutoff = (now or now_vn()) - timedelta(days=self.settings.security.retention_days)
         cutoff_text = models.AwareDateTime().process_bind_param(cutoff, None)
-        with session_scope(self.services.engine, write=not dry_run) as s:
+        with session_scope(self.engine, write=not dry_run) as s:
             closed_at = (
                 select(models.StatusEvent.dossier_id, func.max(models.StatusEvent.at).label("closed_at"))
                 .group_by(models.StatusEvent.dossier_id)
@@ -138,10 +144,10 @@ class PrivacyService:
         from db.engine import session_scope
 
         removed = 0
-        with session_scope(self.services.engine) as s:
+        with session_scope(self.engine) as s:
             for sha in shas:
                 if s.exec(select(models.Attachment.id).where(models.Attachment.sha256 == sha)).first() is None:
-                    path = self.services.files_dir / sha[:2] / sha
+                    path = self.files_dir / sha[:2] / sha
                     if path.exists():
                         path.unlink()
                         removed += 1
@@ -154,7 +160,7 @@ class PrivacyService:
         from db import models
         from db.engine import session_scope
 
-        with session_scope(self.services.engine) as s:
+        with session_scope(self.engine) as s:
             rows = s.exec(select(models.PurgeRecord).order_by(models.PurgeRecord.id.desc()).limit(limit))  # type: ignore[union-attr]
             return [
                 {
@@ -178,11 +184,11 @@ class PrivacyService:
         from onestop.services.audit import record
         from onestop.services.records import to_domain
 
-        who = self.services.officers.require(actor, Role.LEADER).username
+        who = self.officers.require(actor, Role.LEADER).username
         id_number = clean(id_number)
         if not (len(id_number) == 12 and id_number.isdigit()):
             raise BadInput("Số định danh cá nhân phải gồm đúng 12 chữ số.", field="id_number")
-        with session_scope(self.services.engine, write=True) as s:
+        with session_scope(self.engine, write=True) as s:
             citizen = s.exec(select(models.Citizen).where(models.Citizen.id_number == id_number)).first()
             conditions = [
                 models.Dossier.applicant_id_number == id_number,
@@ -197,8 +203,8 @@ class PrivacyService:
             data = {
                 "exported_at": now_vn().isoformat(timespec="seconds"),
                 "exported_by": who,
-                "agency_code": self.services.settings.office.agency_code,
-                "commune": self.services.settings.office.commune_name,
+                "agency_code": self.settings.office.agency_code,
+                "commune": self.settings.office.commune_name,
                 "purpose": "Cung cấp dữ liệu cá nhân theo yêu cầu của chủ thể dữ liệu (Luật Bảo vệ dữ liệu cá nhân 2025).",
                 "citizen": _citizen_json(citizen) if citizen else None,
                 "dossiers": [_dossier_json(to_domain(s, row)) for row in rows],

@@ -9,23 +9,27 @@ Definitions used for a month M = [first day 00:00, next month's first day 00:00)
 - overdue: pending at the end of M, not waiting for a supplement (the clock is paused), with an appointment before
   the end of M.
 Online submissions not yet accepted (status "submitted") are not counted.
-The PDF is drawn by `receipts.report_pdf.render_monthly` (core never imports receipts): pass it as `pdf_renderer`.
+PDFs are drawn by the `FormRenderer` given at construction (core never imports receipts).
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from onestop.domain import VN_TZ, Dossier, MonthlyReport, MonthlyRow, Role, now_vn
+from onestop.domain import VN_TZ, Dossier, MonthlyReport, MonthlyRow, Office, Role, now_vn
 from onestop.errors import BadInput
 
 if TYPE_CHECKING:
-    from onestop.services import Services
+    from sqlalchemy.engine import Engine
+
+    from onestop.ports import FormRenderer
+    from onestop.services.audit import AuditService
+    from onestop.services.catalog import CatalogService
+    from onestop.services.officers import OfficerService
 
 FORMATS = ("csv", "xlsx", "pdf")
 HEADERS = (
@@ -86,15 +90,29 @@ def _when(value: Any) -> str:
 class ReportService:
     """Statistics for leaders (role leader), audited as "report.export" when written out."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.engine = services.engine
+    def __init__(
+        self,
+        engine: Engine,
+        office: Office,
+        officers: OfficerService,
+        audit: AuditService,
+        catalog: CatalogService,
+        renderer: FormRenderer,
+        archive_dir: Path,
+    ) -> None:
+        self.engine = engine
+        self.office = office
+        self.officers = officers
+        self.audit = audit
+        self.catalog = catalog
+        self.renderer = renderer
+        self.archive_dir = archive_dir
 
     def _require(self, actor: str) -> str:
         """The command line is trusted as "cli" (CONTRACT.md); anyone else must hold the leader role."""
         if actor == "cli":
             return actor
-        return self.services.officers.require(actor, Role.LEADER).username
+        return self.officers.require(actor, Role.LEADER).username
 
     # ------------------------------------------------------------------ monthly
 
@@ -174,9 +192,7 @@ class ReportService:
             for (field, code), a in sorted(acc.items())
             if a["paper"] + a["online"] + a["post"] + a["on_time"] + a["late"] + a["pending"]
         )
-        return MonthlyReport(
-            office=self.services.settings.office, month=f"{start:%Y-%m}", rows=rows, generated_at=now_vn()
-        )
+        return MonthlyReport(office=self.office, month=f"{start:%Y-%m}", rows=rows, generated_at=now_vn())
 
     def write_monthly(
         self,
@@ -185,7 +201,6 @@ class ReportService:
         out: Path,
         *,
         actor: str = "cli",
-        pdf_renderer: Callable[[MonthlyReport], bytes] | None = None,
     ) -> Path:
         """Write the report as CSV (UTF-8 with BOM, for Excel), XLSX or PDF, atomically; audited."""
         who = self._require(actor)
@@ -209,13 +224,11 @@ class ReportService:
             elif fmt == "xlsx":
                 _write_xlsx(report, tmp)
             else:
-                if pdf_renderer is None:
-                    raise BadInput("Xuất PDF cần bộ vẽ PDF (receipts); hãy dùng lệnh onestop report.", field="format")
-                tmp.write_bytes(pdf_renderer(report))
+                tmp.write_bytes(self.renderer.render_monthly(report))
             os.replace(tmp, out)
         finally:
             tmp.unlink(missing_ok=True)
-        self.services.audit.log(who, "report.export", detail=f"monthly {report.month} {fmt}")
+        self.audit.log(who, "report.export", detail=f"monthly {report.month} {fmt}")
         return out
 
     def write_book(
@@ -266,25 +279,25 @@ class ReportService:
                         )
             else:
                 request = BookRequest(
-                    office=self.services.settings.office,
+                    office=self.office,
                     dossiers=tuple(dossiers),
                     date_from=date_from,
                     date_to=date_to,
                     issued_at=now_vn(),
                     field=field,
                 )
-                tmp.write_bytes(self.services.forms.ports.render_book(request))
+                tmp.write_bytes(self.renderer.render_book(request))
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        self.services.audit.log(
+        self.audit.log(
             who, "report.export", detail=f"book {date_from.isoformat()}..{date_to.isoformat()} {target.suffix}"
         )
         return target
 
     def default_path(self, report: MonthlyReport, fmt: str) -> Path:
         """Where an export lands by default: the archive directory, `reports/bao-cao-YYYY-MM.<fmt>`."""
-        return self.services.archive_dir / "reports" / f"bao-cao-{report.month}.{fmt}"
+        return self.archive_dir / "reports" / f"bao-cao-{report.month}.{fmt}"
 
     # ------------------------------------------------------------------ tracking book and chart
 
@@ -318,7 +331,7 @@ class ReportService:
 
     def fields(self) -> list[str]:
         """The fields (lĩnh vực) of the active catalog, for the book's field picker."""
-        return sorted({p.field for p in self.services.catalog.list()})
+        return sorted({p.field for p in self.catalog.list()})
 
     def last_12_months(self, now: datetime | None = None) -> list[tuple[str, int, int]]:
         """(month "YYYY-MM", received, resolved) for the 12 months ending with the current one."""

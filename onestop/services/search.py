@@ -18,7 +18,7 @@ from onestop.errors import BadInput
 from onestop.text import clean, tokens
 
 if TYPE_CHECKING:
-    from onestop.services import Services
+    from sqlalchemy.engine import Engine
 
 MAX_QUERY_CHARS = 200
 MAX_TOKENS = 12
@@ -98,9 +98,8 @@ def _summary(row: Any, now: datetime) -> DossierSummary:
 class SearchService:
     """Search, filters and work queues; read-only, each call one short read transaction."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.engine = services.engine
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     # ------------------------------------------------------------------ search
 

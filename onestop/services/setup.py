@@ -6,6 +6,7 @@ from pathlib import Path
 
 from onestop.config import Settings, write_settings
 from onestop.domain import Role
+from onestop.ports import FormRenderer
 from onestop.services import Services, open_services
 
 
@@ -18,11 +19,12 @@ def initialise(
     admin_name: str,
     password: str,
     overwrite_config: bool = True,
+    renderer: FormRenderer | None = None,
 ) -> Services:
     """Create or update a workstation; refuses nothing silently and is safe to run twice."""
     from onestop.services.officers import OfficerService
 
-    services = open_services(db_path, settings)
+    services = open_services(db_path, settings, renderer=renderer)
     officers: OfficerService = services.officers
     if not any(o.username == admin_user.strip().lower() for o in officers.list()):
         officers.add(admin_user, admin_name, Role.ADMIN, password, actor="setup")

@@ -28,7 +28,13 @@ from onestop.sync.client import RequestRefused, TransportError
 from onestop.sync.files import FILES_MARK, MISMATCH, MISSING, local_path, payload_files, read_verified, write_atomic
 
 if TYPE_CHECKING:
-    from onestop.services import Services
+    from sqlalchemy.engine import Engine
+
+    from onestop.config import Settings
+    from onestop.services.audit import AuditService
+    from onestop.services.calendar_service import CalendarService
+    from onestop.services.catalog import CatalogService
+    from onestop.services.officers import OfficerService
     from onestop.sync.adapters import Adapter
 
 PULL_PAGE = 250
@@ -106,9 +112,23 @@ class OutboxView:
 class SyncService:
     """Outbox, provincial client and pull feed for one workstation."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.engine = services.engine
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        files_dir: Path,
+        catalog: CatalogService,
+        calendar: CalendarService,
+        officers: OfficerService,
+        audit: AuditService,
+    ) -> None:
+        self.engine = engine
+        self._settings = settings
+        self.files_dir = files_dir
+        self.catalog = catalog
+        self.calendar = calendar
+        self.officers = officers
+        self.audit = audit
         self._lock = threading.Lock()
         self._adapter: Adapter | None = None
         self._adapter_key: tuple[str, str, str] | None = None
@@ -118,8 +138,8 @@ class SyncService:
     # ------------------------------------------------------------------ plumbing
 
     @property
-    def settings(self):  # type: ignore[no-untyped-def]
-        return self.services.settings.with_sync()
+    def settings(self) -> Settings:
+        return self._settings.with_sync()
 
     def _get_adapter(self) -> Adapter:
         from onestop.sync.adapters import make_adapter
@@ -347,7 +367,7 @@ class SyncService:
             if adapter.has_file(f.sha256):
                 self._upstream_files.add(f.sha256)
                 continue
-            state, data = read_verified(self.services.files_dir, f.sha256)
+            state, data = read_verified(self.files_dir, f.sha256)
             if state == MISSING:
                 return (
                     f"Không tìm thấy tệp số hóa «{f.name}» của hồ sơ {p.dossier_code} trên máy quầy nên chưa "
@@ -405,7 +425,7 @@ class SyncService:
             )  # type: ignore[arg-type]
 
     def _push_audit(self, adapter: Adapter, counts: dict[str, int]) -> None:
-        office = self.services.settings.office
+        office = self._settings.office
         a = models.AuditEntry.__table__
         while True:
             with self.engine.connect() as conn:
@@ -456,7 +476,7 @@ class SyncService:
     def _pull(self, adapter: Adapter, now: datetime, counts: dict[str, int]) -> None:
         from onestop.sync.pull import PullApplier, PullOutcome
 
-        counter = self.services.settings.office.counter_code
+        counter = self._settings.office.counter_code
         while True:
             with self.engine.connect() as conn:
                 cursor = str(self._peek_state(conn).get("pull_cursor") or "")
@@ -500,7 +520,7 @@ class SyncService:
             ).all()
         if not rows:
             return
-        files_dir = self.services.files_dir
+        files_dir = self.files_dir
         present: dict[str, bool] = {}
         for r in rows:
             if r.sha256 not in present:
@@ -554,11 +574,11 @@ class SyncService:
                 with tempfile.TemporaryDirectory() as tmp:
                     path = Path(tmp) / "catalog.json"
                     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-                    self.services.catalog.import_file(path, actor="sync", merge=True)
+                    self.catalog.import_file(path, actor="sync", merge=True)
             elif item["kind"] == "calendar":
                 for d in data.get("days") or []:
                     try:
-                        self.services.calendar.set_day(
+                        self.calendar.set_day(
                             date.fromisoformat(str(d.get("day"))),
                             str(d.get("kind")),
                             str(d.get("reason") or "Theo thông báo của tỉnh"),
@@ -675,7 +695,7 @@ class SyncService:
 
     def retry(self, item_id: int, actor: str) -> OutboxView:
         """Re-queue one item (after fixing what the server rejected, or to send a waiting item now)."""
-        officer = self.services.officers.require(actor, Role.OFFICER)
+        officer = self.officers.require(actor, Role.OFFICER)
         o = eng.outbox
         with self._write() as conn:
             row = conn.execute(sa.select(o).where(o.c.id == item_id)).first()
@@ -689,12 +709,12 @@ class SyncService:
                 .values(state=eng.QUEUED, next_attempt_at=None, last_error="", server_reply="")
             )
             eng.refresh_dossiers(conn, {row.dossier_uuid} if row.dossier_uuid else set())
-        self.services.audit.log(officer.username, "sync.retry", row.dossier_code, detail=f"{row.kind} #{item_id}")
+        self.audit.log(officer.username, "sync.retry", row.dossier_code, detail=f"{row.kind} #{item_id}")
         return self.item(item_id)
 
     def retry_all(self, actor: str) -> int:
         """Re-queue every item waiting to retry or rejected (conflicts need `resolve_conflict`)."""
-        officer = self.services.officers.require(actor, Role.OFFICER)
+        officer = self.officers.require(actor, Role.OFFICER)
         o = eng.outbox
         with self._write() as conn:
             uuids = {
@@ -707,7 +727,7 @@ class SyncService:
                 .values(state=eng.QUEUED, next_attempt_at=None, last_error="")
             ).rowcount
             eng.refresh_dossiers(conn, {u for u in uuids if u})
-        self.services.audit.log(officer.username, "sync.retry_all", detail=f"{n} mục")
+        self.audit.log(officer.username, "sync.retry_all", detail=f"{n} mục")
         return n
 
     def resolve_conflict(self, item_id: int, keep: str, actor: str) -> OutboxView:
@@ -715,7 +735,7 @@ class SyncService:
         counter's unsent steps for this dossier and take the province's version."""
         if keep not in ("local", "upstream"):
             raise BadInput("Chọn giữ dữ liệu của quầy (local) hoặc của tỉnh (upstream).", field="keep")
-        officer = self.services.officers.require(actor, Role.OFFICER)
+        officer = self.officers.require(actor, Role.OFFICER)
         o = eng.outbox
         with self._write() as conn:
             row = conn.execute(sa.select(o).where(o.c.id == item_id)).first()
@@ -765,12 +785,12 @@ class SyncService:
                 if isinstance(snap, dict) and snap.get("Uuid"):
                     from onestop.sync.pull import PullApplier, PullOutcome
 
-                    PullApplier(conn, self.services.settings.office.counter_code, now_vn()).apply(
+                    PullApplier(conn, self._settings.office.counter_code, now_vn()).apply(
                         snap, PullOutcome(), force=True
                     )
             if row.dossier_uuid:
                 eng.refresh_dossiers(conn, {row.dossier_uuid})
-        self.services.audit.log(
+        self.audit.log(
             officer.username,
             "sync.resolve",
             row.dossier_code,

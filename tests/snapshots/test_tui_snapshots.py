@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ui.conftest import SCAN, fixed_clock  # noqa: F401, F811  (fixture)
+from tests.ui.conftest import SCAN, fixed_clock, renderer  # noqa: F401, F811  (fixtures)
 
 SIZE = (120, 40)
 

@@ -1,6 +1,6 @@
 """A stand-in for a running counter app, run as a subprocess by the trust tests.
 
-It receives dossiers, moves some through their lifecycle (when the lifecycle service exists), keeps an intake
+It receives dossiers, moves some through their lifecycle, keeps an intake
 draft, and acknowledges outbox items as a sync would, forever. Each line is written only after the service call
 returned: `<code>` for a saved dossier, `T <code> <status>` for a transition, `D <n>` for a saved draft.
 
@@ -25,10 +25,7 @@ def work(db: Path, config: Path, seed: int, emit: Callable[[str], None]) -> None
 
     rng = random.Random(seed)
     services = open_services(db, load_settings(config), prepare=False)
-    try:
-        dossiers = services.dossiers
-    except ImportError:
-        dossiers = None
+    dossiers = services.dossiers
     received: list[str] = []
     emit("READY")
     n = 0
@@ -51,7 +48,7 @@ def work(db: Path, config: Path, seed: int, emit: Callable[[str], None]) -> None
         emit(dossier.code)
         received.append(dossier.code)
         roll = rng.random()
-        if dossiers is not None and roll < 0.5:
+        if roll < 0.5:
             code = rng.choice(received[-20:])
             current = dossiers.peek(code).status
             target = {Status.RECEIVED: Status.IN_PROGRESS, Status.IN_PROGRESS: Status.RESULT_READY}.get(current)
@@ -94,14 +91,11 @@ def zygote(db: Path, config: Path) -> None:
     Each worker appends its lines to `<db dir>/run-N.out` with a bare write(2) per line, which survives SIGKILL.
     """
     import onestop.services.intake  # noqa: F401  (warm imports so each fork starts working at once)
+    import onestop.services.lifecycle  # noqa: F401
     import onestop.services.records  # noqa: F401
     from onestop.config import load_settings
     from onestop.services import open_services
 
-    try:
-        import onestop.services.lifecycle  # noqa: F401
-    except ImportError:
-        pass
     open_services(db, load_settings(config), prepare=False).close()  # migrations checked before any fork
     for line in sys.stdin:
         parts = line.split()

@@ -102,11 +102,10 @@ def test_each_action_leaves_an_entry_without_personal_data(services, make_dossie
     services.privacy.export_citizen(applicant.id_number, "lanhdao")
     services.audit.export_csv(tmp_path / "audit.csv", actor="lanhdao")
     services.privacy.purge("admin")
-    if _has_lifecycle(services):
-        from onestop.domain import Status
+    from onestop.domain import Status
 
-        services.dossiers.get(d.code, actor="canbo")
-        services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
+    services.dossiers.get(d.code, actor="canbo")
+    services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
     seen = actions(services)
     for expected in (
         "dossier.create",
@@ -121,20 +120,12 @@ def test_each_action_leaves_an_entry_without_personal_data(services, make_dossie
         "privacy.purge",
     ):
         assert expected in seen, expected
-    if _has_lifecycle(services):
-        assert {"dossier.view", "dossier.transition"} <= set(actions(services, dossier_code=d.code))
+    assert {"dossier.view", "dossier.transition"} <= set(actions(services, dossier_code=d.code))
     services.backup.restore(backup.path, actor="admin")
     assert actions(services)[0] == "backup.restore"
     text = "\n".join(f"{e.officer} {e.action} {e.dossier_code} {e.detail}" for e in services.audit.entries(limit=1000))
     for secret in (applicant.id_number, applicant.full_name, "Đặng", applicant.phone, applicant.address):
         assert secret not in text
-
-
-def _has_lifecycle(services) -> bool:  # type: ignore[no-untyped-def]
-    try:
-        return services.dossiers is not None
-    except ImportError:
-        return False
 
 
 def test_browse_and_csv_export_are_for_leaders(services, make_dossier, tmp_path) -> None:

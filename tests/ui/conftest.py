@@ -19,6 +19,14 @@ def fixed_clock():
 
 
 @pytest.fixture
+def renderer():
+    """The app prints through the real renderer, as `onestop` does."""
+    from onestop.printing import ReceiptsRenderer
+
+    return ReceiptsRenderer()
+
+
+@pytest.fixture
 def officer(services):
     return services.officers.get("canbo")
 

@@ -7,7 +7,13 @@ from pypdf import PdfReader
 
 from onestop.domain import FormKind
 from onestop.errors import PrinterUnavailable
-from onestop.printing import install
+from onestop.printing import ReceiptsRenderer
+from onestop.services import Services
+
+
+def install(services: Services) -> Services:
+    """The same services with the real form renderer (the fixture's have none)."""
+    return Services(services.engine, services.settings, services.db_path, ReceiptsRenderer())
 
 
 def _text(path) -> str:
@@ -15,7 +21,7 @@ def _text(path) -> str:
 
 
 def test_receipt_is_archived_and_logged(services, make_dossier) -> None:
-    install(services)
+    services = install(services)
     d = make_dossier()
     outcome = services.forms.issue_receipt(d.code, "canbo", print_it=False)
     assert outcome.pdf_path.exists() and outcome.pdf_path.stat().st_mode & 0o777 == 0o600
@@ -29,7 +35,7 @@ def test_receipt_is_archived_and_logged(services, make_dossier) -> None:
 
 
 def test_failed_print_keeps_dossier_and_pdf(services, make_dossier) -> None:
-    install(services)
+    services = install(services)
     d = make_dossier()
     outcome = services.forms.issue(d.code, FormKind.RECEIPT, officer="canbo", printer="KHONG-CO-MAY-IN")
     assert not outcome.printed and outcome.pdf_path.exists() and outcome.message
@@ -39,7 +45,7 @@ def test_failed_print_keeps_dossier_and_pdf(services, make_dossier) -> None:
 
 
 def test_other_forms_carry_the_reason(services, make_dossier) -> None:
-    install(services)
+    services = install(services)
     d = make_dossier()
     outcome = services.forms.issue(
         d.code, FormKind.REJECTION, officer="canbo", print_it=False, reason="Hồ sơ không thuộc thẩm quyền của xã"

@@ -106,7 +106,8 @@ def test_exports(crafted, tmp_path):
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from receipts.report_pdf import render_monthly
+    from onestop.printing import ReceiptsRenderer
+    from onestop.services import Services
 
     r = crafted.reports
     report = r.monthly("2026-10", actor="lanhdao")
@@ -121,7 +122,8 @@ def test_exports(crafted, tmp_path):
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[3][0] == "Lĩnh vực"
     assert values[-1][2] == "Tổng cộng" and values[-1][6] == 6
-    pdf = r.write_monthly(report, "pdf", tmp_path / "m.pdf", actor="lanhdao", pdf_renderer=render_monthly)
+    paper = Services(crafted.engine, crafted.settings, crafted.db_path, ReceiptsRenderer()).reports
+    pdf = paper.write_monthly(report, "pdf", tmp_path / "m.pdf", actor="lanhdao")
     text = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
     assert "BÁO CÁO TÌNH HÌNH TIẾP NHẬN" in text and "Chứng thực" in text and "Tổng cộng" in text
     with pytest.raises(BadInput):

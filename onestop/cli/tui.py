@@ -1,12 +1,7 @@
-"""The `onestop` console script: opens the TUI with nothing but Textual imported, else hands over to the CLI.
-
-Importing Typer and the command modules costs ~100–300 ms on a counter PC; the officer's first screen should not
-wait for it.
-"""
+"""Starting the counter application (TUI) from the command line, with nothing but Textual imported."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 
@@ -27,17 +22,9 @@ def tui_only_args(argv: list[str]) -> tuple[Path | None, Path | None] | None:
     return values["--db"], values["--config"]
 
 
-def main() -> None:
-    paths = tui_only_args(sys.argv[1:])
-    if paths is None:
-        from onestop.cli import main as cli_main
-
-        cli_main()
-        return
+def run_tui(db: Path | None, config: Path | None, *, demo_hint: str = "") -> None:
+    """Start the TUI; the Textual import lives here so that every other command starts fast."""
     from onestop.config import resolve_config_path, resolve_db_path
-    from screens.app import run
+    from screens.app import run  # imported here on purpose: Textual is only needed for the TUI
 
-    try:
-        run(db_path=resolve_db_path(paths[0]), config_path=resolve_config_path(paths[1]))
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run(db_path=resolve_db_path(db), config_path=resolve_config_path(config), demo_hint=demo_hint)

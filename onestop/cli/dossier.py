@@ -1,0 +1,153 @@
+"""`onestop dossier show/list/transition` (CONTRACT.md).
+
+Same services as the TUI. Exit codes: 0 done, 2 bad input, 3 not found, 4 refused transition.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onestop.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    OfficerOpt,
+    emit_json,
+    fmt_moment,
+    open_ctx,
+    parse_day,
+    parse_status,
+    parse_when,
+    say,
+)
+from onestop.cli.views import dossier_json, summary_json
+
+app = typer.Typer(help="Tra cứu và chuyển trạng thái hồ sơ.", no_args_is_help=True)
+
+
+@app.command("show")
+def dossier_show(
+    code: Annotated[str, typer.Argument(help="Mã hồ sơ (mã tại quầy, mã chính thức hoặc UUID).")],
+    officer: OfficerOpt = None,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Toàn bộ thông tin một hồ sơ: người nộp, giấy tờ, lệ phí, tiến trình (được ghi nhật ký)."""
+    services = open_ctx(db, config)
+    actor = services.officers.require(officer).username if officer else "cli"
+    d = services.dossiers.get(code, actor=actor)
+    if json_out:
+        emit_json(dossier_json(d))
+        return
+    print(f"{d.code}{'  (mã chính thức ' + d.official_code + ')' if d.official_code else ''}")
+    print(f"Thủ tục: {d.procedure.code} — {d.procedure.name}")
+    print(f"Người nộp: {d.applicant.full_name}  CCCD {d.applicant.id_number}  ĐT {d.applicant.phone or '—'}")
+    print(f"Trạng thái: {d.status.label} ({d.status.national_code}){'  — QUÁ HẠN' if d.is_overdue() else ''}")
+    print(f"Tiếp nhận: {fmt_moment(d.received_at)}   Hẹn trả: {fmt_moment(d.due_at)}")
+    print("Tiến trình:")
+    for e in d.events:
+        extra = f" — {e.reason}" if e.reason else ""
+        print(f"  {e.seq:>2}. {fmt_moment(e.at)}  {e.to_status.label}  ({e.officer}){extra}")
+
+
+@app.command("list")
+def dossier_list(
+    status: Annotated[
+        str | None, typer.Option("--status", help="Lọc theo trạng thái (received, in_progress, … hoặc mã 1–10).")
+    ] = None,
+    search: Annotated[
+        str, typer.Option("--search", help="Tìm theo mã, CCCD, điện thoại, họ tên, thủ tục (không dấu cũng được).")
+    ] = "",
+    overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ hồ sơ quá hạn.")] = False,
+    procedure: Annotated[str | None, typer.Option("--procedure", help="Mã thủ tục.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Tiếp nhận từ ngày (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Tiếp nhận đến ngày (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="Số hồ sơ tối đa.")] = 50,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Danh sách hồ sơ mới nhất trước, có lọc và tìm kiếm."""
+    services = open_ctx(db, config)
+    page = services.search.search(
+        search,
+        status=parse_status(status) if status else None,
+        overdue=overdue,
+        procedure=procedure,
+        date_from=parse_day(date_from, "--from") if date_from else None,
+        date_to=parse_day(date_to, "--to") if date_to else None,
+        limit=limit,
+    )
+    if json_out:
+        emit_json(
+            {
+                "items": [summary_json(s) for s in page.items],
+                "total": page.total,
+                "total_capped": page.total_capped,
+                "next_cursor": page.next_cursor,
+            }
+        )
+        return
+    for s in page.items:
+        print(
+            f"{s.code:<24} {s.status.value:<13} {fmt_moment(s.received_at):<17} {fmt_moment(s.due_at):<17} "
+            f"{'QUÁ HẠN ' if s.overdue else ''}{s.applicant_name} — {s.procedure_name[:50]}"
+        )
+    if page.total is not None:
+        say(f"{page.total}{'+' if page.total_capped else ''} hồ sơ.")
+
+
+@app.command("transition")
+def dossier_transition(
+    code: Annotated[str, typer.Argument(help="Mã hồ sơ.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="Trạng thái mới (in_progress, supplement, financial, rejected, withdrawn, stopped, result_ready, returned, received) hoặc 'apology' (xin lỗi, hẹn lại).",
+        ),
+    ],
+    officer: OfficerOpt = None,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Lý do (bắt buộc khi từ chối, rút, dừng, yêu cầu bổ sung, xin lỗi).")
+    ] = "",
+    new_due: Annotated[
+        str | None, typer.Option("--new-due", help="Ngày hẹn trả mới ISO (xin lỗi; hoặc lãnh đạo đổi hẹn).")
+    ] = None,
+    item: Annotated[list[str] | None, typer.Option("--item", help="Giấy tờ cần bổ sung (lặp lại được).")] = None,
+    collected_by: Annotated[str, typer.Option("--collected-by", help="Người nhận kết quả.")] = "",
+    collected_id: Annotated[str, typer.Option("--collected-id", help="Số CCCD người nhận kết quả.")] = "",
+    channel: Annotated[str, typer.Option("--channel", help="Hình thức trả: counter | post | online.")] = "",
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Chuyển hồ sơ sang trạng thái mới (ghi tiến trình, nhật ký và hàng đợi đồng bộ trong một giao dịch)."""
+    from onestop.domain import Status
+    from onestop.errors import BadInput
+
+    if not officer:
+        raise BadInput("Cần --officer (tên đăng nhập của cán bộ thực hiện).", field="officer")
+    due = parse_when(new_due, "--new-due")
+    services = open_ctx(db, config)
+    dossiers = services.dossiers
+    if to.strip().lower() in ("apology", "xin-loi"):
+        if due is None:
+            raise BadInput("Xin lỗi, hẹn lại: cần --new-due.", field="new_due")
+        d = dossiers.apologise(code, due, reason, officer)
+    else:
+        target = parse_status(to)
+        if target is Status.RETURNED:
+            d = dossiers.return_result(
+                code, collected_by=collected_by, collected_id_number=collected_id, channel=channel, actor=officer
+            )
+        else:
+            d = dossiers.transition(code, target, actor=officer, reason=reason, new_due=due, items=item or ())
+    if json_out:
+        emit_json(dossier_json(d))
+    else:
+        print(d.status.value)
+        say(f"Hồ sơ {d.code}: {d.status.label}; hẹn trả {fmt_moment(d.due_at)}.")

@@ -1,0 +1,174 @@
+"""`onestop intake`: receive one dossier exactly as the intake screen does (same service, same checks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, OfficerOpt, emit_json, open_ctx, say
+
+if TYPE_CHECKING:
+    from onestop.domain import DocumentLine, Procedure
+
+app = typer.Typer()
+
+
+def parse_doc_spec(spec: str) -> DocumentLine:
+    """`"NAME:original|copy|present_only:COUNT"` → DocumentLine (NAME may itself contain colons)."""
+    from onestop.domain import DocKind, DocumentLine
+    from onestop.errors import BadInput
+
+    parts = spec.rsplit(":", 2)
+    if len(parts) == 3:
+        name, kind_text, count_text = parts
+    elif len(parts) == 2:
+        name, kind_text, count_text = parts[0], parts[1], "1"
+    else:
+        name, kind_text, count_text = spec, "original", "1"
+    kinds = {
+        "original": DocKind.ORIGINAL,
+        "copy": DocKind.COPY,
+        "present_only": DocKind.PRESENT_ONLY,
+        "chinh": DocKind.ORIGINAL,
+        "sao": DocKind.COPY,
+    }
+    kind = kinds.get(kind_text.strip().lower())
+    if kind is None:
+        raise BadInput(
+            f"--doc: loại giấy tờ phải là original, copy hoặc present_only (nhận '{kind_text[:20]}').", field="doc"
+        )
+    try:
+        count = int(count_text)
+    except ValueError:
+        raise BadInput("--doc: số lượng phải là số nguyên.", field="doc") from None
+    return DocumentLine(name=name, kind=kind, count=count)
+
+
+@app.command()
+def intake(
+    procedure: Annotated[str, typer.Option("--procedure", help="Mã thủ tục.")],
+    officer: OfficerOpt = None,
+    qr: Annotated[str | None, typer.Option("--qr", help="Chuỗi quét từ mã QR trên thẻ căn cước.")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="Số định danh cá nhân (12 số).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Họ và tên người nộp.")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", help="Ngày sinh dd/MM/yyyy.")] = None,
+    gender: Annotated[str | None, typer.Option("--gender", help="Nam | Nữ")] = None,
+    address: Annotated[str, typer.Option("--address", help="Địa chỉ.")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="Số điện thoại.")] = "",
+    email: Annotated[str, typer.Option("--email", help="Thư điện tử.")] = "",
+    doc: Annotated[
+        list[str] | None,
+        typer.Option("--doc", help='Giấy tờ "TÊN:original|copy|present_only:SỐ_LƯỢNG" (lặp lại được).'),
+    ] = None,
+    channel: Annotated[str, typer.Option("--channel", help="paper | online")] = "paper",
+    consent: Annotated[
+        bool, typer.Option("--consent", help="Công dân đồng ý nộp trực tuyến thay (kênh online).")
+    ] = False,
+    eid: Annotated[bool, typer.Option("--eid", help="Công dân có tài khoản định danh điện tử.")] = False,
+    attach: Annotated[
+        list[Path] | None, typer.Option("--attach", help="Tệp số hóa (gắn vào giấy tờ đầu tiên).")
+    ] = None,
+    return_via: Annotated[str, typer.Option("--return-via", help="counter | post | online")] = "counter",
+    return_address: Annotated[str, typer.Option("--return-address", help="Địa chỉ nhận kết quả qua bưu chính.")] = "",
+    fee: Annotated[int | None, typer.Option("--fee", help="Lệ phí (mặc định: theo danh mục).")] = None,
+    exemption: Annotated[str, typer.Option("--exemption", help="Lý do miễn lệ phí.")] = "",
+    due: Annotated[str | None, typer.Option("--due", help="Ngày hẹn trả khác (ISO), cần --due-reason.")] = None,
+    due_reason: Annotated[str, typer.Option("--due-reason", help="Lý do đổi ngày hẹn.")] = "",
+    received: Annotated[
+        str | None, typer.Option("--received", help="Thời điểm tiếp nhận (ISO; mặc định: bây giờ).")
+    ] = None,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Tiếp nhận một hồ sơ; in mã hồ sơ (JSON với --json)."""
+    from datetime import datetime
+
+    from onestop import identity
+    from onestop.domain import VN_TZ, Channel, IntakeDraft, Person, ReturnVia
+    from onestop.errors import BadInput
+
+    if qr:
+        applicant = identity.to_person(identity.parse_qr(qr), phone=phone, email=email)
+        if address:
+            from dataclasses import replace
+
+            applicant = replace(applicant, address=address)
+    else:
+        if not (id_number and name and dob):
+            raise BadInput("Cần --qr, hoặc đủ --id-number, --name và --dob.", field="applicant")
+        applicant = Person(
+            full_name=name,
+            id_number=id_number,
+            birth_date=identity.parse_birth_date(dob),
+            gender=gender or "",
+            address=address,
+            phone=phone,
+            email=email,
+        )
+    try:
+        channel_value, return_value = Channel(channel), ReturnVia(return_via)
+    except ValueError:
+        raise BadInput(
+            "--channel phải là paper/online; --return-via phải là counter/post/online.", field="channel"
+        ) from None
+
+    def _when(value: str | None, option: str) -> datetime | None:
+        if not value:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise BadInput(
+                f"{option}: thời điểm không hợp lệ (dùng ISO, ví dụ 2026-11-23T09:00).", field=option
+            ) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
+
+    services = open_ctx(db, config)
+    procedure_obj = services.catalog.get(procedure)
+    documents = tuple(parse_doc_spec(d) for d in doc) if doc else tuple(_default_docs(procedure_obj))
+    draft = IntakeDraft(
+        procedure_code=procedure,
+        applicant=applicant,
+        documents=documents,
+        channel=channel_value,
+        return_via=return_value,
+        return_address=return_address,
+        fee_vnd=fee,
+        exemption=exemption,
+        due_override=_when(due, "--due"),
+        due_override_reason=due_reason,
+        consent_recorded=consent,
+        has_eid_account=eid,
+        attachments=tuple((0, str(p)) for p in attach or ()),
+        received_at=_when(received, "--received"),
+    )
+    dossier = services.intake.save(draft, officer or "")
+    if json_out:
+        emit_json(
+            {
+                "code": dossier.code,
+                "uuid": dossier.uuid,
+                "status": dossier.status.value,
+                "received_at": dossier.received_at.isoformat(),
+                "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+                "due_reason": dossier.due_reason,
+                "lookup_key": dossier.lookup_key,
+                "fee_vnd": dossier.fee_total,
+            }
+        )
+    else:
+        print(dossier.code)
+        say(
+            f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả {dossier.due_at:%H:%M %d/%m/%Y}."
+            if dossier.due_at
+            else f"Đã tiếp nhận hồ sơ {dossier.code}."
+        )
+
+
+def _default_docs(procedure: Procedure) -> list[DocumentLine]:
+    from onestop.domain import DocumentLine
+
+    return [DocumentLine(d.name, d.kind, d.count) for d in procedure.documents]
