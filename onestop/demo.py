@@ -61,7 +61,7 @@ def _working_moment(services, rng: random.Random, day: datetime) -> datetime | N
 
 
 def _person(rng: random.Random) -> Person:
-    from onestop.bench import random_person
+    from onestop.bench.synthetic import random_person
 
     p = random_person(rng)
     return Person(
@@ -158,11 +158,8 @@ class _DemoClock:
 
 def _advance(services, rng: random.Random, dossier, officer: str, now: datetime) -> None:  # type: ignore[no-untyped-def]
     """Move an older dossier along its lifecycle, at plausible past moments, so queues and reports look alive."""
-    try:
-        lifecycle = services.dossiers
-        clock = _DemoClock()
-    except ImportError:  # the lifecycle service is optional for a bare demo
-        return
+    lifecycle = services.dossiers
+    clock = _DemoClock()
     if dossier.due_at is None:
         return
     step = dossier.received_at

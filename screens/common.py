@@ -18,9 +18,9 @@ def optional_service(services: Any, name: str) -> Any | None:
 
 def optional_screen(module_name: str, class_name: str) -> Any | None:
     """A screen class from another area's module, or None when that module has not landed."""
-    from onestop.optional import optional_attr
+    import importlib
 
-    return optional_attr(module_name, class_name)
+    return getattr(importlib.import_module(module_name), class_name, None)
 
 
 def fmt_date(value: date | None) -> str:

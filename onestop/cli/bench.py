@@ -19,10 +19,13 @@ def bench(
     dossiers: Annotated[int, typer.Option("--dossiers", min=0, max=5_000_000, help="Số hồ sơ tổng hợp.")] = 10_000,
     json_out: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
     db: Annotated[Path | None, typer.Option("--db", help="Dùng lại cơ sở dữ liệu đo (mặc định: thư mục tạm).")] = None,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Chỉ chạy nhóm số đo (tiền tố module).")] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Chỉ chạy nhóm số đo: core, search, forms, sync, tui (lặp lại được)."),
+    ] = None,
 ) -> None:
     """Đo hiệu năng trên dữ liệu tổng hợp và in bảng số đo (CONTRACT.md)."""
-    from onestop.bench import KEYS, run_bench
+    from onestop.bench.harness import KEYS, run_bench
 
     figures = run_bench(dossiers, db_option(db), only=tuple(only or ()))
     if json_out:

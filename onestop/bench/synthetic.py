@@ -1,49 +1,14 @@
-"""`onestop bench`: performance figures measured on a synthetic commune (CONTRACT.md "Benchmark figures").
-
-The harness builds (or reuses) a database of N synthetic dossiers with SQLAlchemy Core bulk inserts, then asks
-each area's provider for its figures. A figure that cannot be measured here is `null`, never invented.
-"""
+"""Synthetic citizens and dossiers: plausible names and ID numbers, and a fast bulk insert."""
 
 from __future__ import annotations
 
 import random
-import statistics
-import sys
-import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-KEYS = (
-    "dossiers",
-    "bulk_insert_rows_per_s",
-    "bulk_insert_s",
-    "intake_save_p95_ms",
-    "intake_keystrokes",
-    "screen_switch_p95_ms",
-    "search_p95_ms",
-    "home_open_ms",
-    "search_open_ms",
-    "tui_peak_rss_mb",
-    "receipt_render_median_ms",
-    "receipt_cold_s",
-    "sync_push_items_per_s",
-    "sync_pull_items_per_s",
-    "ui_frame_p95_ms_during_sync",
-    "help_start_s",
-)
-
-# Providers: "module:function". Each takes a BenchContext and returns a dict of figures (missing → null).
-PROVIDERS = (
-    "onestop.bench:core_figures",
-    "onestop.services.search:bench_figures",
-    "receipts.bench:bench_figures",
-    "onestop.sync.bench:bench_figures",
-    "screens.bench:bench_figures",
-)
+if TYPE_CHECKING:
+    from onestop.services import Services
 
 FAMILY = [
     "Nguyễn",
@@ -127,17 +92,6 @@ HAMLETS = [
 ]
 
 
-@dataclass
-class BenchContext:
-    """What a figure provider may use: the populated database, its config, and the services bound to them."""
-
-    db_path: Path
-    config_path: Path
-    services: Any
-    dossiers: int
-    figures: dict[str, Any]
-
-
 def random_person(rng: random.Random) -> dict[str, Any]:
     """A plausible Vietnamese citizen with an ID number consistent with birth year and sex."""
     female = rng.random() < 0.5
@@ -157,7 +111,7 @@ def random_person(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def bulk_insert(services: Any, count: int, *, seed: int = 7, chunk: int = 10_000) -> float:
+def bulk_insert(services: Services, count: int, *, seed: int = 7, chunk: int = 10_000) -> float:
     """Insert `count` synthetic dossiers through SQLAlchemy Core executemany; returns seconds taken."""
     from db.engine import checkpoint
 
@@ -179,7 +133,7 @@ def bulk_insert(services: Any, count: int, *, seed: int = 7, chunk: int = 10_000
     return elapsed
 
 
-def _insert_chunks(conn: Any, services: Any, count: int, rng: random.Random, chunk: int) -> None:
+def _insert_chunks(conn: Any, services: Services, count: int, rng: random.Random, chunk: int) -> None:
     from db.queries import bulk_load_dossiers
     from onestop.domain import VN_TZ, Status
     from onestop.text import fold, tokens
@@ -271,85 +225,3 @@ def prefetch(chunks: Any, depth: int = 3) -> Any:
     threading.Thread(target=produce, daemon=True, name="bench-rows").start()
     while (item := box.get()) is not done:
         yield item
-
-
-def core_figures(ctx: BenchContext) -> dict[str, Any]:
-    """Intake save latency through the real service (validation, code, outbox, fsync) and `--help` start-up."""
-    import subprocess
-
-    from onestop.domain import DocKind, DocumentLine, IntakeDraft, Person
-
-    rng = random.Random(11)
-    services = ctx.services
-    timings = []
-    for _ in range(200):
-        p = random_person(rng)
-        draft = IntakeDraft(
-            procedure_code="1.001193",
-            applicant=Person(p["full_name"], p["id_number"], p["birth_date"], p["gender"], p["address"], p["phone"]),
-            documents=(
-                DocumentLine("Tờ khai đăng ký khai sinh", DocKind.ORIGINAL, 1),
-                DocumentLine("Giấy chứng sinh", DocKind.ORIGINAL, 1),
-            ),
-        )
-        t0 = time.perf_counter()
-        services.intake.save(draft, "bench")
-        timings.append((time.perf_counter() - t0) * 1000)
-    help_runs = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "onestop", "--help"], capture_output=True, check=False)
-        help_runs.append(time.perf_counter() - t0)
-    return {"intake_save_p95_ms": round(p95(timings), 2), "help_start_s": round(statistics.median(help_runs), 3)}
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-
-
-def _load_provider(spec: str) -> Callable[[BenchContext], dict[str, Any]] | None:
-    from onestop.optional import optional_attr
-
-    module_name, func = spec.split(":")
-    return optional_attr(module_name, func)
-
-
-def run_bench(dossiers: int, db: Path | None, *, only: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Build the synthetic database and collect every provider's figures."""
-    from onestop.config import Settings, parse_settings, write_settings
-    from onestop.domain import Role
-    from onestop.services import open_services
-
-    workdir = Path(tempfile.mkdtemp(prefix="onestop-bench-"))
-    db_path = db or workdir / "bench.db"
-    config_path = workdir / "config.toml"
-    settings: Settings = parse_settings(
-        {"commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01"}}
-    )
-    write_settings(settings, config_path)
-    services = open_services(db_path, settings)
-    if not any(o.username == "bench" for o in services.officers.list()):
-        services.officers.add("bench", "Cán bộ đo hiệu năng", Role.ADMIN, "bench-password", actor="setup")
-    figures: dict[str, Any] = {k: None for k in KEYS}
-    figures["dossiers"] = dossiers
-    with services.engine.connect() as conn:
-        existing = conn.exec_driver_sql("SELECT count(*) FROM dossier WHERE origin = 'bench'").scalar_one()
-    to_insert = max(0, dossiers - existing)
-    if to_insert:
-        seconds = bulk_insert(services, to_insert)
-        figures["bulk_insert_s"] = round(seconds, 2)
-        figures["bulk_insert_rows_per_s"] = round(to_insert / seconds)
-    ctx = BenchContext(db_path, config_path, services, dossiers, figures)
-    for spec in PROVIDERS:
-        if only and not any(spec.startswith(o) for o in only):
-            continue
-        provider = _load_provider(spec)
-        if provider is None:
-            continue
-        try:
-            figures.update({k: v for k, v in provider(ctx).items() if v is not None})
-        except Exception as exc:  # one area failing must not hide the others' figures
-            sys.stderr.write(f"[bench] {spec}: {type(exc).__name__}: {exc}\n")
-    services.close()
-    return figures

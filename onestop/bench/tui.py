@@ -1,4 +1,4 @@
-"""Bench provider for the TUI: intake keystrokes, intake step latency, home open time, real-process RSS.
+"""TUI figures: intake keystrokes, intake step latency, home and search open time, real-process RSS.
 
 The in-process figures drive the real screens with Textual's Pilot on the bench database; the RSS figure starts
 a real `onestop` process under a pseudo-terminal, logs in, opens home and search, and reads its peak RSS.
@@ -14,6 +14,8 @@ import threading
 import time
 from typing import Any
 
+from onestop.bench.context import BenchContext
+
 BENCH_USER = "bench"
 BENCH_PASSWORD = "bench-password"
 SCAN = "038190012345|012345678|ĐẶNG THỊ ÁNH|17051990|Nữ|Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa|15042021"
@@ -21,7 +23,7 @@ SCAN = "038190012345|012345678|ĐẶNG THỊ ÁNH|17051990|Nữ|Thôn Đông H�
 INTAKE_KEYS = ("f2", *"khai sinh", "down", "enter", "pagedown", "enter", "enter", "enter", "ctrl+s")
 
 
-def bench_figures(ctx: Any) -> dict[str, Any]:
+def figures(ctx: BenchContext) -> dict[str, Any]:
     """`intake_keystrokes`, `screen_switch_p95_ms`, `home_open_ms`, `tui_peak_rss_mb` (and first paint)."""
     figures: dict[str, Any] = {}
     figures.update(asyncio.run(_in_process(ctx)))

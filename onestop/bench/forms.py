@@ -1,4 +1,4 @@
-"""Bench provider for counter forms: warm render time and a cold `onestop receipt` process."""
+"""Counter-form figures: warm render time of a receipt and a cold `onestop receipt` process."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import sys
 import time
 from typing import Any
 
+from onestop.bench.context import BenchContext
 
-def bench_figures(ctx: Any) -> dict[str, Any]:
+
+def figures(ctx: BenchContext) -> dict[str, Any]:
     """`receipt_render_median_ms` (fonts registered once) and `receipt_cold_s` (a whole CLI process)."""
     from onestop.domain import FormKind
     from receipts.render import render_form, warm_up

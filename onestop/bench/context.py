@@ -1,0 +1,21 @@
+"""What a figure provider receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from onestop.services import Services
+
+
+@dataclass
+class BenchContext:
+    """What a figure provider may use: the populated database, its config, and the services bound to them."""
+
+    db_path: Path
+    config_path: Path
+    services: Services
+    dossiers: int
+    figures: dict[str, Any]
