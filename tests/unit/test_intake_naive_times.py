@@ -1,4 +1,4 @@
-"""Core review: service-level correctness found by the review (timezone handling of naive datetimes)."""
+"""Intake: a naive received-at or due-override time means Vietnam wall-clock time (code and due date follow it)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Core review: CLI commands of CONTRACT.md that a user hit with a traceback or a wrong output."""
+"""`onestop calendar holidays` and `calendar due`: the year's days off, and a timezone-aware appointment in JSON."""
 
 from __future__ import annotations
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import random
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -140,38 +137,6 @@ def test_read_only_data_dir(tmp_path, config_path) -> None:
     assert "chỉ đọc" in done.stderr or "Không có quyền ghi" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert not db.exists()
-
-
-def test_killed_during_first_migration_is_never_half_migrated(tmp_path, config_path) -> None:
-    """SIGKILL while a fresh database is being created: afterwards it is either untouched or fully at head."""
-    from db.engine import head_revision
-
-    head = head_revision()
-    rng = random.Random(7)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for attempt in range(8):
-        db = tmp_path / f"db{attempt}" / "onestop.db"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "onestop", "catalog", "list", "--db", str(db), "--config", str(config_path)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(0.25 + rng.random() * 0.6)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        if db.exists():
-            conn = sqlite3.connect(db)
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            if "alembic_version" in tables:
-                assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
-                assert {"dossier", "outbox_item", "audit_entry", "officer"} <= tables
-            else:
-                assert not tables & {"dossier", "outbox_item", "audit_entry"}, tables
-            conn.close()
-        again = run_cli(["catalog", "list", "--json", "--db", str(db), "--config", str(config_path)])
-        assert again.code == 0, again.output
 
 
 def test_read_only_data_dir_as_seen_by_os_access(tmp_path, config_path, monkeypatch) -> None:
