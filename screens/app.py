@@ -11,16 +11,23 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
-from screens.common import optional_screen, optional_service
+from screens.common import KeepsDraft, LargePrint, SyncAware, report_failure
+
+if TYPE_CHECKING:
+    from onestop.domain import Officer
+    from onestop.services import Services
+    from onestop.sync.service import SyncReport, SyncStatus
 
 ACTIONS_NEEDING_LOGIN = {
     "back",
@@ -98,32 +105,73 @@ class OneStopApp(App[None]):
         ),
     ]
 
+    class ServicesOpened(Message):
+        """The start-up worker opened the database (or found no configuration: `services` is None)."""
+
+        def __init__(self, services: Services | None) -> None:
+            super().__init__()
+            self.services = services
+
+    class SyncBadge(Message):
+        """A fresh reading of the outbox for the status bar."""
+
+        def __init__(self, text: str, late: bool, status: SyncStatus | None) -> None:
+            super().__init__()
+            self.text, self.late, self.status = text, late, status
+
+    class SyncDone(Message):
+        """A sync run finished; `quiet` runs (the periodic one) speak only when something needs the officer."""
+
+        def __init__(self, report: SyncReport, quiet: bool) -> None:
+            super().__init__()
+            self.report, self.quiet = report, quiet
+
     def __init__(
         self,
-        services: Any = None,
+        services: Services | None = None,
         *,
-        officer: Any = None,
+        officer: Officer | None = None,
         demo_hint: str = "",
         db_path: Path | None = None,
         config_path: Path | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
-        self.services = services
-        """The `onestop.services.Services` container, None until the database is open."""
-        self.officer = officer
-        """The logged-in `onestop.domain.Officer`, None before login."""
+        self._services = services
+        self._officer = officer
         self.demo_hint = demo_hint
         self.db_path, self.config_path = db_path, config_path
         self.clock = clock
         """Injected clock (tests, snapshots); None means the real time in Asia/Ho_Chi_Minh."""
         self.sync_text = "Đồng bộ: —"
         self.sync_late = False
-        self.sync_status: Any = None
-        """The last value returned by `services.sync.status()`, if that service exists."""
+        self.sync_status: SyncStatus | None = None
+        """The last value returned by `services.sync.status()`."""
         self.locked = False
         self._last_activity = time.monotonic()
         self._timers_started = False
+
+    @property
+    def services(self) -> Services:
+        """The service container; only screens shown after the database opened use it."""
+        if self._services is None:
+            raise RuntimeError("the database is not open yet")
+        return self._services
+
+    @property
+    def has_services(self) -> bool:
+        return self._services is not None
+
+    @property
+    def officer(self) -> Officer:
+        """The officer at the counter; only screens shown after login use it."""
+        if self._officer is None:
+            raise RuntimeError("nobody is logged in")
+        return self._officer
+
+    @property
+    def logged_in(self) -> bool:
+        return self._officer is not None
 
     # ------------------------------------------------------------------ start-up
 
@@ -135,47 +183,38 @@ class OneStopApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(5, self._check_idle)
-        if self.services is None:
+        if self._services is None:
             self.push_screen(LoadingScreen())
             # Start loading only once the loading screen is painted: the imports would compete for the GIL.
             self.call_after_refresh(self._open_services)
-        elif self.officer is None:
+        elif self._officer is None:
             self._show_login()
         else:
-            self.login_as(self.officer)
+            self.login_as(self._officer)
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False, description="Mở cơ sở dữ liệu")
     def _open_services(self) -> None:
-        from onestop.errors import OneStopError
-
         assert self.db_path is not None and self.config_path is not None
-        try:
-            if not self.config_path.exists():
-                self.call_from_thread(self._show_setup)
-                return
-            from onestop.config import load_settings
-            from onestop.printing import ReceiptsRenderer
-            from onestop.services import open_services
-
-            services = open_services(self.db_path, load_settings(self.config_path), renderer=ReceiptsRenderer())
-        except OneStopError as err:
-            self.call_from_thread(self.show_fatal, err.title, err.message)
+        if not self.config_path.exists():
+            self.post_message(self.ServicesOpened(None))
             return
-        except Exception as exc:  # the officer gets a plain message; the traceback goes to the log
-            from onestop.crashlog import report_unexpected
+        from onestop.config import load_settings
+        from onestop.printing import ReceiptsRenderer
+        from onestop.services import open_services
 
-            report_unexpected(exc, self.db_path.parent / "logs" / "onestop.log", quiet=True)
-            self.call_from_thread(
-                self.show_fatal,
-                "Lỗi không mong đợi",
-                f"Không mở được cơ sở dữ liệu ({type(exc).__name__}). Chi tiết đã ghi vào nhật ký.",
-            )
-            return
-        self.call_from_thread(self.services_opened, services)
+        services = open_services(self.db_path, load_settings(self.config_path), renderer=ReceiptsRenderer())
+        self.post_message(self.ServicesOpened(services))
 
-    def services_opened(self, services: Any) -> None:
+    @on(ServicesOpened)
+    def _services_ready(self, message: ServicesOpened) -> None:
+        if message.services is None:
+            self._show_setup()
+        else:
+            self.services_opened(message.services)
+
+    def services_opened(self, services: Services) -> None:
         """Called once the database is open (after start-up or the setup wizard)."""
-        self.services = services
+        self._services = services
         self._show_login()
         self._housekeeping()
 
@@ -187,13 +226,53 @@ class OneStopApp(App[None]):
         try:
             self.services.backup.maybe_daily_backup()
         except OneStopError as err:
-            self.call_from_thread(self.notify, err.message, title="Sao lưu", severity="warning")
-        try:
-            from receipts.render import warm_up
+            self.notify(err.message, title="Sao lưu", severity="warning")
+        from receipts.render import warm_up
 
-            warm_up()
-        except Exception:  # noqa: BLE001  (printing reports its own problems when used)
-            pass
+        warm_up()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The app's workers: start-up problems end on the fatal screen, sync problems are told, never fatal."""
+        worker = event.worker
+        if worker.group == "sync" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self.refresh_sync_status()
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        from onestop.errors import OneStopError
+
+        error = worker.error
+        if worker.group == "startup":
+            if isinstance(error, OneStopError):
+                self.show_fatal(error.title, error.message)
+            else:
+                self.log_unexpected(error)
+                self.show_fatal(
+                    "Lỗi không mong đợi",
+                    f"Không mở được cơ sở dữ liệu ({type(error).__name__}). Chi tiết đã ghi vào nhật ký.",
+                )
+        elif worker.group == "sync":
+            quiet = worker.name == "periodic"
+            severity = "warning" if quiet else "error"
+            if isinstance(error, OneStopError):
+                self.notify(error.message, title=error.title, severity=severity, timeout=8)
+            else:
+                self.notify(self._unexpected_sync_error(error), title="Đồng bộ", severity=severity, timeout=10)
+        elif worker.group == "housekeeping":
+            self.log_unexpected(error)  # the font warm-up: printing reports its own problems when used
+        elif worker.group == "sync-status":
+            self.log_unexpected(error)  # a broken badge must never take the counter down
+        else:
+            report_failure(self, error, what=worker.description)
+
+    def log_unexpected(self, error: BaseException) -> Path:
+        """Write the traceback to the private log beside the database; the officer is told in plain words."""
+        from onestop.crashlog import report_unexpected
+
+        folder = self._services.data_dir if self._services is not None else (self.db_path or Path(".")).parent
+        log = folder / "logs" / "onestop.log"
+        report_unexpected(error, log, quiet=True)
+        return log
 
     def _show_login(self) -> None:
         from screens.login import LoginScreen
@@ -214,11 +293,11 @@ class OneStopApp(App[None]):
         else:
             self.push_screen(screen)
 
-    def login_as(self, officer: Any) -> None:
+    def login_as(self, officer: Officer) -> None:
         """Start the officer's session on the home screen."""
         from screens.home import HomeScreen
 
-        self.officer = officer
+        self._officer = officer
         self._last_activity = time.monotonic()
         self._replace_top(HomeScreen())
         self.refresh_sync_status()
@@ -228,15 +307,14 @@ class OneStopApp(App[None]):
         if not self._timers_started:  # once per app, even across logins after a lock
             self._timers_started = True
             self.set_interval(60, self.refresh_sync_status)
-            sync = optional_service(self.services, "sync")
-            if sync is not None and self.services.settings.with_sync().sync.url:
+            if self.services.settings.with_sync().sync.url:
                 self.set_interval(self.services.settings.sync.interval_s, self._sync_background)
         if self.demo_hint:
             self.notify(self.demo_hint, title="Dữ liệu mẫu", timeout=10)
 
     def on_unmount(self) -> None:
-        if self.services is not None:
-            self.services.close()
+        if self._services is not None:
+            self._services.close()
 
     # ------------------------------------------------------------------ activity and lock
 
@@ -248,7 +326,7 @@ class OneStopApp(App[None]):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if self.officer is None or self.locked or self.services is None:
+        if not self.logged_in or self.locked or not self.has_services:
             return
         limit = self.services.settings.security.idle_lock_minutes * 60
         if time.monotonic() - self._last_activity > limit:
@@ -258,11 +336,10 @@ class OneStopApp(App[None]):
         """Hide the counter behind the officer's password; whatever was typed stays underneath."""
         from screens.lock import LockScreen
 
-        if self.officer is None or self.locked:
+        if not self.logged_in or self.locked:
             return
-        keep = getattr(self.screen, "save_draft_now", None)
-        if callable(keep):
-            keep()
+        if isinstance(self.screen, KeepsDraft):
+            self.screen.save_draft_now()
         self.locked = True
         self.push_screen(LockScreen(self.officer), callback=self._unlocked)
 
@@ -273,16 +350,16 @@ class OneStopApp(App[None]):
     # ------------------------------------------------------------------ global actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ACTIONS_NEEDING_LOGIN and (self.officer is None or self.locked):
+        if action in ACTIONS_NEEDING_LOGIN and (not self.logged_in or self.locked):
             return False
         if action == "reports" and not self._is_leader():  # every report needs the leader role
             return False
-        if action == "large_print" and not callable(getattr(self.screen, "toggle_large_print", None)):
+        if action == "large_print" and not isinstance(self.screen, LargePrint):
             return False  # only screens with a citizen-facing large view offer F9
         return True
 
     def _is_leader(self) -> bool:
-        return getattr(getattr(self.officer, "role", None), "rank", 0) >= 2
+        return self.logged_in and self.officer.role.rank >= 2
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
@@ -322,10 +399,16 @@ class OneStopApp(App[None]):
             self.pop_screen()
 
     def action_search(self) -> None:
-        self._open_optional("screens.search", "SearchScreen", "Tìm kiếm hồ sơ")
+        from screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
 
     def action_reports(self) -> None:
-        self._open_optional("screens.reports", "ReportsScreen", "Báo cáo")
+        from screens.reports import ReportsScreen
+
+        if not isinstance(self.screen, ReportsScreen):
+            self.push_screen(ReportsScreen())
 
     def action_catalog(self) -> None:
         from screens.catalog import CatalogScreen
@@ -334,105 +417,84 @@ class OneStopApp(App[None]):
             self.push_screen(CatalogScreen())
 
     def action_large_print(self) -> None:
-        toggle = getattr(self.screen, "toggle_large_print", None)
-        if callable(toggle):
-            toggle()
+        if isinstance(self.screen, LargePrint):
+            self.screen.toggle_large_print()
         else:
             self.notify("Màn hình này không có chế độ chữ lớn.", severity="warning")
 
     def open_dossier(self, code: str) -> None:
-        """Open a dossier's detail screen (another area's module) if it has landed."""
-        screen_cls = optional_screen("screens.dossier", "DossierScreen")
-        if screen_cls is None:
-            self.notify(f"Màn hình chi tiết hồ sơ chưa sẵn sàng ({code}).", severity="warning")
-            return
-        self.push_screen(screen_cls(code))
+        """Open a dossier's detail screen."""
+        from screens.dossier import DossierScreen
 
-    def _open_optional(self, module: str, class_name: str, label: str) -> None:
-        screen_cls = optional_screen(module, class_name)
-        if screen_cls is None:
-            self.notify(f"Chức năng «{label}» chưa sẵn sàng trên máy này.", severity="warning")
-            return
-        if not isinstance(self.screen, screen_cls):
-            self.push_screen(screen_cls())
+        self.push_screen(DossierScreen(code))
+
+    def open_sync_screen(self) -> None:
+        from screens.sync_screen import SyncScreen
+
+        if not isinstance(self.screen, SyncScreen):
+            self.push_screen(SyncScreen())
+
+    def open_audit_screen(self) -> None:
+        from screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
 
     # ------------------------------------------------------------------ sync
 
     def action_sync(self) -> None:
-        if optional_service(self.services, "sync") is None:
-            self.notify("Chức năng đồng bộ chưa sẵn sàng trên máy này.", severity="warning")
-            return
         self.notify("Đang đồng bộ…", timeout=3)
         self._sync_now()
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Đồng bộ ngay")
     def _sync_now(self) -> None:
-        from onestop.errors import OneStopError
+        actor = self._officer.username if self._officer is not None else "system"
+        report = self.services.sync.run_once(force=True, actor=actor)  # the officer asked: skip backoff waits
+        self.post_message(self.SyncDone(report, quiet=False))
 
-        try:
-            actor = self.officer.username if self.officer is not None else "system"
-            result = self.services.sync.run_once(force=True, actor=actor)  # the officer asked: skip backoff waits
-        except OneStopError as err:
-            self.notify(err.message, title=err.title, severity="error", timeout=8)
-        except Exception as exc:  # noqa: BLE001  (a failed sync must never take the counter down)
-            self.notify(self._unexpected_sync_error(exc), title="Đồng bộ", severity="error", timeout=10)
-        else:
-            self.notify(summarise_sync(result), title="Đồng bộ")
-        self.call_from_thread(self.refresh_sync_status)
+    @work(
+        thread=True, exclusive=True, group="sync", name="periodic", exit_on_error=False, description="Đồng bộ định kỳ"
+    )
+    def _sync_background(self) -> None:
+        """The periodic push/pull; quiet unless something needs the officer (rejections, conflicts)."""
+        actor = self._officer.username if self._officer is not None else "system"
+        self.post_message(self.SyncDone(self.services.sync.run_once(actor=actor), quiet=True))
+
+    @on(SyncDone)
+    def _sync_done(self, message: SyncDone) -> None:
+        report = message.report
+        if not message.quiet:
+            self.notify(summarise_sync(report), title="Đồng bộ")
+        elif report.rejected or report.conflicts:
+            self.notify(summarise_sync(report), title="Đồng bộ", severity="warning", timeout=10)
 
     def _unexpected_sync_error(self, exc: BaseException) -> str:
         """Log the traceback privately; tell the officer in plain words that nothing was lost."""
-        from onestop.crashlog import report_unexpected
-
-        log = self.services.data_dir / "logs" / "onestop.log"
-        report_unexpected(exc, log, quiet=True)
+        log = self.log_unexpected(exc)
         return (
             f"Đồng bộ gặp lỗi không mong đợi ({type(exc).__name__}); hồ sơ vẫn an toàn trên máy và sẽ được gửi "
             f"lại lần sau. Chi tiết cho bộ phận kỹ thuật: {log}"
         )
-
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Đồng bộ định kỳ")
-    def _sync_background(self) -> None:
-        """The periodic push/pull; quiet unless something needs the officer (rejections, conflicts)."""
-        from onestop.errors import OneStopError
-
-        actor = self.officer.username if self.officer is not None else "system"
-        try:
-            result = self.services.sync.run_once(actor=actor)
-        except OneStopError as err:
-            self.notify(err.message, title=err.title, severity="warning", timeout=8)
-        except Exception as exc:  # noqa: BLE001
-            self.notify(self._unexpected_sync_error(exc), title="Đồng bộ", severity="warning", timeout=10)
-        else:
-            if getattr(result, "rejected", 0) or getattr(result, "conflicts", 0):
-                self.notify(summarise_sync(result), title="Đồng bộ", severity="warning", timeout=10)
-        self.call_from_thread(self.refresh_sync_status)
 
     @work(thread=True, exclusive=True, group="sync-status", exit_on_error=False, description="Trạng thái đồng bộ")
     def refresh_sync_status(self) -> None:
         """Read the outbox state in the background and repaint the badge."""
         from screens.widgets.status_bar import describe_sync
 
-        sync = optional_service(self.services, "sync")
-        status = None
-        if sync is not None and hasattr(sync, "status"):
-            try:
-                status = sync.status(now=self.now())
-            except Exception:  # a broken badge must never take the counter down
-                status = None
-        warn = self.services.settings.sync.backlog_warn_days if self.services else 2
+        status = self.services.sync.status(now=self.now()) if self._services is not None else None
+        warn = self.services.settings.sync.backlog_warn_days if self._services is not None else 2
         text, late = describe_sync(status, self.now(), warn)
-        self.call_from_thread(self._apply_sync_badge, text, late, status)
+        self.post_message(self.SyncBadge(text, late, status))
 
-    def _apply_sync_badge(self, text: str, late: bool, status: Any) -> None:
+    @on(SyncBadge)
+    def _apply_sync_badge(self, message: SyncBadge) -> None:
         from screens.widgets.status_bar import StatusBar
 
-        self.sync_text, self.sync_late, self.sync_status = text, late, status
+        self.sync_text, self.sync_late, self.sync_status = message.text, message.late, message.status
         for bar in self.screen.query(StatusBar):
             bar.refresh_badge()
-        hook = getattr(self.screen, "sync_status_changed", None)
-        if callable(hook):
-            hook()
+        if isinstance(self.screen, SyncAware):
+            self.screen.sync_status_changed()
 
     # ------------------------------------------------------------------ palette
 
@@ -446,7 +508,7 @@ class OneStopApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own (Keys, Maximize, Screenshot, Theme, Quit) are English and not counter work: ours only
         yield SystemCommand("quit: thoát chương trình", "Thoát (Ctrl+Q)", self.action_quit)
-        if self.officer is None:
+        if not self.logged_in:
             return
         yield SystemCommand("help: phím tắt", "Mọi phím của màn hình này (F1)", self.action_help)
         yield SystemCommand("intake: tiếp nhận hồ sơ mới", "Mở màn hình tiếp nhận (F2)", self.action_intake)
@@ -459,40 +521,32 @@ class OneStopApp(App[None]):
         yield SystemCommand(
             "sync: hàng đợi đồng bộ",
             "Các mục chờ gửi và lý do",
-            lambda: self._open_optional("screens.sync_screen", "SyncScreen", "Đồng bộ"),
+            self.open_sync_screen,
         )
         yield SystemCommand("lock: khóa quầy", "Khóa màn hình (F10)", self.action_lock)
         if self._is_leader():  # leaders and admins
             yield SystemCommand(
                 "audit: nhật ký truy cập",
                 "Ai đã xem, tạo, sửa, in, xuất hồ sơ nào và khi nào",
-                lambda: self._open_optional("screens.audit", "AuditScreen", "Nhật ký truy cập"),
+                self.open_audit_screen,
             )
 
 
-def summarise_sync(result: Any) -> str:
-    """A one-line Vietnamese summary of whatever the sync service returned."""
-    from screens.common import attr
-
-    if result is None:
-        return "Đã đồng bộ."
-    if isinstance(result, str):
-        return result
-    pushed = attr(result, "pushed", "sent")
-    pulled = attr(result, "pulled", "received")
-    failed = attr(result, "failed", "rejected")
-    message = attr(result, "message", default="")
-    if pushed is None and pulled is None:
-        return message or str(result)
-    if not pushed and not pulled and message:
-        return message
-    text = f"Đã gửi {pushed or 0} mục, nhận về {pulled or 0} mục"
-    text += f", {failed} mục bị từ chối." if failed else "."
-    return f"{text} {message}".strip()
+def summarise_sync(report: SyncReport) -> str:
+    """A one-line Vietnamese summary of a sync run."""
+    if not report.pushed and not report.pulled and report.message:
+        return report.message
+    text = f"Đã gửi {report.pushed} mục, nhận về {report.pulled} mục"
+    text += f", {report.rejected} mục bị từ chối." if report.rejected else "."
+    return f"{text} {report.message}".strip()
 
 
 def make_app(
-    services: Any, *, officer: Any = None, demo_hint: str = "", clock: Callable[[], datetime] | None = None
+    services: Services | None,
+    *,
+    officer: Officer | None = None,
+    demo_hint: str = "",
+    clock: Callable[[], datetime] | None = None,
 ) -> OneStopApp:
     """The one factory used by the CLI and the tests; with an officer the app opens on the home screen."""
     return OneStopApp(services, officer=officer, demo_hint=demo_hint, clock=clock)

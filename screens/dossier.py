@@ -6,23 +6,29 @@ for what it needs in a modal (reason, papers, new date, who collected), then run
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.worker import Worker
 
-from screens.common import describe_print, fmt_date, fmt_money, fmt_short
-from screens.dialogs import DIALOG_CSS, ConfirmDialog, ErrorDialog, ReasonDialog
+from screens.common import OneStopScreen, describe_print, fmt_date, fmt_money, fmt_short
+from screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
+from screens.widgets.status_bar import StatusBar
+from screens.widgets.table import CounterTable
 
-# action name (lifecycle.ACTIONS) → the counter form printed after it succeeds
-FORM_AFTER = {"supplement": "supplement", "reject": "rejection", "apology": "apology", "stop": "stop"}
+if TYPE_CHECKING:
+    from onestop.domain import Dossier
+    from onestop.services.lifecycle import DossierService
 
 
 class NewDueDialog(ModalScreen["tuple[datetime, str] | None"]):
@@ -120,7 +126,7 @@ class ReturnDialog(ModalScreen["tuple[str, str] | None"]):
         self.dismiss(None)
 
 
-class DossierScreen(Screen[None]):
+class DossierScreen(OneStopScreen):
     """The detail of one dossier and its lifecycle actions."""
 
     CSS_PATH = "dossier.tcss"
@@ -160,33 +166,47 @@ class DossierScreen(Screen[None]):
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="dossier.back"),
     ]
 
+    class Loaded(Message):
+        """The dossier as the service returned it (after opening, an action or a reprint)."""
+
+        def __init__(self, dossier: Dossier) -> None:
+            super().__init__()
+            self.dossier = dossier
+
+    class Acted(Message):
+        """A lifecycle action succeeded; `dossier` is the result."""
+
+        def __init__(self, name: str, dossier: Dossier) -> None:
+            super().__init__()
+            self.name, self.dossier = name, dossier
+
+    class FormIssued(Message):
+        """A counter form went to the archive (and maybe the printer): what to tell the officer."""
+
+        def __init__(self, text: str, printed: bool) -> None:
+            super().__init__()
+            self.text, self.printed = text, printed
+
     def __init__(self, code: str) -> None:
         super().__init__()
         self.code = code
-        self.dossier: Any = None
+        self.dossier: Dossier | None = None
         self.error = ""
-        self.loaded = asyncio.Event()
-        """Set whenever the dossier (re)loaded and painted; tests wait on it."""
 
     def compose(self) -> ComposeResult:
-        try:
-            from screens.widgets.status_bar import StatusBar
-
-            yield StatusBar()
-        except ImportError:  # pragma: no cover
-            pass
+        yield StatusBar()
         with VerticalScroll(id="dossier-body"):
             yield Static(f"Đang mở hồ sơ {self.code}…", id="dossier-head")
             with Horizontal(id="dossier-columns"):
                 yield Static("", id="dossier-applicant", classes="box")
                 yield Static("", id="dossier-procedure", classes="box")
             yield Label("Thành phần hồ sơ", classes="section-title")
-            yield DataTable(id="dossier-documents", cursor_type="row", show_cursor=False)
+            yield CounterTable(id="dossier-documents", cursor_type="row", show_cursor=False)
             yield Static("", id="dossier-fees")
             yield Label("Tiến trình xử lý", classes="section-title")
-            yield DataTable(id="dossier-timeline", cursor_type="row")
+            yield CounterTable(id="dossier-timeline", cursor_type="row")
             yield Label("Phiếu đã in", classes="section-title")
-            yield DataTable(id="dossier-forms", cursor_type="row", show_cursor=False)
+            yield CounterTable(id="dossier-forms", cursor_type="row", show_cursor=False)
             yield Static("", id="dossier-sync")
         yield Footer()
 
@@ -201,35 +221,32 @@ class DossierScreen(Screen[None]):
     # ------------------------------------------------------------------ loading
 
     def reload(self) -> None:
-        self.loaded.clear()
         self._load()
 
     @work(thread=True, exclusive=True, group="dossier-load", exit_on_error=False, description="Đọc hồ sơ")
     def _load(self) -> None:
-        app: Any = self.app
-        try:
-            dossier = app.services.dossiers.get(self.code, actor=app.officer.username)
-        except Exception as exc:
-            message = getattr(exc, "message", "") or f"Không mở được hồ sơ ({type(exc).__name__})."
-            app.call_from_thread(self._show_error, message)
-            return
-        app.call_from_thread(self.show, dossier)
+        app = self.onestop
+        self.post_message(self.Loaded(app.services.dossiers.get(self.code, actor=app.officer.username)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.show(message.dossier)
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "dossier-load":  # the message goes where the dossier would have been
+            message = getattr(error, "message", "") or f"Không mở được hồ sơ ({type(error).__name__})."
+            self._show_error(message)
+        super().worker_failed(worker, error)
 
     def _show_error(self, message: str) -> None:
         self.error = message
         self.query_one("#dossier-head", Static).update(Text(message, style="bold red"))
         self.refresh_bindings()
-        self.loaded.set()
 
     def now(self) -> datetime:
-        app: Any = self.app
-        if hasattr(app, "now"):
-            return app.now()
-        from onestop.domain import now_vn
+        return self.onestop.now()
 
-        return now_vn()
-
-    def show(self, d: Any) -> None:
+    def show(self, d: Dossier) -> None:
         """Paint every section from the domain `Dossier`."""
         self.dossier, self.error = d, ""
         self.code = d.code
@@ -320,7 +337,6 @@ class DossierScreen(Screen[None]):
             sync_text.append(f" — {d.sync_message}", style="italic")
         self.query_one("#dossier-sync", Static).update(sync_text)
         self.refresh_bindings()
-        self.loaded.set()
 
     # ------------------------------------------------------------------ which keys are live
 
@@ -341,131 +357,96 @@ class DossierScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def action_act(self, name: str) -> None:
-        d = self.dossier
-        if d is None:
-            return
-        if name == "supplement":
+        """Ask what the action needs (its row of `LIFECYCLE`), then run it in a worker."""
+        if self.dossier is not None:
+            LIFECYCLE[name].ask(self, self.dossier, name)
 
-            def got_items(items: str | None) -> None:
-                if items is None:
-                    return
-                parts = [p.strip() for p in items.split(";") if p.strip()]
-                self.app.push_screen(
-                    ReasonDialog("Lý do yêu cầu bổ sung:", title="Yêu cầu bổ sung"),
-                    lambda reason: reason and self._run("supplement", items=parts, reason=reason),
-                )
+    def confirm(self, dossier: Dossier, name: str) -> None:
+        from onestop.services.lifecycle import ACTIONS_BY_NAME
 
-            self.app.push_screen(
-                ReasonDialog("Giấy tờ cần bổ sung (ngăn cách bằng dấu ;):", title="Yêu cầu bổ sung, hoàn thiện hồ sơ"),
-                got_items,
-            )
-        elif name in ("reject", "withdraw", "stop"):
-            titles = {"reject": "Từ chối tiếp nhận hồ sơ", "withdraw": "Công dân rút hồ sơ", "stop": "Dừng xử lý hồ sơ"}
-            self.app.push_screen(
-                ReasonDialog("Lý do:", title=titles[name]), lambda reason: reason and self._run(name, reason=reason)
-            )
-        elif name == "apology":
-            self.app.push_screen(
-                NewDueDialog(d.due_at), lambda got: got and self._run("apology", new_due=got[0], reason=got[1])
-            )
-        elif name == "return":
-            self.app.push_screen(
-                ReturnDialog(d.applicant.full_name, d.applicant.id_number),
-                lambda got: got and self._run("return", collected_by=got[0], collected_id=got[1]),
-            )
-        else:
-            from onestop.services.lifecycle import ACTIONS_BY_NAME
+        label = ACTIONS_BY_NAME[name].label
+        self.app.push_screen(
+            ConfirmDialog(f"{label} cho hồ sơ {dossier.code}?", title=label), lambda yes: yes and self.run(name)
+        )
 
-            label = ACTIONS_BY_NAME[name].label
+    def ask_reason(self, dossier: Dossier, name: str) -> None:
+        titles = {"reject": "Từ chối tiếp nhận hồ sơ", "withdraw": "Công dân rút hồ sơ", "stop": "Dừng xử lý hồ sơ"}
+        self.app.push_screen(
+            ReasonDialog("Lý do:", title=titles[name]), lambda reason: reason and self.run(name, reason=reason)
+        )
+
+    def ask_supplement(self, dossier: Dossier, name: str) -> None:
+        def got_items(items: str | None) -> None:
+            if items is None:
+                return
+            parts = [p.strip() for p in items.split(";") if p.strip()]
             self.app.push_screen(
-                ConfirmDialog(f"{label} cho hồ sơ {d.code}?", title=label), lambda yes: yes and self._run(name)
+                ReasonDialog("Lý do yêu cầu bổ sung:", title="Yêu cầu bổ sung"),
+                lambda reason: reason and self.run(name, items=parts, reason=reason),
             )
 
-    def _run(self, name: str, **kw: Any) -> None:
-        self.loaded.clear()
+        self.app.push_screen(
+            ReasonDialog("Giấy tờ cần bổ sung (ngăn cách bằng dấu ;):", title="Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+            got_items,
+        )
+
+    def ask_new_due(self, dossier: Dossier, name: str) -> None:
+        self.app.push_screen(
+            NewDueDialog(dossier.due_at), lambda got: got and self.run(name, new_due=got[0], reason=got[1])
+        )
+
+    def ask_collector(self, dossier: Dossier, name: str) -> None:
+        self.app.push_screen(
+            ReturnDialog(dossier.applicant.full_name, dossier.applicant.id_number),
+            lambda got: got and self.run(name, collected_by=got[0], collected_id=got[1]),
+        )
+
+    def run(self, name: str, **kw: Any) -> None:
         self._act(name, kw)
 
     @work(thread=True, exclusive=True, group="dossier-act", exit_on_error=False, description="Chuyển trạng thái")
     def _act(self, name: str, kw: dict[str, Any]) -> None:
-        from onestop.domain import Status
-
-        app: Any = self.app
+        """Worker: the action, then (for some) its counter form; each outcome goes back as a message."""
+        app = self.onestop
         who = app.officer.username
-        dossiers = app.services.dossiers
-        code = self.code
-        try:
-            if name == "supplement":
-                d = dossiers.request_supplement(code, kw["items"], kw["reason"], who)
-            elif name == "supplement_received":
-                d = dossiers.receive_supplement(code, who)
-            elif name == "reject":
-                d = dossiers.reject(code, kw["reason"], who)
-            elif name == "withdraw":
-                d = dossiers.withdraw(code, kw["reason"], who)
-            elif name == "stop":
-                d = dossiers.stop(code, kw["reason"], who)
-            elif name == "apology":
-                d = dossiers.apologise(code, kw["new_due"], kw["reason"], who)
-            elif name == "result_ready":
-                d = dossiers.result_ready(code, who)
-            elif name == "return":
-                d = dossiers.return_result(
-                    code, collected_by=kw["collected_by"], collected_id_number=kw["collected_id"], actor=who
-                )
-            else:
-                target = {"in_progress": Status.IN_PROGRESS, "financial": Status.FINANCIAL, "accept": Status.RECEIVED}[
-                    name
-                ]
-                d = dossiers.transition(code, target, actor=who)
-        except Exception as exc:
-            app.call_from_thread(self._failed, exc)
-            return
-        app.call_from_thread(self.show, d)
-        app.call_from_thread(self.notify, f"Hồ sơ {d.code}: {d.status.label}.", timeout=4)
-        form = FORM_AFTER.get(name)
-        if form:
-            self._print_form(form, kw)
+        row = LIFECYCLE[name]
+        dossier = row.run(app.services.dossiers, self.code, who, kw)
+        self.post_message(self.Acted(name, dossier))
+        if row.form:
+            self._issue_form(row.form, who, kw)
 
-    def _failed(self, exc: Exception) -> None:
-        from onestop.errors import OneStopError
+    @on(Acted)
+    def _acted(self, message: Acted) -> None:
+        self.show(message.dossier)
+        self.notify(f"Hồ sơ {message.dossier.code}: {message.dossier.status.label}.", timeout=4)
 
-        if isinstance(exc, OneStopError):
-            self.notify(exc.message, title=exc.title, severity="error", timeout=8)
-        else:
-            self.app.push_screen(
-                ErrorDialog(f"Không thực hiện được ({type(exc).__name__}). Không có gì bị thay đổi.", detail=str(exc))
-            )
-        self.loaded.set()
-
-    def _print_form(self, form: str, kw: dict[str, Any]) -> None:
+    def _issue_form(self, form: str, who: str, kw: dict[str, Any]) -> None:
         """Issue the counter form that goes with the action (worker thread; printing problems are warnings)."""
         from onestop.domain import FormKind
+        from onestop.errors import OneStopError
 
-        app: Any = self.app
-        forms = _optional(app.services, "forms")
-        if forms is None or not hasattr(forms, "issue"):
-            return
         try:
-            outcome = forms.issue(
+            outcome = self.onestop.services.forms.issue(
                 self.code,
                 FormKind(form),
-                officer=app.officer.username,
+                officer=who,
                 reason=kw.get("reason", ""),
                 items=tuple(kw.get("items", ())),
                 new_due=kw.get("new_due"),
             )
-            message, printed = describe_print(outcome, "phiếu")
-            app.call_from_thread(
-                self.notify, message, severity="information" if printed else "warning", timeout=5 if printed else 12
-            )
-        except Exception as exc:
-            app.call_from_thread(
-                self.notify,
-                getattr(exc, "message", "") or f"Chưa in được phiếu ({type(exc).__name__}).",
-                severity="warning",
-                timeout=8,
-            )
-        app.call_from_thread(self.reload)
+        except OneStopError as err:  # the action is done; only the paper is missing
+            self.post_message(self.FormIssued(err.message or "Chưa in được phiếu.", False))
+            return
+        self.post_message(self.FormIssued(*describe_print(outcome, "phiếu")))
+
+    @on(FormIssued)
+    def _form_issued(self, message: FormIssued) -> None:
+        self.notify(
+            message.text,
+            severity="information" if message.printed else "warning",
+            timeout=5 if message.printed else 12,
+        )
+        self.reload()
 
     def action_reprint(self) -> None:
         if self.dossier is not None:
@@ -473,30 +454,77 @@ class DossierScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="dossier-print", exit_on_error=False, description="In lại phiếu")
     def _reprint(self) -> None:
-        app: Any = self.app
-        forms = _optional(app.services, "forms")
-        if forms is None:
-            app.call_from_thread(self.notify, "Chức năng in phiếu chưa sẵn sàng trên máy này.", severity="warning")
-            return
+        from onestop.errors import OneStopError
+
+        app = self.onestop
         try:
-            message, printed = describe_print(forms.issue_receipt(self.code, app.officer.username))
-            app.call_from_thread(
-                self.notify, message, severity="information" if printed else "warning", timeout=5 if printed else 12
-            )
-        except Exception as exc:
-            app.call_from_thread(
-                self.notify,
-                getattr(exc, "message", "") or f"Chưa in được ({type(exc).__name__}).",
-                severity="warning",
-                timeout=8,
-            )
-        app.call_from_thread(self.reload)
+            outcome = app.services.forms.issue_receipt(self.code, app.officer.username)
+        except OneStopError as err:
+            self.post_message(self.FormIssued(err.message or "Chưa in được.", False))
+            return
+        self.post_message(self.FormIssued(*describe_print(outcome)))
 
 
-def _optional(services: Any, name: str) -> Any:
-    from screens.common import optional_service
+Asker = Callable[[DossierScreen, "Dossier", str], None]
+Runner = Callable[["DossierService", str, str, dict[str, Any]], "Dossier"]
 
-    return optional_service(services, name)
+
+@dataclass(frozen=True)
+class LifecycleRow:
+    """How the dossier screen carries out one of the lifecycle's actions."""
+
+    ask: Asker
+    """Which dialog asks for what the action needs (its answer calls `DossierScreen.run`)."""
+    run: Runner
+    """The service call, in a worker: (dossiers, code, officer, answers) → the changed dossier."""
+    form: str | None = None
+    """The counter form printed after it succeeds (a `FormKind` value)."""
+
+
+def _move_to(name: str) -> Runner:
+    def run(dossiers: DossierService, code: str, who: str, kw: dict[str, Any]) -> Dossier:
+        from onestop.services.lifecycle import ACTIONS_BY_NAME
+
+        target = ACTIONS_BY_NAME[name].target
+        assert target is not None
+        return dossiers.transition(code, target, actor=who)
+
+    return run
+
+
+# keyed by `onestop.services.lifecycle.ACTIONS` (a test keeps the two in step)
+LIFECYCLE: dict[str, LifecycleRow] = {
+    "supplement": LifecycleRow(
+        DossierScreen.ask_supplement,
+        lambda d, code, who, kw: d.request_supplement(code, kw["items"], kw["reason"], who),
+        form="supplement",
+    ),
+    "supplement_received": LifecycleRow(
+        DossierScreen.confirm, lambda d, code, who, kw: d.receive_supplement(code, who)
+    ),
+    "in_progress": LifecycleRow(DossierScreen.confirm, _move_to("in_progress")),
+    "financial": LifecycleRow(DossierScreen.confirm, _move_to("financial")),
+    "reject": LifecycleRow(
+        DossierScreen.ask_reason, lambda d, code, who, kw: d.reject(code, kw["reason"], who), form="rejection"
+    ),
+    "withdraw": LifecycleRow(DossierScreen.ask_reason, lambda d, code, who, kw: d.withdraw(code, kw["reason"], who)),
+    "stop": LifecycleRow(
+        DossierScreen.ask_reason, lambda d, code, who, kw: d.stop(code, kw["reason"], who), form="stop"
+    ),
+    "apology": LifecycleRow(
+        DossierScreen.ask_new_due,
+        lambda d, code, who, kw: d.apologise(code, kw["new_due"], kw["reason"], who),
+        form="apology",
+    ),
+    "result_ready": LifecycleRow(DossierScreen.confirm, lambda d, code, who, kw: d.result_ready(code, who)),
+    "return": LifecycleRow(
+        DossierScreen.ask_collector,
+        lambda d, code, who, kw: d.return_result(
+            code, collected_by=kw["collected_by"], collected_id_number=kw["collected_id"], actor=who
+        ),
+    ),
+    "accept": LifecycleRow(DossierScreen.confirm, _move_to("accept")),
+}
 
 
 def _escape_keep_bold(markup: str) -> Text:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
+from textual.worker import Worker
 
-from screens.common import attr, fmt_short, optional_service
+from screens.common import OneStopScreen, fmt_short
 from screens.widgets.status_bar import StatusBar
+from screens.widgets.table import CounterTable
+
+if TYPE_CHECKING:
+    from onestop.domain import DossierSummary
 
 QUEUES = (
     ("received_today", "Nhận hôm nay"),
@@ -24,7 +28,7 @@ QUEUES = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(OneStopScreen):
     """Counts and a list per queue, plus this workstation's sync state; Enter opens a dossier."""
 
     CSS_PATH = "home.tcss"
@@ -41,12 +45,17 @@ class HomeScreen(Screen[None]):
         Binding("enter", "open", "Mở hồ sơ", tooltip="Mở hồ sơ đang chọn", id="home.open"),
     ]
 
+    class Loaded(Message):
+        """The queue counts and the selected queue's rows, read by the worker."""
+
+        def __init__(self, counts: dict[str, int], rows: list[DossierSummary]) -> None:
+            super().__init__()
+            self.counts, self.rows = counts, rows
+
     def __init__(self) -> None:
         super().__init__()
         self.selected = 0
         """Index into QUEUES of the queue listed below the counts."""
-        self.loaded = asyncio.Event()
-        """Set once counts and the list are on screen (the bench times this)."""
         self.counts: dict[str, int] | None = None
 
     def compose(self) -> ComposeResult:
@@ -57,7 +66,7 @@ class HomeScreen(Screen[None]):
                 for name, label in QUEUES:
                     yield Static(f"{label}\n—", id=f"count-{name}", classes="count-box")
             yield Label("", id="home-queue-title", classes="section-title")
-            yield DataTable(id="home-table", cursor_type="row", zebra_stripes=True)
+            yield CounterTable(id="home-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="home-sync")
         yield Footer()
 
@@ -70,12 +79,11 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a dossier, an intake or search: what was done there changed the queues, so read them again."""
-        if self.counts is not None or self.loaded.is_set():
+        if self.counts is not None:
             self.reload()
 
     def reload(self) -> None:
         """Read counts and the selected queue in a worker (on mount, on resume, F4, `r`)."""
-        self.loaded.clear()  # `loaded` means "the rows on screen are the latest read", for tests and the bench
         self._load(QUEUES[self.selected][0])
 
     def action_reload(self) -> None:
@@ -83,46 +91,34 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False, description="Đọc hàng đợi")
     def _load(self, queue_name: str) -> None:
-        app: Any = self.app
-        search = optional_service(app.services, "search")
-        counts: dict[str, int] | None = None
-        rows: list[Any] | None = None
-        error = ""
-        try:
-            if search is not None and hasattr(search, "queue_counts"):
-                counts = search.queue_counts(now=app.now())
-            if search is not None and hasattr(search, "queue"):
-                try:
-                    rows = search.queue(queue_name, limit=100, now=app.now())
-                except TypeError:  # an older signature without `now`
-                    rows = search.queue(queue_name, limit=100)
-        except Exception as exc:  # shown plainly; the queues are informative, never blocking
-            error = getattr(exc, "message", "") or f"Không đọc được hàng đợi ({type(exc).__name__})."
-        app.call_from_thread(self._apply, counts, rows, error)
+        search, now = self.onestop.services.search, self.onestop.now()
+        self.post_message(self.Loaded(search.queue_counts(now=now), search.queue(queue_name, limit=100, now=now)))
 
-    def _apply(self, counts: dict[str, int] | None, rows: list[Any] | None, error: str) -> None:
-        self.counts = counts
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        """Shown plainly above the list; the queues are informative, never blocking."""
+        message = getattr(error, "message", "") or f"Không đọc được hàng đợi ({type(error).__name__})."
+        self.query_one("#home-queue-title", Label).update(message)
+        super().worker_failed(worker, error)
+
+    @on(Loaded)
+    def _apply(self, message: Loaded) -> None:
+        self.counts = counts = message.counts
         for name, label in QUEUES:
-            value = "—" if counts is None or name not in counts else str(counts[name])
-            self.query_one(f"#count-{name}", Static).update(f"{label}\n{value}")
+            self.query_one(f"#count-{name}", Static).update(f"{label}\n{counts.get(name, '—')}")
         table = self.query_one(DataTable)
         table.clear()
-        for row in rows or []:
-            status = attr(row, "status", default="")
+        for row in message.rows:
             table.add_row(
-                attr(row, "code", default=""),
-                attr(row, "applicant_name", "applicant", default=""),
-                _short(attr(row, "procedure_name", "procedure_code", default=""), 40),
-                fmt_short(attr(row, "received_at")),
-                fmt_short(attr(row, "due_at")),
-                getattr(status, "label", str(status)),
-                key=attr(row, "code", default=None),
+                row.code,
+                row.applicant_name,
+                _short(row.procedure_name or row.procedure_code, 40),
+                fmt_short(row.received_at),
+                fmt_short(row.due_at),
+                row.status.label,
+                key=row.code,
             )
         title = f"{QUEUES[self.selected][1]} — phím 1–5 hoặc ←/→ để đổi hàng đợi, Enter để mở hồ sơ"
-        if rows is None:
-            title += " (chức năng hàng đợi chưa sẵn sàng)"
-        self.query_one("#home-queue-title", Label).update(error or title)
-        self.call_after_refresh(self.loaded.set)
+        self.query_one("#home-queue-title", Label).update(title)
 
     def _mark_selected(self) -> None:
         for index, (name, _) in enumerate(QUEUES):
@@ -143,12 +139,11 @@ class HomeScreen(Screen[None]):
             return
         code = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if code:
-            app: Any = self.app
-            app.open_dossier(code)
+            self.onestop.open_dossier(code)
 
     def sync_status_changed(self) -> None:
         """Repaint the sync panel from the app's last status reading."""
-        app: Any = self.app
+        app = self.onestop
         panel = self.query_one("#home-sync", Static)
         panel.update(f"Máy trạm — {app.sync_text}" + ("  ⚠ TỒN ĐỌNG QUÁ HẠN" if app.sync_late else ""))
         panel.set_class(app.sync_late, "-late")

@@ -9,18 +9,25 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select
+from textual.worker import Worker
 
-from screens.common import fmt_short
+from screens.common import OneStopScreen, fmt_short
+from screens.widgets.status_bar import StatusBar
+from screens.widgets.table import CounterTable
+
+if TYPE_CHECKING:
+    from onestop.domain import SearchPage
+    from onestop.services import Services
 
 PAGE_SIZE = 100
 DEBOUNCE_S = 0.15
@@ -51,7 +58,7 @@ def parse_day(text: str) -> date | None:
     raise ValueError(text)
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(OneStopScreen):
     """Find dossiers; the result list is paged, never loaded whole."""
 
     CSS_PATH = "search.tcss"
@@ -72,6 +79,13 @@ class SearchScreen(Screen[None]):
         Binding("down", "to_results", "Kết quả", show=False, tooltip="Xuống danh sách kết quả", id="search.down"),
     ]
 
+    class Found(Message):
+        """One page of results from the search worker (`generation` tells a superseded search from the latest)."""
+
+        def __init__(self, generation: int, page: SearchPage, first: bool) -> None:
+            super().__init__()
+            self.generation, self.page, self.first = generation, page, first
+
     def __init__(self, initial: str = "") -> None:
         super().__init__()
         self.initial = initial
@@ -83,8 +97,6 @@ class SearchScreen(Screen[None]):
         self.total_capped = False
         self.codes: list[str] = []
         self.error = ""
-        self.loaded = asyncio.Event()
-        """Set each time a page of results is on screen (tests and the bench wait on it)."""
         self._debounce: Timer | None = None
         self._generation = 0
         self._last_criteria: dict[str, Any] | None = None
@@ -92,12 +104,7 @@ class SearchScreen(Screen[None]):
         """How many searches ran (tests check that opening runs exactly one)."""
 
     def compose(self) -> ComposeResult:
-        try:
-            from screens.widgets.status_bar import StatusBar
-
-            yield StatusBar()
-        except ImportError:  # pragma: no cover - the shell's widget is optional here
-            pass
+        yield StatusBar()
         with Vertical(id="search-body"):
             yield Label(
                 "TÌM HỒ SƠ — mã, mã chính thức, số định danh, điện thoại, họ tên hoặc thủ tục (gõ không dấu cũng được)",
@@ -116,7 +123,7 @@ class SearchScreen(Screen[None]):
                 yield Input(placeholder="Mã thủ tục", id="search-procedure", max_length=40)
                 yield Checkbox("Quá hạn (Ctrl+O)", id="search-overdue")
             yield Label("", id="search-info")
-            yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
+            yield CounterTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -170,7 +177,6 @@ class SearchScreen(Screen[None]):
         }
 
     def _fetch(self, cursor: str | None) -> None:
-        self.loaded.clear()
         self.searches += 1
         try:
             crit = self.criteria()
@@ -183,33 +189,31 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Tìm hồ sơ")
     def _search(self, generation: int, crit: dict[str, Any], cursor: str | None) -> None:
-        app: Any = self.app
+        app = self.onestop
         text = crit.pop("text")
-        try:
-            page = app.services.search.search(
-                text,
-                limit=PAGE_SIZE,
-                after=cursor,
-                with_total=cursor is None,
-                now=app.now() if hasattr(app, "now") else None,
-                **crit,
-            )
-        except Exception as exc:  # a OneStopError carries a Vietnamese message; anything else is shown plainly
-            message = getattr(exc, "message", "") or f"Không tìm được ({type(exc).__name__})."
-            app.call_from_thread(self._show_error, message)
-            return
-        app.call_from_thread(self._apply, generation, page, cursor is None)
+        page = app.services.search.search(
+            text, limit=PAGE_SIZE, after=cursor, with_total=cursor is None, now=app.now(), **crit
+        )
+        self.post_message(self.Found(generation, page, cursor is None))
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        """A OneStopError carries a Vietnamese message, shown where the results go; anything else also opens the
+        error dialog."""
+        message = getattr(error, "message", "") or f"Không tìm được ({type(error).__name__})."
+        self._show_error(message)
+        super().worker_failed(worker, error)
 
     def _show_error(self, message: str) -> None:
         self.error = message
         self.query_one("#search-info", Label).update(Text(message, style="bold red"))
-        self.loaded.set()
 
-    def _apply(self, generation: int, page: Any, first: bool) -> None:
-        if generation != self._generation:
+    @on(Found)
+    def _apply(self, message: Found) -> None:
+        if message.generation != self._generation:
             return  # a newer search superseded this one
+        page = message.page
         self.error = ""
-        if first:
+        if message.first:
             self.total, self.total_capped = page.total, page.total_capped
         self.next_cursor = page.next_cursor
         table = self.query_one(DataTable)
@@ -231,7 +235,6 @@ class SearchScreen(Screen[None]):
             )
             self.codes.append(s.code)
         self.query_one("#search-info", Label).update(self.info_text(len(page.items)))
-        self.loaded.set()
 
     def info_text(self, shown: int) -> str:
         if self.total == 0 or (shown == 0 and self.page_index == 0):
@@ -281,21 +284,15 @@ class SearchScreen(Screen[None]):
             self.open_dossier(str(code))
 
     def open_dossier(self, code: str) -> None:
-        opener = getattr(self.app, "open_dossier", None)
-        if callable(opener):
-            opener(code)
-        else:
-            from screens.dossier import DossierScreen
-
-            self.app.push_screen(DossierScreen(code))
+        self.onestop.open_dossier(code)
 
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-async def measure_open(services: Any, text: str, runs: int = 5) -> float | None:
-    """Median ms from pushing SearchScreen(text) to its first page of results painted (bench `search_open_ms`)."""
+async def measure_open(services: Services, text: str, runs: int = 5) -> float | None:
+    """Median ms from pushing SearchScreen(text) to its first page of results handled (bench `search_open_ms`)."""
     import statistics
 
     from screens.app import make_app
@@ -303,16 +300,22 @@ async def measure_open(services: Any, text: str, runs: int = 5) -> float | None:
     officers = [o for o in services.officers.list() if o.active]
     if not officers:
         return None
+    found = asyncio.Event()
     timings: list[float] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, SearchScreen.Found):
+            found.set()
+
     app = make_app(services, officer=officers[0])
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         for _ in range(runs):
+            found.clear()
             t0 = time.perf_counter()
-            screen = SearchScreen(text)
-            await app.push_screen(screen)
-            await asyncio.wait_for(screen.loaded.wait(), 30)
+            app.call_later(app.push_screen, SearchScreen(text))  # from the app's context, where the hook is set
+            await asyncio.wait_for(found.wait(), 30)
             await pilot.pause()
             timings.append((time.perf_counter() - t0) * 1000)
             app.pop_screen()

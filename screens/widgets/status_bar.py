@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from screens.common import attr, fmt_short
+from screens.common import AppAccess, fmt_short
+
+if TYPE_CHECKING:
+    from onestop.sync.service import SyncStatus
 
 
-def describe_sync(status: Any, now: datetime, warn_days: int) -> tuple[str, bool]:
+def describe_sync(status: SyncStatus | None, now: datetime, warn_days: int) -> tuple[str, bool]:
     """A short Vietnamese sync summary and whether the backlog is old enough to flag in red."""
     if status is None:
         return "Đồng bộ: —", False
-    pending = attr(status, "pending", "pending_items", "queued", default=0) or 0
-    oldest = attr(status, "oldest_unsent_at", "oldest_pending_at", "oldest_at")
-    last_ok = attr(status, "last_success_at", "last_success", "last_ok_at")
-    message = str(attr(status, "message", default="") or "").split(" · ")[0]
-    parts = ([message] if message else []) + [f"chờ gửi {pending}"]
-    late = bool(attr(status, "backlog_warning", default=False))
-    if oldest is not None and isinstance(oldest, datetime):
-        age = now - oldest
+    message = status.message.split(" · ")[0]
+    parts = ([message] if message else []) + [f"chờ gửi {status.pending}"]
+    late = status.backlog_warning
+    if status.oldest_unsent_at is not None:
+        age = now - status.oldest_unsent_at
         parts.append(f"cũ nhất {format_age(age)}")
         late = late or age > timedelta(days=warn_days)
-    parts.append(f"thành công lần cuối: {fmt_short(last_ok) if isinstance(last_ok, datetime) else '—'}")
+    parts.append(f"thành công lần cuối: {fmt_short(status.last_success_at)}")
     return "Đồng bộ: " + ", ".join(parts), late
 
 
@@ -38,7 +38,7 @@ def format_age(age: timedelta) -> str:
     return f"{seconds // 60} phút"
 
 
-class StatusBar(Static):
+class StatusBar(AppAccess, Static):
     """Who is at which counter, and how far behind the provincial system this workstation is."""
 
     DEFAULT_CSS = """
@@ -52,19 +52,14 @@ class StatusBar(Static):
 
     def refresh_badge(self) -> None:
         """Repaint from the app's current state (officer, clock, last sync status)."""
-        app: Any = self.app
-        self.set_class(bool(getattr(app, "sync_late", False)), "-late")
+        self.set_class(self.onestop.sync_late, "-late")
         self._paint()
 
     def _paint(self) -> None:
-        app: Any = self.app
-        services = getattr(app, "services", None)
-        officer = getattr(app, "officer", None)
+        app = self.onestop
         place = ""
-        if services is not None:
-            office = services.settings.office
+        if app.has_services:
+            office = app.services.settings.office
             place = f"{office.commune_name} · quầy {office.counter_code}"
-        who = f"{officer.full_name} ({officer.username})" if officer else "chưa đăng nhập"
-        now = app.now() if hasattr(app, "now") else datetime.now()
-        badge = getattr(app, "sync_text", "Đồng bộ: —")
-        self.update(f"{place} │ {who} │ {now:%H:%M %d/%m/%Y} │ {badge}")
+        who = f"{app.officer.full_name} ({app.officer.username})" if app.logged_in else "chưa đăng nhập"
+        self.update(f"{place} │ {who} │ {app.now():%H:%M %d/%m/%Y} │ {app.sync_text}")

@@ -24,13 +24,11 @@ def counter_app(services, fixed_clock, make_dossier):  # noqa: F811
 
 
 async def settle(pilot) -> None:
+    """Every worker done and every message it posted (e.g. `HomeScreen.Loaded`) handled, twice over: a handled
+    message may start another worker (the home queues reload when the screen resumes)."""
     from textual.widgets import Input
 
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    loaded = getattr(pilot.app.screen, "loaded", None)
-    if loaded is not None:  # the home queues load in a worker (and reload on resume): wait for the rows
-        await loaded.wait()
+    for _ in range(2):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     for widget in pilot.app.screen.query(Input):

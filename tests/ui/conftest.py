@@ -36,3 +36,64 @@ def app(services, officer, fixed_clock):
     from screens.app import make_app
 
     return make_app(services, officer=officer, clock=fixed_clock)
+
+
+class MessageLog:
+    """Every message dispatched during a Pilot run: pass it as `app.run_test(message_hook=log)`.
+
+    Textual calls the hook just before a message's handler runs, so `wait_for` pauses the pilot once more before
+    returning: by then the screen has handled the message and repainted.
+    """
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.messages: list[object] = []
+        self._arrived = asyncio.Event()
+
+    def __call__(self, message: object) -> None:
+        self.messages.append(message)
+        self._arrived.set()
+
+    def of(self, kind: type) -> list:
+        return [m for m in self.messages if isinstance(m, kind)]
+
+    def mark(self) -> int:
+        """A position in the log: `wait_for(..., since=mark)` ignores what came before."""
+        return len(self.messages)
+
+    async def wait_for(self, kind: type, pilot, *, since: int = 0, timeout: float = 10.0):
+        """The first message of `kind` dispatched after position `since` (waits for it to arrive)."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = [m for m in self.messages[since:] if isinstance(m, kind)]
+            if found:
+                await pilot.pause()
+                return found[0]
+            self._arrived.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"no {kind.__qualname__} message within {timeout} s")
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except TimeoutError:
+                pass
+
+    async def wait_for_worker(self, pilot, group: str, *, since: int = 0, timeout: float = 10.0):
+        """The end (success or error) of a worker of `group` started after position `since`."""
+        from textual.worker import Worker, WorkerState
+
+        position = since
+        while True:
+            message = await self.wait_for(Worker.StateChanged, pilot, since=position, timeout=timeout)
+            position = self.messages.index(message) + 1
+            if message.worker.group == group and message.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+                return message
+
+
+@pytest.fixture
+def messages() -> MessageLog:
+    return MessageLog()

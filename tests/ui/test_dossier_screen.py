@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 
-async def open_dossier(app, pilot, code):
+async def open_dossier(app, pilot, messages, code):
+    """Open the dossier as the app does (so the message hook sees the new screen) and wait for its load worker."""
     from screens.dossier import DossierScreen
 
     await app.workers.wait_for_complete()
-    screen = DossierScreen(code)
-    await app.push_screen(screen)
-    await asyncio.wait_for(screen.loaded.wait(), 10)
+    since = messages.mark()
+    app.call_later(app.open_dossier, code)
+    await messages.wait_for_worker(pilot, "dossier-load", since=since)
     await pilot.pause()
-    return screen
+    assert isinstance(app.screen, DossierScreen)
+    return app.screen
 
 
-async def until_loaded(screen, pilot):
-    await asyncio.wait_for(screen.loaded.wait(), 10)
+async def acted(messages, pilot, since):
+    """The `Acted` message of the action started after `since` (its dossier is the service's result)."""
+    from screens.dossier import DossierScreen
+
+    message = await messages.wait_for(DossierScreen.Acted, pilot, since=since)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    return message
 
 
 def live_keys(screen) -> set[str]:
@@ -29,10 +34,10 @@ def live_keys(screen) -> set[str]:
     }
 
 
-async def test_shows_everything_and_legal_keys(app, services, make_dossier):
+async def test_shows_everything_and_legal_keys(app, messages, services, make_dossier):
     d = make_dossier()
-    async with app.run_test(size=(140, 50)) as pilot:
-        screen = await open_dossier(app, pilot, d.code)
+    async with app.run_test(size=(140, 50), message_hook=messages) as pilot:
+        screen = await open_dossier(app, pilot, messages, d.code)
         head = str(screen.query_one("#dossier-head").render())
         assert d.code in head and "Được tiếp nhận" in head
         assert "Đặng Thị Ánh" in str(screen.query_one("#dossier-applicant").render())
@@ -42,70 +47,75 @@ async def test_shows_everything_and_legal_keys(app, services, make_dossier):
         assert any(e.action == "dossier.view" for e in services.audit.entries(dossier_code=d.code))
 
 
-async def test_supplement_then_received_then_return(app, services, make_dossier):
+async def test_supplement_then_received_then_return(app, messages, services, make_dossier):
     from textual.widgets import Input
 
     d = make_dossier()
-    async with app.run_test(size=(140, 50)) as pilot:
-        screen = await open_dossier(app, pilot, d.code)
+    async with app.run_test(size=(140, 50), message_hook=messages) as pilot:
+        screen = await open_dossier(app, pilot, messages, d.code)
         await pilot.press("s")
         await pilot.pause()
         app.screen.query_one("#reason-input", Input).value = "Giấy chứng sinh; Sổ hộ khẩu"
         await pilot.press("enter")
         await pilot.pause()
         app.screen.query_one("#reason-input", Input).value = "Thiếu giấy tờ"
-        screen.loaded.clear()
+        since = messages.mark()
         await pilot.press("enter")
-        await until_loaded(screen, pilot)
+        done = await acted(messages, pilot, since)
+        assert done.name == "supplement" and done.dossier.status.value == "supplement"
         assert screen.dossier.status.value == "supplement"
         assert "Giấy chứng sinh" in screen.dossier.events[-1].note
         assert live_keys(screen) == {"b", "w", "t", "x"}
-        screen.loaded.clear()
+        since = messages.mark()
         await pilot.press("b")
         await pilot.pause()
         await pilot.press("y")
-        await until_loaded(screen, pilot)
+        assert (await acted(messages, pilot, since)).dossier.status.value == "in_progress"
         assert screen.dossier.status.value == "in_progress"
-        screen.loaded.clear()
+        since = messages.mark()
         await pilot.press("k")
         await pilot.pause()
         await pilot.press("y")
-        await until_loaded(screen, pilot)
+        assert (await acted(messages, pilot, since)).dossier.status.value == "result_ready"
         assert screen.dossier.status.value == "result_ready"
         assert live_keys(screen) == {"g", "x"}
         await pilot.press("g")
         await pilot.pause()
         assert app.screen.query_one("#return-name", Input).value == "Đặng Thị Ánh"
-        screen.loaded.clear()
+        since = messages.mark()
         await pilot.press("enter")
-        await until_loaded(screen, pilot)
+        assert (await acted(messages, pilot, since)).dossier.status.value == "returned"
         assert screen.dossier.status.value == "returned"
         assert screen.dossier.collected_id_number == "038190012345"
         assert live_keys(screen) == set()
 
 
-async def test_reject_needs_reason_and_apology_dialog(app, services, make_dossier):
+async def test_reject_needs_reason_and_apology_dialog(app, messages, services, make_dossier):
     from textual.widgets import Input, Static
+    from textual.worker import WorkerState
+
+    from screens.dossier import DossierScreen
 
     d = make_dossier()
-    async with app.run_test(size=(140, 50)) as pilot:
-        screen = await open_dossier(app, pilot, d.code)
+    async with app.run_test(size=(140, 50), message_hook=messages) as pilot:
+        screen = await open_dossier(app, pilot, messages, d.code)
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#newdue-date", Input).value = "01/01/2020 09:00"
         app.screen.query_one("#newdue-reason", Input).value = "Chờ xác minh"
-        screen.loaded.clear()
+        since = messages.mark()
         await pilot.press("enter")
-        await until_loaded(screen, pilot)
+        refused = await messages.wait_for_worker(pilot, "dossier-act", since=since)
+        assert refused.state is WorkerState.ERROR and not messages.of(DossierScreen.Acted)
         assert screen.dossier.due_at == d.due_at  # a past date is refused by the service, nothing changed
         new_due = d.due_at + timedelta(days=7)
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#newdue-date", Input).value = f"{new_due:%d/%m/%Y %H:%M}"
         app.screen.query_one("#newdue-reason", Input).value = "Chờ xác minh"
-        screen.loaded.clear()
+        since = messages.mark()
         await pilot.press("enter")
-        await until_loaded(screen, pilot)
+        assert (await acted(messages, pilot, since)).dossier.due_at == new_due
         assert screen.dossier.due_at == new_due and screen.dossier.status.value == "received"
         await pilot.press("r")
         await pilot.pause()
@@ -117,28 +127,31 @@ async def test_reject_needs_reason_and_apology_dialog(app, services, make_dossie
         assert services.dossiers.peek(d.code).status.value == "received"
 
 
-async def test_unknown_code_is_a_message(app):
-    async with app.run_test(size=(140, 50)) as pilot:
-        screen = await open_dossier(app, pilot, "H56.14-000000-000000")
+async def test_unknown_code_is_a_message(app, messages):
+    async with app.run_test(size=(140, 50), message_hook=messages) as pilot:
+        screen = await open_dossier(app, pilot, messages, "H56.14-000000-000000")
         assert "Không tìm thấy" in screen.error
         assert live_keys(screen) == set()
 
 
-async def test_every_live_action_and_back_fit_in_the_footer_at_120_columns(app, services, make_dossier):
+async def test_every_live_action_and_back_fit_in_the_footer_at_120_columns(app, messages, services, make_dossier):
     """At 120×40 each key the status allows (and p, Esc) is visible in the footer, not cut at the right edge."""
     from textual.widgets import Footer
     from textual.widgets._footer import FooterKey
 
     from onestop.domain import Status
+    from screens.dossier import DossierScreen
 
     d = make_dossier()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_dossier(app, pilot, d.code)
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        screen = await open_dossier(app, pilot, messages, d.code)
         for step in ("received", "in progress"):
             if step == "in progress":
                 services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
+                since = messages.mark()
                 screen.reload()
-                await until_loaded(screen, pilot)
+                loaded = await messages.wait_for(DossierScreen.Loaded, pilot, since=since)
+                assert loaded.dossier.status is Status.IN_PROGRESS
             await pilot.pause()
             keys = list(screen.query_one(Footer).query(FooterKey))
             palette = next(k for k in keys if k.has_class("-command-palette"))
@@ -151,3 +164,11 @@ async def test_every_live_action_and_back_fit_in_the_footer_at_120_columns(app, 
             assert wanted <= set(shown), (step, wanted - set(shown))
             for action in wanted:
                 assert shown[action].region.right <= palette.region.x, f"{step}: {action} cut off"
+
+
+def test_every_lifecycle_action_has_a_row_in_the_screen_table():
+    """The dossier screen's action table is keyed by the lifecycle's actions: none missing, none extra."""
+    from onestop.services.lifecycle import ACTIONS
+    from screens.dossier import LIFECYCLE
+
+    assert set(LIFECYCLE) == {a.name for a in ACTIONS}

@@ -36,31 +36,45 @@ DUC = Person(
 )
 
 
-async def open_search(app, pilot, text=""):
+async def open_search(app, pilot, messages, text=""):
+    """Push the search screen from the app (where the message hook is set) and wait for its first page."""
     from screens.search import SearchScreen
 
     await app.workers.wait_for_complete()
+    since = messages.mark()
     screen = SearchScreen(text)
-    await app.push_screen(screen)
-    await asyncio.wait_for(screen.loaded.wait(), 10)
-    await pilot.pause()
+    app.call_later(app.push_screen, screen)
+    await messages.wait_for(SearchScreen.Found, pilot, since=since)
     return screen
 
 
-async def press_and_wait(screen, pilot, key):
-    screen.loaded.clear()
-    await pilot.press(key)
-    await asyncio.wait_for(screen.loaded.wait(), 10)
-    await pilot.pause()
+async def found_after(messages, pilot, change):
+    """Do `change` (a key, a typed value) and return the `Found` message of the search it starts."""
+    from screens.search import SearchScreen
+
+    since = messages.mark()
+    result = change()
+    if asyncio.iscoroutine(result):
+        await result
+    return await messages.wait_for(SearchScreen.Found, pilot, since=since)
 
 
-async def test_folded_search_and_open(app, services):
+async def until(pilot, predicate, timeout: float = 10.0):
+    """Pause the pilot until `predicate()` holds (state, not time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "condition not reached"
+        await pilot.pause(0.02)
+
+
+async def test_folded_search_and_open(app, services, messages):
     from textual.widgets import DataTable
 
     anh = receive(services, ANH)
     receive(services, DUC)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_search(app, pilot, "dang thi anh")
+    async with app.run_test(size=(140, 40), message_hook=messages) as pilot:
+        screen = await open_search(app, pilot, messages, "dang thi anh")
         assert screen.codes == [anh.code]
         assert "Trang 1" in str(screen.query_one("#search-info").render())
         screen.query_one(DataTable).focus()
@@ -73,73 +87,74 @@ async def test_folded_search_and_open(app, services):
         assert isinstance(app.screen, DossierScreen) and app.screen.code == anh.code
 
 
-async def test_f3_opens_search_and_typing_debounces(app, services):
+async def test_f3_opens_search_and_typing_debounces(app, services, messages):
     from screens.search import SearchScreen
 
     duc = receive(services, DUC)
     receive(services, ANH)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(140, 40), message_hook=messages) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         screen = app.screen
-        await asyncio.wait_for(screen.loaded.wait(), 10)
-        screen.loaded.clear()
-        screen.query_one("#search-box").value = "0987654321"
-        await asyncio.wait_for(screen.loaded.wait(), 10)
-        await pilot.pause()
+        await messages.wait_for(SearchScreen.Found, pilot)
+        typed = await found_after(
+            messages, pilot, lambda: setattr(screen.query_one("#search-box"), "value", "0987654321")
+        )
+        assert [s.code for s in typed.page.items] == [duc.code]
         assert screen.codes == [duc.code]
 
 
-async def test_paging_and_symbols(app, services):
+async def test_paging_and_symbols(app, services, messages):
     base = datetime(2026, 11, 2, 8, 0, tzinfo=VN_TZ)
     made = {receive(services, ANH, base + timedelta(minutes=i)).code for i in range(105)}
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_search(app, pilot, "anh")
+    async with app.run_test(size=(140, 40), message_hook=messages) as pilot:
+        screen = await open_search(app, pilot, messages, "anh")
         first = list(screen.codes)
         assert len(first) == 100 and screen.total == 105
         screen.query_one("#search-results").focus()
-        await press_and_wait(screen, pilot, "pagedown")
+        page = await found_after(messages, pilot, lambda: pilot.press("pagedown"))
+        assert not page.first
         second = list(screen.codes)
         assert len(second) == 5 and not set(first) & set(second)
         assert set(first) | set(second) == made
         assert "Trang 2" in str(screen.query_one("#search-info").render())
-        await press_and_wait(screen, pilot, "pageup")
+        await found_after(messages, pilot, lambda: pilot.press("pageup"))
         assert screen.codes == first
-        screen.loaded.clear()
-        screen.query_one("#search-box").value = "!!! *** ((("
-        await asyncio.wait_for(screen.loaded.wait(), 10)
-        await pilot.pause()
+        none = await found_after(
+            messages, pilot, lambda: setattr(screen.query_one("#search-box"), "value", "!!! *** (((")
+        )
+        assert none.page.items == ()
         assert screen.codes == [] and "Không tìm thấy" in str(screen.query_one("#search-info").render())
 
 
-async def test_filters_overdue_and_bad_date(app, services):
+async def test_filters_overdue_and_bad_date(app, services, messages):
     from textual.widgets import Checkbox, Input
 
     old = receive(services, DUC, datetime(2026, 10, 1, 9, 0, tzinfo=VN_TZ))
     receive(services, ANH)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_search(app, pilot)
+    async with app.run_test(size=(140, 40), message_hook=messages) as pilot:
+        screen = await open_search(app, pilot, messages)
         assert len(screen.codes) == 2
-        screen.loaded.clear()
-        screen.query_one("#search-overdue", Checkbox).value = True
-        await asyncio.wait_for(screen.loaded.wait(), 10)
-        await pilot.pause()
+        await found_after(
+            messages, pilot, lambda: setattr(screen.query_one("#search-overdue", Checkbox), "value", True)
+        )
         assert screen.codes == [old.code]
-        screen.loaded.clear()
+        since = messages.mark()
         screen.query_one("#search-from", Input).value = "32/13/2026"
-        await asyncio.wait_for(screen.loaded.wait(), 10)
+        await until(pilot, lambda: screen.error)
         assert "Ngày lọc không hợp lệ" in screen.error
+        assert not [m for m in messages.messages[since:] if type(m).__name__ == "Found"]  # nothing was searched
 
 
-async def test_due_date_and_status_are_on_screen_at_120_columns(app, services):
+async def test_due_date_and_status_are_on_screen_at_120_columns(app, services, messages):
     """What the officer searches for — the code, who, the status and the due date — fits a 120×40 counter screen."""
     from textual.widgets import DataTable
 
     receive(services, ANH, procedure="2.000815")
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_search(app, pilot, "dang thi anh")
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        screen = await open_search(app, pilot, messages, "dang thi anh")
         table = screen.query_one(DataTable)
         assert table.row_count == 1
         right = 0

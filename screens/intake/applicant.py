@@ -1,0 +1,179 @@
+"""Step 2: the applicant (QR scan or typed) and, optionally, a representative with their authorisation."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Static
+
+from screens.intake.base import IntakeStep
+from screens.intake_logic import split_scan
+from screens.widgets.person_form import COMPLETE_DATE_RE, COMPLETE_ID_RE, PersonForm
+
+PERSON_ORDER = ("id_number", "full_name", "birth_date", "gender", "address", "phone", "email")
+AUTO_ADVANCE_DELAY = 0.15  # a keyboard-wedge scanner types faster than this; a person does not
+
+
+class ApplicantStep(IntakeStep):
+    """Left: the applicant's identity block. Right: the representative (Ctrl+R) and their authorisation."""
+
+    DEFAULT_CSS = "ApplicantStep { layout: horizontal; }"
+
+    KEY = "applicant"
+    LABEL = "Người nộp"
+    FIELDS = frozenset({"qr", *PERSON_ORDER, "old_id_number", "authorisation_doc"})
+    FIRST_FOCUS = "#id_number"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="applicant-col"):
+            yield Label("Bước 2 — Người nộp (quét QR căn cước vào ô bất kỳ)", classes="section-title")
+            yield PersonForm("", id="applicant-form")
+            yield Static("", id="recall-note", classes="muted")
+        with VerticalScroll(id="rep-col"):
+            yield Checkbox("Nộp thay theo ủy quyền (Ctrl+R)", id="rep-toggle")
+            with Vertical(id="rep-block"):
+                yield PersonForm("rep_", id="rep-form")
+                with Horizontal(classes="person-row"):
+                    yield Label("Giấy ủy quyền", classes="person-label")
+                    yield Input(
+                        id="authorisation_doc",
+                        compact=True,
+                        placeholder="ví dụ: Giấy ủy quyền số 12 ngày 01/11/2026",
+                    )
+                yield Static("", id="authorisation_doc-error", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#rep-block").display = False
+
+    # ------------------------------------------------------------------ typed accessors
+
+    @property
+    def applicant(self) -> PersonForm:
+        return self.query_one("#applicant-form", PersonForm)
+
+    @property
+    def representative(self) -> PersonForm:
+        return self.query_one("#rep-form", PersonForm)
+
+    @property
+    def rep_toggle(self) -> Checkbox:
+        return self.query_one("#rep-toggle", Checkbox)
+
+    @property
+    def authorisation(self) -> Input:
+        return self.query_one("#authorisation_doc", Input)
+
+    @property
+    def has_representative(self) -> bool:
+        return self.rep_toggle.value
+
+    def form_for(self, input_id: str) -> PersonForm:
+        rep = input_id.startswith("rep_") or input_id == "authorisation_doc"
+        return self.representative if rep else self.applicant
+
+    # ------------------------------------------------------------------ typing and scanning
+
+    def submitted(self, field: Input) -> None:
+        input_id = field.id or ""
+        if input_id == "authorisation_doc":
+            self.intake.action_next_step()
+        elif input_id.removeprefix("rep_") in PERSON_ORDER:
+            self.field_done(input_id)
+
+    def read_scan(self, source: Input) -> None:
+        """Fill a whole identity block from a CCCD QR typed by the scanner into any field."""
+        from onestop import identity
+        from onestop.errors import BadInput
+
+        form = self.form_for(source.id or "")
+        before, scan_text = split_scan(source.value)
+        source.value = before if (source.id or "").removeprefix("rep_") not in ("id_number",) else ""
+        try:
+            person = identity.to_person(identity.parse_qr(scan_text))
+        except BadInput as err:
+            form.set_error("id_number", err.message)
+            form.input("id_number").focus()
+            return
+        form.fill(person)
+        self._recall(form)
+        if self.intake.current_step is not self:
+            self.intake.show_step(self.intake.index_of(self))
+        form.input("phone").focus()
+
+    def field_done(self, input_id: str) -> None:
+        form = self.form_for(input_id)
+        field = input_id.removeprefix("rep_")
+        if not form.check_field(field):
+            return
+        if field == "id_number":
+            self._recall(form)
+        position = PERSON_ORDER.index(field)
+        if position + 1 < len(PERSON_ORDER):
+            form.input(PERSON_ORDER[position + 1]).focus()
+        elif form.prefix:
+            self.authorisation.focus()
+        else:
+            self.intake.action_next_step()
+
+    def _recall(self, form: PersonForm) -> None:
+        """A citizen this counter already knows: recall phone, e-mail and address into empty fields."""
+        if form.prefix:
+            return
+        known = self.onestop.services.intake.recall_citizen(form.value("id_number"))
+        note = self.query_one("#recall-note", Static)
+        if known is None:
+            note.update("")
+            return
+        form.fill(known, only_empty=True)
+        note.update(f"Công dân đã từng nộp hồ sơ tại quầy: {known.full_name}, ĐT {known.phone or '—'}")
+
+    @on(Input.Changed)
+    def maybe_auto_advance(self, event: Input.Changed) -> None:
+        input_id = event.input.id or ""
+        field = input_id.removeprefix("rep_")
+        complete = (
+            (field == "id_number" and COMPLETE_ID_RE.fullmatch(event.value))
+            or (field == "birth_date" and COMPLETE_DATE_RE.fullmatch(event.value))
+            or (field == "gender" and event.value.strip().casefold() in ("nam", "nữ", "nu"))
+        )
+        if complete and event.input.has_focus and not self.intake.restoring:
+            self.set_timer(AUTO_ADVANCE_DELAY, partial(self._advance_if_unchanged, event.input, event.value))
+
+    def _advance_if_unchanged(self, widget: Input, value: str) -> None:
+        if widget.has_focus and widget.value == value and widget.id:
+            self.field_done(widget.id)
+
+    def toggle_representative(self) -> None:
+        self.rep_toggle.value = not self.rep_toggle.value
+
+    @on(Checkbox.Changed, "#rep-toggle")
+    def representative_toggled(self, event: Checkbox.Changed) -> None:
+        self.query_one("#rep-block").display = event.value
+        if event.value and self.intake.current_step is self and not self.intake.restoring:
+            self.query_one("#rep_id_number", Input).focus()
+
+    # ------------------------------------------------------------------ the step
+
+    def check(self) -> bool:
+        ok = self.applicant.person() is not None
+        if self.has_representative:
+            ok = self.representative.person() is not None and ok
+            if not self.authorisation.value.strip():
+                self.intake.set_error("authorisation_doc", "Nộp thay theo ủy quyền: cần ghi giấy tờ ủy quyền.")
+                ok = False
+            else:
+                self.intake.set_error("authorisation_doc", "")
+        if not ok:
+            first = self.applicant.first_error_input() or self.representative.first_error_input()
+            if first is not None:
+                first.focus()
+        return ok
+
+    def fill_draft(self, values: dict[str, Any]) -> None:
+        values["applicant"] = self.applicant.person()
+        values["representative"] = self.representative.person() if self.has_representative else None
+        values["authorisation_doc"] = self.authorisation.value if self.has_representative else ""

@@ -1,0 +1,71 @@
+"""Step 6: everything once more, the name, birth date, ID and appointment large for the citizen; Ctrl+S saves."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Digits, Label, Static
+
+from screens.intake.applicant import ApplicantStep
+from screens.intake.appointment import AppointmentStep
+from screens.intake.base import IntakeStep
+from screens.intake.documents import DocumentsStep
+from screens.intake.fee import FeeStep
+
+
+class ReviewStep(IntakeStep):
+    """The citizen checks what was typed (F9: alone on screen, large); the officer saves."""
+
+    KEY = "review"
+    LABEL = "Xác nhận"
+    FIRST_FOCUS = "#save-button"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="review-scroll"):
+            with Vertical(id="review-large"):
+                yield Label("", id="review-name")
+                yield Label("Ngày sinh", classes="review-caption")
+                yield Digits("", id="review-dob")
+                yield Label("Số định danh cá nhân", classes="review-caption")
+                yield Digits("", id="review-id")
+                yield Label("", id="review-procedure")
+                yield Label("Hẹn trả kết quả", classes="review-caption")
+                yield Digits("", id="review-due")
+            yield Static("", id="review-details")
+            yield Button("Lưu hồ sơ (Ctrl+S)", variant="success", id="save-button")
+
+    def enter(self) -> None:
+        self.refresh_review()
+
+    def refresh_review(self) -> None:
+        intake = self.intake
+        applicant = intake.step_of(ApplicantStep).applicant
+        due = intake.step_of(AppointmentStep).due()
+        procedure = intake.procedure
+        self.query_one("#review-name", Label).update(applicant.value("full_name").upper())
+        self.query_one("#review-dob", Digits).update(applicant.value("birth_date").replace("/", "-"))
+        self.query_one("#review-id", Digits).update(applicant.value("id_number")[:12])
+        self.query_one("#review-procedure", Label).update(f"{procedure.code} — {procedure.name}" if procedure else "")
+        self.query_one("#review-due", Digits).update(f"{due:%H:%M %d-%m-%Y}" if due else "")
+        self.query_one("#review-details", Static).update(self._details())
+
+    def _details(self) -> str:
+        intake = self.intake
+        docs = intake.step_of(DocumentsStep).received()
+        lines = ["[b]Thành phần hồ sơ:[/b]"] + [
+            f"  {i}. {d.name[:80]} — {d.kind} × {d.count}" + (f" ({len(d.files)} tệp)" if d.files else "")
+            for i, d in enumerate(docs, 1)
+        ]
+        lines.append(intake.step_of(FeeStep).review_line())
+        people = intake.step_of(ApplicantStep)
+        if people.has_representative:
+            rep = people.representative
+            lines.append(
+                f"Người nộp thay: {rep.value('full_name')} ({rep.value('id_number')}) — {people.authorisation.value}"
+            )
+        return (
+            "\n".join(lines)
+            .replace("original", "Bản chính")
+            .replace("present_only", "Xuất trình")
+            .replace("— copy", "— Bản sao")
+        )

@@ -1,0 +1,461 @@
+"""F2: receiving a dossier at the counter, keyboard only, one step widget at a time, a draft kept at every step.
+
+The steps are the widgets registered in `screens.intake.registry.STEPS`; this screen moves between them, routes
+Enter and scans, validates, keeps drafts, saves, and prints the receipt in an app worker.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, RadioButton, RadioSet, Static
+
+from screens.common import OneStopScreen, describe_print, fmt_datetime
+from screens.intake.applicant import PERSON_ORDER, ApplicantStep
+from screens.intake.base import IntakeStep
+from screens.intake.registry import STEPS
+from screens.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from onestop.domain import Dossier, IntakeDraft, Procedure
+    from onestop.errors import BadInput
+
+S = TypeVar("S", bound=IntakeStep)
+DRAFT_VERSION = 1
+
+
+class IntakeScreen(OneStopScreen):
+    """One intake; `saved_code` is set once the dossier is saved."""
+
+    CSS_PATH = "intake.tcss"
+    HELP_TITLE = "Tiếp nhận hồ sơ"
+    BINDINGS = [
+        Binding("pagedown", "next_step", "Bước sau", tooltip="Sang bước kế tiếp", id="intake.next"),
+        Binding("pageup", "prev_step", "Bước trước", tooltip="Về bước trước", id="intake.prev"),
+        Binding("ctrl+s", "save", "Lưu", tooltip="Lưu hồ sơ (kiểm tra mọi bước)", id="intake.save"),
+        Binding(
+            "ctrl+r",
+            "toggle_rep",
+            "Ủy quyền",
+            tooltip="Bật/tắt người nộp thay theo ủy quyền",
+            id="intake.representative",
+        ),
+        Binding("f8", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="intake.reprint"),
+        Binding("escape", "leave", "Quay lại", tooltip="Về trang chính, giữ bản nháp", id="intake.back"),
+        Binding("down", "arrow(1)", "Xuống", show=False, tooltip="Ô hoặc thủ tục kế tiếp", id="intake.down"),
+        Binding("up", "arrow(-1)", "Lên", show=False, tooltip="Ô hoặc thủ tục trước", id="intake.up"),
+    ]
+
+    class ReceiptIssued(Message):
+        """The receipt worker finished: what to tell the officer, and whether it reached the printer."""
+
+        def __init__(self, text: str, printed: bool) -> None:
+            super().__init__()
+            self.text, self.printed = text, printed
+
+    def __init__(self, *, offer_draft: bool = True) -> None:
+        super().__init__()
+        self.step = 0
+        """Index into `steps` of the step on screen (len(steps): the saved view)."""
+        self.procedure: Procedure | None = None
+        self.saved_code = ""
+        self.offer_draft = offer_draft
+        self.step_painted_at = 0.0
+        """perf_counter() when the current step was last painted (the bench reads it)."""
+        self.restoring = False
+        """True while a draft is put back (no auto-advance, no searching, no draft writes)."""
+        self.steps: list[IntakeStep] = [cls() for cls in STEPS]
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static("", id="intake-steps")
+        with ContentSwitcher(initial=f"step-{self.steps[0].KEY}", id="intake-switcher"):
+            yield from self.steps
+            with Vertical(id="step-done"):
+                yield Label("ĐÃ TIẾP NHẬN HỒ SƠ", id="done-title")
+                yield Static("", id="done-code")
+                yield Static("", id="done-print")
+                yield Label("Enter hoặc F4: về trang chính · F2: tiếp nhận hồ sơ mới · F8: in lại giấy tiếp nhận")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_step(0)
+        if self.offer_draft:
+            self._offer_draft()
+
+    def step_of(self, cls: type[S]) -> S:
+        """The step widget of a given class (typed)."""
+        return next(step for step in self.steps if isinstance(step, cls))
+
+    def index_of(self, step: IntakeStep) -> int:
+        return self.steps.index(step)
+
+    @property
+    def current_step(self) -> IntakeStep | None:
+        return self.steps[self.step] if self.step < len(self.steps) else None
+
+    @property
+    def officer_name(self) -> str:
+        return self.onestop.officer.username if self.onestop.logged_in else ""
+
+    def received_at(self) -> Any:
+        """None in production (the service uses now); the injected clock's time in tests and snapshots."""
+        return self.onestop.clock() if self.onestop.clock else None
+
+    # ------------------------------------------------------------------ steps
+
+    def show_step(self, index: int) -> None:
+        """Display step `index`, focus its first field and keep the draft."""
+        self.step = index
+        step = self.current_step
+        self.query_one(ContentSwitcher).current = f"step-{step.KEY}" if step else "step-done"
+        self.query_one("#intake-steps", Static).update(self._step_bar())
+        if step is not None:
+            step.enter()
+            if step.FIRST_FOCUS:
+                self.query_one(step.FIRST_FOCUS).focus()
+        self.call_after_refresh(self._painted)
+        if not self.restoring and not self.saved_code:
+            self._save_draft_in_background()
+
+    def _painted(self) -> None:
+        self.step_painted_at = time.perf_counter()
+
+    def _step_bar(self) -> str:
+        parts = []
+        for i, step in enumerate(self.steps):
+            text = f" {i + 1}. {step.LABEL} "
+            parts.append(f"[reverse b]{text}[/]" if i == self.step else text)
+        return "›".join(parts) + "  PgDn ▸  PgUp ◂  Ctrl+S lưu"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers only what works now: steps and saving before the save, reprinting after it."""
+        if action in ("next_step", "prev_step", "save", "toggle_rep"):
+            return not self.saved_code
+        if action == "reprint":
+            return bool(self.saved_code)
+        return True
+
+    def action_next_step(self) -> None:
+        if self.saved_code:
+            return
+        if self.step == len(self.steps) - 1:
+            self.action_save()
+        elif self.check_step(self.step):
+            self.show_step(self.step + 1)
+
+    def action_prev_step(self) -> None:
+        if not self.saved_code and self.step > 0:
+            self.show_step(self.step - 1)
+
+    def check_step(self, index: int) -> bool:
+        """Validate one step, showing errors inline; True when the officer may move on."""
+        return self.steps[index].check()
+
+    def action_arrow(self, step: int) -> None:
+        current = self.current_step
+        if current is not None and current.arrow(step):
+            return
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    # ------------------------------------------------------------------ the procedure (every later step depends on it)
+
+    def choose_procedure(self, code: str) -> None:
+        """The officer picked a procedure on step 1: load it and move on."""
+        if self.select_procedure(code):
+            self.show_step(self.step + 1 if self.step == 0 else self.step)
+
+    def select_procedure(self, code: str) -> bool:
+        """Load the procedure in force and tell every step (documents, fee, exemptions depend on it)."""
+        from onestop.errors import OneStopError
+
+        try:
+            procedure = self.onestop.services.catalog.get(code)
+        except OneStopError as err:
+            self.set_error("procedure", err.message)
+            return False
+        changed = self.procedure is None or self.procedure.code != procedure.code
+        self.procedure = procedure
+        self.set_error("procedure", "")
+        if changed:
+            for step in self.steps:
+                step.procedure_changed(procedure)
+        return True
+
+    # ------------------------------------------------------------------ Enter and scans
+
+    @on(Input.Submitted)
+    def field_submitted(self, event: Input.Submitted) -> None:
+        """A scan into any field fills the identity block; otherwise the field's step decides what Enter does."""
+        from onestop.identity import looks_like_scan
+
+        if looks_like_scan(event.value):
+            self.step_of(ApplicantStep).read_scan(event.input)
+            return
+        owner = next((step for step in self.steps if event.input in step.query(Input)), None)
+        if owner is not None:
+            owner.submitted(event.input)
+
+    def action_toggle_rep(self) -> None:
+        self.step_of(ApplicantStep).toggle_representative()
+
+    # ------------------------------------------------------------------ large print, save
+
+    def toggle_large_print(self) -> None:
+        """F9: the review shown large, alone on screen, for the citizen to check."""
+        if self.has_class("-large"):
+            self.remove_class("-large")
+            return
+        if self.saved_code:
+            return
+        last = len(self.steps) - 1
+        if self.step != last:
+            if not all(self.check_step(i) for i in range(last)):
+                self.notify("Cần điền đủ các bước trước khi xem bản xác nhận.", severity="warning")
+                return
+            self.show_step(last)
+        self.add_class("-large")
+
+    def build_draft(self) -> IntakeDraft | None:
+        """The `IntakeDraft` from every step, or None after moving to the first step with an error."""
+        from onestop.domain import IntakeDraft
+
+        for index in range(len(self.steps)):
+            if not self.check_step(index):
+                if self.step != index:
+                    self.show_step(index)
+                    self.check_step(index)
+                return None
+        values: dict[str, Any] = {"received_at": self.received_at()}
+        for step in self.steps:
+            step.fill_draft(values)
+        return IntakeDraft(**values)
+
+    @on(Button.Pressed, "#save-button")
+    def action_save(self) -> None:
+        from onestop.errors import BadInput, OneStopError
+
+        if self.saved_code:
+            return
+        draft = self.build_draft()
+        if draft is None:
+            return
+        try:
+            dossier = self.onestop.services.intake.save(draft, self.officer_name)
+        except BadInput as err:
+            self.show_service_error(err)
+            return
+        except OneStopError as err:
+            self.notify(err.message, title=err.title, severity="error", timeout=10)
+            return
+        self.saved(dossier)
+
+    def show_service_error(self, err: BadInput) -> None:
+        """Go back to the step holding `err.field` and show the message there."""
+        field = err.field or ""
+        base = field.split(".")[0]
+        index = next(
+            (i for i, s in enumerate(self.steps) if base in s.FIELDS or base.removeprefix("rep_") in s.FIELDS),
+            len(self.steps) - 1,
+        )
+        self.show_step(index)
+        self.set_error(field if field else "procedure", err.message)
+        self.notify(err.message, title=err.title, severity="error")
+
+    def saved(self, dossier: Dossier) -> None:
+        self.saved_code = dossier.code
+        self.refresh_bindings()
+        self.remove_class("-large")
+        self.query_one("#done-code", Static).update(
+            f"[b]{dossier.code}[/b]\n{dossier.applicant.full_name} — {dossier.procedure.name}\n"
+            f"Hẹn trả: {fmt_datetime(dossier.due_at)}"
+        )
+        self.show_step(len(self.steps))
+        self.query_one("#done-print", Static).update("Đang in giấy tiếp nhận…")
+        self.issue_receipt()
+        self.onestop.refresh_sync_status()
+
+    def issue_receipt(self) -> None:
+        """Render and print the receipt in an app worker (it outlives this screen)."""
+        self.app.run_worker(
+            partial(self._print_receipt, self.saved_code, self.officer_name),
+            thread=True,
+            group="print",
+            exit_on_error=False,
+            description="In giấy tiếp nhận",
+        )
+
+    def _print_receipt(self, code: str, officer: str) -> None:
+        """Worker: the printer's answer (or why it did not print) goes back as `ReceiptIssued`."""
+        from onestop.errors import OneStopError
+
+        services = self.onestop.services
+        try:
+            services.intake.discard_draft(officer)
+            text, printed = describe_print(services.forms.issue_receipt(code, officer))
+        except OneStopError as err:  # saved but not printed: an outcome to tell, not a failure
+            text, printed = f"Hồ sơ {code} đã lưu; {err.message} Nhấn F8 để in lại.", False
+        message = self.ReceiptIssued(text, printed)
+        if not self.post_message(message):  # the officer already left this screen: the toast alone
+            toast(self, message)
+
+    @on(ReceiptIssued)
+    def _printed(self, message: ReceiptIssued) -> None:
+        self.query_one("#done-print", Static).update(message.text)
+        toast(self, message)
+
+    def action_reprint(self) -> None:
+        if not self.saved_code:
+            self.notify("Hồ sơ chưa được lưu.", severity="warning")
+            return
+        self.query_one("#done-print", Static).update("Đang in lại giấy tiếp nhận…")
+        self.issue_receipt()
+
+    def on_key(self, event: events.Key) -> None:
+        if self.saved_code and event.key == "enter":
+            event.stop()
+            self.onestop.action_home()
+
+    # ------------------------------------------------------------------ errors
+
+    def set_error(self, field: str, message: str) -> None:
+        """Show (or clear) the inline message under a field, whichever step it is on."""
+        base = field.removeprefix("rep_")
+        if base in PERSON_ORDER:
+            self.step_of(ApplicantStep).form_for(field).set_error(base, message)
+            return
+        error = self.query(f"#{field.replace('.', '-')}-error").results(Static)
+        widget = next(iter(error), None)
+        if widget is None:
+            widget = self.query_one("#procedure-error", Static) if message else None
+        if widget is not None:
+            widget.update(message)
+            widget.set_class(bool(message), "-shown")
+
+    # ------------------------------------------------------------------ drafts and leaving
+
+    def action_leave(self) -> None:
+        if self.has_class("-large"):
+            self.remove_class("-large")
+            return
+        self.save_draft_now()
+        self.app.pop_screen()
+
+    def draft_state(self) -> dict[str, Any] | None:
+        """The form as plain JSON-able data for `IntakeService.save_draft`; None when nothing was entered."""
+        if self.saved_code:
+            return None
+        inputs = {i.id: i.value for i in self.query(Input) if i.id and i.value and i.id != "proc-query"}
+        if self.procedure is None and not inputs:
+            return None
+        state: dict[str, Any] = {
+            "version": DRAFT_VERSION,
+            "step": self.step,
+            "procedure_code": self.procedure.code if self.procedure else "",
+            "inputs": inputs,
+            "checkboxes": {c.id: c.value for c in self.query(Checkbox) if c.id},
+            "radios": {r.id: r.pressed_index for r in self.query(RadioSet) if r.id},
+        }
+        for step in self.steps:
+            step.save_state(state)
+        return state
+
+    def save_draft_now(self) -> None:
+        """Keep the typed-in intake (Esc, lock, leaving); nothing is written once saved or when empty."""
+        state = self.draft_state()
+        if state is not None and self.officer_name:
+            self.onestop.services.intake.save_draft(self.officer_name, state)
+
+    def _save_draft_in_background(self) -> None:
+        state = self.draft_state()
+        if state is not None and self.officer_name:
+            self.app.run_worker(
+                partial(self.onestop.services.intake.save_draft, self.officer_name, state),
+                thread=True,
+                group="draft",
+                exclusive=True,
+                exit_on_error=False,
+                description="Lưu bản nháp",
+            )
+
+    def _offer_draft(self) -> None:
+        from screens.dialogs import ConfirmDialog
+
+        data = self.onestop.services.intake.load_draft(self.officer_name) if self.officer_name else None
+        if not data:
+            return
+        who = (data.get("inputs") or {}).get("full_name") or "chưa có tên"
+        what = data.get("procedure_code") or "chưa chọn thủ tục"
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                self.restore_state(data)
+            else:
+                self.onestop.services.intake.discard_draft(self.officer_name)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Có hồ sơ đang nhập dở ({who}; {what}). Tiếp tục nhập hồ sơ này?",
+                title="Bản nháp",
+                yes="Tiếp tục (Y)",
+                no="Bỏ bản nháp (N)",
+            ),
+            answered,
+        )
+
+    def restore_state(self, data: dict[str, Any]) -> None:
+        """Put a saved draft back (procedure first: documents and exemptions depend on it)."""
+        self.restoring = True
+        try:
+            if data.get("procedure_code"):
+                self.select_procedure(data["procedure_code"])
+            for step in self.steps:
+                step.restore_state(data)
+            self._restore_widgets(data)
+        finally:
+            self.restoring = False
+        self.show_step(min(int(data.get("step", 0)), len(self.steps) - 1))
+
+    def _restore_widgets(self, data: dict[str, Any]) -> None:
+        for input_id, value in (data.get("inputs") or {}).items():
+            for found in self.query(f"#{input_id}").results(Input):
+                found.value = str(value)
+        for box_id, value in (data.get("checkboxes") or {}).items():
+            for box in self.query(f"#{box_id}").results(Checkbox):
+                box.value = bool(value)
+        for radio_id, index in (data.get("radios") or {}).items():
+            if radio_id == "exemption":
+                continue
+            for radio in self.query(f"#{radio_id}").results(RadioSet):
+                buttons = list(radio.query(RadioButton))
+                if isinstance(index, int) and 0 <= index < len(buttons):
+                    buttons[index].value = True
+
+    def on_unmount(self) -> None:
+        try:
+            self.save_draft_now()
+        except Exception:  # noqa: BLE001  (leaving must never fail; the last step change already kept a draft)
+            pass
+
+
+def toast(node: Widget, issued: IntakeScreen.ReceiptIssued) -> None:
+    """The officer's notification of a receipt outcome (longer and amber when it did not print)."""
+    node.notify(
+        issued.text,
+        title="Giấy tiếp nhận",
+        severity="information" if issued.printed else "warning",
+        timeout=6 if issued.printed else 12,
+    )
