@@ -7,6 +7,7 @@ survive other tools opening the file, and come back timezone-aware. Text is stor
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -16,13 +17,13 @@ from sqlmodel import Field, SQLModel
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class AwareDateTime(TypeDecorator):
+class AwareDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime stored as sortable ISO text in Vietnam time."""
 
     impl = sa.String(32)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: datetime | str | None, dialect: sa.Dialect | None) -> str | None:
         if value is None:
             return None
         if isinstance(value, str):
@@ -31,7 +32,7 @@ class AwareDateTime(TypeDecorator):
             value = value.replace(tzinfo=VN_TZ)
         return value.astimezone(VN_TZ).isoformat(timespec="seconds")
 
-    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+    def process_result_value(self, value: Any | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         parsed = datetime.fromisoformat(value)
@@ -40,22 +41,22 @@ class AwareDateTime(TypeDecorator):
         return parsed.astimezone(VN_TZ)
 
 
-class IsoDate(TypeDecorator):
+class IsoDate(TypeDecorator[date]):
     """A date stored as ISO text (YYYY-MM-DD)."""
 
     impl = sa.String(10)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: date | str | None, dialect: sa.Dialect) -> str | None:
         if value is None or isinstance(value, str):
             return value
         return value.isoformat()
 
-    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+    def process_result_value(self, value: Any | None, dialect: sa.Dialect) -> date | None:
         return None if value is None else date.fromisoformat(value)
 
 
-def _dt(nullable: bool = True, index: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _dt(nullable: bool = True, index: bool = False) -> sa.Column[datetime]:
     return sa.Column(AwareDateTime(), nullable=nullable, index=index)
 
 

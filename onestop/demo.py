@@ -6,9 +6,13 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from onestop.config import parse_settings
-from onestop.domain import VN_TZ, Channel, DocumentLine, IntakeDraft, Person, ReturnVia, Role, Status, now_vn
+from onestop.config import Settings, parse_settings
+from onestop.domain import VN_TZ, Channel, DocumentLine, Dossier, IntakeDraft, Person, ReturnVia, Role, Status, now_vn
+
+if TYPE_CHECKING:
+    from onestop.services import Services
 
 DEMO_OFFICERS = (
     ("admin", "Lê Minh Quân", Role.ADMIN, "quantri123"),
@@ -34,7 +38,7 @@ POPULAR = (
 FEE_UNKNOWN_DEFAULT = 0
 
 
-def demo_settings():  # type: ignore[no-untyped-def]
+def demo_settings() -> Settings:
     return parse_settings(
         {
             "commune": {
@@ -52,7 +56,7 @@ def demo_settings():  # type: ignore[no-untyped-def]
     )
 
 
-def _working_moment(services, rng: random.Random, day: datetime) -> datetime | None:  # type: ignore[no-untyped-def]
+def _working_moment(services: Services, rng: random.Random, day: datetime) -> datetime | None:
     cal = services.calendar.work_calendar()
     if not cal.is_working_day(day.date()):
         return None
@@ -156,7 +160,7 @@ class _DemoClock:
         self.module.now_vn = self.real
 
 
-def _advance(services, rng: random.Random, dossier, officer: str, now: datetime) -> None:  # type: ignore[no-untyped-def]
+def _advance(services: Services, rng: random.Random, dossier: Dossier, officer: str, now: datetime) -> None:
     """Move an older dossier along its lifecycle, at plausible past moments, so queues and reports look alive."""
     lifecycle = services.dossiers
     clock = _DemoClock()

@@ -164,7 +164,7 @@ class FormKind(str, enum.Enum):
     BOOK = "book"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the printed heading shadows str.title() on purpose
         return {
             "receipt": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
             "supplement": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",

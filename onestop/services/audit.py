@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import models
 from db.engine import session_scope
@@ -57,13 +57,13 @@ class AuditService:
         self, *, dossier_code: str = "", officer: str = "", limit: int = 200, before_id: int | None = None
     ) -> list[AuditRecord]:
         with session_scope(self.engine) as s:
-            q = select(models.AuditEntry).order_by(models.AuditEntry.id.desc()).limit(limit)
+            q = select(models.AuditEntry).order_by(col(models.AuditEntry.id).desc()).limit(limit)
             if dossier_code:
                 q = q.where(models.AuditEntry.dossier_code == dossier_code)
             if officer:
                 q = q.where(models.AuditEntry.officer == officer)
             if before_id:
-                q = q.where(models.AuditEntry.id < before_id)
+                q = q.where(col(models.AuditEntry.id) < before_id)
             return [AuditRecord(r.id or 0, r.at, r.officer, r.action, r.dossier_code, r.detail) for r in s.exec(q)]
 
     def count(self, *, dossier_code: str = "", officer: str = "") -> int:
@@ -101,7 +101,7 @@ class AuditService:
             writer = csv.writer(fh)
             writer.writerow(["id", "thoi_gian", "can_bo", "hanh_dong", "ma_ho_so", "chi_tiet"])
             with session_scope(self.engine) as s:
-                q = select(models.AuditEntry).order_by(models.AuditEntry.id)
+                q = select(models.AuditEntry).order_by(col(models.AuditEntry.id))
                 if dossier_code:
                     q = q.where(models.AuditEntry.dossier_code == dossier_code)
                 if officer:

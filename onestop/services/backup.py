@@ -182,7 +182,7 @@ class _DecryptingReader(io.RawIOBase):
                 raise BadInput(CORRUPT.format(name=self._name, why="dữ liệu thừa sau khối cuối"), field="backup")
         self._buffer += plain
 
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int = -1) -> bytes:
         while not self._done and (size < 0 or len(self._buffer) < size):
             self._next_chunk()
         if size < 0:
@@ -446,7 +446,7 @@ class BackupService:
         today = (now or now_vn()).strftime("%Y%m%d")
         existing = self.auto_backups()
         result = None
-        if not any(_AUTO_NAME_RE.match(p.name).group(1) == today for p in existing):  # type: ignore[union-attr]
+        if not any(p.name.startswith(f"{AUTO_PREFIX}{today}") for p in existing):
             result = self.backup(self.default_path(auto=True, when=now), actor="system", auto=True)
         self.rotate()
         return result
@@ -566,9 +566,10 @@ class BackupService:
                         dest = work / member.name
                         dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                         fh = tar.extractfile(member)
+                        assert fh is not None  # a regular file (checked above) always has content to extract
                         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                         with os.fdopen(fd, "wb") as out:
-                            shutil.copyfileobj(fh, out, CHUNK)  # type: ignore[arg-type]
+                            shutil.copyfileobj(fh, out, CHUNK)
                             out.flush()
                             os.fsync(out.fileno())
                         files[member.name] = dest
@@ -626,23 +627,22 @@ class BackupService:
         os.chmod(staged, 0o600)
         with staged.open("rb") as fh:
             os.fsync(fh.fileno())
+        kept = db_path.exists()
         try:
             engine.dispose()
-            if db_path.exists():
+            if kept:
                 self._keep_previous(db_path, previous)
                 try:
                     self._refuse_if_in_use(db_path)
                 except Conflict:
                     previous.unlink(missing_ok=True)
                     raise
-            else:
-                previous = None  # type: ignore[assignment]
             os.replace(staged, db_path)
             _fsync_dir(db_path.parent)
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
-        return previous
+        return previous if kept else None
 
     @staticmethod
     def _keep_previous(db_path: Path, previous: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -38,7 +39,7 @@ class CalendarService:
         if self._cache is None:
             with session_scope(self.engine) as s:
                 rows = s.exec(select(models.CalendarDay)).all()
-                self._cache = WorkCalendar(CalendarDay(r.day, r.kind, r.reason, r.source) for r in rows)
+                self._cache = WorkCalendar(CalendarDay(r.day, _day_kind(r.kind), r.reason, r.source) for r in rows)
         return self._cache
 
     def holidays(self, year: int) -> list[CalendarDay]:
@@ -61,7 +62,7 @@ class CalendarService:
             s.add(row)
             record(s, actor, "calendar.set", detail=f"{day.isoformat()} {kind}: {reason[:100]}")
         self._cache = None
-        return CalendarDay(day, kind, reason[:200], f"officer:{actor}")
+        return CalendarDay(day, _day_kind(kind), reason[:200], f"officer:{actor}")
 
     def due(self, procedure: Procedure, received_at: datetime | None = None) -> DuePreview:
         """The appointment for `procedure` received at `received_at`, with its reasoning."""
@@ -77,3 +78,8 @@ class CalendarService:
             self.hours,
         )
         return DuePreview(result.due_at, result.explanation)
+
+
+def _day_kind(text: str) -> Literal["off", "work"]:
+    """A stored or validated day kind, narrowed for `CalendarDay`."""
+    return "off" if text == "off" else "work"

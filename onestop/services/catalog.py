@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import csv
 import io
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import models
 from db.engine import session_scope
@@ -243,10 +244,10 @@ class CatalogService:
                 if not merge or row.code in new_codes:
                     row.active = False
                     s.add(row)
+            assert version.id is not None
             for entry in entries:
                 s.add(models.Procedure(version=version.id, active=True, **entry))
             record(s, actor, "catalog.import", detail=f"version {version.id}: {len(entries)} thủ tục")
-            assert version.id is not None
             return version.id
 
     def list(self, *, include_inactive: bool = False) -> list[Procedure]:
@@ -274,7 +275,7 @@ class CatalogService:
             raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure")
         return row
 
-    def search(self, query: str, limit: int = 20) -> list[Procedure]:
+    def search(self, query: str, limit: int = 20) -> builtins.list[Procedure]:
         """Type-ahead over code, name and field, ignoring accents and case ("chung thuc ban sao")."""
         wanted = tokens(query)
         procedures = self.list()
@@ -290,9 +291,9 @@ class CatalogService:
         hits.sort(key=lambda h: (h[0], h[1]))
         return [h[2] for h in hits[:limit]]
 
-    def versions(self) -> list[tuple[int, str, str, int]]:
+    def versions(self) -> builtins.list[tuple[int, str, str, int]]:
         with session_scope(self.engine) as s:
             return [
                 (v.id or 0, v.imported_at.isoformat(), v.source, v.procedure_count)
-                for v in s.exec(select(models.CatalogVersion).order_by(models.CatalogVersion.id))
+                for v in s.exec(select(models.CatalogVersion).order_by(col(models.CatalogVersion.id)))
             ]

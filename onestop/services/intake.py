@@ -63,6 +63,7 @@ _T = {
         "AuditEntry",
         "OutboxItem",
         "Draft",
+        "Citizen",
     )
 }
 _PROC_ID = sa.select(_T["Procedure"].c.id).where(
@@ -79,7 +80,7 @@ _DELETE_DRAFTS = _T["Draft"].delete().where(_T["Draft"].c.officer == sa.bindpara
 
 
 def _citizen_upsert() -> Any:
-    table = models.Citizen.__table__
+    table = _T["Citizen"]
     stmt = sqlite_insert(table)
     keep = {
         name: sa.func.coalesce(sa.func.nullif(stmt.excluded[name], ""), table.c[name])
@@ -312,6 +313,7 @@ class IntakeService:
         actor = self.officers.require(officer)
         draft, procedure = self.validate(draft)
         received_at = _vn(draft.received_at or now_vn())
+        due_at: datetime | None  # None: a procedure without a set deadline
         if draft.due_override is not None:
             due_at, due_reason = _vn(draft.due_override), f"Cán bộ hẹn lại: {draft.due_override_reason}"
             computed = self.calendar.due(procedure, received_at)
@@ -544,7 +546,7 @@ class IntakeService:
         """Keep the officer's typed-in intake so Esc, an idle lock or a killed process loses nothing."""
         with session_scope(self.engine, write=True) as s:
             row = s.exec(select(models.Draft).where(models.Draft.officer == officer)).first()
-            row = row or models.Draft(officer=officer, kind="intake")
+            row = row or models.Draft(officer=officer, kind="intake", updated_at=now_vn())
             row.data_json = json.dumps(data, ensure_ascii=False, default=str)
             row.updated_at = now_vn()
             s.add(row)

@@ -299,6 +299,7 @@ class DossierService:
         row.row_version = (row.row_version or 1) + 1
         row.updated_at = now
         s.add(row)
+        assert row.id is not None
         s.add(
             models.StatusEvent(
                 dossier_id=row.id,

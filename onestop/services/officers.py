@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db import models
 from db.engine import session_scope
@@ -14,10 +15,13 @@ from onestop.errors import BadInput, Conflict, NotFound, PermissionDenied
 from onestop.services.audit import record
 from onestop.text import clean
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()
@@ -71,7 +75,7 @@ class OfficerService:
 
     def list(self) -> list[Officer]:
         with session_scope(self.engine) as s:
-            return [_to_domain(r) for r in s.exec(select(models.Officer).order_by(models.Officer.username))]
+            return [_to_domain(r) for r in s.exec(select(models.Officer).order_by(col(models.Officer.username)))]
 
     def count(self) -> int:
         return len(self.list())

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlmodel import col
+
 from onestop.domain import Role, Status, now_vn
 from onestop.errors import BadInput, NotFound
 from onestop.text import clean
@@ -70,19 +72,21 @@ class PrivacyService:
         with session_scope(self.engine, write=not dry_run) as s:
             closed_at = (
                 select(models.StatusEvent.dossier_id, func.max(models.StatusEvent.at).label("closed_at"))
-                .group_by(models.StatusEvent.dossier_id)
+                .group_by(col(models.StatusEvent.dossier_id))
                 .subquery()
             )
-            pending = select(models.OutboxItem.dossier_uuid).where(models.OutboxItem.state.not_in(OUTBOX_DONE_STATES))  # type: ignore[attr-defined]
+            pending = select(models.OutboxItem.dossier_uuid).where(
+                col(models.OutboxItem.state).not_in(OUTBOX_DONE_STATES)
+            )
             base = (
                 select(models.Dossier, closed_at.c.closed_at)
                 .join(closed_at, closed_at.c.dossier_id == models.Dossier.id)
-                .where(models.Dossier.status.in_(CLOSED_STATUSES))  # type: ignore[attr-defined]
+                .where(col(models.Dossier.status).in_(CLOSED_STATUSES))
                 .where(closed_at.c.closed_at < cutoff_text)
             )
             due = s.exec(
-                base.where(models.Dossier.sync_state == "synced").where(models.Dossier.uuid.not_in(pending))
-            ).all()  # type: ignore[attr-defined]
+                base.where(models.Dossier.sync_state == "synced").where(col(models.Dossier.uuid).not_in(pending))
+            ).all()
             eligible_ids = {row.id for row, _ in due}
             kept = sum(1 for row, _ in s.exec(base).all() if row.id not in eligible_ids)
             codes = tuple(row.code for row, _ in due)
@@ -110,9 +114,9 @@ class PrivacyService:
             s.exec(
                 select(models.Attachment.sha256)
                 .join(models.DossierDocument)
-                .where(models.DossierDocument.dossier_id.in_(dossier_ids))
+                .where(col(models.DossierDocument.dossier_id).in_(dossier_ids))
             ).all()
-        )  # type: ignore[attr-defined]
+        )
         for row, closed in due:
             s.add(
                 models.PurgeRecord(
@@ -124,8 +128,8 @@ class PrivacyService:
                 )
             )
         uuids = [row.uuid for row, _ in due]
-        s.exec(delete(models.OutboxItem).where(models.OutboxItem.dossier_uuid.in_(uuids)))  # type: ignore[attr-defined]
-        s.exec(delete(models.PrintedForm).where(models.PrintedForm.dossier_id.in_(dossier_ids)))  # type: ignore[attr-defined]
+        s.exec(delete(models.OutboxItem).where(col(models.OutboxItem.dossier_uuid).in_(uuids)))
+        s.exec(delete(models.PrintedForm).where(col(models.PrintedForm.dossier_id).in_(dossier_ids)))
         for row, _ in due:
             s.delete(row)  # documents, attachments, payments and events go by ON DELETE CASCADE
         s.flush()
@@ -161,7 +165,7 @@ class PrivacyService:
         from db.engine import session_scope
 
         with session_scope(self.engine) as s:
-            rows = s.exec(select(models.PurgeRecord).order_by(models.PurgeRecord.id.desc()).limit(limit))  # type: ignore[union-attr]
+            rows = s.exec(select(models.PurgeRecord).order_by(col(models.PurgeRecord.id).desc()).limit(limit))
             return [
                 {
                     "at": r.at.isoformat(),
@@ -191,13 +195,13 @@ class PrivacyService:
         with session_scope(self.engine, write=True) as s:
             citizen = s.exec(select(models.Citizen).where(models.Citizen.id_number == id_number)).first()
             conditions = [
-                models.Dossier.applicant_id_number == id_number,
-                models.Dossier.representative_json.contains(f'"id_number": "{id_number}"'),  # type: ignore[attr-defined]
-                models.Dossier.collected_id_number == id_number,
+                col(models.Dossier.applicant_id_number) == id_number,
+                col(models.Dossier.representative_json).contains(f'"id_number": "{id_number}"'),
+                col(models.Dossier.collected_id_number) == id_number,
             ]
             if citizen is not None:
-                conditions.append(models.Dossier.citizen_id == citizen.id)
-            rows = s.exec(select(models.Dossier).where(or_(*conditions)).order_by(models.Dossier.id)).all()
+                conditions.append(col(models.Dossier.citizen_id) == citizen.id)
+            rows = s.exec(select(models.Dossier).where(or_(*conditions)).order_by(col(models.Dossier.id))).all()
             if citizen is None and not rows:
                 raise NotFound("Không có dữ liệu nào về số định danh này trên máy.", field="id_number")
             data = {

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import models
 from onestop.domain import (
@@ -68,7 +68,7 @@ def search_text(row: Any, procedure_name: str = "") -> str:
     `row` is a dossier row or a mapping of its column values.
     """
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
-    rep = person_from_json(get("representative_json"))
+    rep = person_from_json(get("representative_json") or "")
     parts = [
         get("code"),
         get("official_code"),
@@ -112,7 +112,7 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
         doc_rows = s.exec(
             select(models.DossierDocument)
             .where(models.DossierDocument.dossier_id == row.id)
-            .order_by(models.DossierDocument.position)
+            .order_by(col(models.DossierDocument.position))
         ).all()
         documents = tuple(
             DocumentLine(
@@ -144,7 +144,7 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
             for e in s.exec(
                 select(models.StatusEvent)
                 .where(models.StatusEvent.dossier_id == row.id)
-                .order_by(models.StatusEvent.seq)
+                .order_by(col(models.StatusEvent.seq))
             )
         )
         forms = tuple(
@@ -152,7 +152,7 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
             for f in s.exec(
                 select(models.PrintedForm)
                 .where(models.PrintedForm.dossier_id == row.id)
-                .order_by(models.PrintedForm.id)
+                .order_by(col(models.PrintedForm.id))
             )
         )
     return Dossier(

@@ -327,7 +327,7 @@ class ReportService:
                 )
                 if not wanted or fold(r[1]) == wanted
             ]
-            return [to_domain(s, s.get(models.Dossier, i)) for i in ids]  # type: ignore[arg-type]
+            return [to_domain(s, s.get_one(models.Dossier, i)) for i in ids]
 
     def fields(self) -> list[str]:
         """The fields (lĩnh vực) of the active catalog, for the book's field picker."""

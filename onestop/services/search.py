@@ -87,7 +87,7 @@ def _summary(row: Any, now: datetime) -> DossierSummary:
         procedure_code=row[6],
         procedure_name=row[7] or "",
         status=status,
-        received_at=_parse_dt(row[9]),  # type: ignore[arg-type]
+        received_at=_parse_dt(row[9]) or now,  # received_at is NOT NULL
         due_at=due,
         overdue=bool(due is not None and status in RUNNING and due < now),
     )
