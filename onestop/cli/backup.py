@@ -103,7 +103,7 @@ def restore(
     """Khôi phục từ bản sao lưu sau khi kiểm tra toàn vẹn và phiên bản; giữ lại CSDL cũ (quản trị)."""
     from onestop.domain import Role
     from onestop.errors import DatabaseError
-    from onestop.services import Services
+    from onestop.services import open_for_rescue
 
     passphrase = _read_passphrase(passphrase_stdin)
     settings = load(config)
@@ -112,10 +112,8 @@ def restore(
         services = open_with(db, settings, prepare=False)
         recovery = services.officers.count() == 0
     except DatabaseError as exc:
-        from db.engine import make_engine
-
         say(f"{exc.message}\nKhôi phục ở chế độ cứu hộ (người sở hữu tệp dữ liệu trên máy).")
-        services = Services(engine=make_engine(db_path), settings=settings, db_path=db_path)
+        services = open_for_rescue(db_path, settings)
         recovery = True
     if not recovery:
         services.officers.require(officer, Role.ADMIN)

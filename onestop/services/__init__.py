@@ -193,3 +193,11 @@ def open_services(
     if prepare:
         services.prepare()
     return services
+
+
+def open_for_rescue(db_path: Path, settings: Settings) -> Services:
+    """Services on a database that cannot be opened normally (a newer or damaged schema), neither created nor
+    migrated: only a restore may use them, as the owner of the data files."""
+    from db.engine import make_engine
+
+    return Services(make_engine(db_path), settings, db_path)
