@@ -90,14 +90,22 @@ async def _home_open(services: Any, officer: Any) -> list[float]:
     from screens.home import HomeScreen
 
     runs: list[float] = []
+    loaded = asyncio.Event()
+
+    def hook(message: object) -> None:  # called just before the screen handles its `Loaded` message
+        if isinstance(message, HomeScreen.Loaded):
+            loaded.set()
+
     app = make_app(services, officer=officer)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await app.workers.wait_for_complete()
         for _ in range(5):
             screen = HomeScreen()
+            loaded.clear()
             started = time.perf_counter()
             await app.push_screen(screen)
-            await screen.loaded.wait()
+            await loaded.wait()
+            await pilot.pause()  # handled and repainted
             runs.append((time.perf_counter() - started) * 1000)
             app.pop_screen()
             await pilot.pause()
