@@ -281,17 +281,15 @@ def known_revision(revision: str | None) -> bool:
 # ---------------------------------------------------------------- service
 
 
+@dataclass(eq=False)
 class BackupService:
     """Consistent online backups, verified restores and the daily rotation."""
 
-    def __init__(
-        self, engine: Engine, settings: Settings, paths: Paths, officers: OfficerService, audit: AuditService
-    ) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.paths = paths
-        self.officers = officers
-        self.audit = audit
+    engine: Engine
+    settings: Settings
+    paths: Paths
+    officers: OfficerService
+    audit: AuditService
 
     # ------------------------------------------------------------ backup
 

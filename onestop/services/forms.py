@@ -42,22 +42,15 @@ class PrintOutcome:
     form_id: int
 
 
+@dataclass(eq=False)
 class FormsService:
     """Issue, archive, print and reprint counter forms."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        settings: Settings,
-        officers: OfficerService,
-        renderer: FormRenderer,
-        archive_dir: Path,
-    ) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.officers = officers
-        self.renderer = renderer
-        self.archive_dir = archive_dir
+    engine: Engine
+    settings: Settings
+    officers: OfficerService
+    renderer: FormRenderer
+    archive_dir: Path
 
     def request(
         self,

@@ -137,14 +137,14 @@ def _fmt(value: datetime | None) -> str:
     return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if value else "—"
 
 
+@dataclass(eq=False)
 class DossierService:
     """Reads a dossier (audited) and moves it through its lifecycle."""
 
-    def __init__(self, engine: Engine, settings: Settings, officers: OfficerService, calendar: CalendarService) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.officers = officers
-        self.calendar = calendar
+    engine: Engine
+    settings: Settings
+    officers: OfficerService
+    calendar: CalendarService
 
     # ------------------------------------------------------------------ reads
 

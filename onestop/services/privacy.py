@@ -46,14 +46,14 @@ class PurgeReport:
         return len(self.purged_codes)
 
 
+@dataclass(eq=False)
 class PrivacyService:
     """Retention purge and the citizen's right to a copy of their data."""
 
-    def __init__(self, engine: Engine, settings: Settings, files_dir: Path, officers: OfficerService) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.files_dir = files_dir
-        self.officers = officers
+    engine: Engine
+    settings: Settings
+    files_dir: Path
+    officers: OfficerService
 
     # ------------------------------------------------------------ retention
 

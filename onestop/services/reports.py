@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,26 +88,17 @@ def _when(value: Any) -> str:
     return value.strftime("%H:%M %d/%m/%Y") if value else "—"
 
 
+@dataclass(eq=False)
 class ReportService:
     """Statistics for leaders (role leader), audited as "report.export" when written out."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        office: Office,
-        officers: OfficerService,
-        audit: AuditService,
-        catalog: CatalogService,
-        renderer: FormRenderer,
-        archive_dir: Path,
-    ) -> None:
-        self.engine = engine
-        self.office = office
-        self.officers = officers
-        self.audit = audit
-        self.catalog = catalog
-        self.renderer = renderer
-        self.archive_dir = archive_dir
+    engine: Engine
+    office: Office
+    officers: OfficerService
+    audit: AuditService
+    catalog: CatalogService
+    renderer: FormRenderer
+    archive_dir: Path
 
     def _require(self, actor: str) -> str:
         """The command line is trusted as "cli" (CONTRACT.md); anyone else must hold the leader role."""
