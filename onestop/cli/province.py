@@ -12,7 +12,7 @@ import typer
 from onestop.cli.common import GLOBAL, ConfigOpt, JsonOpt, emit_json, fail, load, say
 
 if TYPE_CHECKING:
-    from onestop.sync.server.store import ProvinceStore
+    from onestop.province.store import ProvinceStore
 
 app = typer.Typer(help="Máy chủ tỉnh tham chiếu (để tập huấn và kiểm thử đồng bộ).", no_args_is_help=True)
 
@@ -42,11 +42,11 @@ def _province_db(db: str | None) -> str:
 
 
 def _open_store(db: str | None) -> ProvinceStore:
-    from onestop.sync.server import require_server_extra
+    from onestop.province import require_server_extra
 
     require_server_extra()
     from onestop.errors import OneStopError
-    from onestop.sync.server.store import ProvinceStore
+    from onestop.province.store import ProvinceStore
 
     where = _province_db(db)
     try:
@@ -62,7 +62,7 @@ def province_serve(
     port: Annotated[int, typer.Option("--port", help="Cổng.", min=1, max=65535)] = 8700,
 ) -> None:
     """Chạy máy chủ tỉnh tham chiếu (FastAPI + uvicorn)."""
-    from onestop.sync.server import require_server_extra, serve
+    from onestop.province import require_server_extra, serve
 
     require_server_extra()
     say(f"Máy chủ tỉnh tham chiếu: http://{host}:{port} (nơi lưu: {_province_db(db)}). Nhấn Ctrl+C để dừng.")

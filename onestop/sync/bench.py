@@ -102,7 +102,7 @@ def _online_payloads(count: int) -> list[dict[str, Any]]:
 
 def bench_figures(ctx: Any) -> dict[str, Any]:
     """`sync_push_items_per_s`, `sync_pull_items_per_s`, `ui_frame_p95_ms_during_sync`."""
-    from onestop.sync.server import BackgroundServer
+    from onestop.province import BackgroundServer
 
     workdir = Path(tempfile.mkdtemp(prefix="onestop-syncbench-"))
     server = BackgroundServer(str(workdir / "province.db")).start()
@@ -182,7 +182,7 @@ def _skip_to_head(counter: Any, server: Any) -> None:
     import sqlalchemy as sa
 
     from db import models
-    from onestop.sync.server.store import change_t
+    from onestop.province.store import change_t
 
     with server.store.engine.connect() as conn:
         head = conn.execute(sa.select(sa.func.max(change_t.c.seq))).scalar() or 0

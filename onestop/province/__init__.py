@@ -21,8 +21,8 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8700, *, log_level: 
     require_server_extra()
     import uvicorn
 
-    from onestop.sync.server.app import create_app
-    from onestop.sync.server.store import ProvinceStore
+    from onestop.province.main import create_app
+    from onestop.province.store import ProvinceStore
 
     store = ProvinceStore(db_url)
     config = uvicorn.Config(create_app(store), host=host, port=port, log_level=log_level, access_log=False)
@@ -37,8 +37,8 @@ class BackgroundServer:
 
     def __init__(self, db_url: str, *, port: int = 0) -> None:
         require_server_extra()
-        from onestop.sync.server.app import create_app
-        from onestop.sync.server.store import ProvinceStore
+        from onestop.province.main import create_app
+        from onestop.province.store import ProvinceStore
 
         self.store = ProvinceStore(db_url)
         self.app = create_app(self.store)

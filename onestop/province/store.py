@@ -12,142 +12,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 import threading
 import uuid as uuidlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-KINDS = ("dossier.upsert", "dossier.event", "audit.append")
-STATUS_LABELS = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-
-metadata = sa.MetaData()
-
-token_t = sa.Table(
-    "token",
+from onestop.province.schema import (
+    applied_key_t,
+    audit_t,
+    change_t,
+    dossier_t,
+    event_t,
+    file_blob_t,
+    file_ref_t,
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("role", sa.String(10), nullable=False),  # counter | admin
-    sa.Column("agency_code", sa.String(35), nullable=False, server_default=""),
-    sa.Column("counter_code", sa.String(2), nullable=False, server_default=""),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
+    sequence_t,
+    token_t,
 )
-
-dossier_t = sa.Table(
-    "dossier",
-    metadata,
-    sa.Column("uuid", sa.String(36), primary_key=True),
-    sa.Column("code", sa.String(60), nullable=False, unique=True),
-    sa.Column("agency_code", sa.String(35), nullable=False, index=True),
-    sa.Column("counter_code", sa.String(2), nullable=False, server_default=""),
-    sa.Column("official_code", sa.String(60), nullable=False, server_default=""),
-    sa.Column("status", sa.Integer, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("rev", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("origin", sa.String(10), nullable=False),  # counter | online
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("updated_at", sa.String(32), nullable=False),
-)
-
-event_t = sa.Table(
-    "event",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("dossier_uuid", sa.String(36), sa.ForeignKey("dossier.uuid"), nullable=False, index=True),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("status", sa.Integer, nullable=False),
-    sa.Column("source", sa.String(10), nullable=False),  # counter code, or "upstream"
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-)
-
-applied_key_t = sa.Table(
-    "applied_key",
-    metadata,
-    sa.Column("key", sa.String(120), primary_key=True),
-    sa.Column("agency_code", sa.String(35), nullable=False),
-    sa.Column("counter_code", sa.String(2), nullable=False),
-    sa.Column("kind", sa.String(30), nullable=False),
-    sa.Column("payload_hash", sa.String(64), nullable=False),
-    sa.Column("dossier_uuid", sa.String(36), nullable=False, server_default=""),
-    sa.Column("applied_at", sa.String(32), nullable=False),
-)
-
-change_t = sa.Table(
-    "change",
-    metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("agency_code", sa.String(35), nullable=False),  # "" = every agency (catalog, calendar)
-    sa.Column("source", sa.String(10), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),  # dossier | catalog | calendar
-    sa.Column("dossier_uuid", sa.String(36), nullable=False, server_default=""),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-)
-sa.Index("ix_change_agency_seq", change_t.c.agency_code, change_t.c.seq)
-
-audit_t = sa.Table(
-    "audit",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("agency_code", sa.String(35), nullable=False),
-    sa.Column("counter_code", sa.String(2), nullable=False),
-    sa.Column("local_id", sa.Integer, nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-    sa.Column("officer", sa.String(50), nullable=False),
-    sa.Column("action", sa.String(40), nullable=False),
-    sa.Column("dossier_code", sa.String(60), nullable=False, server_default=""),
-    sa.Column("detail", sa.Text, nullable=False, server_default=""),
-    sa.UniqueConstraint("agency_code", "counter_code", "local_id", name="uq_audit_local"),
-)
-
-file_blob_t = sa.Table(
-    "file_blob",
-    metadata,
-    sa.Column("sha256", sa.String(64), primary_key=True),
-    sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("data", sa.LargeBinary, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-
-file_ref_t = sa.Table(
-    "file_ref",
-    metadata,
-    sa.Column("sha256", sa.String(64), primary_key=True),
-    sa.Column("agency_code", sa.String(35), primary_key=True),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-
-sequence_t = sa.Table(
-    "code_sequence",
-    metadata,
-    sa.Column("prefix", sa.String(60), primary_key=True),
-    sa.Column("next_seq", sa.Integer, nullable=False),
-)
+from onestop.sync.protocol import KINDS, MAX_FILE_BYTES, SHA256_RE, STATUS_LABELS, VN_TZ
 
 
 def now_text() -> str:
@@ -163,7 +50,7 @@ def payload_hash(kind: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def payload_files(p: dict[str, Any]) -> list[tuple[str, str]] | None:
+def strict_payload_files(p: dict[str, Any]) -> list[tuple[str, str]] | None:
     """(sha256, file name) of every digitised file a dossier payload references (`TaiLieuNop[].TepDinhKem[]`);
     None when one of them has no valid SHA-256."""
     out: list[tuple[str, str]] = []
@@ -407,7 +294,7 @@ class ProvinceStore:
             sha
             for i in items
             if i.get("kind") == "dossier.upsert" and isinstance(i.get("payload"), dict)
-            for sha, _name in payload_files(i["payload"]) or ()
+            for sha, _name in strict_payload_files(i["payload"]) or ()
         }
         if shas:
             batch.files = self._held(conn, caller.agency_code, shas)
@@ -500,7 +387,7 @@ class ProvinceStore:
             status = 0
         if status not in STATUS_LABELS:
             return ItemResult(key, "rejected", "Trạng thái hồ sơ (TrangThaiHoSo) không hợp lệ.")
-        files = payload_files(p)
+        files = strict_payload_files(p)
         if files is None:
             return ItemResult(key, "rejected", "Tệp số hóa trong hồ sơ thiếu mã SHA-256 hợp lệ (TepDinhKem.Sha256).")
         missing = [name or sha[:12] for sha, name in files if sha not in b.files]
@@ -696,7 +583,7 @@ class ProvinceStore:
 
         shas: set[str] = set()
         for p in payloads:
-            files = payload_files(p)
+            files = strict_payload_files(p)
             if files is None:
                 raise StoreError(400, "Tệp số hóa của hồ sơ trực tuyến thiếu mã SHA-256 hợp lệ.")
             shas.update(sha for sha, _name in files)
