@@ -16,16 +16,22 @@ def require_server_extra() -> None:
         raise OneStopError(MISSING_EXTRA) from exc
 
 
-def serve(db_url: str, host: str = "127.0.0.1", port: int = 8700, *, log_level: str = "warning") -> None:
-    """Run the server in the foreground until interrupted."""
+def serve(
+    db_url: str, host: str = "127.0.0.1", port: int = 8700, *, log_level: str = "warning", docs: bool = False
+) -> None:
+    """Run the server in the foreground until interrupted. Files it creates are owner-only (umask 077)."""
     require_server_extra()
+    import os
+
     import uvicorn
 
     from onestop.province.main import create_app
     from onestop.province.store import ProvinceStore
 
+    os.umask(0o077)
     store = ProvinceStore(db_url)
-    config = uvicorn.Config(create_app(store), host=host, port=port, log_level=log_level, access_log=False)
+    # access_log off: a request line can carry a file hash or a cursor, never needed in a log that outlives it
+    config = uvicorn.Config(create_app(store, docs=docs), host=host, port=port, log_level=log_level, access_log=False)
     try:
         uvicorn.Server(config).run()
     finally:

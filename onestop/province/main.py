@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from onestop.province.api.guard import Guard
 from onestop.province.api.routes import admin, files, health, sync
 from onestop.province.faults import DroppedReply, Faults
 from onestop.province.store import ProvinceStore, StoreError
 from onestop.sync import protocol
 
+log = logging.getLogger("onestop.province")
 FAULT_PATHS = (protocol.PUSH_PATH, protocol.CHANGES_PATH)
 X_DATES = "Mọi ngày giờ trong dữ liệu hồ sơ: yyyyMMddHHmmss, giờ Việt Nam (Asia/Ho_Chi_Minh)."
 
 
-def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI:
-    """Build the ASGI app bound to a store."""
+def create_app(store: ProvinceStore, *, faults: Faults | None = None, docs: bool = False) -> FastAPI:
+    """Build the ASGI app bound to a store. `docs`: serve /docs, /redoc and /openapi.json (off unless asked)."""
     app = FastAPI(
         title="onestop — máy chủ tỉnh tham chiếu",
         version=protocol.API_VERSION,
         description="Giao thức đồng bộ giữa quầy Một cửa cấp xã và hệ thống tỉnh (docs/sync-protocol.md).",
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.store = store
     app.state.faults = faults or Faults(**json.loads(os.environ.get("ONESTOP_PROVINCE_FAULTS") or "{}"))
@@ -50,8 +58,28 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None) -> FastAPI
     async def store_error(_request: Request, exc: StoreError) -> JSONResponse:
         return JSONResponse({"detail": exc.message}, status_code=exc.status)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # where and why only: echoing the input back could carry invalid Unicode (and is the caller's own data)
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(sa.exc.DBAPIError)
+    async def database_down(request: Request, exc: sa.exc.DBAPIError) -> JSONResponse:
+        # PostgreSQL restarting or unreachable: the counter retries a 503 later; the log names the error class only
+        log.warning("database error on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        return JSONResponse(
+            {"detail": "Cơ sở dữ liệu của hệ thống tỉnh tạm thời không sẵn sàng; quầy sẽ gửi lại sau."},
+            status_code=503,
+            headers={"Retry-After": "30"},
+        )
+
     for module in (health, sync, files, admin):
         app.include_router(module.router)
+    app.add_middleware(Guard, store=store, docs=docs)  # outermost: nothing reads a body before the token is known
     return app
 
 

@@ -113,7 +113,8 @@ def pg_url() -> str | None:
 def _reset_pg(url: str) -> None:
     import sqlalchemy as sa
 
-    from onestop.province.store import metadata, normalise_url
+    from onestop.province.schema import metadata
+    from onestop.province.store import normalise_url
 
     engine = sa.create_engine(normalise_url(url))
     metadata.drop_all(engine)

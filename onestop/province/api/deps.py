@@ -1,10 +1,14 @@
-"""Shared FastAPI dependencies: the store bound to the app, and who is calling (bearer token → `Caller`)."""
+"""Shared FastAPI dependencies: the store bound to the app, and who is calling.
+
+The bearer token is checked by `onestop.province.api.guard` before the request body is read; the dependencies only
+pick up the `Caller` it left on the request (and refuse a request that somehow reached a route without one).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 
 from onestop.province.store import Caller, ProvinceStore
 
@@ -15,18 +19,11 @@ def get_store(request: Request) -> ProvinceStore:
     return request.app.state.store
 
 
-StoreDep = Annotated[ProvinceStore, Depends(get_store)]
-
-
-def bearer(authorization: str) -> str:
-    return authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
-
-
-def get_caller(store: StoreDep, authorization: str = Header(default="")) -> Caller:
-    found = store.authenticate(bearer(authorization))
-    if found is None:
+def get_caller(request: Request) -> Caller:
+    caller = getattr(request.state, "caller", None)
+    if not isinstance(caller, Caller):
         raise HTTPException(401, BAD_TOKEN)
-    return found
+    return caller
 
 
 def get_counter(c: Annotated[Caller, Depends(get_caller)]) -> Caller:
@@ -41,6 +38,7 @@ def get_admin(c: Annotated[Caller, Depends(get_caller)]) -> Caller:
     return c
 
 
+StoreDep = Annotated[ProvinceStore, Depends(get_store)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 CounterDep = Annotated[Caller, Depends(get_counter)]
 AdminDep = Annotated[Caller, Depends(get_admin)]
