@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from onestop.province.api.guard import Guard
 from onestop.province.api.routes import admin, files, health, sync
@@ -22,6 +23,25 @@ from onestop.sync import protocol
 log = logging.getLogger("onestop.province")
 FAULT_PATHS = (protocol.PUSH_PATH, protocol.CHANGES_PATH)
 X_DATES = "Mọi ngày giờ trong dữ liệu hồ sơ: yyyyMMddHHmmss, giờ Việt Nam (Asia/Ho_Chi_Minh)."
+
+
+class Refusal(BaseModel):
+    detail: str = Field(description="Vietnamese, for the officer")
+
+
+class Invalid(BaseModel):
+    detail: list[dict[str, Any]]
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Refusal, "description": "A parameter the server cannot use (cursor, hash, agency)"},
+    401: {"model": Refusal, "description": "No token, or an unknown, revoked or expired one (checked before the body)"},
+    403: {"model": Refusal, "description": "A token of the wrong role for this path"},
+    404: {"model": Refusal, "description": "Not found for the caller's agency"},
+    413: {"model": Refusal, "description": "Body over the cap (8 MB; files 50 MB), refused as it streams in"},
+    422: {"model": Invalid, "description": "The request's shape is wrong (items not a list, a key not a string, …)"},
+    503: {"model": Refusal, "description": "The database is unreachable (PostgreSQL restarting); retry later"},
+}
 
 
 def create_app(store: ProvinceStore, *, faults: Faults | None = None, docs: bool = False) -> FastAPI:
@@ -78,7 +98,7 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None, docs: bool
         )
 
     for module in (health, sync, files, admin):
-        app.include_router(module.router)
+        app.include_router(module.router, responses={} if module is health else REFUSALS)
     app.add_middleware(Guard, store=store, docs=docs)  # outermost: nothing reads a body before the token is known
     return app
 
