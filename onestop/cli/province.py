@@ -60,6 +60,9 @@ def province_serve(
     db: ProvinceDbOpt = None,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Cổng.", min=1, max=65535)] = 8700,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Số tiến trình phục vụ (PostgreSQL; mặc định 1).", min=1, max=64)
+    ] = 1,
     docs: Annotated[
         bool, typer.Option("--docs", help="Bật trang tài liệu API tương tác (/docs, /redoc, /openapi.json).")
     ] = False,
@@ -69,7 +72,7 @@ def province_serve(
 
     require_server_extra()
     say(f"Máy chủ tỉnh tham chiếu: http://{host}:{port} (nơi lưu: {_province_db(db)}). Nhấn Ctrl+C để dừng.")
-    serve(_province_db(db), host, port, docs=docs)
+    serve(_province_db(db), host, port, docs=docs, workers=workers)
 
 
 @app.command("token")
@@ -139,6 +142,52 @@ def province_token(
         print(f"Mã truy cập: {token}")
     finally:
         store.close()
+
+
+@app.command("bench")
+def province_bench(
+    counters: Annotated[int, typer.Option("--counters", help="Số quầy đẩy cùng lúc.", min=1, max=500)] = 50,
+    dossiers: Annotated[int, typer.Option("--dossiers", help="Số hồ sơ mỗi quầy.", min=1, max=9999)] = 200,
+    batch: Annotated[int, typer.Option("--batch", help="Số mục mỗi lô.", min=1, max=1000)] = 100,
+    resend: Annotated[float, typer.Option("--resend", help="Tỉ lệ lô gửi lại (mô phỏng mất phản hồi).")] = 0.2,
+    per_agency: Annotated[int, typer.Option("--per-agency", help="Số quầy mỗi đơn vị.", min=1)] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Số tiến trình máy chủ.", min=1, max=64)] = 1,
+    db: ProvinceDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Đo tải: N quầy đẩy hồ sơ cùng lúc qua giao thức thật; in mục/s, độ trễ lô p50/p95, mất/trùng ở cả hai phía."""
+    from onestop.province import require_server_extra
+
+    require_server_extra()
+    from onestop.province.bench import run
+
+    if not 0 <= resend <= 1:
+        fail("--resend phải trong khoảng 0..1.")
+    if db is None:  # a throwaway SQLite file; give --db postgresql://… for the figures that matter
+        where = None
+    else:
+        where = db
+    result = run(
+        counters,
+        dossiers,
+        db_url=where,
+        batch=batch,
+        resend=resend,
+        workers=workers,
+        per_agency=per_agency,
+        say=(lambda _m: None) if json_out else say,
+    )
+    if json_out:
+        emit_json(result)
+    else:
+        say(
+            f"Tỉ lệ {counters} quầy / 1 quầy: {result['ratio']:.0%}; p95 lô / Little: {result['p95_over_littles_law']}; "
+            f"mất: {result['lost']}, trùng: {result['duplicated']}; luồng thay đổi: thiếu "
+            f"{result['feed_incomplete_dossiers']}, lạ {result['feed_foreign']}, trùng {result['feed_duplicated']}, "
+            f"sai thứ tự {result['feed_out_of_order']}."
+        )
+    if result["lost"] or result["duplicated"] or result["feed_incomplete_dossiers"] or result["feed_foreign"]:
+        raise typer.Exit(5)
 
 
 @app.command("dump")

@@ -103,6 +103,13 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None, docs: bool
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app of one worker process when `serve --workers N` runs several (uvicorn factory)."""
+    return create_app(
+        ProvinceStore(os.environ["ONESTOP_PROVINCE_DB"]), docs=bool(os.environ.get("ONESTOP_PROVINCE_DOCS"))
+    )
+
+
 def openapi_document(app: FastAPI) -> dict[str, Any]:
     """docs/openapi.json: FastAPI's schema plus the bearer scheme and the date convention."""
     spec = app.openapi()
