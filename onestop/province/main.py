@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from onestop.province.api.guard import Guard
+from onestop.province.api.guard import DB_DOWN, Guard
 from onestop.province.api.routes import admin, files, health, sync
 from onestop.province.faults import DroppedReply, Faults
 from onestop.province.store import ProvinceStore, StoreError
@@ -92,7 +92,7 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None, docs: bool
         # PostgreSQL restarting or unreachable: the counter retries a 503 later; the log names the error class only
         log.warning("database error on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
         return JSONResponse(
-            {"detail": "Cơ sở dữ liệu của hệ thống tỉnh tạm thời không sẵn sàng; quầy sẽ gửi lại sau."},
+            {"detail": DB_DOWN},
             status_code=503,
             headers={"Retry-After": "30"},
         )

@@ -240,3 +240,30 @@ def test_token_cli_issue_list_revoke(tmp_path, province):
 def test_every_guarded_path_needs_a_token(province, path):
     with httpx.Client(base_url=province.url, timeout=10) as http:
         assert http.request("POST" if "push" in path else "GET", path, json={}).status_code == 401
+
+
+def test_database_down_is_503_with_retry_after_and_back_without_restart(province, tmp_path):
+    """PostgreSQL restarting (here: the store's engine pointed at nothing) → 503 + Retry-After, never 500; when the
+    database is back the same server answers again."""
+    import sqlalchemy as sa
+
+    token = province.token("01")
+    auth = {"Authorization": f"Bearer {token}"}
+    real = province.store.engine
+    if province.store.is_sqlite:
+        down = sa.create_engine(f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    else:
+        down = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    with httpx.Client(base_url=province.url, timeout=30, headers=auth) as http:
+        province.store.engine = down
+        try:
+            for method, path, body in (
+                ("GET", "/v1/changes", None),
+                ("POST", "/v1/push", {"items": [upsert(A, "01")]}),
+            ):
+                r = http.request(method, path, json=body)
+                assert r.status_code == 503 and r.headers.get("retry-after") == "30", r.text
+        finally:
+            province.store.engine = real
+            down.dispose()
+        assert http.post("/v1/push", json={"items": [upsert(A, "01")]}).json()["results"][0]["status"] == "applied"

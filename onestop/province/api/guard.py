@@ -10,13 +10,17 @@ with 413 the moment it passes the cap.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import anyio
+import sqlalchemy as sa
 
 from onestop.province.api.deps import BAD_TOKEN
 from onestop.sync import protocol
 
+log = logging.getLogger("onestop.province")
+DB_DOWN = "Cơ sở dữ liệu của hệ thống tỉnh tạm thời không sẵn sàng; quầy sẽ gửi lại sau."
 MAX_BODY = 8 * 1024 * 1024  # push, admin: a batch of 1,000 dossiers is ~2 MB
 OPEN_PATHS = (protocol.HEALTH_PATH,)
 DOC_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
@@ -39,7 +43,12 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
-        caller = await anyio.to_thread.run_sync(self.store.authenticate, token) if token else None
+        try:
+            caller = await anyio.to_thread.run_sync(self.store.authenticate, token) if token else None
+        except sa.exc.DBAPIError as exc:  # PostgreSQL restarting: the counter retries a 503 later
+            log.warning("database error while checking a token: %s", type(exc.orig).__name__)
+            await refuse(send, 503, DB_DOWN, {"retry-after": "30"})
+            return
         if caller is None:
             await refuse(send, 401, BAD_TOKEN, {"www-authenticate": "Bearer"})
             return
