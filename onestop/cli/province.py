@@ -12,7 +12,7 @@ import typer
 from onestop.cli.common import GLOBAL, ConfigOpt, JsonOpt, emit_json, fail, load, say
 
 if TYPE_CHECKING:
-    from onestop.sync.server.store import ProvinceStore
+    from onestop.province.store import ProvinceStore
 
 app = typer.Typer(help="Máy chủ tỉnh tham chiếu (để tập huấn và kiểm thử đồng bộ).", no_args_is_help=True)
 
@@ -42,11 +42,11 @@ def _province_db(db: str | None) -> str:
 
 
 def _open_store(db: str | None) -> ProvinceStore:
-    from onestop.sync.server import require_server_extra
+    from onestop.province import require_server_extra
 
     require_server_extra()
     from onestop.errors import OneStopError
-    from onestop.sync.server.store import ProvinceStore
+    from onestop.province.store import ProvinceStore
 
     where = _province_db(db)
     try:
@@ -60,13 +60,19 @@ def province_serve(
     db: ProvinceDbOpt = None,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Cổng.", min=1, max=65535)] = 8700,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Số tiến trình phục vụ (PostgreSQL; mặc định 1).", min=1, max=64)
+    ] = 1,
+    docs: Annotated[
+        bool, typer.Option("--docs", help="Bật trang tài liệu API tương tác (/docs, /redoc, /openapi.json).")
+    ] = False,
 ) -> None:
     """Chạy máy chủ tỉnh tham chiếu (FastAPI + uvicorn)."""
-    from onestop.sync.server import require_server_extra, serve
+    from onestop.province import require_server_extra, serve
 
     require_server_extra()
     say(f"Máy chủ tỉnh tham chiếu: http://{host}:{port} (nơi lưu: {_province_db(db)}). Nhấn Ctrl+C để dừng.")
-    serve(_province_db(db), host, port)
+    serve(_province_db(db), host, port, docs=docs, workers=workers)
 
 
 @app.command("token")
@@ -78,40 +84,110 @@ def province_token(
             "--agency-code", help="Mã định danh đơn vị (mặc định: theo cấu hình của máy này).", show_default=False
         ),
     ] = None,
+    expires: Annotated[
+        int | None,
+        typer.Option("--expires", help="Hết hạn sau số ngày này (mặc định: đến khi thu hồi).", min=1, max=3650),
+    ] = None,
     admin: Annotated[bool, typer.Option("--admin", help="Cấp mã quản trị (mô phỏng hoạt động của tỉnh).")] = False,
+    list_: Annotated[bool, typer.Option("--list", help="Liệt kê các mã đã cấp (không bao giờ in mã).")] = False,
+    revoke: Annotated[
+        int | None, typer.Option("--revoke", help="Thu hồi mã có số hiệu này (hiệu lực ngay).", show_default=False)
+    ] = None,
+    json_out: JsonOpt = False,
     db: ProvinceDbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Cấp mã truy cập cho một quầy (in ở từ cuối cùng của đầu ra); máy chủ chỉ lưu bản băm."""
-    import re
+    """Cấp, liệt kê, thu hồi mã truy cập của các quầy; máy chủ chỉ lưu bản băm của mã."""
+    from onestop.province import tokens
 
-    if admin:
-        store = _open_store(db)
-        token = store.issue_token(role="admin")
-        store.close()
-        say("Đã cấp mã quản trị máy chủ tỉnh.")
-        print(f"Mã truy cập: {token}")
-        return
-    if not counter or not re.fullmatch(r"[0-9]{2}", counter):
-        fail("--counter phải gồm đúng 2 chữ số, ví dụ 01.")
-    if not agency_code:
-        from onestop.errors import ConfigError
-
-        try:
-            agency_code = load(config).office.agency_code
-        except ConfigError:
-            fail("Cần --agency-code (chưa có cấu hình trên máy này).")
-    agency_code = agency_code.strip().upper()
-    if not re.fullmatch(r"[A-Z0-9]+(\.[A-Z0-9]+)*", agency_code) or len(agency_code) > 35:
-        fail("--agency-code không hợp lệ (ví dụ H56.14).")
+    if sum(bool(x) for x in (list_, revoke is not None, admin or counter)) > 1:
+        fail("Chỉ dùng một trong: cấp mã (--counter/--admin), --list, --revoke.")
     store = _open_store(db)
-    token = store.issue_token(agency_code=agency_code, counter_code=counter)
-    store.close()
-    say(
-        f"Đã cấp mã truy cập cho quầy {counter} của đơn vị {agency_code}. Ghi vào sync.token hoặc "
-        "$ONESTOP_SYNC_TOKEN trên máy của quầy."
+    try:
+        if list_:
+            rows = store.tokens()
+            if json_out:
+                emit_json({"tokens": rows})
+            else:
+                print(tokens.table(rows))
+            return
+        if revoke is not None:
+            if not store.revoke_token(revoke):
+                fail(f"Không có mã truy cập số {revoke}.")
+            say(f"Đã thu hồi mã truy cập số {revoke}; mọi yêu cầu dùng mã này bị từ chối (401) ngay.")
+            return
+        if admin:
+            token_id, token = store.issue(role="admin", expires_days=expires)
+            say(f"Đã cấp mã quản trị máy chủ tỉnh (số {token_id}).")
+            print(f"Mã truy cập: {token}")
+            return
+        if not counter or not tokens.COUNTER_RE.fullmatch(counter):
+            fail("--counter phải gồm đúng 2 chữ số, ví dụ 01.")
+        if not agency_code:
+            from onestop.errors import ConfigError
+
+            try:
+                agency_code = load(config).office.agency_code
+            except ConfigError:
+                fail("Cần --agency-code (chưa có cấu hình trên máy này).")
+        agency_code = agency_code.strip().upper()
+        if not tokens.valid_agency(agency_code):
+            fail("--agency-code không hợp lệ (ví dụ H56.14).")
+        token_id, token = store.issue(agency_code=agency_code, counter_code=counter, expires_days=expires)
+        until = f", hết hạn sau {expires} ngày" if expires else ""
+        say(
+            f"Đã cấp mã truy cập số {token_id} cho quầy {counter} của đơn vị {agency_code}{until}. Ghi vào "
+            "sync.token hoặc $ONESTOP_SYNC_TOKEN trên máy của quầy."
+        )
+        print(f"Mã truy cập: {token}")
+    finally:
+        store.close()
+
+
+@app.command("bench")
+def province_bench(
+    counters: Annotated[int, typer.Option("--counters", help="Số quầy đẩy cùng lúc.", min=1, max=500)] = 50,
+    dossiers: Annotated[int, typer.Option("--dossiers", help="Số hồ sơ mỗi quầy.", min=1, max=9999)] = 200,
+    batch: Annotated[int, typer.Option("--batch", help="Số mục mỗi lô.", min=1, max=1000)] = 100,
+    resend: Annotated[float, typer.Option("--resend", help="Tỉ lệ lô gửi lại (mô phỏng mất phản hồi).")] = 0.2,
+    per_agency: Annotated[int, typer.Option("--per-agency", help="Số quầy mỗi đơn vị.", min=1)] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Số tiến trình máy chủ.", min=1, max=64)] = 1,
+    db: ProvinceDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Đo tải: N quầy đẩy hồ sơ cùng lúc qua giao thức thật; in mục/s, độ trễ lô p50/p95, mất/trùng ở cả hai phía."""
+    from onestop.province import require_server_extra
+
+    require_server_extra()
+    from onestop.province.bench import run
+
+    if not 0 <= resend <= 1:
+        fail("--resend phải trong khoảng 0..1.")
+    if db is None:  # a throwaway SQLite file; give --db postgresql://… for the figures that matter
+        where = None
+    else:
+        where = db
+    result = run(
+        counters,
+        dossiers,
+        db_url=where,
+        batch=batch,
+        resend=resend,
+        workers=workers,
+        per_agency=per_agency,
+        say=(lambda _m: None) if json_out else say,
     )
-    print(f"Mã truy cập: {token}")
+    if json_out:
+        emit_json(result)
+    else:
+        say(
+            f"Tỉ lệ {counters} quầy / 1 quầy: {result['ratio']:.0%}; p95 lô / Little: {result['p95_over_littles_law']}; "
+            f"mất: {result['lost']}, trùng: {result['duplicated']}; luồng thay đổi: thiếu "
+            f"{result['feed_incomplete_dossiers']}, lạ {result['feed_foreign']}, trùng {result['feed_duplicated']}, "
+            f"sai thứ tự {result['feed_out_of_order']}."
+        )
+    if result["lost"] or result["duplicated"] or result["feed_incomplete_dossiers"] or result["feed_foreign"]:
+        raise typer.Exit(5)
 
 
 @app.command("dump")

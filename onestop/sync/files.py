@@ -7,47 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-FILES_MARK = '"Sha256"'  # cheap test on the frozen JSON before parsing it: most dossiers carry no files
+from onestop.sync.protocol import FILES_MARK as FILES_MARK  # re-exported for the push path
+from onestop.sync.protocol import SHA256_RE
+from onestop.sync.protocol import FileRef as FileRef
+from onestop.sync.protocol import payload_files as payload_files
 
 OK, MISSING, MISMATCH = "ok", "missing", "mismatch"
-
-
-@dataclass(frozen=True)
-class FileRef:
-    """One file a dossier payload references."""
-
-    sha256: str
-    name: str
-    size: int = 0
-
-
-def payload_files(payload: dict[str, Any]) -> list[FileRef]:
-    """Files in `TaiLieuNop[].TepDinhKem[]`, first mention of each SHA-256 only; invalid hashes are skipped."""
-    seen: set[str] = set()
-    out: list[FileRef] = []
-    for doc in payload.get("TaiLieuNop") or []:
-        if not isinstance(doc, dict):
-            continue
-        for f in doc.get("TepDinhKem") or []:
-            if not isinstance(f, dict):
-                continue
-            sha = str(f.get("Sha256") or "").lower()
-            if not SHA256_RE.match(sha) or sha in seen:
-                continue
-            seen.add(sha)
-            try:
-                size = int(f.get("KichThuoc") or 0)
-            except (TypeError, ValueError):
-                size = 0
-            out.append(FileRef(sha, str(f.get("TenTep") or "")[:255] or sha[:12], size))
-    return out
 
 
 def local_path(files_dir: Path, sha256: str) -> Path:

@@ -6,22 +6,13 @@ Dates travel as `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh (BRIEF §4.2).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from onestop.domain import VN_TZ, Dossier, Office, Person, Status, StatusEvent
-
-WIRE_DATE = "%Y%m%d%H%M%S"
-
-
-def wire_dt(value: datetime | None) -> str:
-    return value.astimezone(VN_TZ).strftime(WIRE_DATE) if value else ""
-
-
-def parse_wire_dt(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.strptime(value, WIRE_DATE).replace(tzinfo=VN_TZ)
+from onestop.domain import Dossier, Office, Person, Status, StatusEvent
+from onestop.sync.protocol import WIRE_DATE as WIRE_DATE  # re-exported: callers import the wire vocabulary here
+from onestop.sync.protocol import parse_wire_dt as parse_wire_dt
+from onestop.sync.protocol import wire_dt as wire_dt
 
 
 def _person(p: Person | None) -> dict[str, Any] | None:

@@ -17,8 +17,8 @@ from db import models
 from onestop.domain import Status
 from onestop.services.records import person_to_json, search_text
 from onestop.sync.engine import CONFLICT, UNSENT, outbox
-from onestop.sync.files import SHA256_RE
 from onestop.sync.payload import parse_wire_dt, person_from_wire
+from onestop.sync.protocol import SHA256_RE
 from onestop.text import clean, fold
 
 dossier_t = models.Dossier.__table__

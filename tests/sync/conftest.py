@@ -38,8 +38,8 @@ class ThreadServer:
     """uvicorn in a background thread of the test process; stop() ends it within a second."""
 
     def __init__(self, db_url: str, port: int | None = None) -> None:
-        from onestop.sync.server.app import create_app
-        from onestop.sync.server.store import ProvinceStore
+        from onestop.province.main import create_app
+        from onestop.province.store import ProvinceStore
 
         self.db_url = db_url
         self.port = port or free_port()
@@ -113,7 +113,8 @@ def pg_url() -> str | None:
 def _reset_pg(url: str) -> None:
     import sqlalchemy as sa
 
-    from onestop.sync.server.store import metadata, normalise_url
+    from onestop.province.schema import metadata
+    from onestop.province.store import normalise_url
 
     engine = sa.create_engine(normalise_url(url))
     metadata.drop_all(engine)

@@ -107,7 +107,7 @@ def test_file_endpoints_idempotent_and_checked(province, monkeypatch):
         assert http.head(f"/v1/files/{digest}", headers=other_auth).status_code == 404
         assert http.get(f"/v1/files/{digest}", headers=other_auth).status_code == 404
 
-        monkeypatch.setattr("onestop.sync.server.app.MAX_FILE_BYTES", 1000)
+        monkeypatch.setattr("onestop.sync.protocol.MAX_FILE_BYTES", 1000)
         big = http.put(f"/v1/files/{sha(b'x' * 1001)}", content=b"x" * 1001, headers=auth)
         assert big.status_code == 413 and "quá lớn" in big.json()["detail"]
     assert province.store.dump()["totals"]["files"] == 1
@@ -227,7 +227,7 @@ def test_online_submission_files_reach_the_counter_and_failed_downloads_retry(co
         },
     )
     # the blob disappears upstream (say, restored from an older backup): the dossier still arrives
-    from onestop.sync.server.store import file_blob_t
+    from onestop.province.store import file_blob_t
 
     with province.store.engine.begin() as conn:
         conn.execute(file_blob_t.delete())
@@ -248,7 +248,7 @@ def test_online_submission_files_reach_the_counter_and_failed_downloads_retry(co
 
 
 def test_online_submission_naming_an_unknown_file_is_refused(province):
-    from onestop.sync.server.store import StoreError
+    from onestop.province.store import StoreError
 
     with pytest.raises(StoreError) as err:
         province.store.submit_online(

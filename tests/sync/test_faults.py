@@ -74,7 +74,7 @@ def _admin(url: str, token: str, path: str, body: dict) -> None:
 
 
 def test_server_restarted_mid_sync(tmp_path, server_db, receive):
-    from onestop.sync.server.store import ProvinceStore
+    from onestop.province.store import ProvinceStore
 
     store = ProvinceStore(server_db)
     admin = store.issue_token(role="admin")

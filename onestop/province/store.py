@@ -12,142 +12,49 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import os
 import secrets
 import threading
+import time
 import uuid as uuidlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-KINDS = ("dossier.upsert", "dossier.event", "audit.append")
-STATUS_LABELS = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-
-metadata = sa.MetaData()
-
-token_t = sa.Table(
-    "token",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("role", sa.String(10), nullable=False),  # counter | admin
-    sa.Column("agency_code", sa.String(35), nullable=False, server_default=""),
-    sa.Column("counter_code", sa.String(2), nullable=False, server_default=""),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
+from onestop.province.models import AGENCY_RE, item_problem, json_problem, online_problem
+from onestop.province.schema import (
+    applied_key_t,
+    audit_t,
+    change_t,
+    create_or_upgrade,
+    dossier_t,
+    event_t,
+    feed_head_t,
+    file_blob_t,
+    file_ref_t,
+    sequence_t,
+    token_t,
+)
+from onestop.sync.protocol import (
+    APPLIED,
+    CONFLICT,
+    DUPLICATE,
+    EVENT,
+    MAX_FILE_BYTES,
+    REJECTED,
+    SHA256_RE,
+    SKIPPED,
+    STATUS_LABELS,
+    UPSERT,
+    VN_TZ,
+    payload_files,
 )
 
-dossier_t = sa.Table(
-    "dossier",
-    metadata,
-    sa.Column("uuid", sa.String(36), primary_key=True),
-    sa.Column("code", sa.String(60), nullable=False, unique=True),
-    sa.Column("agency_code", sa.String(35), nullable=False, index=True),
-    sa.Column("counter_code", sa.String(2), nullable=False, server_default=""),
-    sa.Column("official_code", sa.String(60), nullable=False, server_default=""),
-    sa.Column("status", sa.Integer, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("rev", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("origin", sa.String(10), nullable=False),  # counter | online
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("updated_at", sa.String(32), nullable=False),
-)
-
-event_t = sa.Table(
-    "event",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("dossier_uuid", sa.String(36), sa.ForeignKey("dossier.uuid"), nullable=False, index=True),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("status", sa.Integer, nullable=False),
-    sa.Column("source", sa.String(10), nullable=False),  # counter code, or "upstream"
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-)
-
-applied_key_t = sa.Table(
-    "applied_key",
-    metadata,
-    sa.Column("key", sa.String(120), primary_key=True),
-    sa.Column("agency_code", sa.String(35), nullable=False),
-    sa.Column("counter_code", sa.String(2), nullable=False),
-    sa.Column("kind", sa.String(30), nullable=False),
-    sa.Column("payload_hash", sa.String(64), nullable=False),
-    sa.Column("dossier_uuid", sa.String(36), nullable=False, server_default=""),
-    sa.Column("applied_at", sa.String(32), nullable=False),
-)
-
-change_t = sa.Table(
-    "change",
-    metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("agency_code", sa.String(35), nullable=False),  # "" = every agency (catalog, calendar)
-    sa.Column("source", sa.String(10), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),  # dossier | catalog | calendar
-    sa.Column("dossier_uuid", sa.String(36), nullable=False, server_default=""),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-)
-sa.Index("ix_change_agency_seq", change_t.c.agency_code, change_t.c.seq)
-
-audit_t = sa.Table(
-    "audit",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("agency_code", sa.String(35), nullable=False),
-    sa.Column("counter_code", sa.String(2), nullable=False),
-    sa.Column("local_id", sa.Integer, nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-    sa.Column("officer", sa.String(50), nullable=False),
-    sa.Column("action", sa.String(40), nullable=False),
-    sa.Column("dossier_code", sa.String(60), nullable=False, server_default=""),
-    sa.Column("detail", sa.Text, nullable=False, server_default=""),
-    sa.UniqueConstraint("agency_code", "counter_code", "local_id", name="uq_audit_local"),
-)
-
-file_blob_t = sa.Table(
-    "file_blob",
-    metadata,
-    sa.Column("sha256", sa.String(64), primary_key=True),
-    sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("data", sa.LargeBinary, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-
-file_ref_t = sa.Table(
-    "file_ref",
-    metadata,
-    sa.Column("sha256", sa.String(64), primary_key=True),
-    sa.Column("agency_code", sa.String(35), primary_key=True),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-
-sequence_t = sa.Table(
-    "code_sequence",
-    metadata,
-    sa.Column("prefix", sa.String(60), primary_key=True),
-    sa.Column("next_seq", sa.Integer, nullable=False),
-)
+LAST_USED_EVERY_S = 60.0  # a token's `last_used_at` is written at most once a minute
 
 
 def now_text() -> str:
@@ -163,21 +70,22 @@ def payload_hash(kind: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def payload_files(p: dict[str, Any]) -> list[tuple[str, str]] | None:
-    """(sha256, file name) of every digitised file a dossier payload references (`TaiLieuNop[].TepDinhKem[]`);
-    None when one of them has no valid SHA-256."""
-    out: list[tuple[str, str]] = []
-    for doc in p.get("TaiLieuNop") or []:
-        if not isinstance(doc, dict):
-            continue
-        for f in doc.get("TepDinhKem") or []:
-            if not isinstance(f, dict):
-                return None
-            sha = str(f.get("Sha256") or "").lower()
-            if not SHA256_RE.match(sha):
-                return None
-            out.append((sha, str(f.get("TenTep") or "")[:255]))
-    return out
+NOT_YOURS = "Hồ sơ này không thuộc đơn vị của quầy; hệ thống tỉnh không nhận."
+
+
+def own_code(code: str, caller: Caller) -> bool:
+    """A dossier code minted by this counter: `<agency>-<yymmdd>-<counter><number>` (BRIEF §4.3)."""
+    head = f"{caller.agency_code}-"
+    if not code.startswith(head):
+        return False
+    rest = code[len(head) :]
+    return (
+        len(rest) >= 12
+        and rest[:6].isdigit()
+        and rest[6] == "-"
+        and rest[7:9] == caller.counter_code
+        and rest[9:].isdigit()
+    )
 
 
 def normalise_url(db: str) -> str:
@@ -193,6 +101,21 @@ def normalise_url(db: str) -> str:
             db = f"postgresql+{driver}://" + db[len("postgresql://") :]
         return db
     return f"sqlite:///{db}"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return Path(path) if path and path != ":memory:" and not path.startswith("file:") else None
+
+
+def private_file(path: Path, *, create: bool = True) -> None:
+    """Owner-only: the directory a new server database goes into is made 0700, the file 0600 (citizens' data)."""
+    if create and not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if create and not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.exists():
+        os.chmod(path, 0o600)
 
 
 @dataclass(frozen=True)
@@ -236,6 +159,9 @@ class ProvinceStore:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        self._sqlite_path = _sqlite_file(self.url) if self.is_sqlite else None
+        if self._sqlite_path is not None:
+            private_file(self._sqlite_path)
         if self.is_sqlite:
             # hide_parameters: a server error must never print citizens' names or ID numbers into its log.
             self.engine: Engine = sa.create_engine(
@@ -244,11 +170,20 @@ class ProvinceStore:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
             self.engine = sa.create_engine(
-                self.url, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5
+                self.url,
+                hide_parameters=True,
+                pool_pre_ping=True,
+                pool_size=int(os.environ.get("ONESTOP_PROVINCE_POOL", "10")),
+                max_overflow=10,
+                pool_timeout=30,
             )
         # SQLite has one writer; serialising writers in-process avoids lock-upgrade deadlocks between threads.
         self._write_lock = threading.Lock() if self.is_sqlite else None
-        metadata.create_all(self.engine)
+        self._used: dict[int, float] = {}  # token id -> monotonic time `last_used_at` was last written
+        create_or_upgrade(self.engine)
+        if self._sqlite_path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                private_file(Path(str(self._sqlite_path) + suffix), create=False)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -274,27 +209,67 @@ class ProvinceStore:
 
     # ------------------------------------------------------------------ tokens
 
-    def issue_token(self, *, agency_code: str = "", counter_code: str = "", role: str = "counter") -> str:
+    def issue_token(
+        self, *, agency_code: str = "", counter_code: str = "", role: str = "counter", expires_days: int | None = None
+    ) -> str:
         """Issue a new bearer token; only its SHA-256 is stored."""
-        token = secrets.token_urlsafe(32)
+        return self.issue(agency_code=agency_code, counter_code=counter_code, role=role, expires_days=expires_days)[1]
 
-        def run(conn: Connection) -> None:
-            conn.execute(
+    def issue(
+        self, *, agency_code: str = "", counter_code: str = "", role: str = "counter", expires_days: int | None = None
+    ) -> tuple[int, str]:
+        """(id, token) of a new bearer token; `expires_days` None = until revoked."""
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(VN_TZ)
+        expires = (now + timedelta(days=expires_days)).isoformat(timespec="seconds") if expires_days else ""
+
+        def run(conn: Connection) -> int:
+            res = conn.execute(
                 token_t.insert().values(
                     token_hash=hash_token(token),
                     role=role,
                     agency_code=agency_code,
                     counter_code=counter_code,
-                    created_at=now_text(),
+                    created_at=now.isoformat(timespec="seconds"),
                     revoked=False,
+                    expires_at=expires,
+                    last_used_at="",
                 )
             )
+            return int(res.inserted_primary_key[0])
 
-        self._write(run)
-        return token
+        return self._write(run), token
+
+    def tokens(self) -> list[dict[str, Any]]:
+        """Every token: id, role, agency, counter, issued, expires, last used, revoked. Never the token itself."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(token_t).order_by(token_t.c.id)).all()
+        return [
+            {
+                "id": r.id,
+                "role": r.role,
+                "agency_code": r.agency_code,
+                "counter_code": r.counter_code,
+                "issued_at": r.created_at,
+                "expires_at": r.expires_at,
+                "last_used_at": r.last_used_at,
+                "revoked": bool(r.revoked),
+            }
+            for r in rows
+        ]
+
+    def revoke_token(self, token_id: int) -> bool:
+        """Revoke at once (the next request with it is answered 401); False when no such token."""
+
+        def run(conn: Connection) -> bool:
+            res = conn.execute(token_t.update().where(token_t.c.id == token_id).values(revoked=True))
+            return bool(res.rowcount)
+
+        return self._write(run)
 
     def authenticate(self, token: str) -> Caller | None:
-        if not token:
+        """The caller a token stands for, or None (unknown, revoked or expired); checked on every request."""
+        if not token or len(token) > 200:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
@@ -302,14 +277,27 @@ class ProvinceStore:
             ).first()
         if row is None:
             return None
+        now = datetime.now(VN_TZ)
+        if row.expires_at and datetime.fromisoformat(row.expires_at) <= now:
+            return None
+        tick = time.monotonic()
+        if tick - self._used.get(row.id, -1e9) > LAST_USED_EVERY_S:
+            self._used[row.id] = tick
+            with self.engine.begin() as conn:
+                conn.execute(
+                    token_t.update()
+                    .where(token_t.c.id == row.id)
+                    .values(last_used_at=now.isoformat(timespec="seconds"))
+                )
         return Caller(row.role, row.agency_code, row.counter_code)
 
     # ------------------------------------------------------------------ files
 
     def put_file(self, agency: str, sha256: str, data: bytes) -> bool:
-        """Store a digitised file for `agency` after checking its SHA-256; True when the bytes were new here.
+        """Store a digitised file for `agency` after checking its SHA-256; True when `agency` did not hold it yet.
 
-        Idempotent: uploading bytes already held only records that `agency` may use them."""
+        Idempotent: uploading bytes already held only records that `agency` may use them. The answer depends only
+        on the caller's own agency, so it never tells whether another agency holds the same bytes."""
         sha256 = sha256.lower()
         if not SHA256_RE.match(sha256):
             raise StoreError(400, "Mã SHA-256 của tệp không hợp lệ (cần 64 chữ số thập lục phân).")
@@ -325,14 +313,13 @@ class ProvinceStore:
             raise StoreError(400, "Cần mã đơn vị (agency_code) sở hữu tệp.")
 
         def run(conn: Connection) -> bool:
-            created = False
             if conn.execute(sa.select(file_blob_t.c.size).where(file_blob_t.c.sha256 == sha256)).first() is None:
                 conn.execute(
                     file_blob_t.insert().values(sha256=sha256, size=len(data), data=data, created_at=now_text())
                 )
-                created = True
+            had = bool(self._held(conn, agency, {sha256}))
             self._add_refs(conn, agency, {sha256})
-            return created
+            return not had
 
         return self._write(run)
 
@@ -393,34 +380,27 @@ class ProvinceStore:
         return self._write(self._push, caller, items)
 
     def _push(self, conn: Connection, caller: Caller, items: list[dict[str, Any]]) -> list[ItemResult]:
-        batch = _Batch(conn)
+        problems = [item_problem(str(i.get("kind") or ""), i.get("payload")) for i in items]
+        valid = [i for i, bad in zip(items, problems, strict=True) if bad is None]
+        batch = _Batch(conn, caller.agency_code)
         batch.preload(
-            uuids={
-                str((i.get("payload") or {}).get("Uuid") or "") for i in items if isinstance(i.get("payload"), dict)
-            },
-            codes={
-                str((i.get("payload") or {}).get("MaHoSo") or "") for i in items if isinstance(i.get("payload"), dict)
-            },
-            keys={str(i.get("key") or "") for i in items},
+            uuids={str(i["payload"]["Uuid"]) for i in valid if "Uuid" in i["payload"]},
+            codes={str(i["payload"]["MaHoSo"]) for i in valid if "MaHoSo" in i["payload"]},
+            keys={str(i.get("key") or "") for i in valid},
         )
-        shas = {
-            sha
-            for i in items
-            if i.get("kind") == "dossier.upsert" and isinstance(i.get("payload"), dict)
-            for sha, _name in payload_files(i["payload"]) or ()
-        }
+        shas = {f.sha256 for i in valid if i.get("kind") == UPSERT for f in payload_files(i["payload"])}
         if shas:
             batch.files = self._held(conn, caller.agency_code, shas)
         results: list[ItemResult] = []
         blocked: set[str] = set()
-        for item in items:
+        for item, problem in zip(items, problems, strict=True):
             key = str(item.get("key") or "")
             dossier_uuid = str(item.get("dossier_uuid") or "")
             if dossier_uuid and dossier_uuid in blocked:
-                results.append(ItemResult(key, "skipped", "Chưa xử lý: mục trước của cùng hồ sơ chưa được áp dụng."))
+                results.append(ItemResult(key, SKIPPED, "Chưa xử lý: mục trước của cùng hồ sơ chưa được áp dụng."))
                 continue
-            result = self._apply(batch, caller, item)
-            if result.status in ("rejected", "conflict") and dossier_uuid:
+            result = ItemResult(key, REJECTED, problem) if problem else self._apply(batch, caller, item)
+            if result.status in (REJECTED, CONFLICT) and dossier_uuid:
                 blocked.add(dossier_uuid)
             results.append(result)
         batch.flush()
@@ -429,44 +409,38 @@ class ProvinceStore:
     def _apply(self, b: _Batch, caller: Caller, item: dict[str, Any]) -> ItemResult:
         key = str(item.get("key") or "")
         kind = str(item.get("kind") or "")
-        payload = item.get("payload")
-        if not key or len(key) > 120:
-            return ItemResult(key, "rejected", "Thiếu khóa chống trùng (key) hoặc khóa quá dài.")
-        if kind not in KINDS:
-            return ItemResult(key, "rejected", f"Loại dữ liệu '{kind[:30]}' không được hỗ trợ.")
-        if not isinstance(payload, dict):
-            return ItemResult(key, "rejected", "Nội dung (payload) phải là một đối tượng JSON.")
+        payload: dict[str, Any] = item["payload"]
         digest = payload_hash(kind, payload)
         done = b.keys.get(key)
         if done is not None:
             done_hash, done_uuid = done
+            row = b.own(done_uuid)
             if done_hash != digest:
                 return ItemResult(
                     key,
-                    "conflict",
+                    CONFLICT,
                     "Khóa chống trùng này đã được dùng cho một nội dung khác trên hệ thống tỉnh; cần cán bộ kiểm tra.",
-                    upstream=b.snapshot(done_uuid),
+                    upstream=b.snapshot(done_uuid) if row is not None else None,
                 )
-            row = b.dossier(done_uuid) if done_uuid else None
             return ItemResult(
                 key,
-                "duplicate",
+                DUPLICATE,
                 "Đã nhận trước đó; không áp dụng lại.",
                 official_code=row["official_code"] if row else "",
             )
         force = bool(item.get("force"))
-        if kind == "dossier.upsert":
+        if kind == UPSERT:
             result = self._upsert(b, caller, key, payload, force)
-        elif kind == "dossier.event":
+        elif kind == EVENT:
             result = self._event(b, caller, key, payload, force)
         else:
             result = self._audit(b.conn, caller, key, payload)
-        if result.status == "applied":
+        if result.status == APPLIED:
             uuid = str(payload.get("Uuid") or "")
             b.keys[key] = (digest, uuid)
             b.new_keys.append(
                 {
-                    "key": key,
+                    "key": b.key_id(key),
                     "agency_code": caller.agency_code,
                     "counter_code": caller.counter_code,
                     "kind": kind,
@@ -477,53 +451,61 @@ class ProvinceStore:
             )
         return result
 
-    def _check_dossier_payload(self, caller: Caller, key: str, p: dict[str, Any]) -> ItemResult | None:
-        uuid, code = str(p.get("Uuid") or ""), str(p.get("MaHoSo") or "")
-        if len(uuid) != 36 or not code or len(code) > 60:
-            return ItemResult(key, "rejected", "Thiếu Uuid hoặc MaHoSo hợp lệ trong dữ liệu hồ sơ.")
-        agency = str(p.get("MaDinhDanhDonVi") or caller.agency_code)
-        if agency != caller.agency_code:
-            return ItemResult(
-                key, "rejected", f"Hồ sơ thuộc đơn vị {agency[:35]}, không phải đơn vị của quầy ({caller.agency_code})."
-            )
-        return None
-
     def _upsert(self, b: _Batch, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
-        bad = self._check_dossier_payload(caller, key, p)
-        if bad:
-            return bad
-        if not p.get("MaTTHC") or not p.get("ChuHoSo"):
-            return ItemResult(key, "rejected", "Thiếu mã thủ tục (MaTTHC) hoặc chủ hồ sơ (ChuHoSo).")
-        try:
-            status = int(p.get("TrangThaiHoSo") or 0)
-        except (TypeError, ValueError):
-            status = 0
-        if status not in STATUS_LABELS:
-            return ItemResult(key, "rejected", "Trạng thái hồ sơ (TrangThaiHoSo) không hợp lệ.")
-        files = payload_files(p)
-        if files is None:
-            return ItemResult(key, "rejected", "Tệp số hóa trong hồ sơ thiếu mã SHA-256 hợp lệ (TepDinhKem.Sha256).")
-        missing = [name or sha[:12] for sha, name in files if sha not in b.files]
-        if missing:
-            return ItemResult(
-                key,
-                "rejected",
-                f"Hệ thống tỉnh chưa có tệp số hóa «{missing[0]}» của hồ sơ "
-                f"{str(p['MaHoSo'])[:60]}; quầy cần gửi tệp trước khi gửi hồ sơ.",
+        """Intake data. Rules (docs/sync-protocol.md, "Who may do what"): only into the caller's agency; a new dossier's
+        code carries the caller's agency and counter; another counter's dossier only with `force`; never a status."""
+        agency = p.get("MaDinhDanhDonVi") or caller.agency_code
+        if agency != caller.agency_code:
+            return ItemResult(  # echoes what the caller sent, nothing stored
+                key, REJECTED, f"Hồ sơ ghi đơn vị {agency}, không phải đơn vị của quầy ({caller.agency_code})."
             )
         uuid, code = p["Uuid"], p["MaHoSo"]
-        version = int(p.get("PhienBan") or 1)
-        row = b.dossier(uuid)
+        if b.exists_elsewhere(uuid):
+            return ItemResult(key, REJECTED, NOT_YOURS)
+        row = b.own(uuid)
         now = now_text()
         if row is None:
-            other = b.code_owner(code)
-            if other is not None:
+            if not own_code(code, caller):
                 return ItemResult(
                     key,
-                    "conflict",
+                    REJECTED,
+                    f"Mã hồ sơ mới phải mang mã đơn vị và mã quầy gửi: "
+                    f"{caller.agency_code}-yymmdd-{caller.counter_code}NNNN.",
+                )
+            other = b.code_owner(code)
+            if other is not None:
+                if b.own(other) is None:
+                    return ItemResult(key, REJECTED, NOT_YOURS)
+                return ItemResult(
+                    key,
+                    CONFLICT,
                     f"Mã hồ sơ {code} đã có trên hệ thống tỉnh cho một hồ sơ khác; cần cán bộ kiểm tra.",
                     upstream=b.snapshot(other),
                 )
+        elif row["counter_code"] and row["counter_code"] != caller.counter_code and not force:
+            return ItemResult(
+                key,
+                REJECTED,
+                f"Hồ sơ {code} do quầy {row['counter_code']} tiếp nhận; quầy "
+                f"{caller.counter_code} không được sửa thông tin tiếp nhận.",
+            )
+        elif row["code"] != code:
+            return ItemResult(
+                key,
+                CONFLICT,
+                f"Hồ sơ đã có trên hệ thống tỉnh với mã {row['code']}, khác mã {code}; cần cán bộ kiểm tra.",
+                upstream=b.snapshot(uuid),
+            )
+        missing = [f.name for f in payload_files(p) if f.sha256 not in b.files]
+        if missing:
+            return ItemResult(
+                key,
+                REJECTED,
+                f"Hệ thống tỉnh chưa có tệp số hóa «{missing[0]}» của hồ sơ {code}; "
+                "quầy cần gửi tệp trước khi gửi hồ sơ.",
+            )
+        version = int(p.get("PhienBan") or 1)
+        if row is None:
             b.insert_dossier(
                 {
                     "uuid": uuid,
@@ -531,7 +513,7 @@ class ProvinceStore:
                     "agency_code": caller.agency_code,
                     "counter_code": caller.counter_code,
                     "official_code": "",
-                    "status": status,
+                    "status": int(p["TrangThaiHoSo"]),
                     "version": version,
                     "rev": 1,
                     "origin": "counter",
@@ -541,24 +523,10 @@ class ProvinceStore:
                 }
             )
         else:
-            if row["counter_code"] and row["counter_code"] != caller.counter_code and not force:
-                return ItemResult(
-                    key,
-                    "rejected",
-                    f"Hồ sơ {code} do quầy {row['counter_code']} tiếp nhận; quầy "
-                    f"{caller.counter_code} không được sửa thông tin tiếp nhận.",
-                )
-            if row["code"] != code:
-                return ItemResult(
-                    key,
-                    "conflict",
-                    f"Hồ sơ đã có trên hệ thống tỉnh với mã {row['code']}, khác mã {code}; cần cán bộ kiểm tra.",
-                    upstream=b.snapshot(uuid),
-                )
             if version < row["version"]:
                 return ItemResult(
                     key,
-                    "applied",
+                    APPLIED,
                     "Hệ thống tỉnh đã có phiên bản mới hơn; giữ phiên bản đó.",
                     official_code=row["official_code"],
                 )
@@ -571,103 +539,117 @@ class ProvinceStore:
                 counter_code=row["counter_code"] or caller.counter_code,
             )
         b.emit(caller.agency_code, caller.counter_code, uuid, "upsert")
-        return ItemResult(key, "applied", "Đã cập nhật hồ sơ.", official_code=b.dossier(uuid)["official_code"])
+        return ItemResult(key, APPLIED, "Đã cập nhật hồ sơ.", official_code=b.dossier(uuid)["official_code"])
 
     def _event(self, b: _Batch, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
-        bad = self._check_dossier_payload(caller, key, p)
-        if bad:
-            return bad
-        row = b.dossier(p["Uuid"])
-        if row is None:
-            return ItemResult(
-                key, "rejected", f"Hệ thống tỉnh chưa có hồ sơ {p['MaHoSo']}; cần gửi hồ sơ trước tiến độ xử lý."
-            )
-        try:
-            to_status = int(p.get("TrangThai"))  # type: ignore[arg-type]
-            before = p.get("TrangThaiTruoc")
-            from_status = int(before) if before is not None else None
-        except (TypeError, ValueError):
-            return ItemResult(key, "rejected", "Trạng thái trong tiến độ xử lý không hợp lệ.")
-        if to_status not in STATUS_LABELS:
-            return ItemResult(key, "rejected", "Trạng thái trong tiến độ xử lý không hợp lệ.")
-        if from_status is not None and from_status != row["status"] and not force:
+        """A processing step: only on a dossier of the caller's agency; a status change names the status it leaves."""
+        row = b.own(p["Uuid"])
+        if row is None:  # unknown, or another agency's: the same answer, so it tells nothing about the other
             return ItemResult(
                 key,
-                "conflict",
-                f"Trên hệ thống tỉnh hồ sơ {row['code']} đang ở trạng thái «{STATUS_LABELS[row['status']]}», không "
-                f"phải «{STATUS_LABELS.get(from_status, from_status)}»; cần cán bộ chọn giữ bên nào.",
+                REJECTED,
+                f"Hệ thống tỉnh chưa có hồ sơ {p['MaHoSo']} của đơn vị {caller.agency_code}; "
+                "cần gửi hồ sơ trước tiến độ xử lý.",
+            )
+        if row["code"] != p["MaHoSo"]:
+            return ItemResult(
+                key,
+                CONFLICT,
+                f"Hồ sơ đã có trên hệ thống tỉnh với mã {row['code']}, khác mã {p['MaHoSo']}; cần cán bộ kiểm tra.",
                 upstream=b.snapshot(row["uuid"]),
             )
-        b.add_event(row["uuid"], int(p.get("BuocSo") or 0), to_status, caller.counter_code, p)
+        to_status, from_status = int(p["TrangThai"]), p.get("TrangThaiTruoc")
+        if from_status is None and to_status != row["status"]:
+            return ItemResult(
+                key,
+                REJECTED,
+                "Trường «TrangThaiTruoc» bắt buộc khi bước xử lý đổi trạng thái hồ sơ.",
+            )
+        if from_status is not None and int(from_status) != row["status"] and not force:
+            return ItemResult(
+                key,
+                CONFLICT,
+                f"Trên hệ thống tỉnh hồ sơ {row['code']} đang ở trạng thái «{STATUS_LABELS[row['status']]}», không "
+                f"phải «{STATUS_LABELS.get(int(from_status), from_status)}»; cần cán bộ chọn giữ bên nào.",
+                upstream=b.snapshot(row["uuid"]),
+            )
+        b.add_event(row["uuid"], int(p["BuocSo"]), to_status, caller.counter_code, p)
         b.update_dossier(row["uuid"], status=to_status, rev=row["rev"] + 1, updated_at=now_text())
         b.emit(caller.agency_code, caller.counter_code, row["uuid"], "event")
-        return ItemResult(key, "applied", "Đã cập nhật tiến độ xử lý.", official_code=row["official_code"])
+        return ItemResult(key, APPLIED, "Đã cập nhật tiến độ xử lý.", official_code=row["official_code"])
 
     def _audit(self, conn: Connection, caller: Caller, key: str, p: dict[str, Any]) -> ItemResult:
-        entries = p.get("entries")
-        if not isinstance(entries, list):
-            return ItemResult(key, "rejected", "Nhật ký phải có danh sách 'entries'.")
-        existing = {
-            r[0]
-            for r in conn.execute(
-                sa.select(audit_t.c.local_id).where(
-                    audit_t.c.agency_code == caller.agency_code,
-                    audit_t.c.counter_code == caller.counter_code,
-                    audit_t.c.local_id.in_([int(e.get("id", 0)) for e in entries if isinstance(e, dict)]),
+        entries = p["entries"]
+        ids = [int(e["id"]) for e in entries]
+        existing: set[int] = set()
+        for chunk in _chunks(ids):
+            existing.update(
+                r[0]
+                for r in conn.execute(
+                    sa.select(audit_t.c.local_id).where(
+                        audit_t.c.agency_code == caller.agency_code,
+                        audit_t.c.counter_code == caller.counter_code,
+                        audit_t.c.local_id.in_(chunk),
+                    )
                 )
             )
-        }
-        rows = []
-        for e in entries:
-            if not isinstance(e, dict) or int(e.get("id", 0)) in existing:
-                continue
-            rows.append(
-                {
-                    "agency_code": caller.agency_code,
-                    "counter_code": caller.counter_code,
-                    "local_id": int(e.get("id", 0)),
-                    "at": str(e.get("at", ""))[:32],
-                    "officer": str(e.get("officer", ""))[:50],
-                    "action": str(e.get("action", ""))[:40],
-                    "dossier_code": str(e.get("dossier_code", ""))[:60],
-                    "detail": str(e.get("detail", "")),
-                }
-            )
+        rows = [
+            {
+                "agency_code": caller.agency_code,
+                "counter_code": caller.counter_code,
+                "local_id": int(e["id"]),
+                "at": str(e.get("at") or "")[:32],
+                "officer": str(e.get("officer") or "")[:50],
+                "action": str(e.get("action") or "")[:40],
+                "dossier_code": str(e.get("dossier_code") or "")[:60],
+                "detail": str(e.get("detail") or ""),
+            }
+            for e in entries
+            if int(e["id"]) not in existing
+        ]
         if rows:
             conn.execute(audit_t.insert(), rows)
-        return ItemResult(key, "applied", f"Đã nhận {len(rows)} dòng nhật ký.")
-
-    # ------------------------------------------------------------------ snapshots and the change feed
+        return ItemResult(key, APPLIED, f"Đã nhận {len(rows)} dòng nhật ký.")
 
     def _snapshot_by_uuid(self, conn: Connection, uuid: str) -> dict[str, Any] | None:
         return _Batch(conn).snapshot(uuid) if uuid else None
 
     def _emit_dossier(self, conn: Connection, agency: str, source: str, uuid: str, reason: str) -> None:
-        b = _Batch(conn)
+        b = _Batch(conn, agency)
         b.emit(agency, source, uuid, reason)
         b.flush()
 
-    def changes(self, caller: Caller, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        """Changes after `cursor` for the caller's agency, excluding those the caller's counter made itself."""
+    def changes(self, caller: Caller, cursor: str, limit: int) -> tuple[list[dict[str, Any]], str]:
+        """Changes after `cursor` in the caller's agency's stream and the province-wide one (catalog, calendar),
+        excluding those the caller's counter made itself. Another agency's changes are never read."""
         limit = max(1, min(limit, 1000))
-        q = (
-            sa.select(change_t)
-            .where(
-                change_t.c.seq > cursor,
-                change_t.c.agency_code.in_([caller.agency_code, ""]),
-                change_t.c.source != caller.counter_code,
-            )
-            .order_by(change_t.c.seq)
-            .limit(limit)
-        )
+        agency = caller.agency_code
         with self.engine.connect() as conn:
-            # The head first, then only rows up to it: a change committed between the two reads has a higher
-            # number (writers commit in feed order, see `_lock_feed`) and comes with the next pull.
-            last = conn.execute(sa.select(sa.func.max(change_t.c.seq))).scalar() or 0
-            rows = conn.execute(q.where(change_t.c.seq <= last)).all()
+            a, g = self._cursor(conn, agency, cursor)
+            # The heads first, then only rows up to them: a change committed between the two reads has a higher
+            # number (an agency's writers commit in feed order, see `number_changes`) and comes with the next pull.
+            heads = dict(
+                conn.execute(
+                    sa.select(feed_head_t.c.agency_code, feed_head_t.c.seq).where(
+                        feed_head_t.c.agency_code.in_([agency, ""])
+                    )
+                ).all()
+            )
+            head_a, head_g = max(a, int(heads.get(agency, 0))), max(g, int(heads.get("", 0)))
+            rows = conn.execute(_feed_page(change_t.c.agency_code == "", g, head_g, limit)).all()
+            next_g = rows[-1].aseq if len(rows) == limit else head_g
+            next_a = a
+            if len(rows) < limit:
+                mine = conn.execute(
+                    _feed_page(change_t.c.agency_code == agency, a, head_a, limit - len(rows)).where(
+                        change_t.c.source != caller.counter_code
+                    )
+                ).all()
+                next_a = mine[-1].aseq if len(mine) == limit - len(rows) else head_a
+                rows += mine
         items = [
             {
-                "seq": r.seq,
+                "seq": r.aseq,
                 "kind": r.kind,
                 "source": r.source,
                 "dossier_uuid": r.dossier_uuid,
@@ -676,9 +658,33 @@ class ProvinceStore:
             }
             for r in rows
         ]
-        # With a full page the next cursor is the last row; otherwise the feed's head (skips others' changes).
-        next_cursor = rows[-1].seq if len(rows) == limit else max(cursor, last)
-        return items, next_cursor
+        return items, f"v2.{next_a}.{next_g}"
+
+    @staticmethod
+    def _cursor(conn: Connection, agency: str, cursor: str) -> tuple[int, int]:
+        """(agency position, province-wide position). `v2.A.G`; a bare number is a cursor of the single-feed era
+        (a global change number) and is translated once."""
+        cursor = cursor.strip()
+        if not cursor:
+            return 0, 0
+        parts = cursor.split(".")
+        if len(parts) == 3 and parts[0] == "v2" and all(_small_int(x) for x in parts[1:]):
+            return int(parts[1]), int(parts[2])
+        if not _small_int(cursor):
+            raise StoreError(400, "Con trỏ (cursor) không hợp lệ.")
+        legacy = int(cursor)
+
+        def upto(who: str) -> int:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.max(change_t.c.aseq)).where(
+                        change_t.c.agency_code == who, change_t.c.seq <= legacy
+                    )
+                ).scalar()
+                or 0
+            )
+
+        return upto(agency), upto("")
 
     # ------------------------------------------------------------------ upstream activity (admin)
 
@@ -690,16 +696,15 @@ class ProvinceStore:
         self, agency: str, payloads: list[dict[str, Any]], *, snapshots: bool = False
     ) -> list[dict[str, Any]]:
         """Several online submissions in one transaction (training data, benchmarks)."""
+        if not AGENCY_RE.match(agency or "") or len(agency) > 35:
+            raise StoreError(400, "Mã đơn vị (agency_code) không hợp lệ.")
         for p in payloads:
             if not p.get("MaTTHC") or not p.get("ChuHoSo"):
                 raise StoreError(400, "Hồ sơ trực tuyến cần mã thủ tục (MaTTHC) và chủ hồ sơ (ChuHoSo).")
-
-        shas: set[str] = set()
-        for p in payloads:
-            files = payload_files(p)
-            if files is None:
-                raise StoreError(400, "Tệp số hóa của hồ sơ trực tuyến thiếu mã SHA-256 hợp lệ.")
-            shas.update(sha for sha, _name in files)
+            problem = online_problem(p)
+            if problem:
+                raise StoreError(400, problem)
+        shas = {f.sha256 for p in payloads for f in payload_files(p)}
 
         def run(conn: Connection) -> list[dict[str, Any]]:
             missing = shas - self._held(conn, agency, shas) if shas else set()
@@ -709,7 +714,7 @@ class ProvinceStore:
                     "Hệ thống tỉnh chưa có tệp số hóa của hồ sơ trực tuyến; hãy gửi tệp trước "
                     "(PUT /v1/files/{sha256}?agency_code=…).",
                 )
-            batch = _Batch(conn)
+            batch = _Batch(conn, agency)
             out = [self._submit(batch, agency, p, snapshots) for p in payloads]
             batch.flush()
             return out
@@ -844,20 +849,22 @@ class ProvinceStore:
         """Publish a catalog or holiday-calendar update to every agency (or one)."""
         if kind not in ("catalog", "calendar"):
             raise StoreError(400, "Chỉ phát hành được danh mục (catalog) hoặc lịch (calendar).")
+        problem = json_problem(data)
+        if problem or (agency and not AGENCY_RE.match(agency)):
+            raise StoreError(400, problem or "Mã đơn vị (agency_code) không hợp lệ.")
 
         def run(conn: Connection) -> int:
-            _lock_feed(conn)
-            res = conn.execute(
-                change_t.insert().values(
-                    agency_code=agency,
-                    source="upstream",
-                    kind=kind,
-                    dossier_uuid="",
-                    payload=json.dumps(data, ensure_ascii=False),
-                    at=now_text(),
-                )
-            )
-            return int(res.inserted_primary_key[0])
+            change = {
+                "agency_code": agency,
+                "source": "upstream",
+                "kind": kind,
+                "dossier_uuid": "",
+                "payload": json.dumps(data, ensure_ascii=False),
+                "at": now_text(),
+            }
+            number_changes(conn, [change])
+            conn.execute(change_t.insert().values(**change))
+            return int(change["aseq"])
 
         return self._write(run)
 
@@ -932,8 +939,9 @@ _SELECT_DOSSIER = sa.select(dossier_t).where(dossier_t.c.uuid == sa.bindparam("b
 class _Batch:
     """One push transaction's working set: dossiers and steps read once, inserts sent with executemany."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, agency: str = "") -> None:
         self.conn = conn
+        self.agency = agency  # the caller's agency: keys are looked up in it, `own()` sees only its dossiers
         self._dossiers: dict[str, dict[str, Any] | None] = {}
         self._codes: dict[str, str | None] = {}
         self._events: dict[str, list[dict[str, Any]]] = {}
@@ -951,10 +959,10 @@ class _Batch:
         for chunk in _chunks(sorted(keys)):
             for r in self.conn.execute(
                 sa.select(applied_key_t.c.key, applied_key_t.c.payload_hash, applied_key_t.c.dossier_uuid).where(
-                    applied_key_t.c.key.in_(chunk)
+                    applied_key_t.c.key.in_([self.key_id(k) for k in chunk])
                 )
             ):
-                self.keys[r.key] = (r.payload_hash, r.dossier_uuid)
+                self.keys[r.key.split("|", 1)[1]] = (r.payload_hash, r.dossier_uuid)
         for uuid in uuids:
             self._dossiers[uuid] = None
         for chunk in _chunks(sorted(uuids)):
@@ -979,6 +987,18 @@ class _Batch:
             r = self.conn.execute(_SELECT_DOSSIER, {"b_uuid": uuid}).first()
             self._dossiers[uuid] = self._row(r) if r is not None else None
         return self._dossiers[uuid]
+
+    def key_id(self, key: str) -> str:
+        return f"{self.agency}|{key}"
+
+    def own(self, uuid: str) -> dict[str, Any] | None:
+        """The dossier when it belongs to the caller's agency; None when unknown *or another agency's*."""
+        row = self.dossier(uuid) if uuid else None
+        return row if row is not None and row["agency_code"] == self.agency else None
+
+    def exists_elsewhere(self, uuid: str) -> bool:
+        row = self.dossier(uuid)
+        return row is not None and row["agency_code"] != self.agency
 
     def code_owner(self, code: str) -> str | None:
         if code not in self._codes:
@@ -1069,23 +1089,53 @@ class _Batch:
         if self.new_events:
             self.conn.execute(event_t.insert(), self.new_events)
         if self.new_changes:
-            _lock_feed(self.conn)
+            number_changes(self.conn, self.new_changes)
             self.conn.execute(change_t.insert(), self.new_changes)
         if self.new_keys:
             self.conn.execute(applied_key_t.insert(), self.new_keys)
         self.new_events, self.new_changes, self.new_keys = [], [], []
 
 
-FEED_LOCK_ID = 0x6F6E6573  # "ones": PostgreSQL advisory lock serialising writers of the change feed
+def number_changes(conn: Connection, changes: list[dict[str, Any]]) -> None:
+    """Give each change its agency's next feed number (`aseq`), taken from the agency's `feed_head` row.
+
+    The row is updated as the transaction's last step before commit and stays locked until then, so writers of one
+    agency commit in feed order: no change with a lower number can become visible after one with a higher number,
+    and a reader's cursor never skips one. Writers of different agencies lock different rows and never wait on each
+    other (the single province-wide advisory lock this replaces serialised every push). SQLite has a single writer.
+    """
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c["agency_code"]] = counts.get(c["agency_code"], 0) + 1
+    base: dict[str, int] = {}
+    for agency in sorted(counts):  # a fixed order: two writers touching the same agencies cannot deadlock
+        n = counts[agency]
+        head = conn.execute(
+            feed_head_t.update()
+            .where(feed_head_t.c.agency_code == agency)
+            .values(seq=feed_head_t.c.seq + n)
+            .returning(feed_head_t.c.seq)
+        ).scalar()
+        if head is None:  # the agency's first change; a concurrent first insert fails the unique key → retried
+            conn.execute(feed_head_t.insert().values(agency_code=agency, seq=n))
+            head = n
+        base[agency] = int(head) - n
+    for c in changes:
+        base[c["agency_code"]] += 1
+        c["aseq"] = base[c["agency_code"]]
 
 
-def _lock_feed(conn: Connection) -> None:
-    """Make feed numbers commit in order: taken just before a transaction inserts into `change` and held until
-    it ends, so no change with a lower `seq` can become visible after one with a higher `seq`. Without it two
-    concurrent PostgreSQL writers can commit out of order and a reader's cursor would skip the late one for good.
-    SQLite already has a single writer per database."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_ID})
+def _small_int(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+def _feed_page(where: Any, after: int, head: int, limit: int) -> Any:
+    return (
+        sa.select(change_t)
+        .where(where, change_t.c.aseq > after, change_t.c.aseq <= head)
+        .order_by(change_t.c.aseq)
+        .limit(limit)
+    )
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:

@@ -16,16 +16,42 @@ def require_server_extra() -> None:
         raise OneStopError(MISSING_EXTRA) from exc
 
 
-def serve(db_url: str, host: str = "127.0.0.1", port: int = 8700, *, log_level: str = "warning") -> None:
-    """Run the server in the foreground until interrupted."""
+def serve(
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8700,
+    *,
+    log_level: str = "warning",
+    docs: bool = False,
+    workers: int = 1,
+) -> None:
+    """Run the server in the foreground until interrupted. Files it creates are owner-only (umask 077)."""
     require_server_extra()
+    import os
+
     import uvicorn
 
-    from onestop.sync.server.app import create_app
-    from onestop.sync.server.store import ProvinceStore
+    from onestop.province.main import create_app
+    from onestop.province.store import ProvinceStore
 
+    os.umask(0o077)
+    if workers > 1:  # several processes, each with its own store (PostgreSQL); uvicorn supervises them
+        os.environ["ONESTOP_PROVINCE_DB"] = db_url
+        os.environ["ONESTOP_PROVINCE_DOCS"] = "1" if docs else ""
+        ProvinceStore(db_url).close()  # create or upgrade the tables once, before the workers race to
+        uvicorn.run(
+            "onestop.province.main:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=False,
+        )
+        return
     store = ProvinceStore(db_url)
-    config = uvicorn.Config(create_app(store), host=host, port=port, log_level=log_level, access_log=False)
+    # access_log off: a request line can carry a file hash or a cursor, never needed in a log that outlives it
+    config = uvicorn.Config(create_app(store, docs=docs), host=host, port=port, log_level=log_level, access_log=False)
     try:
         uvicorn.Server(config).run()
     finally:
@@ -37,8 +63,8 @@ class BackgroundServer:
 
     def __init__(self, db_url: str, *, port: int = 0) -> None:
         require_server_extra()
-        from onestop.sync.server.app import create_app
-        from onestop.sync.server.store import ProvinceStore
+        from onestop.province.main import create_app
+        from onestop.province.store import ProvinceStore
 
         self.store = ProvinceStore(db_url)
         self.app = create_app(self.store)
