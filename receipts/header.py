@@ -23,9 +23,10 @@ def form_number(number: str, suffix: str) -> str:
 
 
 def national_header(
-    office: Office, number: str, suffix: str, issued_at: datetime, st: FormStyles, width: float
+    office: Office, number: str, suffix: str, issued_at: datetime, st: FormStyles, width: float, number_note: str = ""
 ) -> Table:
-    """The two-column national header of §2.2 with the Số line and the place-date line on one row."""
+    """The two-column national header of §2.2 with the Số line and the place-date line on one row; `number_note`
+    (markup) says under the Số line what the number counts in, e.g. which tracking book."""
     left_w, right_w = width * 0.4, width * 0.6
     unit_rule = HRFlowable(width=left_w / 3, thickness=0.6, color=colors.black, spaceBefore=1.5, spaceAfter=0)
     motto_w = text_width("Độc lập - Tự do - Hạnh phúc", st.motto)
@@ -37,8 +38,11 @@ def national_header(
         motto_rule,
     ]
     place_date = f"{t(office.place)}, {format_long_date(issued_at)}"
+    number_cell: list[object] = [para(form_number(number, suffix), st.number)]
+    if number_note:
+        number_cell.append(para(f"<i>{number_note}</i>", st.caption))
     table = Table(
-        [[left, right], [para(form_number(number, suffix), st.number), para(place_date, st.place_date)]],
+        [[left, right], [number_cell, para(place_date, st.place_date)]],
         colWidths=[left_w, right_w],
     )
     table.setStyle(

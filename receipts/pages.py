@@ -9,7 +9,7 @@ from typing import Any
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
-from receipts.styles import FONT_REGULAR, LANDSCAPE_A4, FormStyles, PageGeometry, styles_for
+from receipts.styles import FONT_BOLD, FONT_REGULAR, LANDSCAPE_A4, FormStyles, PageGeometry, styles_for
 
 COPY_LABELS = ("Liên 1: Giao người nộp", "Liên 2: Lưu tại Bộ phận Một cửa")
 """The labels printed on the citizen's copy and the office's copy when two copies are requested."""
@@ -38,17 +38,23 @@ class CopyStart(Flowable):  # type: ignore[misc,unused-ignore]
         self.marks.first_page = self.canv.getPageNumber()
 
 
-def copy_decorator(marks: CopyMarks, st: FormStyles, geo: PageGeometry) -> Callable[[Canvas, BaseDocTemplate], None]:
-    """Draw the copy label (top right) and, from the second page of a copy on, its page number (top centre)."""
+def copy_decorator(
+    marks: CopyMarks, st: FormStyles, geo: PageGeometry, form_label: str = ""
+) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """Draw the form's official number (top right of a copy's first page), the copy label (top left) and, from the
+    second page of a copy on, its page number (top centre)."""
 
     def decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = geo.size
         baseline = height - geo.top / 2
+        page_in_copy = canvas.getPageNumber() - marks.first_page + 1
         canvas.saveState()
+        if form_label and page_in_copy == 1:
+            canvas.setFont(FONT_BOLD, st.margin_size * 1.1)
+            canvas.drawRightString(width - geo.right, baseline, form_label)
         if marks.label:
             canvas.setFont(st.margin_label, st.margin_size)
-            canvas.drawRightString(width - geo.right, baseline, marks.label)
-        page_in_copy = canvas.getPageNumber() - marks.first_page + 1
+            canvas.drawString(geo.left, baseline, marks.label)
         if page_in_copy > 1:
             canvas.setFont(FONT_REGULAR, st.pt(13))
             canvas.drawCentredString(geo.left + geo.frame_width / 2, baseline, str(page_in_copy))
@@ -90,7 +96,10 @@ def body_frame(geo: PageGeometry) -> Frame:
 
 
 class NumberedCanvas(Canvas):  # type: ignore[misc,unused-ignore]
-    """A landscape canvas that defers pages so it can print `Trang n/N` once the page count is known."""
+    """A landscape canvas that defers pages so it can print `Trang n/N` once the page count is known, and the
+    form's official number (`form_label`, set by the caller) at the top right of the first page."""
+
+    form_label = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +117,9 @@ class NumberedCanvas(Canvas):  # type: ignore[misc,unused-ignore]
             self.saveState()
             self.setFont(styles_for(1.0).margin_label, 11)
             self.drawCentredString(width / 2, height - LANDSCAPE_A4.top / 2, f"Trang {self.getPageNumber()}/{total}")
+            if self.form_label and self.getPageNumber() == 1:
+                self.setFont(FONT_BOLD, 12)
+                self.drawRightString(width - LANDSCAPE_A4.right, height - LANDSCAPE_A4.top / 2, self.form_label)
             self.restoreState()
             super().showPage()
         super().save()

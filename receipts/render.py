@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, PageTemplate
 
 from onestop.domain import FormKind, FormRequest
@@ -17,15 +18,16 @@ from receipts.codes import lookup_payload
 from receipts.forms.book import render_book
 from receipts.forms.control import control_story, timeliness
 from receipts.forms.letters import apology_story, stop_story
-from receipts.forms.receipt import receipt_story
+from receipts.forms.receipt import book_name, receipt_story
 from receipts.forms.requests import rejection_story, supplement_story
 from receipts.header import national_header
-from receipts.markup import Story, format_date, format_long_date, format_time, format_vnd
+from receipts.markup import Story, format_date, format_long_date, format_time, format_vnd, t
 from receipts.pages import COPY_LABELS, CopyMarks, CopyStart, body_frame, copy_decorator, document
 from receipts.styles import FormStyles, PageGeometry, book_styles, geometry_for, register_fonts, styles_for
 
 __all__ = [
     "COPY_LABELS",
+    "FIT_STEPS",
     "format_date",
     "format_long_date",
     "format_time",
@@ -46,35 +48,75 @@ _RENDERERS: dict[FormKind, Callable[[FormRequest, FormStyles, PageGeometry], Sto
     FormKind.CONTROL: control_story,
 }
 
+FIT_STEPS = (1.0, 0.95, 0.9, 0.85, 0.8)
+"""Type sizes tried, relative to the page's own, so that each copy of a form stays on one page (issue 15: a receipt
+with four documents and a representative spilled its privacy note onto a second page). Content that does not fit
+at the smallest step is printed at the normal size over several pages, each numbered within its copy."""
+
+_FIT_SLACK = 2.0  # points kept free at the bottom of the frame against rounding in the measurement
+
 
 def warm_up() -> None:
     """Register the fonts and build the styles so that the first real render is as fast as the rest."""
     register_fonts()
-    styles_for(geometry_for("A4").scale)
-    styles_for(geometry_for("A5").scale)
+    for size in ("A4", "A5"):
+        scale = geometry_for(size).scale
+        for factor in FIT_STEPS:
+            styles_for(round(scale * factor, 4))
     book_styles()
+
+
+def _copy_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
+    """One copy of the form: the national header, then the form's own story."""
+    note = ""
+    if req.kind is FormKind.RECEIPT and req.number.strip():
+        volume = f", quyển {t(req.dossier.book_volume)}" if req.dossier.book_volume.strip() else ""
+        note = f"Số thứ tự trong {book_name(req.dossier)}{volume}"
+    header = national_header(
+        req.office, req.number, req.kind.number_suffix, req.issued_at, st, geo.frame_width, number_note=note
+    )
+    return [header, *_RENDERERS[req.kind](req, st, geo)]
+
+
+def _height(story: Story, geo: PageGeometry) -> float:
+    """The height `story` takes in the body frame, with the frame's merging of space after and before."""
+    canvas = Canvas(io.BytesIO(), pagesize=geo.size)
+    total, space_after = 0.0, 0.0
+    for index, flowable in enumerate(story):
+        _, height = flowable.wrapOn(canvas, geo.frame_width, geo.frame_height)
+        if index:
+            total += max(space_after, flowable.getSpaceBefore())
+        total += height
+        space_after = flowable.getSpaceAfter()
+    return total
+
+
+def fitted_styles(req: FormRequest, geo: PageGeometry) -> FormStyles:
+    """The largest type (see `FIT_STEPS`) at which one copy fits its page; the normal size when none does."""
+    for factor in FIT_STEPS:
+        st = styles_for(round(geo.scale * factor, 4))
+        if _height(_copy_story(req, st, geo), geo) <= geo.frame_height - _FIT_SLACK:
+            return st
+    return styles_for(geo.scale)
 
 
 def render_form(req: FormRequest) -> bytes:
     """Render one counter form as PDF bytes; `copies >= 2` yields the citizen's and the office's copy (liên)."""
-    renderer = _RENDERERS.get(req.kind)
-    if renderer is None:
+    if req.kind not in _RENDERERS:
         raise ValueError(f"render_form cannot render {req.kind.value!r}; use render_book for the tracking book")
     geo = geometry_for(req.page_size)
-    st = styles_for(geo.scale)
+    st = fitted_styles(req, geo)
     marks = CopyMarks()
     buffer = io.BytesIO()
     doc = document(buffer, geo, req.kind.title.capitalize(), nfc(req.office.receiving_unit))
-    doc.addPageTemplates([PageTemplate("form", [body_frame(geo)], onPageEnd=copy_decorator(marks, st, geo))])
+    decorate = copy_decorator(marks, st, geo, req.kind.form_label)
+    doc.addPageTemplates([PageTemplate("form", [body_frame(geo)], onPageEnd=decorate)])
     labels = COPY_LABELS if req.copies >= 2 else ("",)
     story: Story = []
     for index, label in enumerate(labels):
         if index:
             story.append(PageBreak())
         story.append(CopyStart(marks, label))
-        story.append(
-            national_header(req.office, req.number, req.kind.number_suffix, req.issued_at, st, geo.frame_width)
-        )
-        story.extend(renderer(req, st, geo))
+        story.extend(_copy_story(req, st, geo))
     doc.build(story)
     return buffer.getvalue()

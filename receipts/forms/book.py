@@ -12,10 +12,15 @@ from onestop.text import nfc
 from receipts.header import national_header, title
 from receipts.markup import Story, format_date, local, para, short_time, t
 from receipts.pages import NumberedCanvas, body_frame, document
+from receipts.signatures import report_signatures
 from receipts.styles import LANDSCAPE_A4, FormStyles, book_styles
 from receipts.tables import grid
 
 BOOK_WIDTHS_MM = (9, 35, 36, 30, 36, 22, 17.5, 17.5, 17.5, 20, 21.5)
+
+
+class _BookCanvas(NumberedCanvas):  # type: ignore[misc,unused-ignore]
+    form_label = FormKind.BOOK.form_label
 
 
 def book_rows(req: BookRequest, st: FormStyles) -> list[list[object]]:
@@ -106,6 +111,7 @@ def render_book(req: BookRequest) -> bytes:
         title(FormKind.BOOK, st),
         para(f"{field} — {period}", st.subtitle),
         table,
+        report_signatures(req.office, req.issued_at, "NGƯỜI LẬP SỔ", req.prepared_by, st, geo.frame_width),
     ]
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=_BookCanvas)
     return buffer.getvalue()

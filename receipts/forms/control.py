@@ -27,6 +27,11 @@ def control_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
     """Phiếu kiểm soát quá trình giải quyết hồ sơ: header fields and one table row per hand-over event."""
     d, w, s = req.dossier, geo.frame_width, st.scale
     agency = d.procedure.deciding_agency or req.office.parent
+
+    def officer(login: str) -> str:
+        """The officer's full name when known (the control sheet is read by people, not by logins)."""
+        return req.officer_names.get(login, "") or login
+
     rows: list[list[object]] = [
         [
             para("Tên đơn vị / bước xử lý", st.cell_header),
@@ -41,7 +46,7 @@ def control_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
             note = (note + "; " if note else "") + f"Hẹn mới: {format_time(event.new_due)}"
         rows.append(
             [
-                para(f"{index}. {t(event.to_status.label)}<br/>Cán bộ: {v(event.officer)}", st.cell),
+                para(f"{index}. {t(event.to_status.label)}<br/>Cán bộ: {v(officer(event.officer))}", st.cell),
                 [
                     para(format_time(event.at), st.cell_center),
                     para("<i>Người giao&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;Người nhận</i>", st.cell_center),

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from reportlab.platypus import Spacer
 
 from onestop.domain import Dossier, FormKind, FormRequest, Status
-from receipts.forms.common import officer_name
+from onestop.form_rules import apology_event
 from receipts.header import title
 from receipts.markup import BLANK, Story, field, format_date, format_long_date, format_time, para, t, v
-from receipts.signatures import Signer, signatures
+from receipts.signatures import leader_signer, signatures
 from receipts.styles import FormStyles, PageGeometry
 
 
+def original_due(d: Dossier) -> datetime | None:
+    """The appointment the dossier missed: before a recorded apology, the one that apology replaced."""
+    recorded = apology_event(d)
+    if recorded is None:
+        return d.due_at
+    earlier = [e.new_due for e in sorted(d.events, key=lambda e: e.seq) if e.seq < recorded.seq and e.new_due]
+    return earlier[-1] if earlier else None
+
+
 def apology_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
-    """Phiếu xin lỗi và đề nghị gia hạn: original appointment, reason, apology and the new date."""
+    """Văn bản xin lỗi và đề nghị gia hạn: original appointment, reason, apology and the new date."""
     d, unit = req.dossier, t(req.office.receiving_unit)
     new_due = f"{format_time(req.new_due)}" if req.new_due else BLANK
     return [
@@ -27,7 +38,7 @@ def apology_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
             f"{v(d.applicant.id_number)}; mã số hồ sơ: {v(d.code)}.",
             st.body_justified,
         ),
-        para(f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {format_time(d.due_at)}.", st.body_justified),
+        para(f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {format_time(original_due(d))}.", st.body_justified),
         para(
             "Tuy nhiên, đến nay hồ sơ của Ông/Bà/Tổ chức chưa được giải quyết đúng thời hạn hẹn trả kết quả.",
             st.body_justified,
@@ -39,11 +50,7 @@ def apology_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
             st.body_justified,
         ),
         para("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà/Tổ chức./.", st.body_justified),
-        signatures(
-            [None, Signer("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", officer_name(req), "(Ký, ghi rõ họ tên và đóng dấu)")],
-            st,
-            geo.frame_width,
-        ),
+        signatures([None, leader_signer(req.office)], st, geo.frame_width),
     ]
 
 
@@ -78,9 +85,5 @@ def stop_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
             "Giấy tờ đã nộp (nếu có) được trả lại cho Ông/Bà/Tổ chức theo quy định./.",
             st.body_justified,
         ),
-        signatures(
-            [None, Signer("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", officer_name(req), "(Ký, ghi rõ họ tên và đóng dấu)")],
-            st,
-            geo.frame_width,
-        ),
+        signatures([None, leader_signer(req.office)], st, geo.frame_width),
     ]

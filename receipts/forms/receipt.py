@@ -72,12 +72,21 @@ def documents_table(d: Dossier, st: FormStyles, width: float) -> Flowable:
 
 
 def fee_text(d: Dossier) -> str:
-    """Fee total in đồng plus any exemption reasons."""
+    """Fee total in đồng plus any exemption reasons and the fee receipt (biên lai) numbers."""
     exemptions = [t(p.exemption) for p in d.payments if p.exemption.strip()]
+    receipts = [t(p.receipt_number) for p in d.payments if p.receipt_number.strip()]
     text = f"{format_vnd(d.fee_total)} đồng"
     if exemptions:
         text += f" (Miễn, giảm: {'; '.join(exemptions)})"
+    if receipts:
+        text += f"; Biên lai thu số: {', '.join(receipts)}"
     return text
+
+
+def book_name(d: Dossier) -> str:
+    """Which tracking book the receipt's number counts in: the book is kept per field (BRIEF §2.8)."""
+    field_name = " ".join(d.procedure.field.split())
+    return f"sổ lĩnh vực {t(field_name)}" if field_name else "sổ chung"
 
 
 def return_text(d: Dossier) -> str:
@@ -104,6 +113,7 @@ def receipt_story(req: FormRequest, st: FormStyles, geo: PageGeometry) -> Story:
     d, w = req.dossier, geo.frame_width
     due = format_time(d.due_at) if d.due_at else "Trả kết quả ngay sau khi giải quyết xong"
     book = f"Quyển số {v(d.book_volume)}, Số thứ tự {v(d.book_number if d.book_number is not None else '')}"
+    book += f" ({book_name(d)})"
     story: Story = [
         title(FormKind.RECEIPT, st),
         Spacer(1, 4 * st.scale),
