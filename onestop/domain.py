@@ -178,8 +178,9 @@ class FormKind(str, enum.Enum):
 
     @property
     def official_number(self) -> str:
-        """The form's number in TT 03/2025 Phụ lục I: `01` (receipt) … `07` (tracking book), BRIEF §11.1."""
-        return {
+        """The form's number in TT 03/2025 Phụ lục I: `01` (receipt) … `07` (tracking book), BRIEF §11.1; empty for
+        papers outside that list."""
+        numbers = {
             "receipt": "01",
             "supplement": "02",
             "rejection": "03",
@@ -187,12 +188,13 @@ class FormKind(str, enum.Enum):
             "stop": "05",
             "control": "06",
             "book": "07",
-        }[self.value]
+        }
+        return numbers.get(self.value, "")
 
     @property
     def form_label(self) -> str:
-        """`Mẫu số 01`, printed in the top corner of the form."""
-        return f"Mẫu số {self.official_number}"
+        """`Mẫu số 01`, printed in the top corner of the form; empty for papers outside the official list."""
+        return f"Mẫu số {self.official_number}" if self.official_number else ""
 
     @property
     def number_suffix(self) -> str:

@@ -81,5 +81,6 @@ def form_refusal(kind: FormKind, dossier: Dossier, at: datetime | None = None) -
 
 
 def allowed_forms(dossier: Dossier, at: datetime | None = None) -> tuple[FormKind, ...]:
-    """The counter forms that can be issued for `dossier` now, in official order (the tracking book excluded)."""
-    return tuple(k for k in FormKind if k is not FormKind.BOOK and not form_refusal(k, dossier, at))
+    """The numbered counter forms (Mẫu 01–06) that can be issued for `dossier` now, in official order."""
+    numbered = (k for k in FormKind if k.official_number and k is not FormKind.BOOK)
+    return tuple(k for k in numbered if not form_refusal(k, dossier, at))
