@@ -13,11 +13,18 @@ from pypdf import PdfReader
 
 from onestop.domain import FormKind
 from onestop.errors import BadInput, ConfigError
-from onestop.printing import install
 from tests.receipts.cli_helpers import onestop, receive
 
 LEADER = {"name": "Lê Minh Tuấn", "title": "Chủ tịch", "authority": ""}
 COMMUNE = {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01"}
+
+
+@pytest.fixture
+def renderer():
+    """The services of this module draw real PDFs."""
+    from onestop.printing import ReceiptsRenderer
+
+    return ReceiptsRenderer()
 
 
 @pytest.fixture
@@ -37,7 +44,6 @@ def archived(services) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_apology_is_refused_for_a_dossier_that_is_not_late(services, make_dossier) -> None:
-    install(services)
     d = make_dossier()
     with pytest.raises(BadInput) as refused:
         services.forms.issue(d.code, FormKind.APOLOGY, officer="canbo", print_it=False)
@@ -46,7 +52,6 @@ def test_apology_is_refused_for_a_dossier_that_is_not_late(services, make_dossie
 
 
 def test_recorded_apology_prints_signed_by_the_leader_with_the_new_date(services, make_dossier) -> None:
-    install(services)
     d = make_dossier()
     new_due = d.due_at + timedelta(days=3)
     services.dossiers.apologise(d.code, new_due, "Chờ xác minh của cơ quan cấp trên", "canbo")
@@ -62,7 +67,6 @@ def test_recorded_apology_prints_signed_by_the_leader_with_the_new_date(services
 def test_stop_notice_is_refused_for_a_rejected_dossier_and_signed_by_the_leader_once_stopped(
     services, make_dossier
 ) -> None:
-    install(services)
     rejected, stopped = make_dossier(), make_dossier()
     services.dossiers.reject(rejected.code, "Không thuộc thẩm quyền", "canbo")
     with pytest.raises(BadInput, match="không được tiếp nhận"):
@@ -75,7 +79,6 @@ def test_stop_notice_is_refused_for_a_rejected_dossier_and_signed_by_the_leader_
 
 
 def test_control_sheet_names_officers_and_receipt_number_names_its_book(services, make_dossier) -> None:
-    install(services)
     d = make_dossier()
     services.dossiers.transition(d.code, d.status.__class__("in_progress"), actor="lanhdao")
     control = text_of(services.forms.issue(d.code, FormKind.CONTROL, officer="canbo", print_it=False).pdf_path)
