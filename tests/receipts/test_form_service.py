@@ -138,3 +138,19 @@ def test_cli_refuses_a_form_the_state_does_not_allow_with_exit_2(workstation: di
     text = text_of(Path(json.loads(rejection.stdout)["pdf"]))
     assert "Mẫu số 03" in text and "Sai thẩm quyền" in text
     assert os.path.exists(json.loads(rejection.stdout)["pdf"])
+
+
+def test_report_pdfs_are_signed_by_their_preparer_and_the_leader(services, make_dossier, tmp_path: Path) -> None:
+    d = make_dossier()
+    day = d.received_at.date()
+    reports = services.reports
+    month = reports.monthly(f"{day:%Y-%m}", actor="lanhdao")
+    assert month.prepared_by == "Trần Văn Hùng"
+    monthly = text_of(reports.write_monthly(month, "pdf", tmp_path / "m.pdf", actor="lanhdao"))
+    assert "NGƯỜI LẬP BIỂU (Ký và ghi rõ họ tên) Trần Văn Hùng" in monthly
+    assert "CHỦ TỊCH (Ký, ghi rõ họ tên và đóng dấu) Lê Minh Tuấn" in monthly
+    dossiers = reports.book(day, day, actor="lanhdao")
+    book = text_of(reports.write_book(dossiers, day, day, tmp_path / "s.pdf", actor="lanhdao"))
+    assert "Mẫu số 07" in book and d.code in book
+    assert "NGƯỜI LẬP SỔ (Ký và ghi rõ họ tên) Trần Văn Hùng" in book and "Lê Minh Tuấn" in book
+    assert "Quảng Phú, ngày" in book
