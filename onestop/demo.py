@@ -48,6 +48,8 @@ def demo_settings():  # type: ignore[no-untyped-def]
                 "place_name": "Quảng Phú",
                 "phone": "0237 3812 345",
             },
+            # the head of the agency who signs the apology (Mẫu 04) and the stop notice (Mẫu 05); a sample name
+            "leader": {"name": "Lê Minh Tuấn", "title": "Chủ tịch"},
         }
     )
 
