@@ -21,6 +21,14 @@ APP_NAME = "onestop"
 AGENCY_CODE_RE = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")
 COUNTER_RE = re.compile(r"^[0-9]{2}$")
 _HOURS_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_URL_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+
+DEFAULT_LOOKUP_URL = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html"
+"""`commune.lookup_url` when the key is absent: the national portal's dossier lookup page (ND 118/2025: a dossier is
+looked up by its code on the national portal or by its QR). The address is FROM MEMORY, not sourced: a province with
+its own lookup page sets the key; an empty value prints the code and key only (`<mã hồ sơ>|<mã tra cứu>`)."""
+# ND 30/2020 Phụ lục I: the authority words that may stand above a signer's title.
+LEADER_AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 
 
 def data_dir() -> Path:
@@ -134,6 +142,46 @@ def _int(section: dict[str, Any], name: str, key: str, default: int, lo: int, hi
     return value
 
 
+def _lookup_url(commune: dict[str, Any]) -> str:
+    """`commune.lookup_url`: absent → the documented default; empty → no link; else an http(s) address."""
+    if "lookup_url" not in commune:
+        return DEFAULT_LOOKUP_URL
+    url = _text(commune, "lookup_url", "commune.lookup_url")
+    if url and not _URL_RE.match(url):
+        raise ConfigError(
+            "Khóa 'commune.lookup_url' phải là địa chỉ trang tra cứu bắt đầu bằng http:// hoặc https:// "
+            "(không có dấu cách), hoặc để trống nếu không in đường dẫn.",
+            field="commune.lookup_url",
+        )
+    return url
+
+
+def _leader(raw: dict[str, Any]) -> tuple[str, str, str]:
+    """`[leader]` name, title and authority of the head of the agency who signs Mẫu 04 and Mẫu 05."""
+    leader = _section(raw, "leader")
+    name = _text(leader, "name", "leader.name")
+    title = _text(leader, "title", "leader.title").upper()
+    authority = _text(leader, "authority", "leader.authority").upper()
+    if bool(name) != bool(title):
+        missing = "leader.title" if name else "leader.name"
+        raise ConfigError(
+            f"Mục [leader] cần cả họ tên (name) và chức danh (title) của thủ trưởng cơ quan; thiếu khóa '{missing}'.",
+            field=missing,
+        )
+    if len(name) > 80 or len(title) > 80 or len(authority) > 80:
+        raise ConfigError("Họ tên, chức danh và thẩm quyền ký trong mục [leader] tối đa 80 ký tự.", field="leader")
+    if name and (any(ch.isdigit() for ch in name) or not any(ch.isalpha() for ch in name)):
+        raise ConfigError("Khóa 'leader.name' phải là họ và tên người ký (không chứa chữ số).", field="leader.name")
+    if authority and not title:
+        raise ConfigError("Khóa 'leader.authority' cần đi cùng họ tên và chức danh người ký.", field="leader.authority")
+    if authority and not authority.startswith(LEADER_AUTHORITY_PREFIXES):
+        raise ConfigError(
+            "Khóa 'leader.authority' phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. (ví dụ: KT. CHỦ TỊCH).",
+            field="leader.authority",
+        )
+    return name, title, authority
+
+
 def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
     value = raw.get(name, {})
     if not isinstance(value, dict):
@@ -163,6 +211,7 @@ def parse_settings(raw: dict[str, Any], source: Path | None = None) -> Settings:
             "Khóa 'office_hours.afternoon': giờ buổi sáng phải kết thúc trước giờ buổi chiều.",
             field="office_hours.afternoon",
         )
+    leader_name, leader_title, leader_authority = _leader(raw)
     office = Office(
         commune_name=_text(commune, "name", "commune.name", required=True),
         agency_code=agency,
@@ -174,8 +223,11 @@ def parse_settings(raw: dict[str, Any], source: Path | None = None) -> Settings:
         place_name=_text(commune, "place_name", "commune.place_name"),
         phone=_text(commune, "phone", "commune.phone"),
         email=_text(commune, "email", "commune.email"),
-        lookup_url=_text(commune, "lookup_url", "commune.lookup_url"),
+        lookup_url=_lookup_url(commune),
         hours=OfficeHours(m_start, m_end, a_start, a_end),
+        leader_name=leader_name,
+        leader_title=leader_title,
+        leader_authority=leader_authority,
     )
     printing = _section(raw, "printing")
     page_size = _text(printing, "page_size", "printing.page_size", default="A4").upper()
@@ -264,6 +316,7 @@ def settings_to_toml(settings: Settings) -> str:
             "email": o.email,
             "lookup_url": o.lookup_url,
         },
+        "leader": {"name": o.leader_name, "title": o.leader_title, "authority": o.leader_authority},
         "office_hours": {
             "morning": f"{h.morning_start:%H:%M}-{h.morning_end:%H:%M}",
             "afternoon": f"{h.afternoon_start:%H:%M}-{h.afternoon_end:%H:%M}",

@@ -52,6 +52,8 @@ def demo_settings() -> Settings:
                 "place_name": "Quảng Phú",
                 "phone": "0237 3812 345",
             },
+            # the head of the agency who signs the apology (Mẫu 04) and the stop notice (Mẫu 05); a sample name
+            "leader": {"name": "Lê Minh Tuấn", "title": "Chủ tịch"},
         }
     )
 

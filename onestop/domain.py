@@ -6,6 +6,7 @@ Nothing here imports the database, Textual or ReportLab.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -153,7 +154,7 @@ class DocKind(str, enum.Enum):
 
 
 class FormKind(str, enum.Enum):
-    """The counter forms (BRIEF §2.1); the value is the CLI `--form` name."""
+    """The counter forms under their official numbers (TT 03/2025 Phụ lục I, BRIEF §11.1); the value is the CLI name."""
 
     RECEIPT = "receipt"
     SUPPLEMENT = "supplement"
@@ -169,11 +170,31 @@ class FormKind(str, enum.Enum):
             "receipt": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
             "supplement": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
             "rejection": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
-            "apology": "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+            "apology": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
             "stop": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
             "control": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
             "book": "SỔ THEO DÕI HỒ SƠ",
         }[self.value]
+
+    @property
+    def official_number(self) -> str:
+        """The form's number in TT 03/2025 Phụ lục I: `01` (receipt) … `07` (tracking book), BRIEF §11.1; empty for
+        papers outside that list."""
+        numbers = {
+            "receipt": "01",
+            "supplement": "02",
+            "rejection": "03",
+            "apology": "04",
+            "stop": "05",
+            "control": "06",
+            "book": "07",
+        }
+        return numbers.get(self.value, "")
+
+    @property
+    def form_label(self) -> str:
+        """`Mẫu số 01`, printed in the top corner of the form; empty for papers outside the official list."""
+        return f"Mẫu số {self.official_number}" if self.official_number else ""
 
     @property
     def number_suffix(self) -> str:
@@ -265,6 +286,10 @@ class Office:
     email: str = ""
     lookup_url: str = ""  # status-lookup page encoded in the receipt QR
     hours: OfficeHours = field(default_factory=OfficeHours)
+    # The head of the agency, who signs the apology (Mẫu 04) and the stop notice (Mẫu 05); config `[leader]`.
+    leader_name: str = ""  # "Nguyễn Văn An"
+    leader_title: str = ""  # "CHỦ TỊCH"
+    leader_authority: str = ""  # "KT. CHỦ TỊCH" / "TM. ỦY BAN NHÂN DÂN" above the title; empty: signs in own name
 
     @property
     def receiving_unit(self) -> str:
@@ -328,6 +353,7 @@ class PaymentLine:
     exemption: str = ""  # reason text when exempt
     paid_at: datetime | None = None
     label: str = "Lệ phí"
+    receipt_number: str = ""  # fee receipt (biên lai) number as printed, e.g. "BL-26E/0001234"; empty: none yet
 
 
 @dataclass(frozen=True)
@@ -424,6 +450,7 @@ class FormRequest:
     contact_phone: str = ""
     copies: int = 1  # 2 = the citizen's copy and the office's copy
     page_size: str = "A4"  # "A4" | "A5"
+    officer_names: Mapping[str, str] = field(default_factory=dict)  # login → full name, for the control sheet
 
 
 @dataclass(frozen=True)
@@ -436,6 +463,7 @@ class BookRequest:
     date_to: date
     issued_at: datetime
     field: str = ""  # the book is kept per field (lĩnh vực); empty = all
+    prepared_by: str = ""  # full name printed under "NGƯỜI LẬP SỔ"; empty: written by hand
 
 
 @dataclass(frozen=True)
@@ -533,6 +561,7 @@ class MonthlyReport:
     month: str  # "YYYY-MM"
     rows: tuple[MonthlyRow, ...]
     generated_at: datetime
+    prepared_by: str = ""  # full name printed under "NGƯỜI LẬP BIỂU"; empty: written by hand
 
     @property
     def total(self) -> MonthlyRow:

@@ -11,7 +11,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from onestop.domain import VN_TZ, MonthlyReport, MonthlyRow
-from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts
+from receipts.signatures import report_signatures
+from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts, styles_for
 
 HEADERS = (
     "TT",
@@ -99,5 +100,9 @@ def render_monthly(report: MonthlyReport) -> bytes:
     story.append(table)
     if not report.rows:
         story += [Spacer(1, 4 * mm), Paragraph("Không có hồ sơ phát sinh trong tháng.", sub)]
+    generated = report.generated_at.astimezone(VN_TZ)
+    story.append(
+        report_signatures(report.office, generated, "NGƯỜI LẬP BIỂU", report.prepared_by, styles_for(1.0), width)
+    )
     doc.build(story)
     return buffer.getvalue()

@@ -58,9 +58,40 @@ def _words_up_to(words: list[str] | tuple[str, ...], length: int, sep: str = " "
     return sep.join(out)
 
 
-def sample_office(lookup_url: str = "https://motcua.example.gov.vn/tra-cuu") -> Office:
-    """The Quảng Phú commune centre in Thanh Hóa."""
+# The longest values seen in practice (not absurd ones): a company name, a post-merger address with its old
+# commune in brackets, a long document title and a long procedure name, as printed on real receipts.
+LONGEST_NAME = "Công ty Trách nhiệm hữu hạn Một thành viên Thương mại Dịch vụ Xuất nhập khẩu Nông sản Quảng Phú"
+LONGEST_PERSON = "Tôn Nữ Hoàng Thị Phương Thảo Nguyên"
+LONGEST_ADDRESS = (
+    "Số nhà 128/45/7, ngõ 19 đường Nguyễn Trãi, tổ dân phố Đông Sơn Hạ, thôn Phú Thọ Thượng "
+    "(xã Quảng Phú cũ), Xã Quảng Phú, Tỉnh Thanh Hóa"
+)
+LONGEST_DOCUMENTS = (
+    DocumentLine(
+        "Tờ khai đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế (theo mẫu)", DocKind.ORIGINAL, 1
+    ),
+    DocumentLine("Giấy chứng sinh do cơ sở khám bệnh, chữa bệnh nơi trẻ được sinh ra cấp", DocKind.ORIGINAL, 1),
+    DocumentLine("Giấy tờ tùy thân có ảnh của người đi đăng ký (thẻ căn cước, hộ chiếu)", DocKind.PRESENT_ONLY, 1),
+    DocumentLine(
+        "Văn bản ủy quyền được chứng thực theo quy định (trường hợp ủy quyền thực hiện thủ tục)", DocKind.COPY, 2
+    ),
+)
+LONGEST_PROCEDURE = (
+    "Thủ tục liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi"
+)
+
+
+SAMPLE_LEADER = ("Lê Minh Tuấn", "CHỦ TỊCH", "")
+"""The head of the agency in the sample config `[leader]`: name, title, authority."""
+
+
+def sample_office(lookup_url: str = "https://motcua.example.gov.vn/tra-cuu", *, leader: bool = False) -> Office:
+    """The Quảng Phú commune centre in Thanh Hóa; `leader` configures the head of the agency who signs Mẫu 04/05."""
+    name, title, authority = SAMPLE_LEADER if leader else ("", "", "")
     return Office(
+        leader_name=name,
+        leader_title=title,
+        leader_authority=authority,
         commune_name="Xã Quảng Phú",
         agency_code="H56.14",
         province="Thanh Hóa",
@@ -96,6 +127,31 @@ def sample_procedure() -> Procedure:
         exemptions=(FeeExemption("dung_han", "Đăng ký khai sinh đúng hạn"),),
         deciding_agency="UBND xã Quảng Phú",
         sourced=True,
+    )
+
+
+def longest_realistic_dossier() -> Dossier:
+    """A dossier with the longest realistic content: company applicant, representative, 4 long documents, post."""
+    base = sample_dossier(representative=True)
+    applicant = replace(
+        base.applicant, full_name=LONGEST_NAME, address=LONGEST_ADDRESS, email="lienhe@nongsanquangphu.vn"
+    )
+    assert base.representative is not None
+    rep = replace(
+        base.representative, full_name=LONGEST_PERSON, address=LONGEST_ADDRESS, email="ton.nu.phuong.thao@example.vn"
+    )
+    return replace(
+        base,
+        applicant=applicant,
+        representative=rep,
+        authorisation_doc="Văn bản ủy quyền số 1534/2026/UQ-CT được chứng thực ngày 19/11/2026 tại UBND xã Quảng Phú",
+        procedure=replace(
+            base.procedure, name=LONGEST_PROCEDURE, deadline_amount=5, deadline_unit=DeadlineUnit.WORKING_DAYS
+        ),
+        documents=LONGEST_DOCUMENTS,
+        return_via=ReturnVia.POST,
+        return_address=LONGEST_ADDRESS,
+        payments=(PaymentLine(0, method="none", exemption="Trẻ em dưới 6 tuổi được miễn lệ phí theo quy định"),),
     )
 
 
@@ -190,11 +246,13 @@ def sample_form_request(
     representative: bool = False,
     copies: int = 1,
     page_size: str = "A4",
+    longest: bool = False,
+    leader: bool = False,
 ) -> FormRequest:
     """A complete FormRequest of `kind` for the sample dossier, with the details that form needs."""
     if kind is FormKind.BOOK:
         raise ValueError("the tracking book takes a BookRequest; use sample_book_request()")
-    dossier = sample_dossier(long=long, representative=representative)
+    dossier = longest_realistic_dossier() if longest else sample_dossier(long=long, representative=representative)
     if kind is FormKind.STOP:
         stop = StatusEvent(
             4, ISSUED_AT, Status.IN_PROGRESS, Status.STOPPED, "nvhung", reason=str(_FORM_DETAILS[kind]["reason"])
@@ -202,7 +260,7 @@ def sample_form_request(
         dossier = replace(dossier, status=Status.STOPPED, events=(*dossier.events, stop))
     return FormRequest(
         kind=kind,
-        office=sample_office(),
+        office=sample_office(leader=leader),
         dossier=dossier,
         issued_at=ISSUED_AT,
         officer_name="Nguyễn Văn Hùng",

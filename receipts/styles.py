@@ -120,7 +120,7 @@ def _style(
     return ParagraphStyle(name, fontName=font, fontSize=scaled, leading=(leading or size * 1.2) * scale, **kw)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def styles_for(scale: float) -> FormStyles:
     """Build (once per scale) the paragraph styles used by every renderer."""
     register_fonts()

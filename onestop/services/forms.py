@@ -16,6 +16,7 @@ from db import models
 from db.engine import session_scope
 from onestop.domain import FormKind, FormRequest, Role, now_vn
 from onestop.errors import BadInput
+from onestop.form_rules import apology_event, form_refusal
 from onestop.services.audit import record
 from onestop.services.records import find_row, to_domain
 from onestop.text import clean
@@ -73,14 +74,23 @@ class FormsService:
         with session_scope(self.engine) as s:
             row = find_row(s, code)
             dossier = to_domain(s, row)
+        issued_at = now_vn()
+        refusal = form_refusal(kind, dossier, issued_at)
+        if refusal:
+            raise BadInput(refusal, field="form")
         latest = next((e for e in reversed(dossier.events) if e.reason), None)
         office = self.settings.office
-        number = f"{dossier.book_number or 0:02d}" if kind is FormKind.RECEIPT else ""
+        # the receipt's "Số" is its order in the field's tracking book, which the receipt names beside it
+        book_number = dossier.book_number if kind is FormKind.RECEIPT else None
+        number = f"{book_number:02d}" if book_number is not None else ""
+        if kind is FormKind.APOLOGY and new_due is None:
+            recorded = apology_event(dossier)
+            new_due = recorded.new_due if recorded else None
         return FormRequest(
             kind=kind,
             office=office,
             dossier=dossier,
-            issued_at=now_vn(),
+            issued_at=issued_at,
             officer_name=actor.full_name,
             number=number,
             reason=clean(reason) or (latest.reason if latest and kind is not FormKind.RECEIPT else ""),
@@ -90,6 +100,7 @@ class FormsService:
             contact_phone=clean(contact_phone) or office.phone,
             copies=copies or self.settings.printing.copies,
             page_size=page_size or self.settings.printing.page_size,
+            officer_names={o.username: o.full_name for o in self.officers.list() if o.full_name},
         )
 
     def archive(self, request: FormRequest, pdf: bytes, *, officer: str, out: Path | None = None) -> tuple[int, Path]:

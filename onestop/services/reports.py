@@ -106,6 +106,10 @@ class ReportService:
             return actor
         return self.officers.require(actor, Role.LEADER).username
 
+    def _preparer(self, actor: str) -> str:
+        """The full name printed under the report's "NGƯỜI LẬP" signature; empty from the command line."""
+        return "" if actor == "cli" else self.officers.get(actor).full_name
+
     # ------------------------------------------------------------------ monthly
 
     def monthly(self, month: str, *, actor: str = "cli") -> MonthlyReport:
@@ -184,7 +188,13 @@ class ReportService:
             for (field, code), a in sorted(acc.items())
             if a["paper"] + a["online"] + a["post"] + a["on_time"] + a["late"] + a["pending"]
         )
-        return MonthlyReport(office=self.office, month=f"{start:%Y-%m}", rows=rows, generated_at=now_vn())
+        return MonthlyReport(
+            office=self.office,
+            month=f"{start:%Y-%m}",
+            rows=rows,
+            generated_at=now_vn(),
+            prepared_by=self._preparer(actor),
+        )
 
     def write_monthly(
         self,
@@ -277,6 +287,7 @@ class ReportService:
                     date_to=date_to,
                     issued_at=now_vn(),
                     field=field,
+                    prepared_by=self._preparer(actor),
                 )
                 tmp.write_bytes(self.renderer.render_book(request))
             os.replace(tmp, target)

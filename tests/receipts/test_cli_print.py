@@ -4,56 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from receipts.printing import job_state
+from tests.receipts.cli_helpers import onestop, receive
 from tests.receipts.test_printing import cups_pdf_output_dirs
-
-SCAN = "001090123456|012345678|NGUYỄN VĂN AN|01011990|Nam|Thôn 3, Xã Quảng Phú, Tỉnh Thanh Hóa|15042021"
-
-
-def onestop(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "onestop", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
-    )
-
-
-@pytest.fixture
-def workstation(tmp_path: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "ONESTOP_DB": str(tmp_path / "data" / "onestop.db"),
-        "ONESTOP_CONFIG": str(tmp_path / "config.toml"),
-    }
-    done = onestop(
-        env,
-        "init",
-        "--commune",
-        "Xã Quảng Phú",
-        "--agency-code",
-        "H56.14",
-        "--province",
-        "Thanh Hóa",
-        "--counter",
-        "01",
-        "--admin",
-        "admin",
-        "--password-stdin",
-        stdin="matkhau-admin\n",
-    )
-    assert done.returncode == 0, done.stderr
-    return env
-
-
-def receive(env: dict[str, str]) -> str:
-    done = onestop(env, "intake", "--procedure", "2.000815", "--qr", SCAN, "--officer", "admin", "--json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)["code"]
 
 
 def test_missing_printer_keeps_dossier_and_pdf_exit_6(workstation: dict[str, str]) -> None:

@@ -1,0 +1,50 @@
+"""Running the real `onestop` command line in a subprocess against a fresh workstation."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCAN = "001090123456|012345678|NGUYỄN VĂN AN|01011990|Nam|Thôn 3, Xã Quảng Phú, Tỉnh Thanh Hóa|15042021"
+
+
+def onestop(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "onestop", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def init_workstation(tmp_path: Path) -> dict[str, str]:
+    """`onestop init` a commune on a fresh database and config under `tmp_path`; returns the environment."""
+    env = {
+        **os.environ,
+        "ONESTOP_DB": str(tmp_path / "data" / "onestop.db"),
+        "ONESTOP_CONFIG": str(tmp_path / "config.toml"),
+    }
+    done = onestop(
+        env,
+        "init",
+        "--commune",
+        "Xã Quảng Phú",
+        "--agency-code",
+        "H56.14",
+        "--province",
+        "Thanh Hóa",
+        "--counter",
+        "01",
+        "--admin",
+        "admin",
+        "--password-stdin",
+        stdin="matkhau-admin\n",
+    )
+    assert done.returncode == 0, done.stderr
+    return env
+
+
+def receive(env: dict[str, str]) -> str:
+    done = onestop(env, "intake", "--procedure", "2.000815", "--qr", SCAN, "--officer", "admin", "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["code"]
