@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from textual.worker import Worker
 
-from screens.common import OneStopScreen, describe_print, fmt_date, fmt_money, fmt_short
+from screens.common import OneStopScreen, describe_print, error_text, fmt_date, fmt_money, fmt_short
 from screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -234,7 +234,7 @@ class DossierScreen(OneStopScreen):
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         if worker.group == "dossier-load":  # the message goes where the dossier would have been
-            message = getattr(error, "message", "") or f"Không mở được hồ sơ ({type(error).__name__})."
+            message = error_text(error, "Không mở được hồ sơ")
             self._show_error(message)
         super().worker_failed(worker, error)
 
