@@ -64,6 +64,8 @@ class CatalogScreen(OneStopScreen):
                 yield Static("", id="catalog-details")
         yield Footer()
 
+    procedures: list[Procedure] = []
+
     def on_mount(self) -> None:
         self.fill("")
 
