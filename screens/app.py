@@ -11,13 +11,14 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
@@ -253,7 +254,7 @@ class OneStopApp(App[None]):
                 )
         elif worker.group == "sync":
             quiet = worker.name == "periodic"
-            severity = "warning" if quiet else "error"
+            severity: SeverityLevel = "warning" if quiet else "error"
             if isinstance(error, OneStopError):
                 self.notify(error.message, title=error.title, severity=severity, timeout=8)
             else:
@@ -392,7 +393,7 @@ class OneStopApp(App[None]):
         while self.screen is not target and len(self.screen_stack) > 2:
             self.pop_screen()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         from screens.home import HomeScreen
 
         if len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
@@ -502,7 +503,7 @@ class OneStopApp(App[None]):
         """Ctrl+P with a Vietnamese search box."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(CommandPalette(id="--command-palette", placeholder="Gõ tên chức năng…"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

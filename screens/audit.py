@@ -12,10 +12,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from screens.common import fmt_short
+from screens.common import OneStopScreen, fmt_short
 
 PAGE_SIZE = 100
 
@@ -54,7 +54,7 @@ class AuditTable(DataTable[str]):
     ]
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(OneStopScreen):
     """A paged, filterable view of the append-only audit log (leaders and admins)."""
 
     CSS_PATH = "audit.tcss"
@@ -67,6 +67,13 @@ class AuditScreen(Screen[None]):
         Binding("ctrl+e", "export", "Xuất CSV", tooltip="Xuất nhật ký (theo bộ lọc) ra tệp CSV", id="audit.export"),
     ]
 
+    class Exported(Message):
+        """The CSV export worker wrote `rows` lines to `path`."""
+
+        def __init__(self, path: Path, rows: int) -> None:
+            super().__init__()
+            self.path, self.rows = path, rows
+
     def __init__(self, *, dossier_code: str = "", officer: str = "", export_dir: Path | None = None) -> None:
         super().__init__()
         self.dossier_filter, self.officer_filter = dossier_code, officer
@@ -76,6 +83,7 @@ class AuditScreen(Screen[None]):
         """Keyset paging: the `before_id` that opened each page seen so far."""
         self.entries: list[Any] = []
         self.denied = False
+        self.last_export: Path | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("NHẬT KÝ TRUY CẬP (chỉ xem, không sửa, không xóa)", classes="section-title")
@@ -92,15 +100,14 @@ class AuditScreen(Screen[None]):
         self.load_page()
 
     @property
-    def actor(self) -> str | None:
-        officer = getattr(self.app, "officer", None)
-        return getattr(officer, "username", None)
+    def actor(self) -> str:
+        return self.onestop.officer.username
 
     def load_page(self) -> None:
         """Fetch the current page through the service (which enforces the leader role)."""
         from onestop.errors import OneStopError
 
-        services: Any = self.app.services  # type: ignore[attr-defined]
+        services = self.onestop.services
         try:
             self.entries = services.audit.browse(
                 self.actor,
@@ -174,7 +181,7 @@ class AuditScreen(Screen[None]):
         from onestop.domain import now_vn
         from onestop.errors import OneStopError
 
-        services: Any = self.app.services  # type: ignore[attr-defined]
+        services = self.onestop.services
         folder = self.export_dir or services.backup_dir
         target = Path(folder) / f"nhat-ky-{now_vn():%Y%m%d-%H%M%S}.csv"
         try:
@@ -187,14 +194,12 @@ class AuditScreen(Screen[None]):
                 dossier_code=self.dossier_filter.strip(),
                 officer=self.officer_filter.strip().lower(),
             )
-        except OneStopError as err:
-            self.app.call_from_thread(self.notify, err.message, title=err.title, severity="error")
-            return
         except OSError as err:
-            self.app.call_from_thread(
-                self.notify, f"Không ghi được tệp {target}: {err.strerror}.", title="Lỗi xuất tệp", severity="error"
-            )
-            return
-        self.last_export = target
-        self.app.call_from_thread(self.notify, f"Đã xuất {rows} dòng nhật ký vào {target}.", title="Xuất CSV")
-        self.app.call_from_thread(self.load_page)
+            raise OneStopError(f"Không ghi được tệp {target}: {err.strerror}.", title="Lỗi xuất tệp") from err
+        self.post_message(self.Exported(target, rows))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.last_export = message.path
+        self.notify(f"Đã xuất {message.rows} dòng nhật ký vào {message.path}.", title="Xuất CSV")
+        self.load_page()

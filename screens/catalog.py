@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.common import fmt_money
+from screens.common import OneStopScreen, fmt_money
 from screens.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:
+    from onestop.domain import Procedure
 
-def procedure_details(p: Any) -> str:
+
+def procedure_details(p: Procedure) -> str:
     """Rich markup describing one procedure (shared with the intake screen)."""
     lines = [
         f"[b]{escape(p.code)} — {escape(p.name)}[/b]",
@@ -41,7 +43,7 @@ def procedure_details(p: Any) -> str:
     return "\n".join(lines)
 
 
-class CatalogScreen(Screen[None]):
+class CatalogScreen(OneStopScreen):
     """Type to filter (accents and case ignored), arrows to move, the details follow the highlight."""
 
     CSS_PATH = "catalog.tcss"
@@ -62,6 +64,8 @@ class CatalogScreen(Screen[None]):
                 yield Static("", id="catalog-details")
         yield Footer()
 
+    procedures: list[Procedure] = []
+
     def on_mount(self) -> None:
         self.fill("")
 
@@ -70,8 +74,7 @@ class CatalogScreen(Screen[None]):
         self.fill(event.value)
 
     def fill(self, query: str) -> None:
-        app: Any = self.app
-        self.procedures = app.services.catalog.search(query[:200], limit=200)
+        self.procedures = self.onestop.services.catalog.search(query[:200], limit=200)
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(f"{p.code}  {p.name}", id=p.code) for p in self.procedures])

@@ -69,6 +69,13 @@ class OneStopScreen(AppAccess, Screen[None]):
         report_failure(self, error, what=worker.description)
 
 
+def error_text(error: BaseException, fallback: str) -> str:
+    """The Vietnamese message of a `OneStopError`; `fallback` (naming the error's type) for anything else."""
+    from onestop.errors import OneStopError
+
+    return error.message if isinstance(error, OneStopError) else f"{fallback} ({type(error).__name__})."
+
+
 def report_failure(node: DOMNode, error: BaseException, *, what: str = "") -> None:
     """A `OneStopError` as a notification; anything else logged and shown in the error dialog."""
     from onestop.errors import OneStopError

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from textual.worker import Worker
 
-from screens.common import OneStopScreen, describe_print, fmt_date, fmt_money, fmt_short
+from screens.common import OneStopScreen, describe_print, error_text, fmt_date, fmt_money, fmt_short
 from screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -234,7 +234,7 @@ class DossierScreen(OneStopScreen):
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         if worker.group == "dossier-load":  # the message goes where the dossier would have been
-            message = getattr(error, "message", "") or f"Không mở được hồ sơ ({type(error).__name__})."
+            message = error_text(error, "Không mở được hồ sơ")
             self._show_error(message)
         super().worker_failed(worker, error)
 
@@ -364,26 +364,32 @@ class DossierScreen(OneStopScreen):
     def confirm(self, dossier: Dossier, name: str) -> None:
         from onestop.services.lifecycle import ACTIONS_BY_NAME
 
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(name)
+
         label = ACTIONS_BY_NAME[name].label
-        self.app.push_screen(
-            ConfirmDialog(f"{label} cho hồ sơ {dossier.code}?", title=label), lambda yes: yes and self.run(name)
-        )
+        self.app.push_screen(ConfirmDialog(f"{label} cho hồ sơ {dossier.code}?", title=label), answered)
 
     def ask_reason(self, dossier: Dossier, name: str) -> None:
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.run(name, reason=reason)
+
         titles = {"reject": "Từ chối tiếp nhận hồ sơ", "withdraw": "Công dân rút hồ sơ", "stop": "Dừng xử lý hồ sơ"}
-        self.app.push_screen(
-            ReasonDialog("Lý do:", title=titles[name]), lambda reason: reason and self.run(name, reason=reason)
-        )
+        self.app.push_screen(ReasonDialog("Lý do:", title=titles[name]), answered)
 
     def ask_supplement(self, dossier: Dossier, name: str) -> None:
         def got_items(items: str | None) -> None:
             if items is None:
                 return
             parts = [p.strip() for p in items.split(";") if p.strip()]
-            self.app.push_screen(
-                ReasonDialog("Lý do yêu cầu bổ sung:", title="Yêu cầu bổ sung"),
-                lambda reason: reason and self.run(name, items=parts, reason=reason),
-            )
+
+            def got_reason(reason: str | None) -> None:
+                if reason:
+                    self.run(name, items=parts, reason=reason)
+
+            self.app.push_screen(ReasonDialog("Lý do yêu cầu bổ sung:", title="Yêu cầu bổ sung"), got_reason)
 
         self.app.push_screen(
             ReasonDialog("Giấy tờ cần bổ sung (ngăn cách bằng dấu ;):", title="Yêu cầu bổ sung, hoàn thiện hồ sơ"),
@@ -391,15 +397,18 @@ class DossierScreen(OneStopScreen):
         )
 
     def ask_new_due(self, dossier: Dossier, name: str) -> None:
-        self.app.push_screen(
-            NewDueDialog(dossier.due_at), lambda got: got and self.run(name, new_due=got[0], reason=got[1])
-        )
+        def answered(got: tuple[datetime, str] | None) -> None:
+            if got:
+                self.run(name, new_due=got[0], reason=got[1])
+
+        self.app.push_screen(NewDueDialog(dossier.due_at), answered)
 
     def ask_collector(self, dossier: Dossier, name: str) -> None:
-        self.app.push_screen(
-            ReturnDialog(dossier.applicant.full_name, dossier.applicant.id_number),
-            lambda got: got and self.run(name, collected_by=got[0], collected_id=got[1]),
-        )
+        def answered(got: tuple[str, str] | None) -> None:
+            if got:
+                self.run(name, collected_by=got[0], collected_id=got[1])
+
+        self.app.push_screen(ReturnDialog(dossier.applicant.full_name, dossier.applicant.id_number), answered)
 
     def run(self, name: str, **kw: Any) -> None:
         self._act(name, kw)

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 from textual.worker import Worker
 
-from screens.common import OneStopScreen, fmt_short
+from screens.common import OneStopScreen, error_text, fmt_short
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
 
@@ -96,7 +96,7 @@ class HomeScreen(OneStopScreen):
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         """Shown plainly above the list; the queues are informative, never blocking."""
-        message = getattr(error, "message", "") or f"Không đọc được hàng đợi ({type(error).__name__})."
+        message = error_text(error, "Không đọc được hàng đợi")
         self.query_one("#home-queue-title", Label).update(message)
         super().worker_failed(worker, error)
 

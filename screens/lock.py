@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,8 +11,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from screens.common import AppAccess
 
-class LockScreen(ModalScreen[bool]):
+if TYPE_CHECKING:
+    from onestop.domain import Officer
+
+
+class LockScreen(AppAccess, ModalScreen[bool]):
     """Opaque over everything; dismissed with True once `OfficerService.authenticate` accepts the password."""
 
     DEFAULT_CSS = """
@@ -23,7 +28,7 @@ class LockScreen(ModalScreen[bool]):
     AUTO_FOCUS = "#lock-password"
     BINDINGS = [Binding("escape", "noop", "", show=False, id="lock.escape")]
 
-    def __init__(self, officer: Any) -> None:
+    def __init__(self, officer: Officer) -> None:
         super().__init__()
         self.officer = officer
 
@@ -43,9 +48,8 @@ class LockScreen(ModalScreen[bool]):
     def unlock(self, event: Input.Submitted) -> None:
         from onestop.errors import OneStopError
 
-        app: Any = self.app
         try:
-            app.services.officers.authenticate(self.officer.username, event.value)
+            self.onestop.services.officers.authenticate(self.officer.username, event.value)
         except OneStopError as err:
             self.query_one("#lock-error", Static).update(err.message)
             event.input.value = ""

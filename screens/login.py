@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, Static
+from textual.worker import Worker
+
+from screens.common import OneStopScreen
+
+if TYPE_CHECKING:
+    from onestop.domain import Officer
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(OneStopScreen):
     """Who is at the counter; the session starts on the home screen."""
 
     CSS_PATH = "login.tcss"
     AUTO_FOCUS = "#login-username"
     BINDINGS = [Binding("ctrl+s", "login", "Đăng nhập", tooltip="Đăng nhập", id="login.submit")]
 
+    class Authenticated(Message):
+        """The officer service accepted the password."""
+
+        def __init__(self, officer: Officer) -> None:
+            super().__init__()
+            self.officer = officer
+
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        office = app.services.settings.office if app.services else None
+        app = self.onestop
+        office = app.services.settings.office if app.has_services else None
         with Vertical(id="login-box"):
             yield Label("ĐĂNG NHẬP", id="login-title")
             if office:
@@ -57,15 +70,19 @@ class LoginScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False, description="Đăng nhập")
     def _authenticate(self, username: str, password: str) -> None:
+        self.post_message(self.Authenticated(self.onestop.services.officers.authenticate(username, password)))
+
+    @on(Authenticated)
+    def _authenticated(self, message: Authenticated) -> None:
+        self.onestop.login_as(message.officer)
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         from onestop.errors import OneStopError
 
-        app: Any = self.app
-        try:
-            officer = app.services.officers.authenticate(username, password)
-        except OneStopError as err:
-            self.app.call_from_thread(self._failed, err.message)
-            return
-        self.app.call_from_thread(app.login_as, officer)
+        if isinstance(error, OneStopError):  # a wrong password is said under the field, not in a toast
+            self._failed(error.message)
+        else:
+            super().worker_failed(worker, error)
 
     def _failed(self, message: str) -> None:
         self.query_one("#login-error", Static).update(message)

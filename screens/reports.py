@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static
+from textual.worker import Worker
+
+from screens.common import OneStopScreen, error_text
+from screens.widgets.status_bar import StatusBar
+from screens.widgets.table import CounterTable
+
+if TYPE_CHECKING:
+    from onestop.domain import MonthlyReport
 
 
 def shift_month(month: str, step: int) -> str:
@@ -30,7 +37,7 @@ def month_axis(series: list[tuple[str, int, int]]) -> Text:
     return out
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(OneStopScreen):
     """Month picker, table per procedure, exports to the archive folder, last 12 months."""
 
     CSS_PATH = "reports.tcss"
@@ -44,29 +51,37 @@ class ReportsScreen(Screen[None]):
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="reports.back"),
     ]
 
+    class Loaded(Message):
+        """The month's statistics and the 12-month series, from the worker."""
+
+        def __init__(self, report: MonthlyReport, series: list[tuple[str, int, int]]) -> None:
+            super().__init__()
+            self.report, self.series = report, series
+
+    class Exported(Message):
+        """A file written to the archive (an export or the tracking book)."""
+
+        def __init__(self, path: Path, text: str) -> None:
+            super().__init__()
+            self.path, self.text = path, text
+
     def __init__(self, month: str = "") -> None:
         super().__init__()
         self.month = month
-        self.report: Any = None
+        self.report: MonthlyReport | None = None
         self.series: list[tuple[str, int, int]] = []
         self.error = ""
         self.last_export: Path | None = None
-        self.loaded = asyncio.Event()
 
     def compose(self) -> ComposeResult:
-        try:
-            from screens.widgets.status_bar import StatusBar
-
-            yield StatusBar()
-        except ImportError:  # pragma: no cover
-            pass
+        yield StatusBar()
         with Vertical(id="reports-body"):
             with Horizontal(id="reports-top"):
                 yield Label("BÁO CÁO THÁNG", id="reports-title")
                 yield Input(self.month, placeholder="YYYY-MM", id="reports-month", max_length=7)
                 yield Label("", id="reports-info")
             with Horizontal(id="reports-main"):
-                yield DataTable(id="reports-table", cursor_type="row", zebra_stripes=True)
+                yield CounterTable(id="reports-table", cursor_type="row", zebra_stripes=True)
                 with Vertical(id="reports-chart"):
                     yield Label("12 tháng gần nhất (số hồ sơ tiếp nhận)", classes="section-title")
                     yield Sparkline([], id="reports-spark")
@@ -75,13 +90,7 @@ class ReportsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if not self.month:
-            app: Any = self.app
-            now = app.now() if hasattr(app, "now") else None
-            if now is None:
-                from onestop.domain import now_vn
-
-                now = now_vn()
-            self.month = f"{now:%Y-%m}"
+            self.month = f"{self.onestop.now():%Y-%m}"
             self.query_one("#reports-month", Input).value = self.month
         # Short headers so every figure fits a 120-column counter screen; F1/the exports carry the full wording.
         self.query_one(DataTable).add_columns(
@@ -100,27 +109,26 @@ class ReportsScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.loaded.clear()
         self._load(self.month)
 
     @work(thread=True, exclusive=True, group="reports", exit_on_error=False, description="Lập báo cáo")
     def _load(self, month: str) -> None:
-        app: Any = self.app
-        try:
-            report = app.services.reports.monthly(month, actor=app.officer.username)
-            series = app.services.reports.last_12_months(now=app.now() if hasattr(app, "now") else None)
-        except Exception as exc:
-            message = getattr(exc, "message", "") or f"Không lập được báo cáo ({type(exc).__name__})."
-            app.call_from_thread(self._show_error, message)
-            return
-        app.call_from_thread(self._apply, report, series)
+        app = self.onestop
+        report = app.services.reports.monthly(month, actor=app.officer.username)
+        self.post_message(self.Loaded(report, app.services.reports.last_12_months(now=app.now())))
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "reports":  # the reason goes where the figures would have been
+            self._show_error(error_text(error, "Không lập được báo cáo"))
+        super().worker_failed(worker, error)
 
     def _show_error(self, message: str) -> None:
         self.error = message
         self.query_one("#reports-info", Label).update(Text(message, style="bold red"))
-        self.loaded.set()
 
-    def _apply(self, report: Any, series: list[tuple[str, int, int]]) -> None:
+    @on(Loaded)
+    def _apply(self, message: Loaded) -> None:
+        report, series = message.report, message.series
         self.report, self.series, self.error = report, series, ""
         table = self.query_one(DataTable)
         table.clear()
@@ -143,7 +151,6 @@ class ReportsScreen(Screen[None]):
         )
         self.query_one("#reports-spark", Sparkline).data = [float(r) for _, r, _ in series]
         self.query_one("#reports-bars", Static).update(month_axis(series))
-        self.loaded.set()
 
     @on(Input.Submitted, "#reports-month")
     def month_typed(self, event: Input.Submitted) -> None:
@@ -165,29 +172,25 @@ class ReportsScreen(Screen[None]):
 
     def action_export(self, fmt: str) -> None:
         if self.report is not None:
-            self.loaded.clear()
             self._export(fmt)
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False, description="Xuất báo cáo")
     def _export(self, fmt: str) -> None:
-        app: Any = self.app
+        app = self.onestop
         reports = app.services.reports
-        try:
-            path = reports.write_monthly(
-                self.report, fmt, reports.default_path(self.report, fmt), actor=app.officer.username
-            )
-        except Exception as exc:
-            message = getattr(exc, "message", "") or f"Không xuất được báo cáo ({type(exc).__name__})."
-            app.call_from_thread(self.notify, message, severity="error", timeout=8)
-            app.call_from_thread(self.loaded.set)
-            return
-        self.last_export = path
-        app.call_from_thread(self.notify, f"Đã xuất {path}", timeout=6)
-        app.call_from_thread(self.loaded.set)
+        assert self.report is not None
+        path = reports.write_monthly(
+            self.report, fmt, reports.default_path(self.report, fmt), actor=app.officer.username
+        )
+        self.post_message(self.Exported(path, f"Đã xuất {path}"))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.last_export = message.path
+        self.notify(message.text, timeout=6)
 
     def action_book(self) -> None:
         if self.report is not None:
-            self.loaded.clear()
             self._book()
 
     @work(thread=True, exclusive=True, group="reports-export", exit_on_error=False, description="Sổ theo dõi")
@@ -195,20 +198,12 @@ class ReportsScreen(Screen[None]):
         import calendar
         from datetime import date
 
-        app: Any = self.app
+        app = self.onestop
         year, mon = int(self.month[:4]), int(self.month[5:])
         start, end = date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
         who = app.officer.username
-        try:
-            dossiers = app.services.reports.book(start, end, actor=who)
-            target = app.services.archive_dir / "reports" / f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            path = app.services.reports.write_book(dossiers, start, end, target, actor=who)
-        except Exception as exc:
-            message = getattr(exc, "message", "") or f"Không lập được sổ theo dõi ({type(exc).__name__})."
-            app.call_from_thread(self.notify, message, severity="error", timeout=8)
-            app.call_from_thread(self.loaded.set)
-            return
-        self.last_export = path
-        app.call_from_thread(self.notify, f"Đã lập sổ theo dõi: {path}", timeout=6)
-        app.call_from_thread(self.loaded.set)
+        dossiers = app.services.reports.book(start, end, actor=who)
+        target = app.services.archive_dir / "reports" / f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path = app.services.reports.write_book(dossiers, start, end, target, actor=who)
+        self.post_message(self.Exported(path, f"Đã lập sổ theo dõi: {path}"))

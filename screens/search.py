@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select
 from textual.worker import Worker
 
-from screens.common import OneStopScreen, fmt_short
+from screens.common import OneStopScreen, error_text, fmt_short
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
 
@@ -199,7 +199,7 @@ class SearchScreen(OneStopScreen):
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         """A OneStopError carries a Vietnamese message, shown where the results go; anything else also opens the
         error dialog."""
-        message = getattr(error, "message", "") or f"Không tìm được ({type(error).__name__})."
+        message = error_text(error, "Không tìm được")
         self._show_error(message)
         super().worker_failed(worker, error)
 

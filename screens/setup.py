@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, Static
+from textual.worker import Worker
+
+from screens.common import OneStopScreen
+
+if TYPE_CHECKING:
+    from onestop.config import Settings
+    from onestop.services import Services
 
 # (input id, label, config error field, placeholder)
 FIELDS = (
@@ -24,12 +31,19 @@ FIELDS = (
 )
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(OneStopScreen):
     """Shown when no configuration exists; Enter moves field to field, the last Enter sets up the workstation."""
 
     CSS_PATH = "setup.tcss"
     AUTO_FOCUS = "#setup-commune"
     BINDINGS = [Binding("ctrl+s", "finish", "Thiết lập", tooltip="Ghi cấu hình và tạo tài khoản", id="setup.finish")]
+
+    class Done(Message):
+        """The workstation is set up: its database is open."""
+
+        def __init__(self, services: Services) -> None:
+            super().__init__()
+            self.services = services
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="setup-box"):
@@ -90,27 +104,32 @@ class SetupScreen(Screen[None]):
         self.notify(message, severity="error", title="Thiết lập")
 
     @work(thread=True, exclusive=True, group="setup", exit_on_error=False, description="Thiết lập máy trạm")
-    def _initialise(self, settings: Any) -> None:
-        from onestop.errors import OneStopError
+    def _initialise(self, settings: Settings) -> None:
         from onestop.printing import ReceiptsRenderer
         from onestop.services.setup import initialise
 
-        app: Any = self.app
-        try:
-            services = initialise(
-                app.db_path,
-                app.config_path,
-                settings,
-                admin_user=self.value("setup-admin"),
-                admin_name=self.value("setup-admin-name"),
-                password=self.value("setup-password"),
-                renderer=ReceiptsRenderer(),
-            )
-        except OneStopError as err:
-            self.app.call_from_thread(self._failed, err.field or "", err.message)
-            return
-        self.app.call_from_thread(app.services_opened, services)
+        app = self.onestop
+        assert app.db_path is not None and app.config_path is not None
+        services = initialise(
+            app.db_path,
+            app.config_path,
+            settings,
+            admin_user=self.value("setup-admin"),
+            admin_name=self.value("setup-admin-name"),
+            password=self.value("setup-password"),
+            renderer=ReceiptsRenderer(),
+        )
+        self.post_message(self.Done(services))
 
-    def _failed(self, field: str, message: str) -> None:
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self.onestop.services_opened(message.services)
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        from onestop.errors import OneStopError
+
         self.query_one("#setup-finish", Button).disabled = False
-        self.show_error(field, message)
+        if isinstance(error, OneStopError):  # said beside the field it is about
+            self.show_error(error.field or "", error.message)
+        else:
+            super().worker_failed(worker, error)

@@ -10,16 +10,25 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
+from textual.message import Message
 from textual.widgets import Static
 
 
-class FrameProbe(App[dict]):
+class FrameProbe(App[dict[str, Any]]):
     """A screen that repaints every frame and records how late each frame was."""
 
-    def __init__(self, services) -> None:  # type: ignore[no-untyped-def]
+    class Synced(Message):
+        """The sync worker finished."""
+
+        def __init__(self, pushed: int, pulled: int) -> None:
+            super().__init__()
+            self.pushed, self.pulled = pushed, pulled
+
+    def __init__(self, services: Any) -> None:
         super().__init__()
         self.services = services
         self.intervals: list[float] = []
@@ -50,9 +59,11 @@ class FrameProbe(App[dict]):
     @work(thread=True, exclusive=True, group="sync")
     def _sync(self) -> None:
         report = self.services.sync.run_once(force=True)
-        self.call_from_thread(self._finish, report.pushed, report.pulled)
+        self.post_message(self.Synced(report.pushed, report.pulled))
 
-    def _finish(self, pushed: int, pulled: int) -> None:
+    @on(Synced)
+    def _finish(self, message: Synced) -> None:
+        pushed, pulled = message.pushed, message.pulled
         self._syncing = False
         ordered = sorted(self.intervals) or [0.0]
         p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]

@@ -6,15 +6,19 @@ conflict, U keep the province's version, F5 sync now (the app's key), T show all
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
-from screens.common import fmt_short
+from screens.common import OneStopScreen, fmt_short
+from screens.widgets.table import CounterTable
+
+if TYPE_CHECKING:
+    from onestop.sync.service import OutboxView, SyncService, SyncStatus
 
 STATE_STYLE = {
     "rejected": "bold red",
@@ -27,7 +31,7 @@ STATE_STYLE = {
 }
 
 
-class SyncScreen(Screen[None]):
+class SyncScreen(OneStopScreen):
     """Outbox items and what the provincial system said about them; officer actions to retry or resolve."""
 
     DEFAULT_CSS = """
@@ -62,15 +66,29 @@ class SyncScreen(Screen[None]):
         ),
     ]
 
+    class Loaded(Message):
+        """The outbox as the worker read it."""
+
+        def __init__(self, status: SyncStatus, items: list[OutboxView]) -> None:
+            super().__init__()
+            self.status, self.items = status, items
+
+    class Done(Message):
+        """An officer's action on the outbox finished; `text` tells what it did."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[Any] = []
+        self.items: list[OutboxView] = []
         self.show_all = True
 
     def compose(self) -> ComposeResult:
         yield Label("ĐỒNG BỘ VỚI HỆ THỐNG TỈNH", classes="section-title")
         yield Static("Đang đọc hàng đợi…", id="sync-summary")
-        yield DataTable(id="sync-table", cursor_type="row", zebra_stripes=True)
+        yield CounterTable(id="sync-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="sync-detail")
         yield Footer()
 
@@ -80,12 +98,12 @@ class SyncScreen(Screen[None]):
         self.reload()
 
     @property
-    def sync(self) -> Any:
-        return self.app.services.sync  # type: ignore[attr-defined]
+    def sync(self) -> SyncService:
+        return self.onestop.services.sync
 
     @property
-    def actor(self) -> str | None:
-        return getattr(getattr(self.app, "officer", None), "username", None)
+    def actor(self) -> str:
+        return self.onestop.officer.username
 
     # ------------------------------------------------------------------ loading
 
@@ -97,13 +115,15 @@ class SyncScreen(Screen[None]):
             if self.show_all
             else [i for i in self.sync.items(limit=200) if i.state not in ("synced", "discarded")]
         )
-        self.app.call_from_thread(self._fill, status, items)
+        self.post_message(self.Loaded(status, items))
 
     def sync_status_changed(self) -> None:
         """Called by the app after each sync run: refresh the list."""
         self.reload()
 
-    def _fill(self, status: Any, items: list[Any]) -> None:
+    @on(Loaded)
+    def _fill(self, message: Loaded) -> None:
+        status, items = message.status, message.items
         self.items = items
         self.query_one("#sync-summary", Static).update(self._summary(status))
         table = self.query_one(DataTable)
@@ -130,7 +150,7 @@ class SyncScreen(Screen[None]):
         self._show_detail()
 
     @staticmethod
-    def _summary(st: Any) -> str:
+    def _summary(st: SyncStatus) -> str:
         counts = st.counts
         parts = [st.message]
         parts.append(
@@ -197,27 +217,25 @@ class SyncScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="sync-action", exit_on_error=False, description="Xử lý hàng đợi")
     def _act(self, what: str, item_id: int | None, keep: str = "") -> None:
-        from onestop.errors import OneStopError
+        if what == "retry":
+            assert item_id is not None
+            self.sync.retry(item_id, self.actor)
+            message = f"Đã xếp lại mục số {item_id} để gửi ở lượt đồng bộ tới (F5 để gửi ngay)."
+        elif what == "retry_all":
+            n = self.sync.retry_all(self.actor)
+            message = f"Đã xếp lại {n} mục để gửi (F5 để gửi ngay)."
+        else:
+            assert item_id is not None
+            self.sync.resolve_conflict(item_id, keep, self.actor)
+            message = (
+                "Đã chọn giữ dữ liệu của quầy; mục sẽ được gửi lại."
+                if keep == "local"
+                else "Đã nhận dữ liệu của hệ thống tỉnh."
+            )
+        self.post_message(self.Done(message))
 
-        try:
-            if what == "retry":
-                self.sync.retry(item_id, self.actor)
-                message = f"Đã xếp lại mục số {item_id} để gửi ở lượt đồng bộ tới (F5 để gửi ngay)."
-            elif what == "retry_all":
-                n = self.sync.retry_all(self.actor)
-                message = f"Đã xếp lại {n} mục để gửi (F5 để gửi ngay)."
-            else:
-                self.sync.resolve_conflict(item_id, keep, self.actor)
-                message = (
-                    "Đã chọn giữ dữ liệu của quầy; mục sẽ được gửi lại."
-                    if keep == "local"
-                    else "Đã nhận dữ liệu của hệ thống tỉnh."
-                )
-        except OneStopError as err:
-            self.app.call_from_thread(self.notify, err.message, title=err.title, severity="error")
-            return
-        self.app.call_from_thread(self.notify, message, title="Đồng bộ")
-        self.app.call_from_thread(self.reload)
-        refresh = getattr(self.app, "refresh_sync_status", None)
-        if callable(refresh):
-            self.app.call_from_thread(refresh)
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self.notify(message.text, title="Đồng bộ")
+        self.reload()
+        self.onestop.refresh_sync_status()

@@ -86,26 +86,29 @@ async def _drive_intake(pilot: Any, switches: list[float]) -> tuple[int, bool]:
 
 
 async def _home_open(services: Any, officer: Any) -> list[float]:
+    """Push → the home screen's `Loaded` message handled (queues on screen), five times."""
+    from textual.message import Message
+
     from screens.app import make_app
     from screens.home import HomeScreen
 
     runs: list[float] = []
     loaded = asyncio.Event()
 
-    def hook(message: object) -> None:  # called just before the screen handles its `Loaded` message
+    def hook(message: Message) -> None:
         if isinstance(message, HomeScreen.Loaded):
             loaded.set()
 
     app = make_app(services, officer=officer)
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await app.workers.wait_for_complete()
+        await pilot.pause()
         for _ in range(5):
-            screen = HomeScreen()
             loaded.clear()
             started = time.perf_counter()
-            await app.push_screen(screen)
-            await loaded.wait()
-            await pilot.pause()  # handled and repainted
+            app.call_later(app.push_screen, HomeScreen())  # from the app's context, where the hook is set
+            await asyncio.wait_for(loaded.wait(), 30)
+            await pilot.pause()
             runs.append((time.perf_counter() - started) * 1000)
             app.pop_screen()
             await pilot.pause()

@@ -61,7 +61,7 @@ class DocumentsPanel(Horizontal):
     DocumentsPanel OptionList { height: 1fr; }
     """
     BINDINGS = [
-        Binding("space", "toggle", "Đánh dấu", tooltip="Đánh dấu đã nhận / chưa nhận", id="docs.toggle"),
+        Binding("space", "tick", "Đánh dấu", tooltip="Đánh dấu đã nhận / chưa nhận", id="docs.toggle"),
         Binding("k", "cycle_kind", "Loại", tooltip="Bản chính / bản sao / xuất trình", id="docs.kind"),
         Binding("plus,equals_sign", "count(1)", "Tăng SL", tooltip="Tăng số lượng", id="docs.more"),
         Binding("minus", "count(-1)", "Giảm SL", tooltip="Giảm số lượng", id="docs.less"),
@@ -134,7 +134,7 @@ class DocumentsPanel(Horizontal):
         table = self.query_one(DataTable)
         return self.lines[table.cursor_row] if self.lines and 0 <= table.cursor_row < len(self.lines) else None
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         if line := self.current():
             line.received = not line.received
             self.show_lines()

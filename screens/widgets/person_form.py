@@ -104,7 +104,7 @@ class PersonForm(Vertical):
                 widget.value = value
         for field in values:
             self.set_error(field, "")
-        if getattr(person, "old_id_number", "") or getattr(person, "id_issued_on", None):
+        if person.old_id_number or person.id_issued_on:
             self.extra = {
                 "id_number": person.id_number,
                 "old_id_number": person.old_id_number,

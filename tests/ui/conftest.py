@@ -97,3 +97,11 @@ class MessageLog:
 @pytest.fixture
 def messages() -> MessageLog:
     return MessageLog()
+
+
+async def workers_done(app) -> None:
+    """Like `app.workers.wait_for_complete()`, for runs where a worker is expected to fail (a wrong password):
+    its failure is the screen's business (`Worker.StateChanged`), not the test's exception."""
+    import asyncio
+
+    await asyncio.gather(*[worker.wait() for worker in app.workers], return_exceptions=True)

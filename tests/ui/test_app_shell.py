@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import OFFICER_PASSWORD
-from tests.ui.conftest import SCAN
+from tests.ui.conftest import SCAN, workers_done
 
 SIZE = (120, 40)
 
@@ -23,7 +23,7 @@ async def test_login_failure_then_success(services, fixed_clock):
         await pilot.press("enter")
         app.screen.query_one("#login-password").value = "sai-mat-khau"
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "Sai tên đăng nhập hoặc mật khẩu" in str(app.screen.query_one("#login-error").render())
         assert not app.logged_in
@@ -189,7 +189,7 @@ async def test_an_unknown_dossier_code_is_reported_not_crashed(app):
         await pilot.pause()
         assert len(app.screen_stack) == 2
         app.open_dossier("H56.14-261123-010001")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, DossierScreen) and "Không tìm thấy" in app.screen.error
 
