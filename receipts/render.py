@@ -91,32 +91,51 @@ def _height(story: Story, geo: PageGeometry) -> float:
     return total
 
 
-def fitted_styles(req: FormRequest, geo: PageGeometry) -> FormStyles:
-    """The largest type (see `FIT_STEPS`) at which one copy fits its page; the normal size when none does."""
-    for factor in FIT_STEPS:
+def _fits(req: FormRequest, st: FormStyles, geo: PageGeometry) -> bool:
+    return _height(_copy_story(req, st, geo), geo) <= geo.frame_height - _FIT_SLACK
+
+
+def fitted_styles(req: FormRequest, geo: PageGeometry, steps: tuple[float, ...] = FIT_STEPS) -> FormStyles | None:
+    """The largest type of `steps` (see `FIT_STEPS`) at which one copy fits its page; None when none does."""
+    for factor in steps:
         st = styles_for(round(geo.scale * factor, 4))
-        if _height(_copy_story(req, st, geo), geo) <= geo.frame_height - _FIT_SLACK:
+        if _fits(req, st, geo):
             return st
-    return styles_for(geo.scale)
+    return None
 
 
-def render_form(req: FormRequest) -> bytes:
-    """Render one counter form as PDF bytes; `copies >= 2` yields the citizen's and the office's copy (liên)."""
-    if req.kind not in _RENDERERS:
-        raise ValueError(f"render_form cannot render {req.kind.value!r}; use render_book for the tracking book")
-    geo = geometry_for(req.page_size)
-    st = fitted_styles(req, geo)
+def _build(req: FormRequest, st: FormStyles, geo: PageGeometry) -> tuple[bytes, int]:
+    """The PDF of every copy at the type of `st`, and its number of pages."""
     marks = CopyMarks()
     buffer = io.BytesIO()
     doc = document(buffer, geo, req.kind.title.capitalize(), nfc(req.office.receiving_unit))
     decorate = copy_decorator(marks, st, geo, req.kind.form_label)
     doc.addPageTemplates([PageTemplate("form", [body_frame(geo)], onPageEnd=decorate)])
-    labels = COPY_LABELS if req.copies >= 2 else ("",)
     story: Story = []
-    for index, label in enumerate(labels):
+    for index, label in enumerate(_labels(req)):
         if index:
             story.append(PageBreak())
         story.append(CopyStart(marks, label))
         story.extend(_copy_story(req, st, geo))
     doc.build(story)
-    return buffer.getvalue()
+    return buffer.getvalue(), int(doc.page)
+
+
+def _labels(req: FormRequest) -> tuple[str, ...]:
+    return COPY_LABELS if req.copies >= 2 else ("",)
+
+
+def render_form(req: FormRequest) -> bytes:
+    """Render one counter form as PDF bytes; `copies >= 2` yields the citizen's and the office's copy (liên).
+
+    A form is drawn at its page's type size; only when a copy spills over its page is the smaller type that fits
+    looked for (`FIT_STEPS`), so the everyday form costs one layout pass."""
+    if req.kind not in _RENDERERS:
+        raise ValueError(f"render_form cannot render {req.kind.value!r}; use render_book for the tracking book")
+    geo = geometry_for(req.page_size)
+    pdf, pages = _build(req, styles_for(geo.scale), geo)
+    if pages > len(_labels(req)):
+        smaller = fitted_styles(req, geo, FIT_STEPS[1:])
+        if smaller is not None:
+            pdf, _ = _build(req, smaller, geo)
+    return pdf

@@ -71,9 +71,10 @@ def test_longest_realistic_receipt_is_one_page_per_copy(page_size: str, copies: 
 def test_the_old_receipt_with_a_representative_keeps_its_normal_size() -> None:
     """Fitting shrinks only what overflows: a plain receipt prints at the page's own type size."""
     geo = geometry_for("A4")
-    assert fitted_styles(sample_form_request(), geo).scale == geo.scale
-    longest = fitted_styles(sample_form_request(longest=True), geo).scale
-    assert geo.scale * FIT_STEPS[-1] <= longest < geo.scale
+    plain = fitted_styles(sample_form_request(), geo)
+    assert plain is not None and plain.scale == geo.scale
+    longest = fitted_styles(sample_form_request(longest=True), geo)
+    assert longest is not None and geo.scale * FIT_STEPS[-1] <= longest.scale < geo.scale
 
 
 @pytest.mark.parametrize("kind", [k for k in FormKind if k.official_number and k is not FormKind.BOOK])
