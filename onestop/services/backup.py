@@ -278,6 +278,68 @@ def known_revision(revision: str | None) -> bool:
         return False
 
 
+def _schema_objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) → normalised SQL of every trigger, index and table the schema defines."""
+    rows = conn.execute(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('trigger', 'index', 'table', 'view') "
+        "AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return {(kind, name): " ".join(sql.replace("IF NOT EXISTS ", "").split()) for kind, name, sql in rows}
+
+
+_REFERENCE_SCHEMAS: dict[str, dict[tuple[str, str], str]] = {}
+
+
+def reference_schema(revision: str) -> dict[tuple[str, str], str]:
+    """The schema objects a database migrated by this program to `revision` has (built once, in memory)."""
+    if revision not in _REFERENCE_SCHEMAS:
+        from alembic import command
+
+        from db.engine import alembic_config, make_engine
+
+        with tempfile.TemporaryDirectory(prefix=".onestop-schema-") as tmp:
+            path = Path(tmp) / "reference.db"
+            engine = make_engine(path)
+            try:
+                command.upgrade(alembic_config(engine), revision)
+            finally:
+                engine.dispose()
+            conn = sqlite3.connect(path)
+            try:
+                _REFERENCE_SCHEMAS[revision] = _schema_objects(conn)
+            finally:
+                conn.close()
+    return _REFERENCE_SCHEMAS[revision]
+
+
+def schema_problems(db_file: Path, revision: str | None) -> list[str]:
+    """What a database lacks (or has altered) among the triggers, indexes and tables its revision must have.
+
+    Triggers must match exactly (none missing, none redefined, none added: a trigger can rewrite any row);
+    indexes and tables must all be present. An empty list means the schema is the one this program writes.
+    """
+    if not revision:
+        return ["không có phiên bản lược đồ (alembic_version)"]
+    expected = reference_schema(revision)
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        actual = _schema_objects(conn)
+    except sqlite3.DatabaseError as exc:
+        return [f"không đọc được lược đồ ({exc})"]
+    finally:
+        conn.close()
+    problems = []
+    for (kind, name), sql in sorted(expected.items()):
+        if (kind, name) not in actual:
+            problems.append(f"thiếu {kind} {name}")
+        elif kind == "trigger" and actual[(kind, name)] != sql:
+            problems.append(f"trigger {name} đã bị sửa")
+    for kind, name in sorted(actual):
+        if kind in ("trigger", "view") and (kind, name) not in expected:
+            problems.append(f"có {kind} lạ {name}")
+    return problems
+
+
 # ---------------------------------------------------------------- service
 
 
@@ -610,6 +672,13 @@ class BackupService:
             raise Conflict(
                 f"Bản sao lưu {name} được tạo bởi phiên bản onestop mới hơn (lược đồ "
                 f"{facts['schema_revision']}). Hãy cập nhật phần mềm; không có gì bị thay đổi.",
+                field="backup",
+            )
+        problems = schema_problems(db_file, facts.get("schema_revision"))
+        if problems:
+            raise BadInput(
+                f"Bản sao lưu {name} có lược đồ cơ sở dữ liệu bị thay đổi ({'; '.join(problems[:5])}): "
+                "không phải do onestop tạo ra hoặc đã bị sửa tay. Không có gì bị thay đổi.",
                 field="backup",
             )
         return files
