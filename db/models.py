@@ -38,7 +38,10 @@ class AwareDateTime(TypeDecorator[datetime]):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=VN_TZ)
-        return parsed.astimezone(VN_TZ)
+        try:
+            return parsed.astimezone(VN_TZ)
+        except OverflowError:  # 0001-01-01 / 9999-12-31 written before dates were checked: keep the wall time
+            return parsed.replace(tzinfo=VN_TZ)
 
 
 class IsoDate(TypeDecorator[date]):

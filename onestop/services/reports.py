@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from onestop import plausible
 from onestop.domain import VN_TZ, Dossier, MonthlyReport, MonthlyRow, Office, Role, now_vn
 from onestop.errors import BadInput
 
@@ -65,7 +66,7 @@ def parse_month(month: str) -> tuple[datetime, datetime]:
 
 
 def _iso(value: datetime) -> str:
-    return value.astimezone(VN_TZ).isoformat(timespec="seconds")
+    return plausible.to_vn(value).isoformat(timespec="seconds")
 
 
 def row_values(r: MonthlyRow) -> list[Any]:
