@@ -41,6 +41,7 @@ from onestop.domain import (
     now_vn,
 )
 from onestop.errors import BadInput
+from onestop.owneronly import private_dirs
 from onestop.services.calendar_service import CalendarService
 from onestop.services.catalog import CatalogService
 from onestop.services.officers import OfficerService
@@ -261,7 +262,7 @@ class IntakeService:
         sha = digest.hexdigest()
         target = self.files_dir / sha[:2] / sha
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dirs(target.parent)
             tmp = target.with_suffix(".part")
             shutil.copyfile(path, tmp)
             os.chmod(tmp, 0o600)

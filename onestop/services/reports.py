@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from onestop import plausible
 from onestop.domain import VN_TZ, Dossier, MonthlyReport, MonthlyRow, Office, Role, now_vn
 from onestop.errors import BadInput
+from onestop.owneronly import private_dirs, private_file
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -211,7 +212,7 @@ class ReportService:
         if fmt not in FORMATS:
             raise BadInput("Định dạng phải là csv, xlsx hoặc pdf.", field="format")
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(out.parent)
         tmp = out.with_name(out.name + ".part")
         try:
             if fmt == "csv":
@@ -228,6 +229,7 @@ class ReportService:
                 _write_xlsx(report, tmp)
             else:
                 tmp.write_bytes(self.renderer.render_monthly(report))
+            private_file(tmp)
             os.replace(tmp, out)
         finally:
             tmp.unlink(missing_ok=True)
@@ -248,6 +250,7 @@ class ReportService:
         from onestop.domain import BookRequest
 
         who = self._require(actor)
+        private_dirs(target.parent)
         tmp = target.with_name(target.name + ".part")
         try:
             if target.suffix.lower() == ".csv":
@@ -291,6 +294,7 @@ class ReportService:
                     prepared_by=self._preparer(actor),
                 )
                 tmp.write_bytes(self.renderer.render_book(request))
+            private_file(tmp)
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
