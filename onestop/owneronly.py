@@ -36,3 +36,25 @@ def private_file(path: Path) -> Path:
     """Make an existing file owner-only (0600)."""
     os.chmod(path, 0o600)
     return path
+
+
+def check_output_file(out: Path, *, field: str = "out") -> Path:
+    """Refuse, before anything is written, an output path that is a folder, a device or a special file, or that
+    lies in a folder the program cannot write (`BadInput`, exit 2)."""
+    from onestop.errors import BadInput
+
+    out = Path(out)
+    if out.is_dir():
+        raise BadInput(f"{out} là một thư mục; hãy ghi rõ tên tệp kết quả (ví dụ {out / 'ket-qua.pdf'}).", field=field)
+    if out.exists() and not out.is_file():
+        raise BadInput(f"{out} không phải một tệp thường; hãy chọn tệp khác.", field=field)
+    probe = out.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if (
+        not probe.is_dir()
+        or not os.access(probe, os.W_OK | os.X_OK)
+        or str(probe.resolve()).startswith(("/proc", "/sys", "/dev"))
+    ):
+        raise BadInput(f"Không ghi được vào thư mục {probe}; hãy chọn nơi lưu khác.", field=field)
+    return out

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from onestop.domain import Role, now_vn
-from onestop.errors import BadInput, Conflict, NotFound, OneStopError
+from onestop.errors import BadInput, Conflict, DiskFull, NotFound, OneStopError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -54,6 +54,10 @@ _CHECK_PLAIN = b"onestop-key-check"
 _CHECK_LEN = len(_CHECK_PLAIN) + 16
 _SAFE_FILE_RE = re.compile(r"^files/[0-9a-f]{2}/[0-9a-f]{64}$")
 
+BACKUP_DISK_FULL = (
+    "Ổ đĩa đã đầy: bản sao lưu CHƯA được tạo ở {where}; không có tệp dở dang nào được để lại. "
+    "Hãy giải phóng dung lượng hoặc chọn ổ khác (--out) rồi sao lưu lại"
+)
 CORRUPT = "Tệp sao lưu {name} bị hỏng hoặc không đầy đủ ({why}). Không có gì bị thay đổi."
 
 
@@ -381,6 +385,7 @@ class BackupService:
             raise BadInput(f"{target} là một thư mục; hãy ghi rõ tên tệp sao lưu.", field="out")
         if out:
             _private_dir(target.parent) if not target.parent.exists() else None
+        self._check_free_space(target.parent)
         work = Path(tempfile.mkdtemp(prefix=".backup-", dir=_private_dir(self.paths.backup_dir)))
         try:
             snapshot = work / "onestop.db"
@@ -394,6 +399,12 @@ class BackupService:
             files = self._attachment_files()
             manifest = self._manifest(snapshot, facts, files, encrypted=passphrase is not None)
             size = self._write_archive(target, snapshot, files, manifest, passphrase)
+        except (OSError, sqlite3.OperationalError) as exc:
+            from onestop.crashlog import is_disk_full
+
+            if is_disk_full(exc):
+                raise DiskFull(BACKUP_DISK_FULL.format(where=target.parent) + ".") from exc
+            raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
         self.audit.log(
@@ -403,6 +414,28 @@ class BackupService:
             f"{'mã hóa' if passphrase else 'không mã hóa'}; sha256 {manifest['db_sha256'][:16]}",
         )
         return BackupResult(target, manifest, passphrase is not None, size)
+
+    def needed_bytes(self) -> int:
+        """What a backup needs on disk at most: a snapshot of the database plus the archive (≤ database + files)."""
+        db = self.paths.db_path
+        total = sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists())
+        files = self.paths.files_dir
+        attachments = sum(p.stat().st_size for p in files.rglob("*") if p.is_file()) if files.is_dir() else 0
+        return 2 * total + attachments + 4 * CHUNK
+
+    def _check_free_space(self, folder: Path) -> None:
+        """Refuse before writing anything when the backup cannot fit (snapshot and archive both need room)."""
+        probe = folder
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        needed = self.needed_bytes()
+        for where in {probe, self.paths.backup_dir if self.paths.backup_dir.exists() else probe}:
+            free = shutil.disk_usage(where).free
+            if free < needed:
+                raise DiskFull(
+                    BACKUP_DISK_FULL.format(where=where)
+                    + f" (cần khoảng {needed // (1 << 20) + 1} MB, còn trống {free // (1 << 20)} MB)."
+                )
 
     def _snapshot(self, target: Path) -> None:
         """Copy the live database page by page in one step: a consistent snapshot, writers keep going (WAL)."""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from onestop import plausible
 from onestop.domain import VN_TZ, Dossier, MonthlyReport, MonthlyRow, Office, Role, now_vn
 from onestop.errors import BadInput
-from onestop.owneronly import private_dirs, private_file
+from onestop.owneronly import check_output_file, private_dirs, private_file
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -211,7 +211,7 @@ class ReportService:
         fmt = (fmt or "").strip().lower()
         if fmt not in FORMATS:
             raise BadInput("Định dạng phải là csv, xlsx hoặc pdf.", field="format")
-        out = Path(out)
+        out = check_output_file(Path(out))
         private_dirs(out.parent)
         tmp = out.with_name(out.name + ".part")
         try:
@@ -250,6 +250,7 @@ class ReportService:
         from onestop.domain import BookRequest
 
         who = self._require(actor)
+        check_output_file(target)
         private_dirs(target.parent)
         tmp = target.with_name(target.name + ".part")
         try:

@@ -193,6 +193,15 @@ class SyncService:
                 remaining=self._unsent_count(),
                 message="Chưa cấu hình máy chủ tỉnh (sync.url); đang làm việc ngoại tuyến.",
             )
+        if not self.settings.sync.token:
+            return SyncReport(
+                online=False,
+                started_at=started,
+                finished_at=now_vn(),
+                remaining=self._unsent_count(),
+                message="Chưa cấu hình mã truy cập máy chủ tỉnh (sync.token hoặc $ONESTOP_SYNC_TOKEN): hãy xin tỉnh "
+                "cấp mã cho quầy này rồi ghi vào cấu hình. Chưa gửi gì; dữ liệu được giữ an toàn trên máy.",
+            )
         adapter = self._get_adapter()
         counts: dict[str, int] = {
             k: 0
