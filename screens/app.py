@@ -41,6 +41,7 @@ ACTIONS_NEEDING_LOGIN = {
     "catalog",
     "large_print",
     "lock",
+    "officers",
 }
 
 
@@ -94,6 +95,8 @@ class OneStopApp(App[None]):
         Binding("ctrl+l", "lock", "Khóa", show=False, tooltip="Khóa quầy", id="app.lock-ctrl"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại (bản nháp được giữ)", id="app.back"),
         Binding("ctrl+q", "quit", "Thoát", priority=True, tooltip="Thoát chương trình", id="app.quit"),
+        Binding("f11", "officers", "Cán bộ", show=False, tooltip="Tài khoản cán bộ (quản trị)", id="app.officers"),
+        Binding("f12", "logout", "Đăng xuất", show=False, tooltip="Đăng xuất / đổi cán bộ", id="app.logout"),
         # declared here so Textual does not add its own English one ("palette", "Open the command palette")
         Binding(
             "ctrl+p",
@@ -344,9 +347,33 @@ class OneStopApp(App[None]):
         self.locked = True
         self.push_screen(LockScreen(self.officer), callback=self._unlocked)
 
-    def _unlocked(self, _: Any) -> None:
+    def _unlocked(self, unlocked: Any) -> None:
         self.locked = False
         self._last_activity = time.monotonic()
+        if unlocked is False:  # "switch officer" from the lock screen
+            self.action_logout()
+
+    def action_logout(self) -> None:
+        """End the officer's session without quitting: back to the login screen for the next officer."""
+        if self.officer is None:
+            return
+        if self.locked:  # the lock screen is dismissed first; its callback comes back here
+            self.screen.dismiss(False)
+            return
+        keep = getattr(self.screen, "save_draft_now", None)
+        if callable(keep):
+            keep()
+        self.services.audit.log(self.officer.username, "logout")
+        self.officer = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self._show_login()
+
+    def action_officers(self) -> None:
+        from screens.officers import OfficersScreen
+
+        if not isinstance(self.screen, OfficersScreen):
+            self.push_screen(OfficersScreen())
 
     # ------------------------------------------------------------------ global actions
 
@@ -354,6 +381,10 @@ class OneStopApp(App[None]):
         if action in ACTIONS_NEEDING_LOGIN and (not self.logged_in or self.locked):
             return False
         if action == "reports" and not self._is_leader():  # every report needs the leader role
+            return False
+        if action == "officers" and getattr(getattr(self.officer, "role", None), "rank", 0) < 3:
+            return False
+        if action == "logout" and self.officer is None:
             return False
         if action == "large_print" and not isinstance(self.screen, LargePrint):
             return False  # only screens with a citizen-facing large view offer F9

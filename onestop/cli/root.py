@@ -6,6 +6,8 @@ with a name is a command group (`onestop dossier …`).
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from onestop.cli import (
