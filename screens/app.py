@@ -228,7 +228,7 @@ class OneStopApp(App[None]):
         from onestop.errors import OneStopError
 
         try:
-            self.services.backup.maybe_daily_backup()
+            self.services.backup.maybe_daily_backup(actor="workstation")
         except OneStopError as err:
             self.notify(err.message, title="Sao lưu", severity="warning")
         from receipts.render import warm_up
@@ -311,8 +311,8 @@ class OneStopApp(App[None]):
         if not self._timers_started:  # once per app, even across logins after a lock
             self._timers_started = True
             self.set_interval(60, self.refresh_sync_status)
-            if self.services.settings.with_sync().sync.url:
-                self.set_interval(self.services.settings.sync.interval_s, self._sync_background)
+            # always, even unconfigured: a sync URL/token written into the config later works on the next tick
+            self.set_interval(self.services.settings.sync.interval_s, self._sync_background)
         if self.demo_hint:
             self.notify(self.demo_hint, title="Dữ liệu mẫu", timeout=10)
 
@@ -488,9 +488,12 @@ class OneStopApp(App[None]):
         thread=True, exclusive=True, group="sync", name="periodic", exit_on_error=False, description="Đồng bộ định kỳ"
     )
     def _sync_background(self) -> None:
-        """The periodic push/pull; quiet unless something needs the officer (rejections, conflicts)."""
-        actor = self._officer.username if self._officer is not None else "system"
-        self.post_message(self.SyncDone(self.services.sync.run_once(actor=actor), quiet=True))
+        """The periodic push/pull (the workstation's own work, audited as such); quiet unless something needs the
+        officer (rejections, conflicts). The config file's [sync] is re-read first: a new URL/token needs no restart."""
+        self.reload_sync_settings()
+        if not self.services.settings.with_sync().sync.url:
+            return
+        self.post_message(self.SyncDone(self.services.sync.run_once(actor="workstation"), quiet=True))
 
     @on(SyncDone)
     def _sync_done(self, message: SyncDone) -> None:
@@ -507,6 +510,36 @@ class OneStopApp(App[None]):
             f"Đồng bộ gặp lỗi không mong đợi ({type(exc).__name__}); hồ sơ vẫn an toàn trên máy và sẽ được gửi "
             f"lại lần sau. Chi tiết cho bộ phận kỹ thuật: {log}"
         )
+
+    def reload_sync_settings(self) -> bool:
+        """Re-read the config file's [sync] section when the file changed (URL, token, CA): no restart needed."""
+        from dataclasses import replace
+
+        from onestop.config import load_settings
+        from onestop.errors import OneStopError
+
+        path = self.config_path
+        if path is None or self.services is None:
+            return False
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            return False
+        if stamp == getattr(self, "_config_stamp", None):
+            return False
+        first = getattr(self, "_config_stamp", None) is None
+        self._config_stamp = stamp
+        if first:
+            return False
+        try:
+            fresh = load_settings(path)
+        except OneStopError as err:
+            self.notify(err.message, title="Cấu hình", severity="warning", timeout=8)
+            return False
+        if fresh.sync == self.services.settings.sync:
+            return False
+        self.services.settings = replace(self.services.settings, sync=fresh.sync)
+        return True
 
     @work(thread=True, exclusive=True, group="sync-status", exit_on_error=False, description="Trạng thái đồng bộ")
     def refresh_sync_status(self) -> None:
@@ -566,7 +599,7 @@ class OneStopApp(App[None]):
 
 def summarise_sync(report: SyncReport) -> str:
     """A one-line Vietnamese summary of a sync run."""
-    if not report.pushed and not report.pulled and report.message:
+    if report.message:  # the sync service's own words say what actually happened (sent, or not and why)
         return report.message
     text = f"Đã gửi {report.pushed} mục, nhận về {report.pulled} mục"
     text += f", {report.rejected} mục bị từ chối." if report.rejected else "."

@@ -360,8 +360,8 @@ class BackupService:
     # ------------------------------------------------------------ backup
 
     def _actor(self, actor: str | None, role: Role) -> str:
-        if actor in (None, "", "system"):
-            return "system"
+        if actor in (None, "", "system", "workstation"):
+            return "workstation"  # the workstation's own work (timer, cron, the app's daily backup)
         return self.officers.require(actor, role).username
 
     def default_path(self, *, auto: bool = False, when: datetime | None = None) -> Path:
@@ -534,13 +534,13 @@ class BackupService:
             return []
         return sorted((p for p in root.iterdir() if _AUTO_NAME_RE.match(p.name)), key=lambda p: p.name, reverse=True)
 
-    def maybe_daily_backup(self, *, now: datetime | None = None) -> BackupResult | None:
+    def maybe_daily_backup(self, *, now: datetime | None = None, actor: str = "workstation") -> BackupResult | None:
         """Make today's automatic backup if there is none yet, then keep only `security.backup_keep` of them."""
         today = (now or now_vn()).strftime("%Y%m%d")
         existing = self.auto_backups()
         result = None
         if not any(p.name.startswith(f"{AUTO_PREFIX}{today}") for p in existing):
-            result = self.backup(self.default_path(auto=True, when=now), actor="system", auto=True)
+            result = self.backup(self.default_path(auto=True, when=now), actor=actor, auto=True)
         self.rotate()
         return result
 
