@@ -38,7 +38,10 @@ class AwareDateTime(TypeDecorator[datetime]):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=VN_TZ)
-        return parsed.astimezone(VN_TZ)
+        try:
+            return parsed.astimezone(VN_TZ)
+        except OverflowError:  # 0001-01-01 / 9999-12-31 written before dates were checked: keep the wall time
+            return parsed.replace(tzinfo=VN_TZ)
 
 
 class IsoDate(TypeDecorator[date]):
@@ -362,3 +365,45 @@ EXTRA_DDL: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS ix_dossier_received_id ON dossier (received_at, id)",
     "CREATE INDEX IF NOT EXISTS ix_outbox_state_id ON outbox_item (state, id)",
 )
+
+
+# ---------------------------------------------------------------- trust (migration 0003)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per username: a growing delay, and a lock after too many in a window (until an admin unlocks)."""
+
+    __tablename__ = "login_throttle"
+    username: str = Field(primary_key=True, max_length=50)
+    failures: int = 0
+    window_start: datetime | None = Field(default=None, sa_column=_dt(True))
+    last_failure_at: datetime | None = Field(default=None, sa_column=_dt(True))
+    locked_at: datetime | None = Field(default=None, sa_column=_dt(True))
+
+
+class OfficerSession(SQLModel, table=True):
+    """A command-line session (`onestop login`): the token's hash only; the token itself is in an owner-only file."""
+
+    __tablename__ = "officer_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    officer: str = Field(max_length=50, index=True)
+    os_user: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=_dt(False))
+    last_seen_at: datetime = Field(sa_column=_dt(False))
+    ended_at: datetime | None = Field(default=None, sa_column=_dt(True))
+
+
+TRUST_SCHEMA_OBJECTS: dict[str, tuple[str, ...]] = {
+    "trigger": (
+        "audit_entry_no_update",
+        "audit_entry_no_delete",
+        "audit_entry_no_replace",
+        "dossier_fts_ai",
+        "dossier_fts_ad",
+        "dossier_fts_au",
+    ),
+    "index": ("ix_dossier_status_due", "ix_dossier_received_id", "ix_outbox_state_id"),
+    "table": ("audit_entry", "officer", "dossier", "outbox_item", "dossier_fts", "login_throttle", "officer_session"),
+}
+"""Schema objects the product relies on for its guarantees; `restore` refuses a database missing any of them."""

@@ -33,23 +33,36 @@ def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
     except OneStopError as exc:
         return [Check("Cấu hình", False, exc.message)]
     db_path = resolve_db_path(db)
+    damaged = _integrity_check(db_path, settings)
+    if damaged is not None:
+        return [*checks, damaged]
     try:
         from db.engine import current_revision, head_revision
         from onestop.services import open_services
 
-        services = open_services(db_path, settings)
+        services = open_services(db_path, settings, prepare=False)
     except OneStopError as exc:
-        return [*checks, Check("Cơ sở dữ liệu", False, exc.message)]
-    with services.engine.connect() as conn:
-        integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
-        dossiers = conn.exec_driver_sql("SELECT count(*) FROM dossier").scalar_one()
-        pending = conn.exec_driver_sql(
-            "SELECT count(*) FROM outbox_item WHERE state NOT IN ('synced', 'discarded')"
-        ).scalar_one()
-    checks.append(Check("Toàn vẹn cơ sở dữ liệu", integrity == "ok", f"{db_path}: {integrity}; {dossiers} hồ sơ"))
-    revision, head = current_revision(services.engine), head_revision()
-    checks.append(Check("Phiên bản lược đồ", revision == head, f"{revision} (mới nhất: {head})"))
-    checks.append(Check("Hàng đợi đồng bộ", True, f"{pending} mục chưa đồng bộ"))
+        return [*checks, Check("Cơ sở dữ liệu", False, exc.message + _restore_hint(db_path, settings))]
+    try:
+        with services.engine.connect() as conn:
+            dossiers = conn.exec_driver_sql("SELECT count(*) FROM dossier").scalar_one()
+            pending = conn.exec_driver_sql(
+                "SELECT count(*) FROM outbox_item WHERE state NOT IN ('synced', 'discarded')"
+            ).scalar_one()
+        checks.append(Check("Toàn vẹn cơ sở dữ liệu", True, f"{db_path}: ok; {dossiers} hồ sơ"))
+        revision, head = current_revision(services.engine), head_revision()
+        checks.append(Check("Phiên bản lược đồ", revision == head, f"{revision} (mới nhất: {head})"))
+        checks.append(Check("Hàng đợi đồng bộ", True, f"{pending} mục chưa đồng bộ"))
+    except Exception as exc:  # a damaged page found only now: report it, never crash
+        checks.append(
+            Check(
+                "Toàn vẹn cơ sở dữ liệu",
+                False,
+                f"{db_path}: đọc lỗi ({type(exc).__name__})." + _restore_hint(db_path, settings),
+            )
+        )
+        services.close()
+        return checks
     sync = settings.with_sync()
     if sync.sync.url:
         checks.append(_server_check(sync.sync.url, sync.sync.ca_file))
@@ -59,6 +72,48 @@ def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
     checks.append(_printer_check(printer))
     services.close()
     return checks
+
+
+def _integrity_check(db_path: Path, settings) -> Check | None:  # type: ignore[no-untyped-def]
+    """SQLite's own integrity check on a read-only connection; a Check when the file is damaged, else None."""
+    import sqlite3
+
+    if not db_path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        rows = [f"không đọc được ({exc})"]
+    if rows == ["ok"]:
+        return None
+    shown = "; ".join(rows[:3]) + (f" (và {len(rows) - 3} lỗi khác)" if len(rows) > 3 else "")
+    return Check(
+        "Toàn vẹn cơ sở dữ liệu",
+        False,
+        f"{db_path} bị hỏng: {shown}." + _restore_hint(db_path, settings),
+    )
+
+
+def _restore_hint(db_path: Path, settings) -> str:  # type: ignore[no-untyped-def]
+    """How to get the counter working again: the newest backup by name, and the command."""
+    folder = Path(settings.backup_dir) if getattr(settings, "backup_dir", "") else db_path.parent / "backups"
+    try:
+        backups = sorted(folder.glob("*.osbak"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        backups = []
+    if backups:
+        return (
+            f" Cách khắc phục: đóng ứng dụng quầy, rồi chạy 'onestop restore {backups[0]} --yes' "
+            f"(bản sao lưu mới nhất; còn {len(backups)} bản trong {folder}). CSDL hiện tại được giữ lại bên cạnh."
+        )
+    return (
+        f" Cách khắc phục: khôi phục bản sao lưu gần nhất (ổ USB, máy chủ) bằng 'onestop restore <tệp .osbak> --yes'; "
+        f"chưa thấy bản sao lưu nào trong {folder}."
+    )
 
 
 def _server_check(url: str, ca_file: str) -> Check:

@@ -61,3 +61,10 @@ class SyncFailed(OneStopError):
 class PrinterUnavailable(OneStopError):
     exit_code = 6
     title = "Lỗi máy in"
+
+
+class DiskFull(OneStopError):
+    """The disk (or the database's size limit) is full: what was being saved was NOT saved, nothing half-written."""
+
+    exit_code = 7
+    title = "Ổ đĩa đã đầy"

@@ -41,6 +41,7 @@ ACTIONS_NEEDING_LOGIN = {
     "catalog",
     "large_print",
     "lock",
+    "officers",
 }
 
 
@@ -94,6 +95,8 @@ class OneStopApp(App[None]):
         Binding("ctrl+l", "lock", "Khóa", show=False, tooltip="Khóa quầy", id="app.lock-ctrl"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại (bản nháp được giữ)", id="app.back"),
         Binding("ctrl+q", "quit", "Thoát", priority=True, tooltip="Thoát chương trình", id="app.quit"),
+        Binding("f11", "officers", "Cán bộ", show=False, tooltip="Tài khoản cán bộ (quản trị)", id="app.officers"),
+        Binding("f12", "logout", "Đăng xuất", show=False, tooltip="Đăng xuất / đổi cán bộ", id="app.logout"),
         # declared here so Textual does not add its own English one ("palette", "Open the command palette")
         Binding(
             "ctrl+p",
@@ -225,7 +228,7 @@ class OneStopApp(App[None]):
         from onestop.errors import OneStopError
 
         try:
-            self.services.backup.maybe_daily_backup()
+            self.services.backup.maybe_daily_backup(actor="workstation")
         except OneStopError as err:
             self.notify(err.message, title="Sao lưu", severity="warning")
         from receipts.render import warm_up
@@ -308,8 +311,8 @@ class OneStopApp(App[None]):
         if not self._timers_started:  # once per app, even across logins after a lock
             self._timers_started = True
             self.set_interval(60, self.refresh_sync_status)
-            if self.services.settings.with_sync().sync.url:
-                self.set_interval(self.services.settings.sync.interval_s, self._sync_background)
+            # always, even unconfigured: a sync URL/token written into the config later works on the next tick
+            self.set_interval(self.services.settings.sync.interval_s, self._sync_background)
         if self.demo_hint:
             self.notify(self.demo_hint, title="Dữ liệu mẫu", timeout=10)
 
@@ -344,9 +347,33 @@ class OneStopApp(App[None]):
         self.locked = True
         self.push_screen(LockScreen(self.officer), callback=self._unlocked)
 
-    def _unlocked(self, _: Any) -> None:
+    def _unlocked(self, unlocked: Any) -> None:
         self.locked = False
         self._last_activity = time.monotonic()
+        if unlocked is False:  # "switch officer" from the lock screen
+            self.action_logout()
+
+    def action_logout(self) -> None:
+        """End the officer's session without quitting: back to the login screen for the next officer."""
+        if self.officer is None:
+            return
+        if self.locked:  # the lock screen is dismissed first; its callback comes back here
+            self.screen.dismiss(False)
+            return
+        keep = getattr(self.screen, "save_draft_now", None)
+        if callable(keep):
+            keep()
+        self.services.audit.log(self.officer.username, "logout")
+        self.officer = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self._show_login()
+
+    def action_officers(self) -> None:
+        from screens.officers import OfficersScreen
+
+        if not isinstance(self.screen, OfficersScreen):
+            self.push_screen(OfficersScreen())
 
     # ------------------------------------------------------------------ global actions
 
@@ -354,6 +381,10 @@ class OneStopApp(App[None]):
         if action in ACTIONS_NEEDING_LOGIN and (not self.logged_in or self.locked):
             return False
         if action == "reports" and not self._is_leader():  # every report needs the leader role
+            return False
+        if action == "officers" and getattr(getattr(self.officer, "role", None), "rank", 0) < 3:
+            return False
+        if action == "logout" and self.officer is None:
             return False
         if action == "large_print" and not isinstance(self.screen, LargePrint):
             return False  # only screens with a citizen-facing large view offer F9
@@ -457,9 +488,12 @@ class OneStopApp(App[None]):
         thread=True, exclusive=True, group="sync", name="periodic", exit_on_error=False, description="Đồng bộ định kỳ"
     )
     def _sync_background(self) -> None:
-        """The periodic push/pull; quiet unless something needs the officer (rejections, conflicts)."""
-        actor = self._officer.username if self._officer is not None else "system"
-        self.post_message(self.SyncDone(self.services.sync.run_once(actor=actor), quiet=True))
+        """The periodic push/pull (the workstation's own work, audited as such); quiet unless something needs the
+        officer (rejections, conflicts). The config file's [sync] is re-read first: a new URL/token needs no restart."""
+        self.reload_sync_settings()
+        if not self.services.settings.with_sync().sync.url:
+            return
+        self.post_message(self.SyncDone(self.services.sync.run_once(actor="workstation"), quiet=True))
 
     @on(SyncDone)
     def _sync_done(self, message: SyncDone) -> None:
@@ -476,6 +510,36 @@ class OneStopApp(App[None]):
             f"Đồng bộ gặp lỗi không mong đợi ({type(exc).__name__}); hồ sơ vẫn an toàn trên máy và sẽ được gửi "
             f"lại lần sau. Chi tiết cho bộ phận kỹ thuật: {log}"
         )
+
+    def reload_sync_settings(self) -> bool:
+        """Re-read the config file's [sync] section when the file changed (URL, token, CA): no restart needed."""
+        from dataclasses import replace
+
+        from onestop.config import load_settings
+        from onestop.errors import OneStopError
+
+        path = self.config_path
+        if path is None or self.services is None:
+            return False
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            return False
+        if stamp == getattr(self, "_config_stamp", None):
+            return False
+        first = getattr(self, "_config_stamp", None) is None
+        self._config_stamp = stamp
+        if first:
+            return False
+        try:
+            fresh = load_settings(path)
+        except OneStopError as err:
+            self.notify(err.message, title="Cấu hình", severity="warning", timeout=8)
+            return False
+        if fresh.sync == self.services.settings.sync:
+            return False
+        self.services.settings = replace(self.services.settings, sync=fresh.sync)
+        return True
 
     @work(thread=True, exclusive=True, group="sync-status", exit_on_error=False, description="Trạng thái đồng bộ")
     def refresh_sync_status(self) -> None:
@@ -535,7 +599,7 @@ class OneStopApp(App[None]):
 
 def summarise_sync(report: SyncReport) -> str:
     """A one-line Vietnamese summary of a sync run."""
-    if not report.pushed and not report.pulled and report.message:
+    if report.message:  # the sync service's own words say what actually happened (sent, or not and why)
         return report.message
     text = f"Đã gửi {report.pushed} mục, nhận về {report.pulled} mục"
     text += f", {report.rejected} mục bị từ chối." if report.rejected else "."

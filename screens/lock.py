@@ -26,7 +26,12 @@ class LockScreen(AppAccess, ModalScreen[bool]):
     LockScreen #lock-title { text-style: bold; color: $warning; }
     """
     AUTO_FOCUS = "#lock-password"
-    BINDINGS = [Binding("escape", "noop", "", show=False, id="lock.escape")]
+    BINDINGS = [
+        Binding("escape", "noop", "", show=False, id="lock.escape"),
+        Binding(
+            "ctrl+o", "switch_officer", "Đổi cán bộ", tooltip="Đăng xuất, để cán bộ khác đăng nhập", id="lock.switch"
+        ),
+    ]
 
     def __init__(self, officer: Officer) -> None:
         super().__init__()
@@ -43,6 +48,10 @@ class LockScreen(AppAccess, ModalScreen[bool]):
 
     def action_noop(self) -> None:
         """Esc does not unlock."""
+
+    def action_switch_officer(self) -> None:
+        """Leave the lock for the login screen (the draft was saved when the counter locked)."""
+        self.dismiss(False)
 
     @on(Input.Submitted, "#lock-password")
     def unlock(self, event: Input.Submitted) -> None:

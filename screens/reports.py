@@ -204,6 +204,5 @@ class ReportsScreen(OneStopScreen):
         who = app.officer.username
         dossiers = app.services.reports.book(start, end, actor=who)
         target = app.services.archive_dir / "reports" / f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
-        target.parent.mkdir(parents=True, exist_ok=True)
         path = app.services.reports.write_book(dossiers, start, end, target, actor=who)
         self.post_message(self.Exported(path, f"Đã lập sổ theo dõi: {path}"))

@@ -13,7 +13,9 @@ import sys
 def main() -> None:
     """Console entry point (`onestop`): the TUI without Typer when only `--db`/`--config` are given, else the CLI."""
     from onestop.cli.tui import run_tui, tui_only_args
+    from onestop.owneronly import owner_only_umask
 
+    owner_only_umask()  # every file and folder this process creates is the owner's alone
     tui_paths = tui_only_args(sys.argv[1:])
     if tui_paths is not None:  # plain `onestop [--db X] [--config Y]`: skip Typer so the first screen paints fast
         try:

@@ -44,10 +44,14 @@ def calendar_due(
 
 
 def _parse_iso(value: str, option: str) -> datetime:
+    from onestop.domain import now_vn
+    from onestop.plausible import check_stored_time
+
     try:
-        return datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         fail(f"{option}: thời điểm không hợp lệ (dùng dạng 2026-02-13T09:00).")
+    return check_stored_time(parsed, now_vn(), label=option, field=option)
 
 
 @app.command("holidays")

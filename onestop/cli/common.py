@@ -128,18 +128,25 @@ def parse_when(value: str | None, option: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise BadInput(f"{option}: thời điểm không hợp lệ (dùng ISO, ví dụ 2026-12-01T17:00).", field=option) from None
-    return parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed
+    from onestop.domain import now_vn
+    from onestop.plausible import check_stored_time
+
+    parsed = parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed
+    return check_stored_time(parsed, now_vn(), label=option, field=option)
 
 
 def parse_day(value: str, option: str) -> date:
     """A day as YYYY-MM-DD or dd/MM/yyyy; `BadInput` (exit 2) otherwise."""
+    from onestop.domain import now_vn
     from onestop.errors import BadInput
+    from onestop.plausible import check_day
 
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value.strip(), fmt).date()
+            parsed = datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
+        return check_day(parsed, now_vn().date(), field=option, label=option)
     raise BadInput(f"{option}: ngày không hợp lệ (dùng YYYY-MM-DD hoặc dd/MM/yyyy).", field=option)
 
 

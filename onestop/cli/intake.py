@@ -127,6 +127,13 @@ def intake(
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
 
     services = open_ctx(db, config)
+    received_at = _when(received, "--received")
+    if received_at is not None:
+        from onestop.domain import Role, now_vn
+        from onestop.plausible import check_received
+
+        actor = services.officers.require(officer)
+        check_received(received_at, now_vn(), admin=actor.role is Role.ADMIN, field="--received")
     procedure_obj = services.catalog.get(procedure)
     documents = tuple(parse_doc_spec(d) for d in doc) if doc else tuple(_default_docs(procedure_obj))
     draft = IntakeDraft(
@@ -143,7 +150,7 @@ def intake(
         consent_recorded=consent,
         has_eid_account=eid,
         attachments=tuple((0, str(p)) for p in attach or ()),
-        received_at=_when(received, "--received"),
+        received_at=received_at,
     )
     dossier = services.intake.save(draft, officer or "")
     if json_out:

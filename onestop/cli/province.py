@@ -37,7 +37,9 @@ def _province_db(db: str | None) -> str:
     ):  # a path before the group would lose the `//` of a PostgreSQL URL: say so, never ignore it
         fail("Nơi lưu của máy chủ tỉnh đặt sau lệnh, ví dụ: onestop province serve --db …")
     path = data_dir() / "province.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from onestop.owneronly import private_dirs
+
+    private_dirs(path.parent)
     return str(path)
 
 

@@ -82,7 +82,6 @@ def report_book(
         emit_json([summary_like(d) for d in dossiers])
         return
     target = out or services.archive_dir / "reports" / f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
-    target.parent.mkdir(parents=True, exist_ok=True)
     written = services.reports.write_book(dossiers, start, end, target, actor=actor, field=field)
     say(f"Sổ theo dõi: {len(dossiers)} hồ sơ → {written}")
     if json_out:

@@ -6,6 +6,8 @@ with a name is a command group (`onestop dossier …`).
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from onestop.cli import (
@@ -62,8 +64,13 @@ def root(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None) -> None
 
 def run() -> int:
     """Run the app on `sys.argv`; expected errors become a Vietnamese message and the exit code of CONTRACT.md."""
+    from onestop.crashlog import undecodable_argument
     from onestop.errors import OneStopError
 
+    bad_argument = undecodable_argument(sys.argv[1:])
+    if bad_argument:  # bytes that are not UTF-8 would reach the database as lone surrogates
+        say(bad_argument)
+        return 2
     try:
         rc = app(standalone_mode=False)
         return rc if isinstance(rc, int) else 0
@@ -83,6 +90,14 @@ def run() -> int:
         say(f"Lệnh không hợp lệ: {exc.format_message()}" if usage else exc.format_message())
         return 2
     except Exception as exc:  # anything unexpected: a plain message, the traceback goes to the log
-        from onestop.crashlog import report_unexpected
+        from onestop.crashlog import db_option, explain, log_path, report_unexpected
 
-        return report_unexpected(exc)
+        known = explain(exc)  # a full disk, a damaged database, a path that cannot be written: plain words
+        if known is not None:
+            say(known.message)
+            return known.exit_code
+        try:
+            log = log_path(db_option(sys.argv[1:]))
+        except Exception:  # the configuration itself may be what failed
+            log = None
+        return report_unexpected(exc, log)

@@ -35,6 +35,12 @@ def sync(
     if server:
         if not server.startswith(("http://", "https://")) and "+http" not in server:
             fail("--server phải bắt đầu bằng http:// hoặc https://.")
+        import httpx
+
+        try:
+            httpx.URL(server.split("+", 1)[-1] if "+http" in server else server).host  # noqa: B018
+        except (httpx.InvalidURL, ValueError):
+            fail("--server: địa chỉ máy chủ không hợp lệ (ví dụ http://127.0.0.1:8700).")
         settings = replace(settings, sync=replace(settings.with_sync().sync, url=server))
     services = open_with(db, settings)
     svc = services.sync

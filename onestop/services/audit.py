@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from db import models
 from db.engine import session_scope
 from onestop.domain import Officer, Role, now_vn
+from onestop.owneronly import check_output_file, private_dirs
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ class AuditService:
     def export_csv(self, out: Path, *, actor: str | None, dossier_code: str = "", officer: str = "") -> int:
         """Write the (filtered) log as owner-only CSV, oldest first, and audit the export; returns the row count."""
         who = self.officers.require(actor, Role.LEADER).username
-        out.parent.mkdir(parents=True, exist_ok=True)
+        check_output_file(out)
+        private_dirs(out.parent)
         tmp = out.with_name(f".{out.name}.part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         rows = 0

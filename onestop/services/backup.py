@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from onestop.domain import Role, now_vn
-from onestop.errors import BadInput, Conflict, NotFound, OneStopError
+from onestop.errors import BadInput, Conflict, DiskFull, NotFound, OneStopError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -54,6 +54,10 @@ _CHECK_PLAIN = b"onestop-key-check"
 _CHECK_LEN = len(_CHECK_PLAIN) + 16
 _SAFE_FILE_RE = re.compile(r"^files/[0-9a-f]{2}/[0-9a-f]{64}$")
 
+BACKUP_DISK_FULL = (
+    "Ổ đĩa đã đầy: bản sao lưu CHƯA được tạo ở {where}; không có tệp dở dang nào được để lại. "
+    "Hãy giải phóng dung lượng hoặc chọn ổ khác (--out) rồi sao lưu lại"
+)
 CORRUPT = "Tệp sao lưu {name} bị hỏng hoặc không đầy đủ ({why}). Không có gì bị thay đổi."
 
 
@@ -278,6 +282,68 @@ def known_revision(revision: str | None) -> bool:
         return False
 
 
+def _schema_objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) → normalised SQL of every trigger, index and table the schema defines."""
+    rows = conn.execute(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('trigger', 'index', 'table', 'view') "
+        "AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return {(kind, name): " ".join(sql.replace("IF NOT EXISTS ", "").split()) for kind, name, sql in rows}
+
+
+_REFERENCE_SCHEMAS: dict[str, dict[tuple[str, str], str]] = {}
+
+
+def reference_schema(revision: str) -> dict[tuple[str, str], str]:
+    """The schema objects a database migrated by this program to `revision` has (built once, in memory)."""
+    if revision not in _REFERENCE_SCHEMAS:
+        from alembic import command
+
+        from db.engine import alembic_config, make_engine
+
+        with tempfile.TemporaryDirectory(prefix=".onestop-schema-") as tmp:
+            path = Path(tmp) / "reference.db"
+            engine = make_engine(path)
+            try:
+                command.upgrade(alembic_config(engine), revision)
+            finally:
+                engine.dispose()
+            conn = sqlite3.connect(path)
+            try:
+                _REFERENCE_SCHEMAS[revision] = _schema_objects(conn)
+            finally:
+                conn.close()
+    return _REFERENCE_SCHEMAS[revision]
+
+
+def schema_problems(db_file: Path, revision: str | None) -> list[str]:
+    """What a database lacks (or has altered) among the triggers, indexes and tables its revision must have.
+
+    Triggers must match exactly (none missing, none redefined, none added: a trigger can rewrite any row);
+    indexes and tables must all be present. An empty list means the schema is the one this program writes.
+    """
+    if not revision:
+        return ["không có phiên bản lược đồ (alembic_version)"]
+    expected = reference_schema(revision)
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        actual = _schema_objects(conn)
+    except sqlite3.DatabaseError as exc:
+        return [f"không đọc được lược đồ ({exc})"]
+    finally:
+        conn.close()
+    problems = []
+    for (kind, name), sql in sorted(expected.items()):
+        if (kind, name) not in actual:
+            problems.append(f"thiếu {kind} {name}")
+        elif kind == "trigger" and actual[(kind, name)] != sql:
+            problems.append(f"trigger {name} đã bị sửa")
+    for kind, name in sorted(actual):
+        if kind in ("trigger", "view") and (kind, name) not in expected:
+            problems.append(f"có {kind} lạ {name}")
+    return problems
+
+
 # ---------------------------------------------------------------- service
 
 
@@ -294,8 +360,8 @@ class BackupService:
     # ------------------------------------------------------------ backup
 
     def _actor(self, actor: str | None, role: Role) -> str:
-        if actor in (None, "", "system"):
-            return "system"
+        if actor in (None, "", "system", "workstation"):
+            return "workstation"  # the workstation's own work (timer, cron, the app's daily backup)
         return self.officers.require(actor, role).username
 
     def default_path(self, *, auto: bool = False, when: datetime | None = None) -> Path:
@@ -319,6 +385,7 @@ class BackupService:
             raise BadInput(f"{target} là một thư mục; hãy ghi rõ tên tệp sao lưu.", field="out")
         if out:
             _private_dir(target.parent) if not target.parent.exists() else None
+        self._check_free_space(target.parent)
         work = Path(tempfile.mkdtemp(prefix=".backup-", dir=_private_dir(self.paths.backup_dir)))
         try:
             snapshot = work / "onestop.db"
@@ -332,6 +399,12 @@ class BackupService:
             files = self._attachment_files()
             manifest = self._manifest(snapshot, facts, files, encrypted=passphrase is not None)
             size = self._write_archive(target, snapshot, files, manifest, passphrase)
+        except (OSError, sqlite3.OperationalError) as exc:
+            from onestop.crashlog import is_disk_full
+
+            if is_disk_full(exc):
+                raise DiskFull(BACKUP_DISK_FULL.format(where=target.parent) + ".") from exc
+            raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
         self.audit.log(
@@ -341,6 +414,28 @@ class BackupService:
             f"{'mã hóa' if passphrase else 'không mã hóa'}; sha256 {manifest['db_sha256'][:16]}",
         )
         return BackupResult(target, manifest, passphrase is not None, size)
+
+    def needed_bytes(self) -> int:
+        """What a backup needs on disk at most: a snapshot of the database plus the archive (≤ database + files)."""
+        db = self.paths.db_path
+        total = sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists())
+        files = self.paths.files_dir
+        attachments = sum(p.stat().st_size for p in files.rglob("*") if p.is_file()) if files.is_dir() else 0
+        return 2 * total + attachments + 4 * CHUNK
+
+    def _check_free_space(self, folder: Path) -> None:
+        """Refuse before writing anything when the backup cannot fit (snapshot and archive both need room)."""
+        probe = folder
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        needed = self.needed_bytes()
+        for where in {probe, self.paths.backup_dir if self.paths.backup_dir.exists() else probe}:
+            free = shutil.disk_usage(where).free
+            if free < needed:
+                raise DiskFull(
+                    BACKUP_DISK_FULL.format(where=where)
+                    + f" (cần khoảng {needed // (1 << 20) + 1} MB, còn trống {free // (1 << 20)} MB)."
+                )
 
     def _snapshot(self, target: Path) -> None:
         """Copy the live database page by page in one step: a consistent snapshot, writers keep going (WAL)."""
@@ -439,13 +534,13 @@ class BackupService:
             return []
         return sorted((p for p in root.iterdir() if _AUTO_NAME_RE.match(p.name)), key=lambda p: p.name, reverse=True)
 
-    def maybe_daily_backup(self, *, now: datetime | None = None) -> BackupResult | None:
+    def maybe_daily_backup(self, *, now: datetime | None = None, actor: str = "workstation") -> BackupResult | None:
         """Make today's automatic backup if there is none yet, then keep only `security.backup_keep` of them."""
         today = (now or now_vn()).strftime("%Y%m%d")
         existing = self.auto_backups()
         result = None
         if not any(p.name.startswith(f"{AUTO_PREFIX}{today}") for p in existing):
-            result = self.backup(self.default_path(auto=True, when=now), actor="system", auto=True)
+            result = self.backup(self.default_path(auto=True, when=now), actor=actor, auto=True)
         self.rotate()
         return result
 
@@ -610,6 +705,13 @@ class BackupService:
             raise Conflict(
                 f"Bản sao lưu {name} được tạo bởi phiên bản onestop mới hơn (lược đồ "
                 f"{facts['schema_revision']}). Hãy cập nhật phần mềm; không có gì bị thay đổi.",
+                field="backup",
+            )
+        problems = schema_problems(db_file, facts.get("schema_revision"))
+        if problems:
+            raise BadInput(
+                f"Bản sao lưu {name} có lược đồ cơ sở dữ liệu bị thay đổi ({'; '.join(problems[:5])}): "
+                "không phải do onestop tạo ra hoặc đã bị sửa tay. Không có gì bị thay đổi.",
                 field="backup",
             )
         return files

@@ -165,6 +165,8 @@ def parse_catalog(text: str, fmt: str) -> list[dict[str, Any]]:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise BadInput(f"Tệp danh mục không phải JSON hợp lệ (dòng {exc.lineno}).", field="catalog") from exc
+        except RecursionError:
+            raise BadInput("Tệp danh mục lồng nhau quá sâu, không phải danh mục thủ tục.", field="catalog") from None
         entries = doc.get("procedures") if isinstance(doc, dict) else doc
         if not isinstance(entries, list):
             raise BadInput("Tệp danh mục JSON phải là danh sách thủ tục hoặc có khóa 'procedures'.", field="catalog")

@@ -45,12 +45,29 @@ def open_database(path: Path, *, migrate: bool = True) -> Engine:
     except PermissionError as exc:
         raise DatabaseError(f"Không có quyền ghi vào thư mục dữ liệu {path.parent}.") from exc
     except sqlite3.DatabaseError as exc:
+        _raise_if_disk_full(exc, path)
         raise DatabaseError(_sqlite_message(exc, path)) from exc
     except Exception as exc:  # SQLAlchemy wraps sqlite3 errors
         orig = getattr(exc, "orig", None)
         if isinstance(orig, sqlite3.DatabaseError):
+            _raise_if_disk_full(orig, path)
             raise DatabaseError(_sqlite_message(orig, path)) from exc
         raise
+
+
+def _raise_if_disk_full(exc: sqlite3.DatabaseError, path: Path) -> None:
+    """SQLite reports a full disk while opening as SQLITE_FULL or as a plain I/O error (the -shm/-wal could not grow)."""
+    import shutil
+
+    from onestop.crashlog import DISK_FULL_MESSAGE, is_disk_full
+    from onestop.errors import DiskFull
+
+    try:
+        nearly_full = shutil.disk_usage(path.parent).free < 256 * 1024
+    except OSError:
+        nearly_full = False
+    if is_disk_full(exc) or ("disk i/o error" in str(exc).lower() and nearly_full):
+        raise DiskFull(DISK_FULL_MESSAGE) from exc
 
 
 def _schema_message(reason: str, path: Path) -> str:

@@ -17,6 +17,7 @@ from db.engine import session_scope
 from onestop.domain import FormKind, FormRequest, Role, now_vn
 from onestop.errors import BadInput
 from onestop.form_rules import apology_event, form_refusal
+from onestop.owneronly import check_output_file, private_dirs
 from onestop.services.audit import record
 from onestop.services.records import find_row, to_domain
 from onestop.text import clean
@@ -110,7 +111,8 @@ class FormsService:
         target = out or (
             self.archive_dir / request.issued_at.strftime("%Y/%m") / f"{dossier.code}-{request.kind.value}-{stamp}.pdf"
         )
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        check_output_file(target)
+        private_dirs(target.parent)
         tmp = target.with_name(target.name + ".part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:

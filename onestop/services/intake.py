@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from db import models
 from db.engine import session_scope
-from onestop import identity
+from onestop import identity, plausible
 from onestop.config import Settings
 from onestop.domain import (
     VN_TZ,
@@ -41,6 +41,7 @@ from onestop.domain import (
     now_vn,
 )
 from onestop.errors import BadInput
+from onestop.owneronly import private_dirs
 from onestop.services.calendar_service import CalendarService
 from onestop.services.catalog import CatalogService
 from onestop.services.officers import OfficerService
@@ -117,7 +118,7 @@ def validate_person(p: Person, prefix: str = "") -> Person:
     name = identity.validate_name(p.full_name, field=f"{prefix}full_name")
     if p.birth_date is None:
         raise BadInput(f"Cần nhập ngày sinh của {label}.", field=f"{prefix}birth_date")
-    if p.birth_date > now_vn().date() or p.birth_date.year < 1900:
+    if p.birth_date > now_vn().date() or p.birth_date < plausible.EARLIEST_BIRTH:
         raise BadInput(f"Ngày sinh của {label} không hợp lệ.", field=f"{prefix}birth_date")
     gender = identity.normalize_gender(p.gender) if p.gender else ""
     id_number = identity.validate_id_number(p.id_number, p.birth_date, gender or None)
@@ -135,7 +136,7 @@ def validate_person(p: Person, prefix: str = "") -> Person:
 
 def _vn(value: datetime) -> datetime:
     """`value` in Asia/Ho_Chi_Minh; a naive value is a Vietnamese wall-clock time, never the host's zone."""
-    return value.replace(tzinfo=VN_TZ) if value.tzinfo is None else value.astimezone(VN_TZ)
+    return plausible.to_vn(value)
 
 
 class IntakeService:
@@ -215,11 +216,12 @@ class IntakeService:
         if not 1 <= draft.sets_count <= 99:
             raise BadInput("Số lượng hồ sơ (bộ) phải từ 1 đến 99.", field="sets_count")
         reason = _text_field(draft.due_override_reason, "due_override_reason", "Lý do đổi ngày hẹn", 500)
+        if draft.received_at is not None:
+            plausible.check_stored_time(draft.received_at, now_vn(), label="Thời điểm tiếp nhận", field="received_at")
         if draft.due_override is not None:
             if not reason:
                 raise BadInput("Đổi ngày hẹn trả: cần ghi lý do.", field="due_override_reason")
-            if _vn(draft.due_override) < _vn(draft.received_at or now_vn()):
-                raise BadInput("Ngày hẹn trả không được trước thời điểm tiếp nhận.", field="due_override")
+            plausible.check_due(draft.due_override, draft.received_at or now_vn(), now_vn())
         elif procedure.deadline_amount is None:
             raise BadInput(
                 "Thủ tục chưa có thời hạn trong danh mục: cần nhập ngày hẹn trả và lý do.", field="due_override"
@@ -260,7 +262,7 @@ class IntakeService:
         sha = digest.hexdigest()
         target = self.files_dir / sha[:2] / sha
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dirs(target.parent)
             tmp = target.with_suffix(".part")
             shutil.copyfile(path, tmp)
             os.chmod(tmp, 0o600)

@@ -15,7 +15,8 @@ from sqlmodel import Session, func, select
 
 from db import models
 from db.engine import session_scope
-from onestop.domain import VN_TZ, Dossier, Officer, Role, Status, StatusEvent, now_vn
+from onestop import plausible
+from onestop.domain import Dossier, Officer, Role, Status, StatusEvent, now_vn
 from onestop.errors import BadInput, Conflict
 from onestop.services.audit import record
 from onestop.services.catalog import to_domain as proc_to_domain
@@ -130,11 +131,11 @@ def _reason(text: str, *, required: bool, label: str = "lý do") -> str:
 
 
 def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=VN_TZ) if value.tzinfo is None else value.astimezone(VN_TZ)
+    return plausible.to_vn(value)
 
 
 def _fmt(value: datetime | None) -> str:
-    return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if value else "—"
+    return plausible.to_vn(value).strftime("%H:%M %d/%m/%Y") if value else "—"
 
 
 @dataclass(eq=False)
@@ -197,6 +198,7 @@ class DossierService:
             new_due = _aware(new_due)
             if new_due <= now:
                 raise BadInput("Ngày hẹn trả mới phải sau thời điểm hiện tại.", field="new_due")
+            plausible.check_stored_time(new_due, now, label="Ngày hẹn trả mới", field="new_due")
         collected_by = clean(collected_by)
         collected_id = clean(collected_id).replace(" ", "")
         if to is Status.RETURNED:

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db import models
 from db.engine import session_scope
 from onestop.domain import Officer, Role, now_vn
-from onestop.errors import BadInput, Conflict, NotFound, PermissionDenied
+from onestop.errors import BadInput, Conflict, NotFound, OneStopError, PermissionDenied
 from onestop.services.audit import record
 from onestop.text import clean
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
+
+MAX_FAILURES = 5
+WINDOW_MINUTES = 15
+LOCKED_MESSAGE = (
+    (
+        "Tài khoản '{user}' đã bị khóa vì nhập sai mật khẩu {n} lần trong {m} phút. Hãy nhờ quản trị mở khóa "
+        "(onestop officer unlock {user}, hoặc màn hình Cán bộ)."
+    )
+    .replace("{n}", str(MAX_FAILURES))
+    .replace("{m}", str(WINDOW_MINUTES))
+)
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 
 
@@ -43,6 +57,8 @@ class OfficerService:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.clock: Callable[[], datetime] = now_vn
+        """The time used by login throttling (tests move it instead of sleeping)."""
 
     def add(self, username: str, full_name: str, role: Role, password: str, *, actor: str = "system") -> Officer:
         if actor not in ("system", "setup"):
@@ -88,23 +104,94 @@ class OfficerService:
             return _to_domain(row)
 
     def authenticate(self, username: str, password: str) -> Officer:
-        """Check a password; the same message for an unknown user and a wrong password."""
+        """Check a password; the same message for an unknown user and a wrong password.
+
+        Throttled per typed username (known or not, so the answer does not reveal which names exist): after a
+        failure the next try must wait `delay_after(n)` seconds, and the 5th failure within 15 minutes locks the
+        account until an administrator unlocks it. Every failure, refusal and lock is audited.
+        """
         from argon2.exceptions import VerificationError
 
+        name = clean(username).lower()[:50] or "?"
+        now = self.clock()
         with session_scope(self.engine, write=True) as s:
-            row = s.exec(select(models.Officer).where(models.Officer.username == clean(username).lower())).first()
-            failed_as = clean(username)[:50] or "?"
-            if row is not None and row.active:
-                try:
-                    _hasher().verify(row.password_hash, password)
-                except VerificationError:
-                    failed_as = row.username
+            throttle = s.get(models.LoginThrottle, name)
+            if throttle is not None and throttle.locked_at is not None:
+                record(s, name, "login.refused", detail="tài khoản đang bị khóa")
+                refusal: OneStopError = PermissionDenied(LOCKED_MESSAGE.format(user=name))
+            elif throttle is not None and (wait := self._wait_left(throttle, now)) > 0:
+                record(s, name, "login.refused", detail=f"chờ {wait} giây")
+                refusal = Conflict(f"Đăng nhập sai nhiều lần: hãy đợi {wait} giây rồi thử lại.", field="password")
+            else:
+                row = s.exec(select(models.Officer).where(models.Officer.username == name)).first()
+                if row is not None and row.active:
+                    try:
+                        _hasher().verify(row.password_hash, password)
+                    except VerificationError:
+                        pass
+                    else:
+                        if throttle is not None:
+                            s.delete(throttle)
+                        record(s, row.username, "login")
+                        return _to_domain(row)
+                # committed, not rolled back with an exception: a failed login must stay in the audit log
+                record(s, name, "login.failed")
+                failures = self._count_failure(s, throttle, name, now)
+                if failures >= MAX_FAILURES:
+                    record(s, name, "officer.locked", detail=f"{failures} lần sai trong {WINDOW_MINUTES} phút")
+                    refusal = PermissionDenied(LOCKED_MESSAGE.format(user=name))
                 else:
-                    record(s, row.username, "login")
-                    return _to_domain(row)
-            # committed, not rolled back with an exception: a failed login must stay in the audit log
-            record(s, failed_as, "login.failed")
-        raise BadInput("Sai tên đăng nhập hoặc mật khẩu.", field="password")
+                    refusal = BadInput("Sai tên đăng nhập hoặc mật khẩu.", field="password")
+        raise refusal
+
+    @staticmethod
+    def delay_after(failures: int) -> int:
+        """Seconds to wait before the next try after `failures` wrong passwords in the window: 0, 2, 4, 8, …"""
+        return 0 if failures <= 1 else min(2 ** (failures - 1), 300)
+
+    def _wait_left(self, throttle: models.LoginThrottle, now: datetime) -> int:
+        if throttle.last_failure_at is None or throttle.window_start is None:
+            return 0
+        if now - throttle.window_start > timedelta(minutes=WINDOW_MINUTES):
+            return 0
+        ready = throttle.last_failure_at + timedelta(seconds=self.delay_after(throttle.failures))
+        return max(0, math.ceil((ready - now).total_seconds()))
+
+    @staticmethod
+    def _count_failure(s: Session, throttle: models.LoginThrottle | None, name: str, now: datetime) -> int:
+        if throttle is None:
+            throttle = models.LoginThrottle(username=name, failures=0)
+        if throttle.window_start is None or now - throttle.window_start > timedelta(minutes=WINDOW_MINUTES):
+            throttle.window_start, throttle.failures = now, 0
+        throttle.failures += 1
+        throttle.last_failure_at = now
+        if throttle.failures >= MAX_FAILURES:
+            throttle.locked_at = now
+        s.add(throttle)
+        return throttle.failures
+
+    def is_locked(self, username: str) -> bool:
+        with session_scope(self.engine) as s:
+            throttle = s.get(models.LoginThrottle, clean(username).lower())
+            return throttle is not None and throttle.locked_at is not None
+
+    def locked_usernames(self) -> set[str]:
+        with session_scope(self.engine) as s:
+            rows = s.exec(select(models.LoginThrottle).where(models.LoginThrottle.locked_at.is_not(None)))  # type: ignore[union-attr]
+            return {r.username for r in rows}
+
+    def unlock(self, username: str, *, actor: str | None) -> None:
+        """Clear the failed-login lock of `username` (administrators only); audited."""
+        who = self.require(actor, Role.ADMIN).username
+        name = clean(username).lower()
+        with session_scope(self.engine, write=True) as s:
+            throttle = s.get(models.LoginThrottle, name)
+            if throttle is None or throttle.locked_at is None:
+                if not s.exec(select(models.Officer).where(models.Officer.username == name)).first():
+                    raise NotFound(f"Không có cán bộ '{name[:50]}'.", field="officer")
+                raise Conflict(f"Tài khoản '{name}' không bị khóa do đăng nhập sai.", field="officer")
+            s.delete(throttle)
+            record(s, who, "officer.unlock", detail=name)
 
     def require(self, username: str | None, role: Role = Role.OFFICER) -> Officer:
         """The named officer must exist, be active and hold `role` (or a higher one)."""

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from onestop.domain import Role, Status, now_vn
 from onestop.errors import BadInput, NotFound
+from onestop.owneronly import check_output_file, private_dirs
 from onestop.text import clean
 
 if TYPE_CHECKING:
@@ -220,7 +221,8 @@ class PrivacyService:
 
     def write_export(self, data: dict[str, Any], out: Path) -> Path:
         """Write an export as owner-only JSON (it is personal data)."""
-        out.parent.mkdir(parents=True, exist_ok=True)
+        check_output_file(out)
+        private_dirs(out.parent)
         tmp = out.with_name(f".{out.name}.part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

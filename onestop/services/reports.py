@@ -21,8 +21,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from onestop import plausible
 from onestop.domain import VN_TZ, Dossier, MonthlyReport, MonthlyRow, Office, Role, now_vn
 from onestop.errors import BadInput
+from onestop.owneronly import check_output_file, private_dirs, private_file
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -65,7 +67,7 @@ def parse_month(month: str) -> tuple[datetime, datetime]:
 
 
 def _iso(value: datetime) -> str:
-    return value.astimezone(VN_TZ).isoformat(timespec="seconds")
+    return plausible.to_vn(value).isoformat(timespec="seconds")
 
 
 def row_values(r: MonthlyRow) -> list[Any]:
@@ -209,8 +211,8 @@ class ReportService:
         fmt = (fmt or "").strip().lower()
         if fmt not in FORMATS:
             raise BadInput("Định dạng phải là csv, xlsx hoặc pdf.", field="format")
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out = check_output_file(Path(out))
+        private_dirs(out.parent)
         tmp = out.with_name(out.name + ".part")
         try:
             if fmt == "csv":
@@ -227,6 +229,7 @@ class ReportService:
                 _write_xlsx(report, tmp)
             else:
                 tmp.write_bytes(self.renderer.render_monthly(report))
+            private_file(tmp)
             os.replace(tmp, out)
         finally:
             tmp.unlink(missing_ok=True)
@@ -247,6 +250,8 @@ class ReportService:
         from onestop.domain import BookRequest
 
         who = self._require(actor)
+        check_output_file(target)
+        private_dirs(target.parent)
         tmp = target.with_name(target.name + ".part")
         try:
             if target.suffix.lower() == ".csv":
@@ -290,6 +295,7 @@ class ReportService:
                     prepared_by=self._preparer(actor),
                 )
                 tmp.write_bytes(self.renderer.render_book(request))
+            private_file(tmp)
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)

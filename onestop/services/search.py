@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from onestop import plausible
 from onestop.domain import VN_TZ, DossierSummary, SearchPage, Status, now_vn
 from onestop.errors import BadInput
 from onestop.text import clean, tokens
@@ -55,7 +56,7 @@ def _parse_dt(value: str | None) -> datetime | None:
     if not value:
         return None
     parsed = datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed.astimezone(VN_TZ)
+    return plausible.to_vn(parsed)
 
 
 def fts_query(text: str, *, mode: str = "p") -> str:

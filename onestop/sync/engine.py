@@ -277,3 +277,13 @@ def refresh_dossiers(conn: Connection, uuids: set[str]) -> None:
         .values(sync_state=sa.bindparam("b_state"), sync_message=sa.bindparam("b_msg")),
         rows,
     )
+
+
+def reset_backoff(conn: Connection) -> int:
+    """The server answered: items waiting out a backoff are due now (returns how many)."""
+    done = conn.execute(
+        outbox.update()
+        .where(outbox.c.state == RETRY_WAIT, outbox.c.next_attempt_at.is_not(None))
+        .values(next_attempt_at=None)
+    )
+    return int(done.rowcount or 0)

@@ -193,6 +193,15 @@ class SyncService:
                 remaining=self._unsent_count(),
                 message="Chưa cấu hình máy chủ tỉnh (sync.url); đang làm việc ngoại tuyến.",
             )
+        if not self.settings.sync.token:
+            return SyncReport(
+                online=False,
+                started_at=started,
+                finished_at=now_vn(),
+                remaining=self._unsent_count(),
+                message="Chưa cấu hình mã truy cập máy chủ tỉnh (sync.token hoặc $ONESTOP_SYNC_TOKEN): hãy xin tỉnh "
+                "cấp mã cho quầy này rồi ghi vào cấu hình. Chưa gửi gì; dữ liệu được giữ an toàn trên máy.",
+            )
         adapter = self._get_adapter()
         counts: dict[str, int] = {
             k: 0
@@ -221,6 +230,10 @@ class SyncService:
             self._push_outbox(adapter, now, force, counts)
             self._push_audit(adapter, counts)
             self._pull(adapter, now, counts)
+            with self._write() as conn:  # the server answers again: what waited for its backoff goes now
+                waiting = eng.reset_backoff(conn)
+            if waiting:
+                self._push_outbox(adapter, now, True, counts)
             self._fetch_missing_files(adapter, counts)
         except TransportError as exc:
             online, error = False, exc.message
@@ -267,7 +280,12 @@ class SyncService:
     @staticmethod
     def _message(online: bool, refused: bool, error: str, remaining: int, c: dict[str, int]) -> str:
         if not online:
-            return f"Mất kết nối hệ thống tỉnh: {error} Còn {remaining} mục chờ gửi; dữ liệu được giữ an toàn."
+            sent = c["applied"] + c["duplicates"]
+            done = f"đã gửi {sent} mục trước khi mất kết nối; " if sent else ""
+            return (
+                f"Mất kết nối hệ thống tỉnh. Chưa gửi được: máy chủ không trả lời ({error.rstrip('.')}); {done}"
+                f"{remaining} mục đang chờ, dữ liệu được giữ an toàn trên máy."
+            )
         if refused:
             return f"Hệ thống tỉnh từ chối yêu cầu: {error}"
         parts = [f"đã gửi {c['applied'] + c['duplicates']}", f"nhận về {c['pulled']}"]
@@ -615,6 +633,8 @@ class SyncService:
         online = self._online
         if not configured:
             message = "Ngoại tuyến (chưa cấu hình máy chủ tỉnh)"
+        elif not self.settings.sync.token:
+            message = "Ngoại tuyến (chưa cấu hình mã truy cập sync.token)"
         elif online is None:
             message = "Chưa đồng bộ từ khi mở"
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import os
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ def run_cli(args: list[str], stdin: str = "") -> CliResult:
     old_argv, old_stdin = sys.argv, sys.stdin
     sys.argv, sys.stdin = ["onestop", *args], io.StringIO(stdin)
     code = 0
+    old_umask = os.umask(0o022)  # a new process starts with the login's umask; `main` must tighten it itself
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             main()
@@ -53,6 +55,7 @@ def run_cli(args: list[str], stdin: str = "") -> CliResult:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
         sys.argv, sys.stdin = old_argv, old_stdin
+        os.umask(old_umask)
         gc.collect()  # a one-shot process would have closed its engine by exiting
     return CliResult(code, out.getvalue(), err.getvalue())
 

@@ -1,8 +1,9 @@
 """A stand-in for a running counter app, run as a subprocess by the trust tests.
 
-It receives dossiers, moves some through their lifecycle, keeps an intake
-draft, and acknowledges outbox items as a sync would, forever. Each line is written only after the service call
-returned: `<code>` for a saved dossier, `T <code> <status>` for a transition, `D <n>` for a saved draft.
+It receives dossiers, moves some through their lifecycle, keeps an intake draft, and syncs with the real province
+server over HTTP (the sync engine itself), forever. Each line is written only after the service call returned:
+`<code>` for a saved dossier, `T <code> <status>` for a transition, `D <n>` for a saved draft, `S <sent> <left>`
+after a sync run.
 
     python -m tests.trust.driver DB CONFIG SEED            # lines on stdout
     python -m tests.trust.driver --zygote DB CONFIG        # fork server for the kill test (see test_crash_kill)
@@ -55,34 +56,18 @@ def work(db: Path, config: Path, seed: int, emit: Callable[[str], None]) -> None
             if target is not None:
                 dossiers.transition(code, target, actor="canbo")
                 emit(f"T {code} {target.value}")
-        elif roll < 0.8:
-            acknowledge_one(services)
+        elif roll < 0.65:
+            sync_once(services, emit)
         else:
             draft_no = f"{seed}:{n}"
             services.intake.save_draft("lanhdao", {"marker": draft_no, "name": "Nguyễn Văn Nháp"})
             emit(f"D {draft_no}")
 
 
-def acknowledge_one(services) -> None:  # type: ignore[no-untyped-def]
-    """Mark the oldest queued outbox item sent, as the sync engine does after the server's receipt."""
-    from sqlalchemy import text
-
-    from db.engine import session_scope
-
-    with session_scope(services.engine, write=True) as s:
-        conn = s.connection()
-        item = conn.execute(
-            text("SELECT id, dossier_uuid FROM outbox_item WHERE state='queued' ORDER BY id LIMIT 1")
-        ).first()
-        if item is None:
-            return
-        conn.execute(text("UPDATE outbox_item SET state='synced', attempts=attempts+1 WHERE id=:i"), {"i": item[0]})
-        left = conn.execute(
-            text("SELECT count(*) FROM outbox_item WHERE dossier_uuid=:u AND state NOT IN ('synced','discarded')"),
-            {"u": item[1]},
-        ).scalar_one()
-        if left == 0:
-            conn.execute(text("UPDATE dossier SET sync_state='synced' WHERE uuid=:u"), {"u": item[1]})
+def sync_once(services, emit: Callable[[str], None]) -> None:  # type: ignore[no-untyped-def]
+    """One real sync run (the engine over HTTP to the province server named in the config), as the timer does."""
+    report = services.sync.run_once(force=True, actor="workstation")
+    emit(f"S {report.applied + report.duplicates} {report.remaining}")
 
 
 def zygote(db: Path, config: Path) -> None:
@@ -90,9 +75,13 @@ def zygote(db: Path, config: Path) -> None:
 
     Each worker appends its lines to `<db dir>/run-N.out` with a bare write(2) per line, which survives SIGKILL.
     """
-    import onestop.services.intake  # noqa: F401  (warm imports so each fork starts working at once)
+    import httpx  # noqa: F401  (warm imports so each fork starts working at once)
+
+    import onestop.services.intake  # noqa: F401
     import onestop.services.lifecycle  # noqa: F401
     import onestop.services.records  # noqa: F401
+    import onestop.sync.adapters  # noqa: F401
+    import onestop.sync.service  # noqa: F401
     from onestop.config import load_settings
     from onestop.services import open_services
 

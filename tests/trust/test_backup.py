@@ -316,9 +316,99 @@ def test_restore_recovers_a_database_that_no_longer_opens(cli, services, make_do
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     db_path.write_bytes(b"this is not a database any more" * 100)
-    assert cli("dossier", "list").code in (2, 3) or True  # other area; the point is the restore below
+    unreadable = cli("dossier", "list")
+    assert unreadable.code == 2 and "không phải cơ sở dữ liệu" in unreadable.stderr, unreadable.output
     result = cli("restore", str(out), "--yes")
     assert result.code == 0, result.output
     assert "cứu hộ" in result.stderr and count(db_path) == 1
     kept = list(db_path.parent.glob("onestop.db.before-restore-*"))
     assert kept and kept[0].read_bytes().startswith(b"this is not a database")
+
+
+def _forge(good: Path, tmp_path: Path, *statements: str) -> Path:
+    """A plain backup rebuilt by hand around an edited database, its manifest's checksum recomputed to match."""
+    work = tmp_path / "forge"
+    with tarfile.open(good, "r:gz") as tar:
+        tar.extractall(work, filter="data")
+    conn = sqlite3.connect(work / "onestop.db")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    manifest = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
+    manifest["db_sha256"] = sha(work / "onestop.db")
+    manifest["db_size"] = (work / "onestop.db").stat().st_size
+    (work / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    forged = tmp_path / "forged.osbak"
+    with tarfile.open(forged, "w:gz") as tar:
+        tar.add(work / "manifest.json", "manifest.json")
+        tar.add(work / "onestop.db", "onestop.db")
+    return forged
+
+
+@pytest.mark.parametrize(
+    ("statements", "why"),
+    [
+        (
+            (
+                "DROP TRIGGER audit_entry_no_update",
+                "DROP TRIGGER audit_entry_no_delete",
+                "UPDATE officer SET role='admin' WHERE username='canbo'",
+            ),
+            "thiếu trigger audit_entry_no_update",
+        ),
+        (("DROP TRIGGER audit_entry_no_replace",), "thiếu trigger audit_entry_no_replace"),
+        (
+            (
+                "DROP TRIGGER audit_entry_no_delete",
+                "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry WHEN 0 BEGIN SELECT 1; END",
+            ),
+            "trigger audit_entry_no_delete đã bị sửa",
+        ),
+        (
+            (
+                "CREATE TRIGGER promote AFTER INSERT ON audit_entry BEGIN "
+                "UPDATE officer SET role='admin' WHERE username='canbo'; END",
+            ),
+            "trigger lạ promote",
+        ),
+        (("DROP INDEX ix_dossier_status_due",), "thiếu index ix_dossier_status_due"),
+        (("DROP TABLE alembic_version",), "không có phiên bản lược đồ"),
+    ],
+)
+def test_hand_made_backup_without_the_guards_is_refused(
+    services, make_dossier, tmp_path, db_path, statements, why
+) -> None:
+    make_dossier()
+    good = services.backup.backup(tmp_path / "good.osbak", actor="admin")
+    forged = _forge(good.path, tmp_path, *statements)
+    before, counts = sha(db_path), row_counts(db_path)
+    with pytest.raises(BadInput) as caught:
+        services.backup.restore(forged, actor="admin")
+    assert why in caught.value.message or (why == "không có phiên bản lược đồ" and "bản kê" in caught.value.message)
+    assert sha(db_path) == before and row_counts(db_path) == counts
+    assert services.officers.get("canbo").role.value == "officer"
+
+
+def test_cli_refuses_a_hand_made_backup_with_exit_2(cli, services, make_dossier, tmp_path, db_path) -> None:
+    make_dossier()
+    good = services.backup.backup(tmp_path / "good.osbak", actor="admin")
+    forged = _forge(
+        good.path,
+        tmp_path,
+        "DROP TRIGGER audit_entry_no_update",
+        "UPDATE officer SET role='admin' WHERE username='canbo'",
+    )
+    result = cli("restore", str(forged), "--yes", "--officer", "admin")
+    assert result.code == 2 and "bị sửa tay" in result.stderr, result.output
+    assert services.officers.get("canbo").role.value == "officer"
+
+
+def test_a_backup_that_kept_its_guards_still_restores(services, make_dossier, tmp_path, db_path) -> None:
+    """The forge helper itself is not what is refused: an edit that leaves the schema alone passes the schema check."""
+    make_dossier()
+    good = services.backup.backup(tmp_path / "good.osbak", actor="admin")
+    forged = _forge(good.path, tmp_path, "UPDATE setting SET value=value")
+    report = services.backup.restore(forged, actor="admin")
+    assert report.dossiers == 1

@@ -6,10 +6,11 @@ nothing in the database. Example counts stay modest so the suite stays fast.
 
 from __future__ import annotations
 
+import os
 import string
 import tomllib
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -290,12 +291,29 @@ CLI_WORDS = st.sampled_from(
         "\x1b[2J",
         "--",
         "--help",
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+        "0001-01-01",
+        "9999-12-31",
+        "--due",
+        "--due-reason",
+        "--from",
+        "--to",
+        "report",
+        "book",
+        "monthly",
+        "--month",
+        "9999-12",
     ]
 )
+NON_UTF8 = st.binary(min_size=1, max_size=12).map(os.fsdecode)
+"""Arguments as a shell passes bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
 
 
 @SLOW
-@given(args=st.lists(st.one_of(CLI_WORDS, hostile_text(30)), min_size=1, max_size=8))
+@given(args=st.lists(st.one_of(CLI_WORDS, hostile_text(30), NON_UTF8), min_size=1, max_size=8))
+@example(args=["intake", "--received", "0001-01-01T00:00", "--officer", "canbo"])
+@example(args=["dossier", "show", os.fsdecode(b"\xff\xfe")])
 def test_cli_arguments(services, db_path, config_path, args: list[str]) -> None:
     assume("--help" not in args or args[0] not in ("", "--"))
     before = row_counts(db_path)
@@ -355,3 +373,45 @@ def test_cli_long_and_tricky_arguments(cli, db_path, args) -> None:
         assert {k: v for k, v in row_counts(db_path).items() if k != "audit_entry"} == {
             k: v for k, v in before.items() if k != "audit_entry"
         }
+
+
+# ---------------------------------------------------------------- extreme dates
+
+
+@SLOW
+@given(
+    received=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    due=st.one_of(
+        st.none(),
+        st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    ),
+)
+@example(received=datetime(1, 1, 2), due=None)
+@example(
+    received=datetime(9999, 12, 30, 23, 59),
+    due=datetime(9999, 12, 30, 23, 59),
+)
+def test_intake_with_any_date_is_accepted_in_its_window_or_refused(services, db_path, received, due) -> None:
+    """Any received/due time: saved only inside the plausible window, else a plain refusal; never an overflow."""
+    from onestop.domain import DocKind, DocumentLine, IntakeDraft, Person, now_vn
+    from onestop.plausible import EARLIEST_RECORD, LONGEST_AHEAD, to_vn
+
+    before = row_counts(db_path)
+    person = Person(
+        full_name="Đặng Thị Ánh", id_number="038190012345", birth_date=date(1990, 5, 17), gender="Nữ", address="Thôn"
+    )
+    draft = IntakeDraft(
+        procedure_code="2.001035",
+        applicant=person,
+        documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
+        received_at=received,
+        due_override=due,
+        due_override_reason="thử" if due else "",
+    )
+    result = attempt(services.intake.save, draft, "lanhdao")
+    if isinstance(result, OneStopError):
+        assert row_counts(db_path) == before
+        return
+    at = to_vn(received)
+    assert at.date() >= EARLIEST_RECORD and at <= now_vn() + LONGEST_AHEAD
+    assert services.dossiers.get(result.code, actor="lanhdao").code == result.code
