@@ -165,14 +165,10 @@ def province_bench(
 
     if not 0 <= resend <= 1:
         fail("--resend phải trong khoảng 0..1.")
-    if db is None:  # a throwaway SQLite file; give --db postgresql://… for the figures that matter
-        where = None
-    else:
-        where = db
-    result = run(
+    result = run(  # without --db: a throwaway SQLite file; give --db postgresql://… for the figures that matter
         counters,
         dossiers,
-        db_url=where,
+        db_url=db,
         batch=batch,
         resend=resend,
         workers=workers,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from onestop.errors import OneStopError
 
 MISSING_EXTRA = "Chưa cài thành phần máy chủ (FastAPI, uvicorn). Hãy cài: pip install 'onestop[server]'."
@@ -69,8 +71,8 @@ class BackgroundServer:
         self.store = ProvinceStore(db_url)
         self.app = create_app(self.store)
         self.port = port
-        self._server = None
-        self._thread = None
+        self._server: Any = None
+        self._thread: Any = None
 
     @property
     def url(self) -> str:
@@ -103,6 +105,6 @@ class BackgroundServer:
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
-            self._thread.join(timeout=10)  # type: ignore[union-attr]
+            self._thread.join(timeout=10)
             self._server = None
         self.store.close()

@@ -127,7 +127,7 @@ def _pct(values: list[float], q: float) -> float:
 def _round(url: str, agencies: list[str], tokens: dict[str, str], dossiers: int, batch: int, resend: float) -> dict:
     """`agencies` are writers, "AGENCY/CC" (a counter of an agency)."""
     day = time.strftime("%y%m%d")
-    work = {a: _items(*a.split("/"), dossiers, day) for a in agencies}
+    work = {a: _items(a.split("/")[0], a.split("/")[1], dossiers, day) for a in agencies}
     sides = {a: Side() for a in agencies}
     clients = {a: _client(url, tokens[a]) for a in agencies}
     start = threading.Barrier(len(agencies) + 1)
@@ -187,21 +187,21 @@ def _server_check(store: ProvinceStore, writers: list[str], dossiers: int) -> di
                 .group_by(dossier_t.c.agency_code)
             )
         }
-        keys = dict(
+        keys: dict[str, int] = dict(
             conn.execute(
                 sa.select(applied_key_t.c.agency_code, sa.func.count())
                 .where(applied_key_t.c.agency_code.in_(agencies))
                 .group_by(applied_key_t.c.agency_code)
             ).all()
         )
-        changes = dict(
+        changes: dict[str, int] = dict(
             conn.execute(
                 sa.select(change_t.c.agency_code, sa.func.count())
                 .where(change_t.c.agency_code.in_(agencies))
                 .group_by(change_t.c.agency_code)
             ).all()
         )
-        steps = dict(
+        steps: dict[str, int] = dict(
             conn.execute(
                 sa.select(dossier_t.c.agency_code, sa.func.count())
                 .select_from(event_t.join(dossier_t, dossier_t.c.uuid == event_t.c.dossier_uuid))

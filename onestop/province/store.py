@@ -236,7 +236,9 @@ class ProvinceStore:
                     last_used_at="",
                 )
             )
-            return int(res.inserted_primary_key[0])
+            pk = res.inserted_primary_key
+            assert pk is not None
+            return int(pk[0])
 
         return self._write(run), token
 
@@ -539,7 +541,7 @@ class ProvinceStore:
                 counter_code=row["counter_code"] or caller.counter_code,
             )
         b.emit(caller.agency_code, caller.counter_code, uuid, "upsert")
-        return ItemResult(key, APPLIED, "Đã cập nhật hồ sơ.", official_code=b.dossier(uuid)["official_code"])
+        return ItemResult(key, APPLIED, "Đã cập nhật hồ sơ.", official_code=(b.dossier(uuid) or {})["official_code"])
 
     def _event(self, b: _Batch, caller: Caller, key: str, p: dict[str, Any], force: bool) -> ItemResult:
         """A processing step: only on a dossier of the caller's agency; a status change names the status it leaves."""
@@ -646,7 +648,7 @@ class ProvinceStore:
                     )
                 ).all()
                 next_a = mine[-1].aseq if len(mine) == limit - len(rows) else head_a
-                rows += mine
+                rows = [*rows, *mine]
         items = [
             {
                 "seq": r.aseq,
@@ -872,7 +874,7 @@ class ProvinceStore:
 
     def dump(self, *, with_payload: bool = False) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            counts = dict(
+            counts: dict[str, int] = dict(
                 conn.execute(sa.select(event_t.c.dossier_uuid, sa.func.count()).group_by(event_t.c.dossier_uuid)).all()
             )
             dossiers = []
@@ -971,10 +973,10 @@ class _Batch:
         for code in codes:
             self._codes.setdefault(code, None)
         for chunk in _chunks(sorted(codes)):
-            for r in self.conn.execute(
+            for owner in self.conn.execute(
                 sa.select(dossier_t.c.uuid, dossier_t.c.code).where(dossier_t.c.code.in_(chunk))
             ):
-                self._codes[r.code] = r.uuid
+                self._codes[owner.code] = owner.uuid
 
     @staticmethod
     def _row(r: Any) -> dict[str, Any]:
@@ -1138,5 +1140,5 @@ def _feed_page(where: Any, after: int, head: int, limit: int) -> Any:
     )
 
 
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+def _chunks(values: list[Any], size: int = 500) -> list[list[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]

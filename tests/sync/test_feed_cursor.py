@@ -92,3 +92,63 @@ def test_change_committed_out_of_order_is_not_skipped(tmp_path, province, counte
     finally:
         counter02.sync.close()
         counter02.close()
+
+
+def test_writers_of_different_agencies_do_not_wait_on_each_other(province):
+    """The feed is numbered per agency: while a transaction of agency A holds A's feed row (a long push), a push of
+    agency B commits at once, and a second writer of A waits its turn (so A's numbers still commit in order)."""
+    import httpx
+
+    from onestop.province.schema import feed_head_t
+    from tests.sync.test_isolation import upsert
+
+    if province.store.is_sqlite:
+        import pytest
+
+        pytest.skip("SQLite has a single writer: the property is PostgreSQL's")
+    a, b = "H56.14", "H56.15"
+    ta, ta2, tb = province.token("01", agency=a), province.token("02", agency=a), province.token("01", agency=b)
+    with httpx.Client(base_url=province.url, timeout=60) as http:
+        for token, agency, counter in ((ta, a, "01"), (tb, b, "01")):  # both agencies have a feed row
+            r = http.post(
+                "/v1/push", json={"items": [upsert(agency, counter)]}, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert r.json()["results"][0]["status"] == "applied"
+        holder = province.store.engine.connect()
+        tx = holder.begin()
+        holder.execute(feed_head_t.update().where(feed_head_t.c.agency_code == a).values(seq=feed_head_t.c.seq))
+        waited: dict[str, object] = {}
+
+        def second_writer_of_a() -> None:
+            with httpx.Client(base_url=province.url, timeout=60) as h2:
+                waited["a"] = h2.post(
+                    "/v1/push", json={"items": [upsert(a, "02")]}, headers={"Authorization": f"Bearer {ta2}"}
+                ).json()["results"][0]["status"]
+
+        t = threading.Thread(target=second_writer_of_a)
+        try:
+            t.start()
+            r = http.post("/v1/push", json={"items": [upsert(b, "01")]}, headers={"Authorization": f"Bearer {tb}"})
+            assert r.json()["results"][0]["status"] == "applied"  # B did not wait for A's open transaction
+            assert _lock_waiters(province.store) >= 1  # A's second writer waits for A's row…
+            assert t.is_alive() and "a" not in waited  # …and has not committed
+        finally:
+            tx.rollback()
+            holder.close()
+        t.join(30)
+        assert waited.get("a") == "applied"
+
+
+def _lock_waiters(store, timeout: float = 30.0) -> int:  # type: ignore[no-untyped-def]
+    """Backends waiting on a row lock, once there is one (polled until `timeout`)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with store.engine.connect() as conn:
+            n = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            ).scalar()
+        if n or time.monotonic() > deadline:
+            return int(n or 0)
+        time.sleep(0.05)
