@@ -115,6 +115,7 @@ class Citizen(SQLModel, table=True):
     email: str = Field(default="", max_length=200)
     old_id_number: str = Field(default="", max_length=9)
     updated_at: datetime = Field(sa_column=_dt(False))
+    cancelled_id_number: str = Field(default="", max_length=12, sa_column_kwargs={"server_default": ""})  # 0004
 
 
 class Dossier(SQLModel, table=True):
@@ -136,6 +137,7 @@ class Dossier(SQLModel, table=True):
     applicant_address: str = Field(default="", max_length=500)
     applicant_phone: str = Field(default="", max_length=20, index=True)
     applicant_email: str = Field(default="", max_length=200)
+    applicant_cancelled_id: str = Field(default="", max_length=12, sa_column_kwargs={"server_default": ""})  # 0004
     representative_json: str = Field(default="")
     authorisation_doc: str = Field(default="", max_length=500)
     channel: str = Field(max_length=10)
@@ -304,6 +306,7 @@ class CalendarDay(SQLModel, table=True):
     kind: str = Field(max_length=4)  # off | work
     reason: str = Field(default="", max_length=200)
     source: str = Field(default="", max_length=200)
+    to_confirm: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class CodeCounter(SQLModel, table=True):
@@ -344,6 +347,73 @@ class PurgeRecord(SQLModel, table=True):
     dossier_code: str = Field(max_length=60)
     closed_at: datetime | None = Field(default=None, sa_column=_dt(True))
     note: str = Field(default="", max_length=500)
+
+
+# ---------------------------------------------------------------- 2026 duties (migration 0004_duties)
+
+
+class CalendarYear(SQLModel, table=True):
+    """A year whose official holiday notice a leader entered (a year with neither this nor a packaged notice is estimated)."""
+
+    __tablename__ = "calendar_year"
+    year: int = Field(primary_key=True)
+    reference: str = Field(max_length=300)
+    entered_by: str = Field(max_length=50)
+    entered_at: datetime = Field(sa_column=_dt(False))
+
+
+class DossierRating(SQLModel, table=True):
+    """The citizen's satisfaction with one dossier (TT 03/2025; QĐ 766 'Mức độ hài lòng'): one per dossier.
+
+    level 1 = Rất hài lòng, 2 = Hài lòng, 3 = Không hài lòng; `declined` when the citizen chose not to rate.
+    """
+
+    __tablename__ = "dossier_rating"
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", unique=True, ondelete="CASCADE")
+    level: int | None = None
+    declined: bool = False
+    reason: str = Field(default="", max_length=200)
+    comment: str = Field(default="", max_length=1000)
+    via: str = Field(default="screen", max_length=10)  # screen | paper | cli
+    officer: str = Field(max_length=50)
+    at: datetime = Field(sa_column=_dt(False, index=True))
+
+
+class DocumentReuse(SQLModel, table=True):
+    """A document component taken from a citizen's earlier digitised paper instead of being brought again."""
+
+    __tablename__ = "document_reuse"
+    document_id: int = Field(foreign_key="dossier_document.id", primary_key=True, ondelete="CASCADE")
+    source_document_id: int | None = Field(default=None, foreign_key="dossier_document.id", ondelete="SET NULL")
+    source_dossier_code: str = Field(default="", max_length=60)
+
+
+class FeeReceipt(SQLModel, table=True):
+    """The receipt of a fee payment: number from the configured series, and/or a paper receipt's number."""
+
+    __tablename__ = "fee_receipt"
+    payment_id: int = Field(foreign_key="payment.id", primary_key=True, ondelete="CASCADE")
+    symbol: str = Field(default="", max_length=20)  # ký hiệu
+    book: str = Field(default="", max_length=10)  # quyển số
+    number: int = 0  # 0: no electronic number yet
+    paper_number: str = Field(default="", max_length=40)
+    officer: str = Field(max_length=50)
+    at: datetime = Field(sa_column=_dt(False))
+
+
+class ResultFile(SQLModel, table=True):
+    """A digitised result (số hóa kết quả) attached when the result is ready."""
+
+    __tablename__ = "result_file"
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
+    sha256: str = Field(max_length=64)
+    file_name: str = Field(max_length=255)
+    media_type: str = Field(max_length=100)
+    size: int = 0
+    officer: str = Field(max_length=50)
+    at: datetime = Field(sa_column=_dt(False))
 
 
 # SQL that SQLModel cannot express: the folded full-text index and the append-only audit guard.

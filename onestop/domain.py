@@ -317,6 +317,7 @@ class Person:
     email: str = ""
     old_id_number: str = ""
     id_issued_on: date | None = None
+    cancelled_id_number: str = ""  # số định danh đã hủy read from a 2024 card (not a CMND)
 
 
 @dataclass(frozen=True)
@@ -344,6 +345,11 @@ class DocumentLine:
     kind: DocKind = DocKind.ORIGINAL
     count: int = 1
     attachments: tuple[Attachment, ...] = ()
+    reused_from: str = ""  # code of the earlier dossier whose digitised paper was reused instead of a new one
+
+    @property
+    def digitised(self) -> bool:
+        return bool(self.attachments)
 
 
 @dataclass(frozen=True)
@@ -378,6 +384,41 @@ class PrintedForm:
     printer: str = ""
     job: str = ""
     status: str = "archived"  # archived | printed | failed
+
+
+RATING_LEVELS: dict[int, str] = {1: "Rất hài lòng", 2: "Hài lòng", 3: "Không hài lòng"}
+"""Satisfaction levels (TT 03/2025; the Thanh Hóa system's DanhGiaHaiLong): 1 is the best."""
+
+RATING_REASONS: tuple[str, ...] = (
+    "Thời gian giải quyết chậm",
+    "Phải đi lại nhiều lần",
+    "Yêu cầu giấy tờ ngoài quy định",
+    "Hướng dẫn chưa rõ ràng",
+    "Thái độ phục vụ chưa tốt",
+    "Thủ tục, phí chưa công khai rõ",
+)
+"""The short reason list offered on the rating screen when the citizen is not satisfied (the officer may type one)."""
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The citizen's satisfaction with one dossier, or a recorded refusal to rate (`declined`, `level` None)."""
+
+    level: int | None
+    at: datetime
+    officer: str
+    reason: str = ""
+    comment: str = ""
+    via: str = "screen"  # screen (large-print screen) | paper | cli
+    declined: bool = False
+
+    @property
+    def label(self) -> str:
+        return "Không đánh giá" if self.declined or self.level is None else RATING_LEVELS[self.level]
+
+    @property
+    def satisfied(self) -> bool:
+        return self.level in (1, 2)
 
 
 @dataclass(frozen=True)
@@ -416,6 +457,8 @@ class Dossier:
     returned_at: datetime | None = None
     collected_by: str = ""
     collected_id_number: str = ""
+    rating: Rating | None = None
+    result_files: tuple[Attachment, ...] = ()  # the digitised result (số hóa kết quả)
 
     @property
     def fee_total(self) -> int:
@@ -489,6 +532,7 @@ class IntakeDraft:
     has_eid_account: bool = False
     attachments: tuple[tuple[int, str], ...] = ()  # (document index, file path) pairs to store and attach
     received_at: datetime | None = None  # None: now; set by imports and tests
+    confirm_address: bool = False  # the officer confirmed replacing a known citizen's address (BRIEF §11.5)
 
 
 @dataclass(frozen=True)

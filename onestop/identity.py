@@ -6,7 +6,7 @@ import calendar
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -72,6 +72,7 @@ class ScannedIdentity:
     address: str
     issued_on: date | None
     raw_field_count: int
+    cancelled_id_number: str = ""  # a 12-digit second field: a cancelled ID number, not a CMND (BRIEF §11.5)
 
 
 # ---------------------------------------------------------------- QR scan
@@ -94,13 +95,20 @@ def parse_qr(text: str, *, today: date | None = None) -> ScannedIdentity:
     if any(ch.isdigit() for field in fields[:index] for ch in field):
         raise _scan_error("Trường đầu của mã QR căn cước không phải số định danh 12 chữ số")
     rest = fields[index + 1 :]
-    old_id_number = ""
+    old_id_number = cancelled = ""
     if rest and _OLD_ID_FIELD_RE.fullmatch(rest[0]):
-        old_id_number = _in_scan(validate_old_id, rest[0])
+        second = "".join(rest[0].split())
+        if _ID_RE.fullmatch(second):  # thẻ căn cước 2024: số định danh đã hủy, not a CMND (BRIEF §11.5)
+            cancelled = _in_scan(validate_cancelled_id, second)
+        else:
+            old_id_number = _in_scan(validate_old_id, rest[0])
         rest = rest[1:]
     if len(rest) < 4:
         raise _scan_error("Mã QR căn cước thiếu thông tin (họ tên, ngày sinh, giới tính, nơi cư trú) — hãy quét lại")
-    return _scan_person(fields[index], old_id_number, rest, len(fields), today or _today())
+    scanned = _scan_person(fields[index], old_id_number, rest, len(fields), today or _today())
+    if cancelled == scanned.id_number:
+        raise _scan_error("Mã QR căn cước có số định danh đã hủy trùng số định danh hiện tại")
+    return replace(scanned, cancelled_id_number=cancelled)
 
 
 def _scan_fields(text: str) -> list[str]:
@@ -209,6 +217,15 @@ def validate_old_id(old_id_number: str) -> str:
     if value and not _OLD_ID_RE.fullmatch(value):
         raise BadInput(message, field="old_id_number")
     return value
+
+
+def validate_cancelled_id(value: str) -> str:
+    """A cancelled personal ID number (số định danh đã hủy): 12 digits without spaces; empty stays empty."""
+    message = "Số định danh đã hủy phải gồm 12 chữ số"
+    text = "".join(_as_text(value, message, "cancelled_id_number").split())
+    if text and not _ID_RE.fullmatch(text):
+        raise BadInput(message, field="cancelled_id_number")
+    return text
 
 
 def normalize_gender(text: str | None) -> str:
@@ -367,6 +384,7 @@ def to_person(scan: ScannedIdentity, phone: str = "", email: str = "") -> Person
         email=validate_email(email),
         old_id_number=scan.old_id_number,
         id_issued_on=scan.issued_on,
+        cancelled_id_number=scan.cancelled_id_number,
     )
 
 

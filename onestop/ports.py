@@ -13,6 +13,7 @@ from onestop.errors import BadInput, PrinterUnavailable
 
 if TYPE_CHECKING:
     from onestop.domain import BookRequest, FormRequest, MonthlyReport
+    from onestop.kpi import KpiReport
 
 
 class PrintJob(Protocol):
@@ -54,6 +55,10 @@ class FormRenderer(Protocol):
         """The monthly statistics report as PDF bytes."""
         ...
 
+    def render_kpi(self, report: KpiReport) -> bytes:
+        """The QĐ 766 scorecard (all fields, each field, 12-month trend) as PDF bytes."""
+        ...
+
     def print_pdf(self, path: Path, printer: str | None, copies: int, media: str) -> PrintJob:
         """Send an archived PDF to `printer` (None: the default queue); never raises for a printer problem."""
         ...
@@ -71,6 +76,10 @@ class NoRenderer:
         raise PrinterUnavailable("Bộ tạo phiếu in chưa được nạp; hồ sơ đã lưu, hãy in lại sau.")
 
     def render_monthly(self, report: MonthlyReport) -> bytes:
+        """Refuse: no PDF renderer was given to the services."""
+        raise BadInput("Xuất PDF cần bộ vẽ PDF (receipts); hãy dùng lệnh onestop report.", field="format")
+
+    def render_kpi(self, report: KpiReport) -> bytes:
         """Refuse: no PDF renderer was given to the services."""
         raise BadInput("Xuất PDF cần bộ vẽ PDF (receipts); hãy dùng lệnh onestop report.", field="format")
 

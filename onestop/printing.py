@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from onestop.domain import BookRequest, FormRequest, MonthlyReport
+    from onestop.kpi import KpiReport
     from onestop.ports import PrintJob
 
 
@@ -33,6 +34,12 @@ class ReceiptsRenderer:
         from receipts.report_pdf import render_monthly
 
         return render_monthly(report)
+
+    def render_kpi(self, report: KpiReport) -> bytes:
+        """The QĐ 766 scorecard drawn by `receipts.kpi_pdf.render_kpi`."""
+        from receipts.kpi_pdf import render_kpi
+
+        return render_kpi(report)
 
     def print_pdf(self, path: Path, printer: str | None, copies: int, media: str) -> PrintJob:
         """Send the PDF to CUPS through `receipts.printing.print_pdf`."""

@@ -315,6 +315,21 @@ class OneStopApp(App[None]):
             self.set_interval(self.services.settings.sync.interval_s, self._sync_background)
         if self.demo_hint:
             self.notify(self.demo_hint, title="Dữ liệu mẫu", timeout=10)
+        from onestop.domain import Role
+
+        if officer.role is Role.LEADER:  # issue 14: next year's holidays still estimated, days to confirm
+            self._calendar_warnings()
+
+    def _calendar_warnings(self) -> None:
+        today = self.now().date()
+        calendar = self.services.calendar
+        warning = calendar.notice_warning(today)
+        pending = [d for d in calendar.to_confirm() if d.day >= today]
+        if pending:
+            days = ", ".join(f"{d.day:%d/%m/%Y} ({d.reason})" for d in pending[:3])
+            warning += f"{' ' if warning else ''}Ngày nghỉ chờ lãnh đạo xác nhận: {days} — dùng `calendar set`."
+        if warning:
+            self.notify(warning, title="Lịch nghỉ lễ", severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
         if self._services is not None:

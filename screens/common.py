@@ -98,26 +98,30 @@ def report_failure(node: DOMNode, error: BaseException, *, what: str = "") -> No
 
 def fmt_date(value: date | None) -> str:
     """dd/MM/yyyy, or an em dash."""
-    return value.strftime("%d/%m/%Y") if value else "—"
+    from onestop.formats import date_vn
+
+    return date_vn(value)
 
 
 def fmt_datetime(value: datetime | None) -> str:
     """`HH giờ mm phút, ngày dd/MM/yyyy` as printed on the receipt."""
-    if value is None:
-        return "—"
-    return f"{value:%H} giờ {value:%M} phút, ngày {value:%d/%m/%Y}"
+    from onestop.formats import datetime_long
+
+    return datetime_long(value)
 
 
 def fmt_short(value: datetime | None) -> str:
     """`HH:MM dd/MM/yyyy`, compact for tables."""
-    return f"{value:%H:%M %d/%m/%Y}" if value else "—"
+    from onestop.formats import datetime_short
+
+    return datetime_short(value)
 
 
 def fmt_money(amount: int | None) -> str:
     """Vietnamese đồng with dot separators, or "chưa có"."""
-    if amount is None:
-        return "chưa có trong danh mục"
-    return f"{amount:,}".replace(",", ".") + " đ"
+    from onestop.formats import money_vnd
+
+    return money_vnd(amount)
 
 
 def describe_print(outcome: PrintOutcome, form_label: str = "giấy tiếp nhận") -> tuple[str, bool]:

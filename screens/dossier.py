@@ -57,27 +57,22 @@ class NewDueDialog(ModalScreen["tuple[datetime, str] | None"]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
-        from onestop.domain import VN_TZ
+        from onestop.errors import BadInput
+        from onestop.formats import parse_datetime
         from onestop.text import clean
 
         raw = self.query_one("#newdue-date", Input).value.strip()
         reason = clean(self.query_one("#newdue-reason", Input).value)
         error = self.query_one("#newdue-error", Static)
-        parsed = None
-        for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
-            try:
-                parsed = datetime.strptime(raw, fmt)
-                if fmt == "%d/%m/%Y":
-                    parsed = parsed.replace(hour=17)
-                break
-            except ValueError:
-                continue
-        if parsed is None:
+        try:
+            parsed = parse_datetime(raw, field="new_due")
+        except BadInput:
             error.update("Ngày giờ không hợp lệ (dd/mm/yyyy HH:MM).")
-        elif not reason:
+            return
+        if not reason:
             error.update("Cần ghi lý do xin lỗi, hẹn lại.")
         else:
-            self.dismiss((parsed.replace(tzinfo=VN_TZ), reason))
+            self.dismiss((parsed, reason))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -162,6 +157,7 @@ class DossierScreen(OneStopScreen):
         Binding("k", "act('result_ready')", "Có KQ", tooltip="Đã xử lý xong, chờ trả", id="dossier.result-ready"),
         Binding("g", "act('return')", "Trả KQ", tooltip="Trả kết quả cho công dân", id="dossier.return"),
         Binding("p", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="dossier.reprint"),
+        Binding("h", "rate", "Đánh giá", tooltip="Công dân đánh giá mức độ hài lòng (chữ lớn)", id="dossier.rate"),
         Binding("f8", "reprint", "In lại", show=False, tooltip="In lại giấy tiếp nhận", id="dossier.reprint-f8"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="dossier.back"),
     ]
@@ -179,6 +175,13 @@ class DossierScreen(OneStopScreen):
         def __init__(self, name: str, dossier: Dossier) -> None:
             super().__init__()
             self.name, self.dossier = name, dossier
+
+    class Rated(Message):
+        """The citizen's rating was stored; `label` says which."""
+
+        def __init__(self, label: str) -> None:
+            super().__init__()
+            self.label = label
 
     class FormIssued(Message):
         """A counter form went to the archive (and maybe the printer): what to tell the officer."""
@@ -263,6 +266,10 @@ class DossierScreen(OneStopScreen):
         head.append(fmt_short(d.due_at), style="bold red" if overdue else "bold")
         if d.due_reason:
             head.append(f"\n{d.due_reason}", style="italic")
+        if d.rating is not None:
+            head.append(f"\nĐánh giá của công dân: {d.rating.label}", style="bold")
+            if d.rating.reason or d.rating.comment:
+                head.append(f" — {' — '.join(x for x in (d.rating.reason, d.rating.comment) if x)}")
         if d.returned_at:
             head.append(
                 f"\nĐã trả lúc {fmt_short(d.returned_at)} cho {d.collected_by or '—'}"
@@ -272,7 +279,8 @@ class DossierScreen(OneStopScreen):
         a = d.applicant
         applicant = (
             f"[b]Người nộp[/b]\n{a.full_name}\nSố định danh: {a.id_number or '—'}\n"
-            f"Ngày sinh: {fmt_date(a.birth_date)}  {a.gender}\nĐịa chỉ: {a.address or '—'}\n"
+            + (f"Số định danh đã hủy: {a.cancelled_id_number}\n" if a.cancelled_id_number else "")
+            + f"Ngày sinh: {fmt_date(a.birth_date)}  {a.gender}\nĐịa chỉ: {a.address or '—'}\n"
             f"Điện thoại: {a.phone or '—'}  Email: {a.email or '—'}"
         )
         if d.representative:
@@ -349,6 +357,8 @@ class DossierScreen(OneStopScreen):
             return action_allowed(self.dossier.status, str(parameters[0]))
         if action == "reprint":
             return self.dossier is not None
+        if action == "rate":  # when the result is ready or handed over (the footer has no room before)
+            return self.dossier is not None and self.dossier.status.value in ("result_ready", "returned")
         return True
 
     def action_back(self) -> None:
@@ -428,6 +438,8 @@ class DossierScreen(OneStopScreen):
     def _acted(self, message: Acted) -> None:
         self.show(message.dossier)
         self.notify(f"Hồ sơ {message.dossier.code}: {message.dossier.status.label}.", timeout=4)
+        if message.name == "return":  # the result is handed over: the citizen rates the service
+            self.action_rate()
 
     def _issue_form(self, form: str, who: str, kw: dict[str, Any]) -> None:
         """Issue the counter form that goes with the action (worker thread; printing problems are warnings)."""
@@ -455,6 +467,33 @@ class DossierScreen(OneStopScreen):
             severity="information" if message.printed else "warning",
             timeout=5 if message.printed else 12,
         )
+        self.reload()
+
+    def action_rate(self) -> None:
+        """The large-print rating screen; the choice is stored (audited, synced) in a worker."""
+        from screens.rating import RatingScreen
+
+        d = self.dossier
+        if d is not None:
+            self.app.push_screen(RatingScreen(d.code, d.procedure.name), lambda got: got and self._rate(got))
+
+    @work(thread=True, exclusive=True, group="dossier-rate", exit_on_error=False, description="Ghi đánh giá")
+    def _rate(self, choice: Any) -> None:
+        """Worker: store the rating; failures reach the screen's worker-state handler like every action's."""
+        app = self.onestop
+        rating = app.services.ratings.rate(
+            self.code,
+            choice.level,
+            actor=app.officer.username,
+            reason=choice.reason,
+            declined=choice.declined,
+            via="screen",
+        )
+        self.post_message(self.Rated(rating.label))
+
+    @on(Rated)
+    def _rated(self, message: Rated) -> None:
+        self.notify(f"Đã ghi đánh giá: {message.label}.", timeout=4)
         self.reload()
 
     def action_reprint(self) -> None:

@@ -11,7 +11,6 @@ CHANNELS = (("paper", "Trực tiếp (hồ sơ giấy)"), ("online", "Nộp tr�
 RETURNS = (("counter", "Tại Bộ phận Một cửa"), ("post", "Qua bưu chính công ích"), ("online", "Trực tuyến"))
 
 _SCAN_START_RE = re.compile(r"[0-9]{12}$")
-_DUE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y")
 
 
 def split_scan(value: str) -> tuple[str, str]:
@@ -27,40 +26,36 @@ def parse_fee(text: str, procedure: Any, exemption_index: int) -> tuple[int | No
     """(fee in đồng, error message); an exemption makes the fee 0."""
     if exemption_index > 0:
         return 0, ""
-    digits = text.replace(".", "").strip()
-    if not digits:
+    from onestop.errors import BadInput
+    from onestop.formats import parse_money
+
+    if not text.strip():
         if procedure is not None and procedure.fee_vnd is not None:
             return procedure.fee_vnd, ""
         return None, "Thủ tục chưa có mức lệ phí trong danh mục: hãy nhập lệ phí (0 nếu miễn)."
-    if len(digits) > 9 or not digits.isdigit():
+    try:
+        return parse_money(text, field="fee"), ""
+    except BadInput:
         return None, "Lệ phí không hợp lệ (tối đa 100.000.000 đ)."
-    fee = int(digits)
-    if fee > 100_000_000:
-        return None, "Lệ phí không hợp lệ (tối đa 100.000.000 đ)."
-    return fee, ""
 
 
 def parse_due_override(text: str, reason: str, now: datetime) -> tuple[datetime | None, str, str]:
     """(new appointment or None, error on the date, error on the reason)."""
-    from onestop.domain import VN_TZ
+    from onestop.errors import BadInput
+    from onestop.formats import parse_datetime
     from onestop.text import clean
 
     text = clean(text)
     if not text:
         return None, "", ""
-    for fmt in _DUE_FORMATS:
-        try:
-            parsed = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if "%H" not in fmt:
-            parsed = parsed.replace(hour=17)
-        due = parsed.replace(tzinfo=VN_TZ)
-        if due < now:
-            return None, "Ngày hẹn trả không được trước thời điểm tiếp nhận.", ""
-        if not clean(reason):
-            return None, "", "Đổi ngày hẹn trả: cần ghi lý do."
-        if len(clean(reason)) > 500:
-            return None, "", "Lý do quá dài (tối đa 500 ký tự)."
-        return due, "", ""
-    return None, "Ngày hẹn phải có dạng dd/MM/yyyy HH:MM, ví dụ 25/11/2026 16:00.", ""
+    try:
+        due = parse_datetime(text, field="due_override")
+    except BadInput:
+        return None, "Ngày hẹn phải có dạng dd/MM/yyyy HH:MM, ví dụ 25/11/2026 16:00.", ""
+    if due < now:
+        return None, "Ngày hẹn trả không được trước thời điểm tiếp nhận.", ""
+    if not clean(reason):
+        return None, "", "Đổi ngày hẹn trả: cần ghi lý do."
+    if len(clean(reason)) > 500:
+        return None, "", "Lý do quá dài (tối đa 500 ký tự)."
+    return due, "", ""

@@ -48,6 +48,7 @@ class ReportsScreen(OneStopScreen):
         Binding("x", "export('xlsx')", "Xuất XLSX", tooltip="Xuất báo cáo ra XLSX", id="reports.xlsx"),
         Binding("p", "export('pdf')", "Xuất PDF", tooltip="Xuất báo cáo ra PDF", id="reports.pdf"),
         Binding("b", "book", "Sổ theo dõi", tooltip="Sổ theo dõi hồ sơ của tháng (PDF)", id="reports.book"),
+        Binding("k", "kpi", "Chỉ số 766", tooltip="Bộ chỉ số phục vụ người dân (QĐ 766)", id="reports.kpi"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="reports.back"),
     ]
 
@@ -169,6 +170,11 @@ class ReportsScreen(OneStopScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_kpi(self) -> None:
+        from screens.kpi import KpiScreen
+
+        self.app.push_screen(KpiScreen(self.month))
 
     def action_export(self, fmt: str) -> None:
         if self.report is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -47,15 +47,15 @@ STATUS_OPTIONS = (
 
 def parse_day(text: str) -> date | None:
     """dd/mm/yyyy (or yyyy-mm-dd) → date; empty → None; anything else raises ValueError."""
-    text = text.strip()
-    if not text:
+    from onestop.errors import BadInput
+    from onestop.formats import parse_date
+
+    if not text.strip():
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    try:
+        return parse_date(text, field="date")
+    except BadInput:
+        raise ValueError(text) from None
 
 
 class SearchScreen(OneStopScreen):

@@ -36,4 +36,5 @@ def test_calendar_due_json_received_at_is_timezone_aware(services, db_path, conf
     data = json.loads(result.stdout)
     received = datetime.fromisoformat(data["received_at"])
     assert received.utcoffset() is not None and received.utcoffset().total_seconds() == 7 * 3600
-    assert data["due_at"] == "2026-11-24T17:00:00+07:00"
+    # Tuesday 24/11/2026 is Ngày Văn hóa Việt Nam (a day off from 2026, BRIEF §11.6), so the next working day is 25/11.
+    assert data["due_at"] == "2026-11-25T17:00:00+07:00"

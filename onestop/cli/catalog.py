@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from onestop.catalog_flags import no_paper_reason
 from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, OfficerOpt, emit_json, open_ctx, say
+from onestop.formats import money, money_vnd
 
 if TYPE_CHECKING:
     from onestop.domain import Procedure
@@ -36,6 +38,7 @@ def procedure_json(p: Procedure) -> dict[str, Any]:
         "source": p.source,
         "sourced": p.sourced,
         "active": p.active,
+        "no_paper": bool(no_paper_reason(p.code)),
     }
 
 
@@ -53,7 +56,7 @@ def catalog_list(
         emit_json([procedure_json(p) for p in procedures])
         return
     for p in procedures:
-        fee = "?" if p.fee_vnd is None else f"{p.fee_vnd:,}".replace(",", ".")
+        fee = "?" if p.fee_vnd is None else money(p.fee_vnd)
         print(f"{p.code:<10} {p.deadline_text:<22} {fee:>9} đ  {p.name}")
 
 
@@ -69,13 +72,41 @@ def catalog_show(code: str, json_out: JsonOpt = False, db: DbOpt = None, config:
         f"{p.code} — {p.name}\nLĩnh vực: {p.field}\nThời hạn: {p.deadline_text}"
         + (f" (nhận sau {p.cutoff:%H:%M} tính từ ngày làm việc tiếp theo)" if p.cutoff else "")
     )
-    print(f"Lệ phí: {'chưa có trong danh mục' if p.fee_vnd is None else f'{p.fee_vnd:,} đ'.replace(',', '.')}")
+    print(f"Lệ phí: {money_vnd(p.fee_vnd)}")
+    if no_paper_reason(p.code):
+        print(no_paper_reason(p.code))
     if p.fee_note:
         print(f"  {p.fee_note}")
     print("Giấy tờ:")
     for i, d in enumerate(p.documents, 1):
         print(f"  {i}. {d.name} — {d.kind.label} × {d.count}")
     print(f"Nguồn: {p.source}")
+
+
+@app.command("fee")
+def catalog_fee(
+    code: str,
+    pages: Annotated[int, typer.Option("--pages", help="Số trang của bản chính.")] = 1,
+    copies: Annotated[int, typer.Option("--copies", help="Số bản cần chứng thực.")] = 1,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Lệ phí theo số trang và số bản (chứng thực bản sao: 2.000 đ/trang, từ trang 3: 1.000 đ, tối đa 200.000 đ/bản)."""
+    from onestop.fees import quote
+
+    services = open_ctx(db, config)
+    p = services.catalog.get(code)
+    q = quote(p.code, pages, copies)
+    amount = q.amount if q else p.fee_vnd
+    explanation = q.explanation if q else f"mức cố định trong danh mục: {money_vnd(p.fee_vnd)}"
+    if json_out:
+        emit_json(
+            {"procedure": p.code, "pages": pages, "copies": copies, "fee_vnd": amount, "explanation": explanation}
+        )
+        return
+    print(amount if amount is not None else "")
+    say(f"{p.code}: {explanation}")
 
 
 @app.command("import")

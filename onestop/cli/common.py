@@ -119,35 +119,23 @@ def read_password_stdin() -> str:
 
 def parse_when(value: str | None, option: str) -> datetime | None:
     """An ISO moment (Vietnam time when no offset is given), None for an empty value; `BadInput` otherwise."""
-    from onestop.domain import VN_TZ
-    from onestop.errors import BadInput
+    from onestop.formats import parse_datetime
 
     if not value:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput(f"{option}: thời điểm không hợp lệ (dùng ISO, ví dụ 2026-12-01T17:00).", field=option) from None
     from onestop.domain import now_vn
     from onestop.plausible import check_stored_time
 
-    parsed = parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed
-    return check_stored_time(parsed, now_vn(), label=option, field=option)
+    return check_stored_time(parse_datetime(value, field=option), now_vn(), label=option, field=option)
 
 
 def parse_day(value: str, option: str) -> date:
     """A day as YYYY-MM-DD or dd/MM/yyyy; `BadInput` (exit 2) otherwise."""
     from onestop.domain import now_vn
-    from onestop.errors import BadInput
+    from onestop.formats import parse_date
     from onestop.plausible import check_day
 
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            parsed = datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-        return check_day(parsed, now_vn().date(), field=option, label=option)
-    raise BadInput(f"{option}: ngày không hợp lệ (dùng YYYY-MM-DD hoặc dd/MM/yyyy).", field=option)
+    return check_day(parse_date(value, field=option), now_vn().date(), field=option, label=option)
 
 
 def parse_status(value: str) -> Status:
@@ -172,4 +160,6 @@ def parse_status(value: str) -> Status:
 
 def fmt_moment(value: datetime | None) -> str:
     """`HH:MM dd/MM/yyyy`, or an em dash."""
-    return value.strftime("%H:%M %d/%m/%Y") if value else "—"
+    from onestop.formats import datetime_short
+
+    return datetime_short(value)

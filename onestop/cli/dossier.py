@@ -22,7 +22,7 @@ from onestop.cli.common import (
     parse_when,
     say,
 )
-from onestop.cli.views import dossier_json, summary_json
+from onestop.cli.views import dossier_json, rating_json, summary_json
 
 app = typer.Typer(help="Tra cứu và chuyển trạng thái hồ sơ.", no_args_is_help=True)
 
@@ -51,6 +51,41 @@ def dossier_show(
     for e in d.events:
         extra = f" — {e.reason}" if e.reason else ""
         print(f"  {e.seq:>2}. {fmt_moment(e.at)}  {e.to_status.label}  ({e.officer}){extra}")
+    if d.rating is not None:
+        r = d.rating
+        why = " — ".join(x for x in (r.reason, r.comment) if x)
+        print(f"Đánh giá: {r.label}{' — ' + why if why else ''}  ({fmt_moment(r.at)}, {r.via})")
+
+
+@app.command("rate")
+def dossier_rate(
+    code: Annotated[str, typer.Argument(help="Mã hồ sơ.")],
+    level: Annotated[
+        int | None, typer.Option("--level", help="1 = Rất hài lòng, 2 = Hài lòng, 3 = Không hài lòng.")
+    ] = None,
+    comment: Annotated[str, typer.Option("--comment", help="Ý kiến của công dân.")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Lý do không hài lòng.")] = "",
+    declined: Annotated[bool, typer.Option("--declined", help="Công dân không đánh giá.")] = False,
+    paper: Annotated[bool, typer.Option("--paper", help="Đánh giá trên phiếu giấy, cán bộ ghi lại.")] = False,
+    officer: OfficerOpt = None,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Ghi mức độ hài lòng của công dân với hồ sơ (được ghi nhật ký và đồng bộ lên tỉnh)."""
+    from onestop.errors import BadInput
+
+    if level is None and not declined:
+        raise BadInput("Cần --level 1|2|3 hoặc --declined.", field="level")
+    services = open_ctx(db, config)
+    actor = services.officers.require(officer).username if officer else "cli"
+    rating = services.ratings.rate(
+        code, level, actor=actor, reason=reason, comment=comment, via="paper" if paper else "cli", declined=declined
+    )
+    if json_out:
+        emit_json(rating_json(rating))
+        return
+    say(f"Đã ghi đánh giá hồ sơ {code}: {rating.label}.")
 
 
 @app.command("list")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, OfficerOpt, emit_json, open_ctx, say
+from onestop.formats import datetime_short
 
 if TYPE_CHECKING:
     from onestop.domain import DocumentLine, Procedure
@@ -66,6 +67,10 @@ def intake(
     consent: Annotated[
         bool, typer.Option("--consent", help="Công dân đồng ý nộp trực tuyến thay (kênh online).")
     ] = False,
+    confirm_address: Annotated[
+        bool,
+        typer.Option("--confirm-address", help="Cán bộ xác nhận thay địa chỉ đã lưu của công dân bằng địa chỉ mới."),
+    ] = False,
     eid: Annotated[bool, typer.Option("--eid", help="Công dân có tài khoản định danh điện tử.")] = False,
     attach: Annotated[
         list[Path] | None, typer.Option("--attach", help="Tệp số hóa (gắn vào giấy tờ đầu tiên).")
@@ -87,7 +92,7 @@ def intake(
     from datetime import datetime
 
     from onestop import identity
-    from onestop.domain import VN_TZ, Channel, IntakeDraft, Person, ReturnVia
+    from onestop.domain import Channel, IntakeDraft, Person, ReturnVia
     from onestop.errors import BadInput
 
     if qr:
@@ -116,15 +121,9 @@ def intake(
         ) from None
 
     def _when(value: str | None, option: str) -> datetime | None:
-        if not value:
-            return None
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise BadInput(
-                f"{option}: thời điểm không hợp lệ (dùng ISO, ví dụ 2026-11-23T09:00).", field=option
-            ) from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
+        from onestop.formats import parse_datetime
+
+        return parse_datetime(value, field=option) if value else None
 
     services = open_ctx(db, config)
     received_at = _when(received, "--received")
@@ -151,8 +150,12 @@ def intake(
         has_eid_account=eid,
         attachments=tuple((0, str(p)) for p in attach or ()),
         received_at=received_at,
+        confirm_address=confirm_address,
     )
     dossier = services.intake.save(draft, officer or "")
+    kept = "" if confirm_address else services.intake.address_change(draft.applicant)
+    if kept:
+        say(f"Giữ địa chỉ đã lưu của công dân ({kept}); dùng --confirm-address nếu công dân xác nhận địa chỉ mới.")
     if json_out:
         emit_json(
             {
@@ -169,7 +172,7 @@ def intake(
     else:
         print(dossier.code)
         say(
-            f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả {dossier.due_at:%H:%M %d/%m/%Y}."
+            f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả {datetime_short(dossier.due_at)}."
             if dossier.due_at
             else f"Đã tiếp nhận hồ sơ {dossier.code}."
         )

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, OfficerOpt, emit_json, open_ctx, say
+from onestop.formats import date_vn
 
 app = typer.Typer()
 
@@ -39,6 +40,6 @@ def purge(
             print(code)
     verb = "Sẽ xóa" if report.dry_run else "Đã xóa"
     say(
-        f"{verb} {report.count} hồ sơ kết thúc trước {report.cutoff:%d/%m/%Y}; giữ lại {report.kept_unsynced} "
+        f"{verb} {report.count} hồ sơ kết thúc trước {date_vn(report.cutoff)}; giữ lại {report.kept_unsynced} "
         "hồ sơ chưa đồng bộ xong."
     )

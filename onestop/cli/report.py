@@ -1,4 +1,4 @@
-"""`onestop report monthly/book`: monthly statistics and the dossier tracking book (CONTRACT.md)."""
+"""`onestop report monthly/book/kpi`: monthly statistics, the dossier tracking book and the QĐ 766 scorecard."""
 
 from __future__ import annotations
 
@@ -88,3 +88,59 @@ def report_book(
         emit_json({"file": str(written), "count": len(dossiers)})
     else:
         print(written)
+
+
+@app.command("kpi")
+def report_kpi(
+    month: Annotated[str, typer.Option("--month", help="Tháng YYYY-MM.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="pdf | xlsx (để trống: in bảng)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Tệp kết quả (mặc định: thư mục lưu trữ).")] = None,
+    officer: OfficerOpt = None,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Bộ chỉ số phục vụ người dân (QĐ 766): tiếp nhận, đúng hạn, thời gian, trực tuyến, số hóa, hài lòng."""
+    from onestop.cli.views import iso
+    from onestop.errors import BadInput
+    from onestop.kpi import KPI_KEYS, KPI_LABELS, cell
+
+    if fmt is not None and fmt.strip().lower() not in ("pdf", "xlsx"):
+        raise BadInput("--format phải là pdf hoặc xlsx.", field="format")
+    services = open_ctx(db, config)
+    actor = services.officers.require(officer).username if officer else "cli"
+    report = services.kpi.report(month)
+    services.audit.log(actor, "report.kpi", detail=f"{report.month} {fmt or ('json' if json_out else 'text')}")
+    if fmt is not None:
+        kind = fmt.strip().lower()
+        target = out or services.archive_dir / "reports" / f"kpi-{report.month}.{kind}"
+        written = services.kpi.write(report, kind, target)
+        say(f"Đã xuất bộ chỉ số tháng {report.month}: {written}")
+        if not json_out:
+            print(written)
+            return
+    if json_out:
+        emit_json(
+            {
+                "month": report.month,
+                "commune": report.commune,
+                "generated_at": iso(report.generated_at),
+                "total": report.total.as_json(),
+                "by_field": [f.as_json() for f in report.by_field],
+                "trend": [f.as_json() for f in report.trend],
+                "notes": list(report.notes),
+            }
+        )
+        return
+    print(f"Bộ chỉ số QĐ 766 — tháng {report.month[5:]}/{report.month[:4]}")
+    for key in ("received", "finished", *KPI_KEYS[1:]):
+        print(f"  {KPI_LABELS[key]:<42} {cell(key, getattr(report.total, key))}")
+    for f in report.by_field:
+        print(
+            f"  [{f.field}] tiếp nhận {f.received}, có kết quả {f.finished}, "
+            f"đúng hạn {cell('on_time_rate', f.on_time_rate)}"
+        )
+    trend = "  ".join(f"{f.month[5:]}/{f.month[2:4]} {cell('on_time_rate', f.on_time_rate)}" for f in report.trend)
+    print(f"  Xu hướng đúng hạn: {trend}")
+    for note in report.notes:
+        say(note)

@@ -19,6 +19,7 @@ from onestop.cli import (
     citizen,
     doctor,
     dossier,
+    fee,
     intake,
     officer,
     province,
@@ -52,6 +53,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(province.app, name="province")
 app.add_typer(citizen.app, name="citizen")
 app.add_typer(audit.app, name="audit")
+app.add_typer(fee.app, name="fee")
 
 
 @app.callback(invoke_without_command=True)

@@ -9,7 +9,9 @@ if TYPE_CHECKING:
 
 
 def iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
+    from onestop import formats
+
+    return formats.iso(value) if value else None
 
 
 def dossier_json(d: Dossier) -> dict[str, Any]:
@@ -24,6 +26,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
             "address": p.address,
             "phone": p.phone,
             "email": p.email,
+            "cancelled_id_number": p.cancelled_id_number,
         }
 
     return {
@@ -61,7 +64,13 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
             for x in d.documents
         ],
         "payments": [
-            {"label": p.label, "amount_vnd": p.amount_vnd, "method": p.method, "exemption": p.exemption}
+            {
+                "label": p.label,
+                "amount_vnd": p.amount_vnd,
+                "method": p.method,
+                "exemption": p.exemption,
+                "receipt_number": p.receipt_number,
+            }
             for p in d.payments
         ],
         "events": [
@@ -93,6 +102,23 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "returned_at": iso(d.returned_at),
         "collected_by": d.collected_by,
         "collected_id_number": d.collected_id_number,
+        "rating": rating_json(d.rating),
+    }
+
+
+def rating_json(r: Any) -> dict[str, Any] | None:
+    """The citizen's satisfaction rating, or None."""
+    if r is None:
+        return None
+    return {
+        "level": r.level,
+        "label": r.label,
+        "declined": r.declined,
+        "reason": r.reason,
+        "comment": r.comment,
+        "via": r.via,
+        "officer": r.officer,
+        "at": iso(r.at),
     }
 
 

@@ -21,11 +21,15 @@ if TYPE_CHECKING:
     from onestop.services.backup import BackupService
     from onestop.services.calendar_service import CalendarService
     from onestop.services.catalog import CatalogService
+    from onestop.services.digitisation import DigitisationService
+    from onestop.services.fee_receipts import FeeReceiptService
     from onestop.services.forms import FormsService
     from onestop.services.intake import IntakeService
+    from onestop.services.kpi import KpiService
     from onestop.services.lifecycle import DossierService
     from onestop.services.officers import OfficerService
     from onestop.services.privacy import PrivacyService
+    from onestop.services.ratings import RatingService
     from onestop.services.reports import ReportService
     from onestop.services.search import SearchService
     from onestop.sync.service import SyncService
@@ -151,6 +155,34 @@ class Services:
         from onestop.services.backup import BackupService
 
         return BackupService(self.engine, self.settings, self.paths, self.officers, self.audit)
+
+    @cached_property
+    def ratings(self) -> RatingService:
+        """Citizens' satisfaction per dossier (onestop/services/ratings.py)."""
+        from onestop.services.ratings import RatingService
+
+        return RatingService(self.engine, self.settings)
+
+    @cached_property
+    def digitisation(self) -> DigitisationService:
+        """Digitised results and reuse of earlier digitised papers (onestop/services/digitisation.py)."""
+        from onestop.services.digitisation import DigitisationService
+
+        return DigitisationService(self.engine, self.settings, self.files_dir)
+
+    @cached_property
+    def fee_receipts(self) -> FeeReceiptService:
+        """Fee receipt series, paper receipts and reconciliation (onestop/services/fee_receipts.py)."""
+        from onestop.services.fee_receipts import FeeReceiptService
+
+        return FeeReceiptService(self.engine, self.officers)
+
+    @cached_property
+    def kpi(self) -> KpiService:
+        """The QĐ 766 scorecard (onestop/services/kpi.py)."""
+        from onestop.services.kpi import KpiService
+
+        return KpiService(self.engine, self.calendar, self.settings.office.commune_name, self.renderer)
 
     @cached_property
     def privacy(self) -> PrivacyService:

@@ -1,21 +1,46 @@
-"""The working-day calendar stored in the database, and appointment (due date) computation."""
+"""The working-day calendar stored in the database, and appointment (due date) computation.
+
+The packaged calendar (statutory rules + holidays.toml) is kept in step with the database on every start: rows that
+came from the package are updated when the package changes (e.g. the New Year 2026 swap of Công văn 12729), each
+change written to the audit log; officers' own days are never touched. Dossiers keep the due date they were given;
+only new appointments and reports use the corrected calendar.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db import models
 from db.engine import session_scope
-from onestop.calendar import CalendarDay, WorkCalendar, compute_due, seed_days
-from onestop.domain import DuePreview, OfficeHours, Procedure, now_vn
+from onestop.calendar import CalendarDay, WorkCalendar, compute_due, official_years, seed_days
+from onestop.domain import DuePreview, OfficeHours, Procedure, Role, now_vn
 from onestop.errors import BadInput
+from onestop.formats import date_vn
 from onestop.services.audit import record
 from onestop.services.officers import OfficerService
 from onestop.text import clean
+
+if TYPE_CHECKING:
+    from onestop.calendar.oracle import Disagreement
+
+SEED_YEARS = range(2025, 2029)
+OFFICER_SOURCE = "officer:"
+NOTICE_WARNING_FROM_MONTH = 11
+"""From 1 November a leader is warned while next year's holidays are still estimated."""
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    """Whether a year's holidays come from an official notice, and which."""
+
+    year: int
+    estimated: bool
+    reference: str
 
 
 class CalendarService:
@@ -27,30 +52,126 @@ class CalendarService:
         self.officers = officers
         self._cache: WorkCalendar | None = None
 
-    def ensure_seeded(self, years: range = range(2025, 2029)) -> None:
+    # ---------------------------------------------------------------- seeding
+
+    def ensure_seeded(self, years: range = SEED_YEARS) -> list[str]:
+        """Bring the packaged days into the database; returns (and audits) what changed in an existing calendar."""
+        packaged = {d.day: d for d in seed_days(years)}
+        changes: list[str] = []
         with session_scope(self.engine, write=True) as s:
-            if s.exec(select(models.CalendarDay).limit(1)).first() is not None:
-                return
-            for day in seed_days(years):
-                s.add(models.CalendarDay(day=day.day, kind=day.kind, reason=day.reason, source=day.source))
+            rows = {r.day: r for r in s.exec(select(models.CalendarDay)).all()}
+            fresh = not rows
+            for day, row in rows.items():
+                if row.source.startswith(OFFICER_SOURCE) or day.year not in years:
+                    continue
+                want = packaged.get(day)
+                if want is None:
+                    s.delete(row)
+                    changes.append(f"{date_vn(day)}: bỏ ({row.kind} {row.reason})")
+                elif (row.kind, row.reason, row.source, row.to_confirm) != (
+                    want.kind,
+                    want.reason,
+                    want.source,
+                    want.to_confirm,
+                ):
+                    if row.kind != want.kind:
+                        changes.append(f"{date_vn(day)}: {row.kind} → {want.kind} ({want.reason}; {want.source})")
+                    row.kind, row.reason, row.source, row.to_confirm = (
+                        want.kind,
+                        want.reason[:200],
+                        want.source[:200],
+                        want.to_confirm,
+                    )
+                    s.add(row)
+            for day, want in packaged.items():
+                if day not in rows:
+                    s.add(
+                        models.CalendarDay(
+                            day=day,
+                            kind=want.kind,
+                            reason=want.reason[:200],
+                            source=want.source[:200],
+                            to_confirm=want.to_confirm,
+                        )
+                    )
+                    if not fresh:
+                        changes.append(f"{date_vn(day)}: thêm {want.kind} ({want.reason}; {want.source})")
+            if changes and not fresh:
+                record(s, "system", "calendar.reseed", detail="; ".join(changes))
         self._cache = None
+        return [] if fresh else changes
+
+    # ---------------------------------------------------------------- reading
+
+    def official_years(self) -> dict[int, str]:
+        """Years with an official notice: packaged ones and those a leader entered, with their reference."""
+        from onestop.calendar import load_notices
+
+        out = {y: n.reference or "holidays.toml" for y, n in load_notices().items()}
+        with session_scope(self.engine) as s:
+            for row in s.exec(select(models.CalendarYear)).all():
+                out[row.year] = row.reference
+        return out
 
     def work_calendar(self) -> WorkCalendar:
         if self._cache is None:
+            official = set(self.official_years()) | set(official_years())
             with session_scope(self.engine) as s:
                 rows = s.exec(select(models.CalendarDay)).all()
-                self._cache = WorkCalendar(CalendarDay(r.day, _day_kind(r.kind), r.reason, r.source) for r in rows)
+                self._cache = WorkCalendar(
+                    CalendarDay(
+                        r.day,
+                        _day_kind(r.kind),
+                        r.reason,
+                        r.source,
+                        estimated=r.day.year not in official and not r.source.startswith(OFFICER_SOURCE),
+                        to_confirm=r.to_confirm,
+                    )
+                    for r in rows
+                )
         return self._cache
 
     def holidays(self, year: int) -> list[CalendarDay]:
         return [d for d in self.work_calendar().days if d.day.year == year]
 
-    def set_day(self, day: date, kind: str, reason: str, *, actor: str) -> CalendarDay:
-        """Mark a day off or a make-up working day (leaders; e.g. a newly announced holiday)."""
-        if actor != "system":
-            from onestop.domain import Role
+    def year_status(self, year: int) -> YearStatus:
+        official = self.official_years()
+        return YearStatus(year, year not in official, official.get(year, ""))
 
-            actor = self.officers.require(actor, Role.LEADER).username
+    def notice_warning(self, today: date | None = None) -> str:
+        """For leaders, from 1 November: next year's holidays are estimated until its notice is entered or pulled."""
+        today = today or now_vn().date()
+        if today.month < NOTICE_WARNING_FROM_MONTH:
+            return ""
+        nxt = today.year + 1
+        if not self.year_status(nxt).estimated:
+            return ""
+        return (
+            f"Chưa có thông báo lịch nghỉ lễ, Tết năm {nxt}: ngày hẹn trả qua năm {nxt} đang tính theo lịch dự kiến. "
+            f"Khi Bộ Nội vụ/UBND tỉnh ban hành, nhập bằng `onestop calendar notice --year {nxt}` "
+            "(và `calendar set` cho từng ngày khác lịch dự kiến)."
+        )
+
+    def to_confirm(self) -> list[CalendarDay]:
+        """Days entered from a secondary source that a leader still has to confirm (e.g. 24/11/2026)."""
+        return list(self.work_calendar().to_confirm())
+
+    def check(self, year: int) -> list[Disagreement]:
+        """Days of `year` where the loaded calendar and the `holidays` package disagree (`oracle.Disagreement`)."""
+        from onestop.calendar.oracle import disagreements
+
+        return disagreements(self.work_calendar(), year)
+
+    # ---------------------------------------------------------------- leaders' changes
+
+    def _leader(self, actor: str) -> str:
+        if actor == "system":
+            return actor
+        return self.officers.require(actor, Role.LEADER).username
+
+    def set_day(self, day: date, kind: str, reason: str, *, actor: str) -> CalendarDay:
+        """Mark a day off or a make-up working day (leaders; e.g. a newly announced holiday). Confirms a flagged day."""
+        actor = self._leader(actor)
         if kind not in ("off", "work"):
             raise BadInput("Loại ngày phải là 'off' (nghỉ) hoặc 'work' (làm việc).", field="kind")
         reason = clean(reason)
@@ -58,11 +179,33 @@ class CalendarService:
             raise BadInput("Cần ghi lý do (ví dụ: theo Thông báo số … của Bộ Nội vụ).", field="reason")
         with session_scope(self.engine, write=True) as s:
             row = s.get(models.CalendarDay, day) or models.CalendarDay(day=day, kind=kind)
-            row.kind, row.reason, row.source = kind, reason[:200], f"officer:{actor}"
+            row.kind, row.reason, row.source, row.to_confirm = kind, reason[:200], f"{OFFICER_SOURCE}{actor}", False
             s.add(row)
             record(s, actor, "calendar.set", detail=f"{day.isoformat()} {kind}: {reason[:100]}")
         self._cache = None
-        return CalendarDay(day, _day_kind(kind), reason[:200], f"officer:{actor}")
+        return CalendarDay(day, _day_kind(kind), reason[:200], f"{OFFICER_SOURCE}{actor}")
+
+    def enter_notice(self, year: int, reference: str, *, actor: str) -> YearStatus:
+        """Record that `year`'s official notice is entered (its days set with `set_day`): the year stops being estimated."""
+        actor = self._leader(actor)
+        reference = clean(reference)
+        if not reference:
+            raise BadInput(
+                "Cần ghi số, ngày của thông báo (ví dụ: Thông báo 1234/TB-BNV ngày 20/10/2026).", field="reference"
+            )
+        if not 2000 <= year <= 2100:
+            raise BadInput("Năm không hợp lệ.", field="year")
+        with session_scope(self.engine, write=True) as s:
+            row = s.get(models.CalendarYear, year) or models.CalendarYear(
+                year=year, reference="", entered_by=actor, entered_at=now_vn()
+            )
+            row.reference, row.entered_by, row.entered_at = reference[:300], actor, now_vn()
+            s.add(row)
+            record(s, actor, "calendar.notice", detail=f"{year}: {reference[:200]}")
+        self._cache = None
+        return YearStatus(year, False, reference[:300])
+
+    # ---------------------------------------------------------------- appointments
 
     def due(self, procedure: Procedure, received_at: datetime | None = None) -> DuePreview:
         """The appointment for `procedure` received at `received_at`, with its reasoning."""

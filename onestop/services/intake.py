@@ -23,11 +23,13 @@ from sqlmodel import Session, select
 from db import models
 from db.engine import session_scope
 from onestop import identity, plausible
+from onestop.catalog_flags import no_paper_reason
 from onestop.config import Settings
 from onestop.domain import (
     VN_TZ,
     Attachment,
     Channel,
+    DocKind,
     DocumentLine,
     Dossier,
     DuePreview,
@@ -41,9 +43,11 @@ from onestop.domain import (
     now_vn,
 )
 from onestop.errors import BadInput
+from onestop.formats import datetime_short
 from onestop.owneronly import private_dirs
 from onestop.services.calendar_service import CalendarService
 from onestop.services.catalog import CatalogService
+from onestop.services.fee_receipts import ReceiptNumber, insert_receipt, take_number
 from onestop.services.officers import OfficerService
 from onestop.services.records import outbox_values, person_to_json, search_text
 from onestop.sync.payload import dossier_payload, event_payload
@@ -85,7 +89,7 @@ def _citizen_upsert() -> Any:
     stmt = sqlite_insert(table)
     keep = {
         name: sa.func.coalesce(sa.func.nullif(stmt.excluded[name], ""), table.c[name])
-        for name in ("gender", "address", "phone", "email", "old_id_number")
+        for name in ("gender", "address", "phone", "email", "old_id_number", "cancelled_id_number")
     }
     return stmt.on_conflict_do_update(
         index_elements=[table.c.id_number],
@@ -131,6 +135,7 @@ def validate_person(p: Person, prefix: str = "") -> Person:
         phone=identity.validate_phone(p.phone),
         email=identity.validate_email(p.email),
         old_id_number=identity.validate_old_id(p.old_id_number) if p.old_id_number else "",
+        cancelled_id_number=identity.validate_cancelled_id(p.cancelled_id_number),
     )
 
 
@@ -178,6 +183,7 @@ class IntakeService:
                 phone=row.phone,
                 email=row.email,
                 old_id_number=row.old_id_number,
+                cancelled_id_number=row.cancelled_id_number,
             )
 
     def preview_due(self, procedure: Procedure, received_at: datetime | None = None) -> DuePreview:
@@ -213,6 +219,11 @@ class IntakeService:
             raise BadInput("Trả kết quả qua bưu chính: cần địa chỉ nhận.", field="return_address")
         if draft.channel is Channel.ONLINE and not draft.consent_recorded:
             raise BadInput("Nộp trực tuyến thay công dân: cần ghi nhận sự đồng ý của công dân.", field="consent")
+        no_paper = no_paper_reason(procedure.code)
+        if no_paper and (
+            draft.channel is not Channel.ONLINE or any(d.kind is not DocKind.PRESENT_ONLY for d in documents)
+        ):
+            raise BadInput(no_paper, field="documents" if draft.channel is Channel.ONLINE else "channel")
         if not 1 <= draft.sets_count <= 99:
             raise BadInput("Số lượng hồ sơ (bộ) phải từ 1 đến 99.", field="sets_count")
         reason = _text_field(draft.due_override_reason, "due_override_reason", "Lý do đổi ngày hẹn", 500)
@@ -320,7 +331,7 @@ class IntakeService:
             due_at, due_reason = _vn(draft.due_override), f"Cán bộ hẹn lại: {draft.due_override_reason}"
             computed = self.calendar.due(procedure, received_at)
             if computed.due_at is not None:
-                due_reason += f" (hạn tính theo quy định: {computed.due_at:%H:%M %d/%m/%Y})"
+                due_reason += f" (hạn tính theo quy định: {datetime_short(computed.due_at)})"
         else:
             preview = self.calendar.due(procedure, received_at)
             due_at, due_reason = preview.due_at, preview.explanation
@@ -347,7 +358,7 @@ class IntakeService:
         with session_scope(self.engine, write=True) as s:
             conn = s.connection()
             proc_id = conn.execute(_PROC_ID, {"code": procedure.code, "version": procedure.version}).scalar_one()
-            citizen_id = self._upsert_citizen(conn, a, now)
+            citizen_id = self._upsert_citizen(conn, a, now, confirm_address=draft.confirm_address)
             code = self._next_code(s, received_at)
             volume, number = self._book_number(s, received_at, procedure.field)
             values = dict(
@@ -365,6 +376,7 @@ class IntakeService:
                 applicant_address=a.address,
                 applicant_phone=a.phone,
                 applicant_email=a.email,
+                applicant_cancelled_id=a.cancelled_id_number,
                 representative_json=person_to_json(draft.representative),
                 authorisation_doc=draft.authorisation_doc,
                 channel=draft.channel.value,
@@ -394,7 +406,8 @@ class IntakeService:
             )
             values["search_fold"] = search_text(values, procedure.name)
             dossier_id = conn.execute(_INSERT_DOSSIER, values).scalar_one()
-            self._add_children(conn, dossier_id, documents, draft, received_at)
+            receipt = take_number(conn) if draft.fee_vnd else None  # the next number of the receipt series
+            self._add_children(conn, dossier_id, documents, draft, received_at, receipt, actor.username)
             conn.execute(
                 _INSERT_EVENT,
                 dict(
@@ -441,6 +454,7 @@ class IntakeService:
                         draft.fee_method if paid else "none",
                         draft.exemption,
                         received_at if paid else None,
+                        receipt_number=ReceiptNumber(code, *receipt).text if receipt else "",
                     ),
                 ),
                 return_address=draft.return_address,
@@ -478,8 +492,16 @@ class IntakeService:
             conn.execute(_DELETE_DRAFTS, {"officer": actor.username})
             return dossier
 
-    def _upsert_citizen(self, conn: sa.Connection, p: Person, now: datetime) -> int:
-        """Insert or refresh the citizen by ID number (empty new values never erase known ones); returns its id."""
+    def _upsert_citizen(self, conn: sa.Connection, p: Person, now: datetime, *, confirm_address: bool = False) -> int:
+        """Insert or refresh the citizen by ID number (empty new values never erase known ones); returns its id.
+
+        A known citizen's current address is replaced only when the officer confirmed it: cards are not re-issued
+        after the 2025 merger, so a scanned address may name a commune that no longer exists (BRIEF §11.5).
+        """
+        address = p.address
+        if not confirm_address:
+            known = self.known_address(p.id_number, conn=conn)
+            address = known or address
         return conn.execute(
             _UPSERT_CITIZEN,
             dict(
@@ -488,13 +510,29 @@ class IntakeService:
                 name_fold=fold(p.full_name),
                 birth_date=p.birth_date,
                 gender=p.gender,
-                address=p.address,
+                address=address,
                 phone=p.phone,
                 email=p.email,
                 old_id_number=p.old_id_number,
+                cancelled_id_number=p.cancelled_id_number,
                 updated_at=now,
             ),
         ).scalar_one()
+
+    def known_address(self, id_number: str, *, conn: sa.Connection | None = None) -> str:
+        """The current address on file for a citizen ("" if unknown): what a scan must not silently replace."""
+        query = sa.select(models.Citizen.__table__.c.address).where(models.Citizen.__table__.c.id_number == id_number)
+        if conn is not None:
+            return conn.execute(query).scalar_one_or_none() or ""
+        with self.engine.connect() as c:
+            return c.execute(query).scalar_one_or_none() or ""
+
+    def address_change(self, person: Person) -> str:
+        """The known address when `person.address` would replace a different one (the officer must confirm), else ""."""
+        known = self.known_address(person.id_number) if person.id_number else ""
+        if known and person.address and fold(known) != fold(person.address):
+            return known
+        return ""
 
     def _add_children(
         self,
@@ -503,6 +541,8 @@ class IntakeService:
         documents: tuple[DocumentLine, ...],
         draft: IntakeDraft,
         received_at: datetime,
+        receipt: tuple[str, str, int] | None = None,
+        officer: str = "",
     ) -> None:
         for position, doc in enumerate(documents):
             doc_id = conn.execute(
@@ -530,7 +570,7 @@ class IntakeService:
                     ],
                 )
         paid = bool(draft.fee_vnd)
-        conn.execute(
+        payment = conn.execute(
             _INSERT_PAYMENT,
             dict(
                 dossier_id=dossier_id,
@@ -541,6 +581,8 @@ class IntakeService:
                 paid_at=received_at if paid else None,
             ),
         )
+        if receipt is not None:
+            insert_receipt(conn, payment.inserted_primary_key[0], receipt, officer, received_at)
 
     # ------------------------------------------------------------------ drafts
 

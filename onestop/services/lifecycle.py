@@ -18,6 +18,7 @@ from db.engine import session_scope
 from onestop import plausible
 from onestop.domain import Dossier, Officer, Role, Status, StatusEvent, now_vn
 from onestop.errors import BadInput, Conflict
+from onestop.formats import datetime_short, to_vn
 from onestop.services.audit import record
 from onestop.services.catalog import to_domain as proc_to_domain
 from onestop.services.records import enqueue, find_row, search_text, to_domain
@@ -130,14 +131,6 @@ def _reason(text: str, *, required: bool, label: str = "lý do") -> str:
     return value
 
 
-def _aware(value: datetime) -> datetime:
-    return plausible.to_vn(value)
-
-
-def _fmt(value: datetime | None) -> str:
-    return plausible.to_vn(value).strftime("%H:%M %d/%m/%Y") if value else "—"
-
-
 @dataclass(eq=False)
 class DossierService:
     """Reads a dossier (audited) and moves it through its lifecycle."""
@@ -195,7 +188,7 @@ class DossierService:
             raise BadInput("Mỗi giấy tờ cần bổ sung tối đa 500 ký tự.", field="items")
         now = now_vn().replace(microsecond=0)
         if new_due is not None:
-            new_due = _aware(new_due)
+            new_due = to_vn(new_due)
             if new_due <= now:
                 raise BadInput("Ngày hẹn trả mới phải sau thời điểm hiện tại.", field="new_due")
             plausible.check_stored_time(new_due, now, label="Ngày hẹn trả mới", field="new_due")
@@ -230,7 +223,7 @@ class DossierService:
                 row.due_at = new_due
                 due_changed = True
                 row.due_reason = (reason or "Lãnh đạo đổi ngày hẹn trả")[:1000]
-                note = (note + "; " if note else "") + f"đổi ngày hẹn trả thành {_fmt(new_due)}"
+                note = (note + "; " if note else "") + f"đổi ngày hẹn trả thành {datetime_short(new_due)}"
             if to is Status.RETURNED:
                 row.returned_at = now
                 row.collected_by = collected_by
@@ -270,14 +263,14 @@ class DossierService:
             if preview is not None and preview.due_at is not None:
                 return preview.due_at, (
                     f"Nhận đủ hồ sơ bổ sung; tính lại thời hạn từ lúc nhận đủ "
-                    f"(quy tắc restart): hẹn trả {_fmt(preview.due_at)}"
+                    f"(quy tắc restart): hẹn trả {datetime_short(preview.due_at)}"
                 )
         if row.due_at is None:
             return None, "Nhận đủ hồ sơ bổ sung; hồ sơ chưa có ngày hẹn trả"
         elapsed = (now - paused) if paused else None
         new_due = row.due_at + elapsed if elapsed and elapsed.total_seconds() > 0 else row.due_at
         return new_due, (
-            f"Nhận đủ hồ sơ bổ sung; lùi ngày hẹn thêm thời gian tạm dừng (quy tắc shift): hẹn trả {_fmt(new_due)}"
+            f"Nhận đủ hồ sơ bổ sung; lùi ngày hẹn thêm thời gian tạm dừng (quy tắc shift): hẹn trả {datetime_short(new_due)}"
         )
 
     def _commit_event(
@@ -372,7 +365,7 @@ class DossierService:
         reason = _reason(reason, required=True, label="lý do xin lỗi, hẹn lại")
         if new_due is None:
             raise BadInput("Cần ngày hẹn trả mới.", field="new_due")
-        new_due = _aware(new_due)
+        new_due = to_vn(new_due)
         now = now_vn().replace(microsecond=0)
         if new_due <= now:
             raise BadInput("Ngày hẹn trả mới phải sau thời điểm hiện tại.", field="new_due")
@@ -382,7 +375,7 @@ class DossierService:
             if current not in APOLOGY_FROM:
                 raise Conflict(f"Không thể hẹn lại hồ sơ đang ở trạng thái «{current.label}».")
             if row.due_at is not None and new_due <= row.due_at:
-                raise BadInput(f"Ngày hẹn mới phải sau ngày hẹn cũ ({_fmt(row.due_at)}).", field="new_due")
+                raise BadInput(f"Ngày hẹn mới phải sau ngày hẹn cũ ({datetime_short(row.due_at)}).", field="new_due")
             old = row.due_at
             row.due_at = new_due
             row.due_reason = f"Xin lỗi, hẹn lại: {reason}"[:1000]
@@ -393,7 +386,7 @@ class DossierService:
                 current,
                 current,
                 reason=reason,
-                note=f"xin lỗi, hẹn lại (hẹn cũ {_fmt(old)})",
+                note=f"xin lỗi, hẹn lại (hẹn cũ {datetime_short(old)})",
                 new_due=new_due,
                 now=now,
                 action="dossier.apology",

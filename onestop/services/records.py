@@ -20,6 +20,7 @@ from onestop.domain import (
     PaymentLine,
     Person,
     PrintedForm,
+    Rating,
     ReturnVia,
     Status,
     StatusEvent,
@@ -42,6 +43,7 @@ def person_to_json(person: Person | None) -> str:
         "phone": person.phone,
         "email": person.email,
         "old_id_number": person.old_id_number,
+        "cancelled_id_number": person.cancelled_id_number,
     }
     return json.dumps(data, ensure_ascii=False)
 
@@ -59,6 +61,7 @@ def person_from_json(text: str) -> Person | None:
         phone=d.get("phone", ""),
         email=d.get("email", ""),
         old_id_number=d.get("old_id_number", ""),
+        cancelled_id_number=d.get("cancelled_id_number", ""),
     )
 
 
@@ -114,6 +117,12 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
             .where(models.DossierDocument.dossier_id == row.id)
             .order_by(col(models.DossierDocument.position))
         ).all()
+        reuse = {
+            r.document_id: r.source_dossier_code
+            for r in s.exec(
+                select(models.DocumentReuse).where(col(models.DocumentReuse.document_id).in_([d.id for d in doc_rows]))
+            )
+        }
         documents = tuple(
             DocumentLine(
                 d.name,
@@ -123,11 +132,12 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
                     Attachment(a.sha256, a.file_name, a.media_type, a.size)
                     for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == d.id))
                 ),
+                reuse.get(d.id, ""),
             )
             for d in doc_rows
         )
         payments = tuple(
-            PaymentLine(p.amount_vnd, p.method, p.exemption, p.paid_at, p.label)
+            PaymentLine(p.amount_vnd, p.method, p.exemption, p.paid_at, p.label, receipt_number=_receipt_text(s, p.id))
             for p in s.exec(select(models.Payment).where(models.Payment.dossier_id == row.id))
         )
         events = tuple(
@@ -168,6 +178,7 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
             address=row.applicant_address,
             phone=row.applicant_phone,
             email=row.applicant_email,
+            cancelled_id_number=row.applicant_cancelled_id,
         ),
         representative=person_from_json(row.representative_json),
         authorisation_doc=row.authorisation_doc,
@@ -196,7 +207,30 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
         returned_at=row.returned_at,
         collected_by=row.collected_by,
         collected_id_number=row.collected_id_number,
+        rating=rating_of(s, row.id) if full else None,
+        result_files=tuple(
+            Attachment(f.sha256, f.file_name, f.media_type, f.size)
+            for f in s.exec(select(models.ResultFile).where(models.ResultFile.dossier_id == row.id))
+        )
+        if full
+        else (),
     )
+
+
+def _receipt_text(s: Session, payment_id: int | None) -> str:
+    """The fee receipt's printed number ("" when none was issued)."""
+    from onestop.services.fee_receipts import ReceiptNumber
+
+    r = s.get(models.FeeReceipt, payment_id) if payment_id is not None else None
+    return ReceiptNumber("", r.symbol, r.book, r.number, r.paper_number).text if r else ""
+
+
+def rating_of(s: Session, dossier_id: int | None) -> Rating | None:
+    """The dossier's satisfaction rating, if one was recorded."""
+    r = s.exec(select(models.DossierRating).where(models.DossierRating.dossier_id == dossier_id)).first()
+    if r is None:
+        return None
+    return Rating(r.level, r.at, r.officer, r.reason, r.comment, r.via, r.declined)
 
 
 def outbox_values(kind: str, dossier: Any, payload: dict, *, key: str = "", now: Any = None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from onestop import plausible
+from onestop import formats, plausible
 from onestop.domain import VN_TZ, Dossier, MonthlyReport, MonthlyRow, Office, Role, now_vn
 from onestop.errors import BadInput
 from onestop.owneronly import check_output_file, private_dirs, private_file
@@ -54,13 +54,7 @@ _RUNNING_OR_WAITING = ("received", "in_progress", "supplement", "financial")
 
 def parse_month(month: str) -> tuple[datetime, datetime]:
     """'YYYY-MM' → (start, end) of that month in Vietnam time; `BadInput` otherwise."""
-    try:
-        year_text, month_text = str(month).strip().split("-")
-        year, mon = int(year_text), int(month_text)
-        if len(year_text) != 4 or not 1 <= mon <= 12 or not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        raise BadInput("Tháng phải có dạng YYYY-MM, ví dụ 2026-10.", field="month") from None
+    year, mon = formats.parse_month(month)
     start = datetime(year, mon, 1, tzinfo=VN_TZ)
     end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=VN_TZ)
     return start, end
@@ -87,7 +81,7 @@ def row_values(r: MonthlyRow) -> list[Any]:
 
 
 def _when(value: Any) -> str:
-    return value.strftime("%H:%M %d/%m/%Y") if value else "—"
+    return formats.datetime_short(value)
 
 
 @dataclass(eq=False)

@@ -26,6 +26,7 @@ def _person(p: Person | None) -> dict[str, Any] | None:
         "DiaChi": p.address,
         "SoDienThoai": p.phone,
         "Email": p.email,
+        "SoDinhDanhDaHuy": p.cancelled_id_number,
     }
 
 
@@ -41,6 +42,7 @@ def person_from_wire(d: dict[str, Any] | None) -> Person | None:
         address=d.get("DiaChi", ""),
         phone=d.get("SoDienThoai", ""),
         email=d.get("Email", ""),
+        cancelled_id_number=d.get("SoDinhDanhDaHuy", ""),
     )
 
 
@@ -88,13 +90,41 @@ def dossier_payload(d: Dossier, office: Office, *, row_version: int = 1) -> dict
                     {"Sha256": a.sha256, "TenTep": a.file_name, "KieuTep": a.media_type, "KichThuoc": a.size}
                     for a in doc.attachments
                 ],
+                "TaiSuDung": doc.reused_from,
             }
             for doc in d.documents
         ],
+        "KetQuaSoHoa": [
+            {"Sha256": a.sha256, "TenTep": a.file_name, "KieuTep": a.media_type, "KichThuoc": a.size}
+            for a in d.result_files
+        ],
         "DanhSachLePhi": [
-            {"TenPhiLePhi": p.label, "Gia": p.amount_vnd, "HinhThucThu": p.method, "MienGiam": p.exemption}
+            {
+                "TenPhiLePhi": p.label,
+                "Gia": p.amount_vnd,
+                "HinhThucThu": p.method,
+                "MienGiam": p.exemption,
+                "BienLai": p.receipt_number,
+            }
             for p in d.payments
         ],
+        "DanhGiaHaiLong": _rating(d),
+    }
+
+
+def _rating(d: Dossier) -> dict[str, Any] | None:
+    """The citizen's satisfaction (docs/sync-protocol.md "DanhGiaHaiLong"); None until one is recorded."""
+    r = d.rating
+    if r is None:
+        return None
+    return {
+        "DanhGia": r.level,
+        "KhongDanhGia": int(r.declined),
+        "LyDo": r.reason,
+        "NoiDungDanhGia": r.comment,
+        "HinhThucDanhGia": r.via,
+        "ThoiGianDanhGia": wire_dt(r.at),
+        "CanBoGhiNhan": r.officer,
     }
 
 

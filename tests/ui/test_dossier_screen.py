@@ -172,3 +172,49 @@ def test_every_lifecycle_action_has_a_row_in_the_screen_table():
     from screens.dossier import LIFECYCLE
 
     assert set(LIFECYCLE) == {a.name for a in ACTIONS}
+
+
+async def test_rating_after_return_and_with_h(app, messages, services, make_dossier):
+    from onestop.domain import Status
+    from screens.dossier import DossierScreen
+    from screens.rating import RatingScreen
+
+    d = make_dossier()
+    services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
+    services.dossiers.result_ready(d.code, "canbo")
+    async with app.run_test(size=(140, 50), message_hook=messages) as pilot:
+        screen = await open_dossier(app, pilot, messages, d.code)
+        await pilot.press("g")
+        await pilot.pause()
+        since = messages.mark()
+        await pilot.press("enter")
+        assert (await acted(messages, pilot, since)).dossier.status.value == "returned"
+        assert isinstance(app.screen, RatingScreen)  # the result was handed over: the citizen rates
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.screen.has_class("-reasons")
+        since = messages.mark()
+        await pilot.press("a")
+        await messages.wait_for(DossierScreen.Rated, pilot, since=since)
+        await messages.wait_for_worker(pilot, "dossier-load", since=since)
+        await pilot.pause()
+        rating = services.dossiers.peek(d.code).rating
+        assert rating is not None and rating.level == 3 and rating.reason == "Thời gian giải quyết chậm"
+        assert rating.via == "screen" and rating.officer == app.officer.username
+        assert "Đánh giá của công dân: Không hài lòng" in str(screen.query_one("#dossier-head").render())
+        # h opens it again; 1 replaces the rating (both audited).
+        await pilot.press("h")
+        await pilot.pause()
+        since = messages.mark()
+        await pilot.press("1")
+        await messages.wait_for(DossierScreen.Rated, pilot, since=since)
+        await pilot.app.workers.wait_for_complete()
+        assert services.dossiers.peek(d.code).rating.label == "Rất hài lòng"
+        assert sum(e.action == "dossier.rate" for e in services.audit.entries(dossier_code=d.code)) == 2
+        # Esc closes without recording anything.
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, RatingScreen)
+        assert services.dossiers.peek(d.code).rating.label == "Rất hài lòng"

@@ -190,8 +190,14 @@ def test_2026_notice_applied() -> None:
     assert days[date(2026, 8, 22)].kind == "work"
     for d in (date(2026, 8, 31), date(2026, 9, 1), date(2026, 9, 2)):
         assert days[d].kind == "off"
-    assert days[date(2026, 1, 1)].reason == "Tết Dương lịch"  # new_year stays generated
-    assert date(2026, 11, 24) not in days  # Ngày Văn hóa Việt Nam: status unknown, not seeded
+    assert days[date(2026, 1, 1)].reason == "Tết Dương lịch"
+    # Công văn 12729/VPCP-KGVX: Friday 02/01/2026 off (swapped), Saturday 10/01/2026 a working day.
+    assert days[date(2026, 1, 2)].kind == "off" and days[date(2026, 1, 2)].source == "notice 12729/VPCP-KGVX"
+    assert days[date(2026, 1, 10)].kind == "work"
+    # Ngày Văn hóa Việt Nam: a day off from 2026 as data with its source, flagged for a leader to confirm.
+    culture = days[date(2026, 11, 24)]
+    assert culture.kind == "off" and culture.to_confirm and "NQ 80-NQ/TW" in culture.source
+    assert not any(c.estimated for c in days.values())  # 2026 has an official notice
     # No generated duplicate: the statutory 01/09 reason is replaced by the notice's.
     assert all(c.source != "statutory" for c in days.values() if c.day.month == 9)
 
@@ -240,10 +246,10 @@ def test_work_calendar_basics(cal: WorkCalendar) -> None:
 
 
 def test_officer_override_last_wins(cal: WorkCalendar) -> None:
-    extra = CalendarDay(date(2026, 11, 24), "off", "Ngày Văn hóa Việt Nam", "officer")
+    extra = CalendarDay(date(2026, 11, 25), "off", "Nghỉ theo quyết định của tỉnh", "officer")
     cal2 = WorkCalendar([*cal.days, extra])
-    assert not cal2.is_working_day(date(2026, 11, 24))
-    assert cal.is_working_day(date(2026, 11, 24))
+    assert not cal2.is_working_day(date(2026, 11, 25))
+    assert cal.is_working_day(date(2026, 11, 25))
     cal3 = WorkCalendar([*cal.days, CalendarDay(date(2026, 9, 1), "work", "Đi làm", "officer")])
     assert cal3.is_working_day(date(2026, 9, 1))
     with pytest.raises(ValueError):
@@ -264,9 +270,10 @@ def test_one_working_day_is_eight_hours(cal: WorkCalendar) -> None:
 
 
 def test_weekend_skipped(cal: WorkCalendar) -> None:
-    r = due(cal, vn(2026, 1, 9, 10), 2, WD)  # Friday 10:00
-    assert r.due_at == vn(2026, 1, 13, 10)  # Tuesday
-    assert [c.day for c in r.skipped] == [date(2026, 1, 10), date(2026, 1, 11)]
+    # (Moved from Friday 09/01/2026: Saturday 10/01/2026 is a làm bù working day, Công văn 12729/VPCP-KGVX.)
+    r = due(cal, vn(2026, 1, 16, 10), 2, WD)  # Friday 10:00
+    assert r.due_at == vn(2026, 1, 20, 10)  # Tuesday
+    assert [c.day for c in r.skipped] == [date(2026, 1, 17), date(2026, 1, 18)]
     assert "2 ngày nghỉ cuối tuần" in r.explanation
 
 
@@ -340,8 +347,8 @@ def test_cutoff(cal: WorkCalendar) -> None:
     after = due(cal, vn(2026, 1, 6, 15, 0), 0, SD, time(15))
     assert after.due_at == vn(2026, 1, 7, 17)
     assert after.explanation == "Trong ngày; nhận sau 15:00 nên trả ngày làm việc tiếp theo"
-    friday = due(cal, vn(2026, 1, 9, 16), 0, SD, time(15))
-    assert friday.due_at == vn(2026, 1, 12, 17)
+    friday = due(cal, vn(2026, 1, 16, 16), 0, SD, time(15))
+    assert friday.due_at == vn(2026, 1, 19, 17)
     counted = due(cal, vn(2026, 1, 6, 15, 30), 2, WD, time(15))
     assert counted.start_at == vn(2026, 1, 7, 7)
     assert counted.due_at == vn(2026, 1, 8, 17)
@@ -374,8 +381,8 @@ def test_calendar_days(cal: WorkCalendar) -> None:
 
 
 def test_working_hours_across_days(cal: WorkCalendar) -> None:
-    r = due(cal, vn(2026, 1, 9, 16), 4, WH)  # Friday 16:00: 1 h Friday, 3 h Monday
-    assert r.due_at == vn(2026, 1, 12, 10)
+    r = due(cal, vn(2026, 1, 16, 16), 4, WH)  # Friday 16:00: 1 h Friday, 3 h Monday
+    assert r.due_at == vn(2026, 1, 19, 10)
     assert r.explanation.startswith("4 giờ làm việc")
 
 
@@ -426,3 +433,88 @@ def test_compute_due_is_fast(cal: WorkCalendar) -> None:
     for _ in range(n):
         compute_due(received, 15, WD, time(15), cal, HOURS)
     assert (_time.perf_counter() - t0) / n < 0.001
+
+
+# ---------------------------------------------------------------- issue 14: corrected 2026, estimated years, oracle
+
+
+@pytest.mark.parametrize(
+    ("received", "due_at"),
+    [
+        # 01/01 and Friday 02/01/2026 off (Công văn 12729/VPCP-KGVX), then the weekend.
+        (vn(2025, 12, 31, 9), vn(2026, 1, 6, 9)),
+        # Saturday 10/01/2026 is a làm bù working day.
+        (vn(2026, 1, 9, 9), vn(2026, 1, 12, 9)),
+        # Tuesday 24/11/2026, Ngày Văn hóa Việt Nam, is off.
+        (vn(2026, 11, 23, 9), vn(2026, 11, 26, 9)),
+    ],
+)
+def test_issue_14_deadlines(cal: WorkCalendar, received: datetime, due_at: datetime) -> None:
+    r = due(cal, received, 2, WD)
+    assert r.due_at == due_at
+    assert "dự kiến" not in r.explanation  # 2026 has its notice; no estimated 2025 holiday is near
+    if received.month == 1:
+        assert "tính cả ngày làm bù thứ Bảy 10/01/2026" in r.explanation
+
+
+def test_estimated_year_says_so(cal: WorkCalendar) -> None:
+    # Thursday 04/02/2027: Tết Đinh Mùi computed (29 Chạp 05/02 – mùng 4 09/02, compensation 10–11/02).
+    r = due(cal, vn(2027, 2, 4, 9), 2, WD)
+    assert r.due_at == vn(2027, 2, 15, 9)
+    assert "lịch nghỉ Tết 2027 là dự kiến" in r.explanation
+    assert 2027 in cal.estimated_years and 2026 not in cal.estimated_years
+    assert all(c.estimated for c in cal.days if c.day.year == 2027)
+
+
+def test_holidays_package_is_the_lunar_oracle_2025_2030() -> None:
+    import holidays
+
+    from onestop.calendar import gio_to_date
+
+    for year in range(2025, 2031):
+        table = holidays.country_holidays("VN", years=year, language="vi")
+        by_name = {str(n): d for d, n in table.items()}
+        assert tet_date(year) == by_name["Tết Nguyên Đán"]
+        assert gio_to_date(year) == by_name["Ngày Giỗ Tổ Hùng Vương"]
+        # The hand-written UTC+7 algorithm agrees with the package's Vietnamese tables.
+        assert solar_from_lunar(1, 1, year) == tet_date(year)
+        assert solar_from_lunar(10, 3, year) == gio_to_date(year)
+        assert lunar_from_solar(by_name["Giao thừa Tết Nguyên Đán"]).month == 12
+
+
+def test_holidays_package_is_the_statutory_oracle_2025_2030() -> None:
+    import holidays
+
+    core = {
+        "Tết Dương lịch",
+        "Giao thừa Tết Nguyên Đán",
+        "Tết Nguyên Đán",
+        "Mùng hai Tết Nguyên Đán",
+        "Mùng ba Tết Nguyên Đán",
+        "Mùng bốn Tết Nguyên Đán",
+        "Ngày Giỗ Tổ Hùng Vương",
+        "Ngày Chiến thắng",
+        "Ngày Quốc tế Lao động",
+        "Ngày Văn hóa Việt Nam",
+    }
+    for year in range(2025, 2031):
+        table = holidays.country_holidays("VN", years=year, language="vi")
+        ours = {c.day for c in seed_days([year], notices={}) if c.kind == "off"}
+        for day, name in table.items():
+            if str(name) in core:
+                assert day in ours, (year, day, name)
+        # Quốc khánh: 02/9 plus one adjacent day in both (the adjacent one is chosen each year).
+        assert date(year, 9, 2) in ours and date(year, 9, 2) in table
+        assert (date(year, 9, 1) in ours) or (date(year, 9, 3) in ours)
+
+
+def test_check_lists_the_new_year_2026_swap(cal: WorkCalendar) -> None:
+    from onestop.calendar.oracle import disagreements
+
+    found = {d.day: d for d in disagreements(cal, 2026)}
+    # The package misses Công văn 12729 (BRIEF §11.6); everything else of 2026 agrees.
+    assert set(found) == {date(2026, 1, 2), date(2026, 1, 10)}
+    jan2 = found[date(2026, 1, 2)]
+    assert not jan2.loaded_working and jan2.library_working and jan2.loaded_source == "notice 12729/VPCP-KGVX"
+    assert jan2.library_source.startswith("holidays ")
+    assert found[date(2026, 1, 10)].loaded_working and not found[date(2026, 1, 10)].library_working

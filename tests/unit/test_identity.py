@@ -134,10 +134,16 @@ def test_unaccented_and_lower_case_gender() -> None:
     assert parse_qr("001090123456||X Y|01011990|NAM|Hà Nội").gender == "Nam"
 
 
-def test_old_id_of_twelve_digits_is_kept() -> None:
+def test_twelve_digit_second_field_is_a_cancelled_id_not_a_cmnd() -> None:
+    # BRIEF §11.5 (thẻ căn cước 2024): a 12-digit second field is a cancelled ID number (số định danh đã hủy);
+    # an earlier reading kept it as a 12-digit CMND. It is kept, under its own name.
     scan = parse_qr("001090123456|012345678901|NGUYEN VAN A|01011990|Nam|Hà Nội|15042021")
     assert scan.id_number == "001090123456"
-    assert scan.old_id_number == "012345678901"
+    assert scan.cancelled_id_number == "012345678901"
+    assert scan.old_id_number == ""
+    assert parse_qr("001090123456|012345678|NGUYEN VAN A|01011990|Nam|Hà Nội").cancelled_id_number == ""
+    with pytest.raises(BadInput):
+        parse_qr("001090123456|001090123456|NGUYEN VAN A|01011990|Nam|Hà Nội")
 
 
 def test_twenty_first_century_female() -> None:

@@ -1,0 +1,172 @@
+"""Digitisation and reuse, counted (QĐ 766 'Số hóa hồ sơ'; BRIEF §11.3, §8).
+
+* A document component is *digitised* when a scanned file is attached to it (intake already stores those).
+* A component is *reused* when, instead of a new paper, the citizen's earlier digitised component of the same name is
+  taken over: its files are linked to the new component and the source dossier is recorded (`DocumentReuse`).
+* A *digitised result* (số hóa kết quả) is a file attached when the result is ready (`ResultFile`).
+Each change is audited and queues a newer `dossier.upsert` (fields `TaiLieuNop[].TaiSuDung`, `KetQuaSoHoa`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from db import models
+from db.engine import session_scope
+from onestop.config import Settings
+from onestop.domain import Attachment, Dossier, now_vn
+from onestop.errors import BadInput, Conflict
+from onestop.services.audit import record
+from onestop.services.records import enqueue, find_row, to_domain
+from onestop.sync.payload import dossier_payload
+from onestop.text import clean
+
+_RESULT_STATES = ("in_progress", "financial", "result_ready", "returned")
+
+
+@dataclass(frozen=True)
+class Reusable:
+    """An earlier digitised component of a citizen that a new dossier may reuse."""
+
+    dossier_code: str
+    document_name: str
+    files: tuple[Attachment, ...]
+
+
+def _store(files_dir: Path, path: Path) -> models.ResultFile:
+    if not path.is_file():
+        raise BadInput(f"Không đọc được tệp {path.name}.", field="file")
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    sha = digest.hexdigest()
+    target = files_dir / sha[:2] / sha
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = target.with_suffix(".part")
+        shutil.copyfile(path, tmp)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return models.ResultFile(
+        dossier_id=0,
+        sha256=sha,
+        file_name=clean(path.name)[:255],
+        media_type=media,
+        size=path.stat().st_size,
+        officer="",
+        at=now_vn(),
+    )
+
+
+class DigitisationService:
+    """Result files and reuse of earlier digitised papers."""
+
+    def __init__(self, engine: Engine, settings: Settings, files_dir: Path) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.files_dir = files_dir
+
+    def _queue(self, s: Session, row: models.Dossier) -> Dossier:
+        row.row_version = (row.row_version or 1) + 1
+        s.add(row)
+        s.flush()
+        dossier = to_domain(s, row)
+        enqueue(
+            s,
+            "dossier.upsert",
+            row,
+            dossier_payload(dossier, self.settings.office, row_version=row.row_version),
+            key=f"dossier:{row.uuid}:v{row.row_version}",
+        )
+        return dossier
+
+    def attach_result(self, code: str, path: Path, *, actor: str) -> Dossier:
+        """Attach the digitised result of dossier `code` (while in processing, ready or returned)."""
+        stored = _store(self.files_dir, Path(path))
+        with session_scope(self.engine, write=True) as s:
+            row = find_row(s, code)
+            if row.status not in _RESULT_STATES:
+                raise Conflict("Chỉ số hóa kết quả cho hồ sơ đang xử lý, đã có kết quả hoặc đã trả.")
+            stored.dossier_id, stored.officer = row.id, actor  # type: ignore[assignment]
+            s.add(stored)
+            record(s, actor, "dossier.result_file", row.code, f"{stored.file_name} {stored.sha256[:12]}")
+            return self._queue(s, row)
+
+    def reusable(self, id_number: str, *, exclude_code: str = "") -> list[Reusable]:
+        """The citizen's earlier digitised components, newest first (one per document name)."""
+        id_number = clean(id_number)
+        if not id_number:
+            return []
+        out: dict[str, Reusable] = {}
+        with session_scope(self.engine) as s:
+            rows = s.exec(
+                select(models.Dossier)
+                .where(models.Dossier.applicant_id_number == id_number, models.Dossier.code != exclude_code)
+                .order_by(col(models.Dossier.received_at).desc())
+            ).all()
+            for row in rows:
+                for doc in s.exec(select(models.DossierDocument).where(models.DossierDocument.dossier_id == row.id)):
+                    files = tuple(
+                        Attachment(a.sha256, a.file_name, a.media_type, a.size)
+                        for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == doc.id))
+                    )
+                    if files and doc.name not in out:
+                        out[doc.name] = Reusable(row.code, doc.name, files)
+        return list(out.values())
+
+    def reuse(self, code: str, position: int, source_code: str, *, actor: str) -> Dossier:
+        """Component `position` (1-based) of `code` reuses the same-named digitised component of `source_code`."""
+        with session_scope(self.engine, write=True) as s:
+            row = find_row(s, code)
+            source = find_row(s, source_code)
+            if source.id == row.id:
+                raise BadInput("Không thể tái sử dụng giấy tờ của chính hồ sơ này.", field="from")
+            if source.applicant_id_number != row.applicant_id_number or not row.applicant_id_number:
+                raise Conflict("Chỉ tái sử dụng giấy tờ đã số hóa của cùng một công dân.")
+            docs = s.exec(
+                select(models.DossierDocument)
+                .where(models.DossierDocument.dossier_id == row.id)
+                .order_by(models.DossierDocument.position)
+            ).all()
+            if not 1 <= position <= len(docs):
+                raise BadInput(f"Hồ sơ có {len(docs)} thành phần; chọn số từ 1 đến {len(docs)}.", field="document")
+            doc = docs[position - 1]
+            src_doc = s.exec(
+                select(models.DossierDocument).where(
+                    models.DossierDocument.dossier_id == source.id, models.DossierDocument.name == doc.name
+                )
+            ).first()
+            files = (
+                s.exec(select(models.Attachment).where(models.Attachment.document_id == src_doc.id)).all()
+                if src_doc
+                else []
+            )
+            if src_doc is None or not files:
+                raise Conflict(f"Hồ sơ {source.code} không có «{doc.name}» đã số hóa để tái sử dụng.")
+            have = {a.sha256 for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == doc.id))}
+            for a in files:
+                if a.sha256 not in have:
+                    s.add(
+                        models.Attachment(
+                            document_id=doc.id,
+                            sha256=a.sha256,
+                            file_name=a.file_name,
+                            media_type=a.media_type,
+                            size=a.size,
+                        )
+                    )
+            link = s.get(models.DocumentReuse, doc.id) or models.DocumentReuse(document_id=doc.id)  # type: ignore[arg-type]
+            link.source_document_id, link.source_dossier_code = src_doc.id, source.code
+            s.add(link)
+            record(s, actor, "dossier.reuse", row.code, f"thành phần {position} từ {source.code}")
+            return self._queue(s, row)

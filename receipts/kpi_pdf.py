@@ -1,0 +1,81 @@
+"""The QĐ 766 scorecard as a landscape A4 PDF (takes the `KpiReport` domain object only)."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from onestop.domain import VN_TZ
+from onestop.kpi import KPI_KEYS, KPI_LABELS, KpiFigures, KpiReport, cell
+from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts
+
+_COLUMNS = ("finished", *KPI_KEYS)
+
+
+def _row(first: str, f: KpiFigures) -> list[str]:
+    return [first, *(cell(k, getattr(f, k)) for k in _COLUMNS)]
+
+
+def render_kpi(report: KpiReport) -> bytes:
+    """Render the scorecard: all fields and each field, then the 12-month trend."""
+    register_fonts()
+    geo = LANDSCAPE_A4
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=geo.size,
+        leftMargin=geo.left,
+        rightMargin=geo.right,
+        topMargin=geo.top,
+        bottomMargin=geo.bottom,
+        title=f"Bộ chỉ số QĐ 766 tháng {report.month}",
+        author=report.commune,
+    )
+    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER)
+    sub = ParagraphStyle("sub", fontName=FONT_ITALIC, fontSize=11, leading=14, alignment=TA_CENTER)
+    head = ParagraphStyle("head", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_CENTER)
+    month, year = report.month[5:], report.month[:4]
+    headers = [Paragraph(h, head) for h in ("Lĩnh vực / tháng", *(KPI_LABELS[k] for k in _COLUMNS))]
+    width = geo.frame_width
+    widths = [40 * mm] + [(width - 40 * mm) / len(_COLUMNS)] * len(_COLUMNS)
+    style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+        ]
+    )
+    fields = Table(
+        [headers, _row("Tất cả lĩnh vực", report.total), *(_row(f.field, f) for f in report.by_field)],
+        colWidths=widths,
+        repeatRows=1,
+    )
+    fields.setStyle(style)
+    trend = Table(
+        [headers, *(_row(f"{f.month[5:]}/{f.month[:4]}", f) for f in report.trend)], colWidths=widths, repeatRows=1
+    )
+    trend.setStyle(style)
+    story: list[object] = [
+        Paragraph(report.commune, sub),
+        Spacer(1, 3 * mm),
+        Paragraph(f"BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN (QĐ 766/QĐ-TTg) THÁNG {month}/{year}", title),
+        Paragraph(f"Lập lúc {report.generated_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}", sub),
+        Spacer(1, 4 * mm),
+        fields,
+        Spacer(1, 6 * mm),
+        Paragraph("Xu hướng 12 tháng (tất cả lĩnh vực)", title),
+        Spacer(1, 2 * mm),
+        trend,
+    ]
+    for note in report.notes:
+        story += [Spacer(1, 3 * mm), Paragraph(note, sub)]
+    doc.build(story)
+    return buffer.getvalue()
