@@ -29,6 +29,7 @@ __all__ = [
     "VN_TZ",
     "date_long",
     "date_vn",
+    "fee_receipt",
     "datetime_long",
     "datetime_short",
     "iso",
@@ -133,6 +134,14 @@ def number_vn(amount: float) -> str:
     if float(amount).is_integer():
         return str(int(amount))
     return f"{amount:g}".replace(".", ",")
+
+
+def fee_receipt(symbol: str, book: str, number: int, paper_number: str = "", width: int = 7) -> str:
+    """A fee receipt as printed: ``Ký hiệu AA/26P, quyển 01, số 0000123`` and/or ``biên lai giấy số 42``."""
+    if not number:
+        return f"Biên lai giấy số {paper_number}" if paper_number else ""
+    out = f"Ký hiệu {symbol}, quyển {book}, số {number:0{width}d}"
+    return out + (f" (biên lai giấy số {paper_number})" if paper_number else "")
 
 
 def weekday_vn(value: date) -> str:

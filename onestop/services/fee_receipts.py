@@ -18,6 +18,7 @@ from db import models
 from db.engine import session_scope
 from onestop.domain import Role, now_vn
 from onestop.errors import BadInput, Conflict
+from onestop.formats import fee_receipt
 from onestop.services.audit import record
 from onestop.services.officers import OfficerService
 from onestop.services.records import find_row
@@ -46,10 +47,7 @@ class ReceiptNumber:
 
     @property
     def text(self) -> str:
-        if not self.number:
-            return f"Biên lai giấy số {self.paper_number}" if self.paper_number else ""
-        out = f"Ký hiệu {self.symbol}, quyển {self.book}, số {self.number:0{NUMBER_WIDTH}d}"
-        return out + (f" (biên lai giấy số {self.paper_number})" if self.paper_number else "")
+        return fee_receipt(self.symbol, self.book, self.number, self.paper_number, NUMBER_WIDTH)
 
 
 def _setting(conn: sa.Connection, key: str) -> str:

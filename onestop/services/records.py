@@ -219,10 +219,10 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
 
 def _receipt_text(s: Session, payment_id: int | None) -> str:
     """The fee receipt's printed number ("" when none was issued)."""
-    from onestop.services.fee_receipts import ReceiptNumber
+    from onestop.formats import fee_receipt
 
     r = s.get(models.FeeReceipt, payment_id) if payment_id is not None else None
-    return ReceiptNumber("", r.symbol, r.book, r.number, r.paper_number).text if r else ""
+    return fee_receipt(r.symbol, r.book, r.number, r.paper_number) if r else ""
 
 
 def rating_of(s: Session, dossier_id: int | None) -> Rating | None:
