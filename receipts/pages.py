@@ -23,7 +23,7 @@ class CopyMarks:
         self.first_page = 1
 
 
-class CopyStart(Flowable):  # type: ignore[misc,unused-ignore]
+class CopyStart(Flowable):
     """A zero-size marker that records, when drawn, that a copy (liên) starts on this page."""
 
     def __init__(self, marks: CopyMarks, label: str) -> None:
@@ -95,7 +95,7 @@ def body_frame(geo: PageGeometry) -> Frame:
     )
 
 
-class NumberedCanvas(Canvas):  # type: ignore[misc,unused-ignore]
+class NumberedCanvas(Canvas):
     """A landscape canvas that defers pages so it can print `Trang n/N` once the page count is known, and the
     form's official number (`form_label`, set by the caller) at the top right of the first page."""
 
@@ -107,7 +107,7 @@ class NumberedCanvas(Canvas):  # type: ignore[misc,unused-ignore]
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self._pages.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined,unused-ignore]
+        self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)

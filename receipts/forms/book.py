@@ -19,7 +19,7 @@ from receipts.tables import grid
 BOOK_WIDTHS_MM = (9, 35, 36, 30, 36, 22, 17.5, 17.5, 17.5, 20, 21.5)
 
 
-class _BookCanvas(NumberedCanvas):  # type: ignore[misc,unused-ignore]
+class _BookCanvas(NumberedCanvas):
     form_label = FormKind.BOOK.form_label
 
 
