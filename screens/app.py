@@ -370,16 +370,15 @@ class OneStopApp(App[None]):
 
     def action_logout(self) -> None:
         """End the officer's session without quitting: back to the login screen for the next officer."""
-        if self.officer is None:
+        if not self.logged_in:
             return
         if self.locked:  # the lock screen is dismissed first; its callback comes back here
             self.screen.dismiss(False)
             return
-        keep = getattr(self.screen, "save_draft_now", None)
-        if callable(keep):
-            keep()
+        if isinstance(self.screen, KeepsDraft):
+            self.screen.save_draft_now()
         self.services.audit.log(self.officer.username, "logout")
-        self.officer = None
+        self._officer = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self._show_login()
@@ -397,9 +396,9 @@ class OneStopApp(App[None]):
             return False
         if action == "reports" and not self._is_leader():  # every report needs the leader role
             return False
-        if action == "officers" and getattr(getattr(self.officer, "role", None), "rank", 0) < 3:
+        if action == "officers" and not (self.logged_in and self.officer.role.rank >= 3):
             return False
-        if action == "logout" and self.officer is None:
+        if action == "logout" and not self.logged_in:
             return False
         if action == "large_print" and not isinstance(self.screen, LargePrint):
             return False  # only screens with a citizen-facing large view offer F9

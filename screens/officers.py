@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from screens.common import OneStopScreen
 
-class OfficersScreen(Screen[None]):
+
+class OfficersScreen(OneStopScreen):
     """The list of accounts; `u` unlocks the highlighted account after too many wrong passwords (admin only)."""
 
     BINDINGS = [
@@ -34,7 +33,7 @@ class OfficersScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        app: Any = self.app
+        app = self.onestop
         officers = app.services.officers.list()
         locked = app.services.officers.locked_usernames()
         table = self.query_one("#officers-table", DataTable)
@@ -46,7 +45,7 @@ class OfficersScreen(Screen[None]):
     def action_unlock(self) -> None:
         from onestop.errors import OneStopError
 
-        app: Any = self.app
+        app = self.onestop
         table = self.query_one("#officers-table", DataTable)
         message = self.query_one("#officers-message", Static)
         if table.row_count == 0:

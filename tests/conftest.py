@@ -12,6 +12,51 @@ os.environ.pop("NO_COLOR", None)  # NO_COLOR breaks Textual snapshots
 ADMIN_PASSWORD = "matkhau-admin"
 OFFICER_PASSWORD = "matkhau-canbo"
 LEADER_PASSWORD = "matkhau-lanhdao"
+PASSWORDS = {"admin": ADMIN_PASSWORD, "canbo": OFFICER_PASSWORD, "lanhdao": LEADER_PASSWORD}
+
+
+@pytest.fixture(autouse=True)
+def private_session_dir(tmp_path_factory, monkeypatch):
+    """Command-line sessions (`onestop login`) of each test live in its own folder, never in the user's."""
+    monkeypatch.setenv("ONESTOP_SESSION_DIR", str(tmp_path_factory.mktemp("sessions")))
+
+
+def officer_named(args) -> str | None:  # type: ignore[no-untyped-def]
+    """The value of `--officer` in a command line, if any."""
+    args = list(args)
+    for index, arg in enumerate(args):
+        if arg == "--officer" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--officer="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def login_for(db_path: Path, args, passwords: dict[str, str] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Before a CLI run naming `--officer X`: make sure a command-line session for X is open on `db_path`, as
+    `onestop login X` would (the officer must know the password; the tests' officers are in PASSWORDS)."""
+    from onestop.domain import now_vn
+    from onestop.session import current, login
+
+    name = officer_named(args)
+    known = {**PASSWORDS, **(passwords or {})}
+    if not name or name not in known or not Path(db_path).exists():
+        return
+    session = current(Path(db_path), now=now_vn(), touch=False)
+    if session is not None and session.officer == name:
+        return
+    from onestop.services.database import open_database
+    from onestop.services.officers import OfficerService
+
+    engine = open_database(Path(db_path))
+    try:
+        officers = OfficerService(engine)
+        try:
+            login(officers, Path(db_path), name, known[name], now=now_vn())
+        except Exception:  # an unknown or locked account: the command itself will say so
+            pass
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -60,3 +60,16 @@ def officer_list(json_out: JsonOpt = False, db: DbOpt = None, config: ConfigOpt 
         return
     for o in officers:
         print(f"{o.username:<20} {o.role.value:<8} {'hoạt động' if o.active else 'đã khóa':<10} {o.full_name}")
+
+
+@app.command("unlock")
+def officer_unlock(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập bị khóa do nhập sai mật khẩu.")],
+    actor: OfficerOpt = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Mở khóa tài khoản bị khóa sau 5 lần nhập sai mật khẩu (quản trị)."""
+    services = open_ctx(db, config)
+    services.officers.unlock(username, actor=actor)
+    say(f"Đã mở khóa tài khoản {username.strip().lower()}.")

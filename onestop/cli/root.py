@@ -26,6 +26,7 @@ from onestop.cli import (
     purge,
     receipt,
     report,
+    session,
     setup,
     sync,
 )
@@ -42,7 +43,7 @@ app = typer.Typer(
 )
 
 # Top-level commands, one module per area.
-for area in (setup, doctor, intake, receipt, sync, backup, purge, bench):
+for area in (setup, session, doctor, intake, receipt, sync, backup, purge, bench):
     app.add_typer(area.app)
 # Command groups.
 app.add_typer(officer.app, name="officer")
@@ -74,7 +75,11 @@ def run() -> int:
         say(bad_argument)
         return 2
     try:
-        rc = app(standalone_mode=False)
+        from onestop.domain import now_vn
+        from onestop.session import guard_argv
+
+        argv = guard_argv(typer.main.get_command(app), sys.argv[1:], now=now_vn())  # who acts: the session's officer
+        rc = app(args=argv, prog_name="onestop", standalone_mode=False)
         return rc if isinstance(rc, int) else 0
     except OneStopError as exc:
         say(exc.message)

@@ -44,11 +44,11 @@ def sync(
         settings = replace(settings, sync=replace(settings.with_sync().sync, url=server))
     services = open_with(db, settings)
     svc = services.sync
-    report = svc.run_once(force=True)
+    report = svc.run_once(force=True, actor="workstation")
     rounds = 1
     while not once and not report.complete and report.online is False and rounds < 3:
         time.sleep(2.0 * rounds)
-        report = svc.run_once(force=True)
+        report = svc.run_once(force=True, actor="workstation")
         rounds += 1
     svc.close()
     if json_out:

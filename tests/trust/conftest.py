@@ -65,6 +65,9 @@ def cli(services, db_path: Path, config_path: Path):
     """The CLI bound to the fixture database and config (officers admin, lanhdao, canbo exist)."""
 
     def _run(*args: str, stdin: str = "") -> CliResult:
+        from tests.conftest import login_for
+
+        login_for(db_path, args)  # the officer named by --officer logs in first, as at a real counter
         return run_cli([*args, "--db", str(db_path), "--config", str(config_path)], stdin)
 
     return _run

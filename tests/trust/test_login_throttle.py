@@ -110,6 +110,7 @@ async def test_tui_login_locks_after_five_and_officers_screen_unlocks(services) 
     from screens.app import OneStopApp, make_app
     from screens.login import LoginScreen
     from screens.officers import OfficersScreen
+    from tests.ui.conftest import workers_done
 
     clock = Clock()
     services.officers.clock = clock
@@ -124,7 +125,7 @@ async def test_tui_login_locks_after_five_and_officers_screen_unlocks(services) 
             app.screen.query_one("#login-username").value = user
             app.screen.query_one("#login-password").value = password
             app.screen.action_login()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             return str(app.screen.query_one("#login-error").render()) if isinstance(app.screen, LoginScreen) else ""
 
@@ -133,7 +134,7 @@ async def test_tui_login_locks_after_five_and_officers_screen_unlocks(services) 
         assert "đã bị khóa" in await attempt("canbo", "sai-mat-khau")
         assert "đã bị khóa" in await attempt("canbo", OFFICER_PASSWORD)
         await attempt("admin", ADMIN_PASSWORD)
-        assert app.officer is not None and app.officer.username == "admin"
+        assert app.logged_in and app.officer.username == "admin"
         await pilot.press("f11")
         await pilot.pause()
         assert isinstance(app.screen, OfficersScreen)
@@ -145,9 +146,9 @@ async def test_tui_login_locks_after_five_and_officers_screen_unlocks(services) 
         assert not services.officers.is_locked("canbo")
         await pilot.press("f12")  # log out without quitting
         await pilot.pause()
-        assert isinstance(app.screen, LoginScreen) and app.officer is None
+        assert isinstance(app.screen, LoginScreen) and not app.logged_in
         await attempt("canbo", OFFICER_PASSWORD)
-        assert app.officer is not None and app.officer.username == "canbo"
+        assert app.logged_in and app.officer.username == "canbo"
         await pilot.press("f11")  # an officer has no officers screen
         await pilot.pause()
         assert not isinstance(app.screen, OfficersScreen)
@@ -168,4 +169,4 @@ async def test_tui_switch_officer_from_the_lock_screen(services) -> None:
         assert isinstance(app.screen, LockScreen)
         await pilot.press("ctrl+o")
         await pilot.pause()
-        assert isinstance(app.screen, LoginScreen) and app.officer is None and not app.locked
+        assert isinstance(app.screen, LoginScreen) and not app.logged_in and not app.locked
