@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import Any
 
@@ -16,6 +17,8 @@ from screens.widgets.person_form import COMPLETE_DATE_RE, COMPLETE_ID_RE, Person
 
 PERSON_ORDER = ("id_number", "full_name", "birth_date", "gender", "address", "phone", "email")
 AUTO_ADVANCE_DELAY = 0.15  # a keyboard-wedge scanner types faster than this; a person does not
+BURST_GAP = 0.03
+"""Seconds between two changes of a field above which a person, not a scanner, is typing (people: 80 ms or more)."""
 
 
 class ApplicantStep(IntakeStep):
@@ -27,6 +30,11 @@ class ApplicantStep(IntakeStep):
     LABEL = "Người nộp"
     FIELDS = frozenset({"qr", *PERSON_ORDER, "old_id_number", "authorisation_doc"})
     FIRST_FOCUS = "#id_number"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._typing: dict[str, tuple[float, bool]] = {}
+        """Input id → (time of its last change, whether a person's pace was seen since it was empty)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="applicant-col"):
@@ -131,16 +139,26 @@ class ApplicantStep(IntakeStep):
         form.fill(known, only_empty=True)
         note.update(f"Công dân đã từng nộp hồ sơ tại quầy: {known.full_name}, ĐT {known.phone or '—'}")
 
+    def typed_by_a_person(self, input_id: str, value: str) -> bool:
+        """Record a change; True once the field's changes came at a person's pace (any gap over BURST_GAP)."""
+        now = time.monotonic()
+        last, person = self._typing.get(input_id, (0.0, False))
+        person = bool(value) and (person or (last > 0 and now - last > BURST_GAP))
+        self._typing[input_id] = (now if value else 0.0, person)
+        return person
+
     @on(Input.Changed)
     def maybe_auto_advance(self, event: Input.Changed) -> None:
+        """A scanner's burst that completes a field moves on by itself; a person's typing never does (Tab does)."""
         input_id = event.input.id or ""
+        person = self.typed_by_a_person(input_id, event.value)
         field = input_id.removeprefix("rep_")
         complete = (
             (field == "id_number" and COMPLETE_ID_RE.fullmatch(event.value))
             or (field == "birth_date" and COMPLETE_DATE_RE.fullmatch(event.value))
             or (field == "gender" and event.value.strip().casefold() in ("nam", "nữ", "nu"))
         )
-        if complete and event.input.has_focus and not self.intake.restoring:
+        if complete and not person and event.input.has_focus and not self.intake.restoring:
             self.set_timer(AUTO_ADVANCE_DELAY, partial(self._advance_if_unchanged, event.input, event.value))
 
     def _advance_if_unchanged(self, widget: Input, value: str) -> None:

@@ -38,8 +38,9 @@ class IntakeScreen(OneStopScreen):
     CSS_PATH = "intake.tcss"
     HELP_TITLE = "Tiếp nhận hồ sơ"
     BINDINGS = [
-        Binding("pagedown", "next_step", "Bước sau", tooltip="Sang bước kế tiếp", id="intake.next"),
-        Binding("pageup", "prev_step", "Bước trước", tooltip="Về bước trước", id="intake.prev"),
+        # priority: the documents table and the file list would take PgDn/PgUp to scroll, trapping the officer
+        Binding("pagedown", "next_step", "Bước sau", priority=True, tooltip="Sang bước kế tiếp", id="intake.next"),
+        Binding("pageup", "prev_step", "Bước trước", priority=True, tooltip="Về bước trước", id="intake.prev"),
         Binding("ctrl+s", "save", "Lưu", tooltip="Lưu hồ sơ (kiểm tra mọi bước)", id="intake.save"),
         Binding(
             "ctrl+r",

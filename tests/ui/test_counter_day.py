@@ -1,0 +1,129 @@
+"""Issue 15, a day at the counter: what got in an officer's way, driven the way the officer drives the screens."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import SCAN
+
+SIZE = (120, 40)
+
+
+async def open_intake(app, pilot):
+    from screens.intake import IntakeScreen
+
+    await pilot.press("f2")
+    await pilot.pause()
+    assert isinstance(app.screen, IntakeScreen)
+    return app.screen
+
+
+async def to_documents(app, pilot):
+    screen = await open_intake(app, pilot)
+    screen.query_one("#proc-query").value = "1.001193"
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    field = screen.query_one("#id_number")
+    field.value = SCAN
+    await pilot.press("enter")
+    await pilot.pause()
+    screen.query_one("#phone").value = "0912345678"
+    await pilot.press("pagedown")
+    await pilot.pause()
+    assert screen.step == 2
+    return screen
+
+
+# ---------------------------------------------------------------- serious 1: step keys from every widget
+
+
+@pytest.mark.parametrize("widget", ["#docs-table", "#docs-files"])
+async def test_step_keys_work_from_every_widget_of_the_documents_step(app, widget):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_documents(app, pilot)
+        screen.query_one(widget).focus()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.step == 3, f"PgDn from {widget} did not leave the documents step"
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.step == 2
+        screen.query_one(widget).focus()
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.step == 1, f"PgUp from {widget} did not go back to the applicant"
+
+
+async def test_back_from_step_4_reaches_the_applicant_to_fix_a_typo(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_documents(app, pilot)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.step == 3
+        await pilot.press("pageup", "pageup")
+        await pilot.pause()
+        assert screen.step == 1
+        assert app.focused is not None and app.focused.id == "id_number"
+
+
+# ---------------------------------------------------------------- serious 2: a person's typing never skips a field
+
+KEY_GAP = 0.08  # between a person's keystrokes
+TAB_PAUSE = 0.4  # the pause before Tab
+
+
+async def human_type(pilot, text: str) -> None:
+    """Type like a person: one key at a time, 80 ms apart."""
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+        await pilot.pause(KEY_GAP)
+
+
+async def test_a_birth_registration_typed_by_hand_lands_every_value_in_its_own_field(app):
+    """80 ms between keys and a 0.4 s pause before each Tab: before the fix the name landed in 'Ngày sinh'."""
+    from onestop import identity
+
+    typed = {
+        "id_number": "038190012345",
+        "full_name": "Đặng Thị Ánh",
+        "birth_date": "17051990",
+        "gender": "Nữ",
+        "address": "Thôn Đông Hải",
+        "phone": "0912345678",
+    }
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await human_type(pilot, "1.001193")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.step == 1 and app.focused.id == "id_number"
+        for field, text in typed.items():
+            assert app.focused.id == field, f"typing {field!r} but the cursor is in {app.focused.id!r}"
+            await human_type(pilot, text)
+            await pilot.pause(TAB_PAUSE)
+            await pilot.press("tab")
+            await pilot.pause()
+        values = {field: screen.query_one(f"#{field}").value for field in typed}
+        assert values["id_number"] == "038190012345"
+        assert values["full_name"] == "Đặng Thị Ánh"
+        assert identity.parse_birth_date(values["birth_date"]).isoformat() == "1990-05-17"
+        assert values["gender"] == "Nữ"
+        assert values["address"] == "Thôn Đông Hải"
+        assert values["phone"] == "0912345678"
+
+
+async def test_a_scanner_burst_still_moves_on_by_itself(app):
+    """A keyboard-wedge scanner types the 12 digits in one burst: the cursor moves to the name without a key."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        screen.query_one("#proc-query").value = "1.001193"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        from textual import events
+
+        for digit in "038190012345":  # all queued at once, as the terminal hands over a scanner's burst
+            app.post_message(events.Key(digit, digit))
+        await pilot.pause(0.3)
+        assert app.focused.id == "full_name"
