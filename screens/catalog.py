@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -19,8 +20,28 @@ if TYPE_CHECKING:
     from onestop.domain import Procedure
 
 
-def procedure_details(p: Procedure) -> str:
-    """Rich markup describing one procedure (shared with the intake screen)."""
+# Provenance written into the catalog's notes for whoever checks the data; officers see the facts without it.
+PROVENANCE_RE = re.compile(
+    r"\s*\(chưa kiểm chứng nguồn\)"
+    r"|\s*\(cần kiểm tra lại[^)]*\)"
+    r"|\s*[—-]\s*cần kiểm tra lại"
+    r"|(?<=[.!?])\s*Cần kiểm tra lại[^.]*\."
+    r"|\s*[;,]\s*việc áp dụng [^.;]* là giả định",
+    re.IGNORECASE,
+)
+
+
+def officer_note(note: str) -> str:
+    """A catalog note as an officer reads it: the facts and legal references, no provenance markers."""
+    text = PROVENANCE_RE.sub("", note)
+    text = re.sub(r"\s+([.;,)])", r"\1", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def procedure_details(p: Procedure, *, provenance: bool = False) -> str:
+    """Rich markup describing one procedure (shared with the intake screen); `provenance` (admins) adds the
+    catalog's own notes on where each fact comes from."""
+    note = (lambda text: text) if provenance else officer_note
     lines = [
         f"[b]{escape(p.code)} — {escape(p.name)}[/b]",
         f"Lĩnh vực: {escape(p.field)}",
@@ -29,17 +50,17 @@ def procedure_details(p: Procedure) -> str:
         f"Lệ phí: {fmt_money(p.fee_vnd)}",
         f"Mức độ trực tuyến: {escape(p.online_level or 'chưa rõ')}",
     ]
-    if p.fee_note:
-        lines.append(f"[dim]{escape(p.fee_note)}[/dim]")
+    if p.fee_note and note(p.fee_note):
+        lines.append(f"[dim]{escape(note(p.fee_note))}[/dim]")
     lines.append("[b]Thành phần hồ sơ:[/b]")
     for i, d in enumerate(p.documents, 1):
         lines.append(f"  {i}. {escape(d.name)} — {d.kind.label} × {d.count}")
     if p.exemptions:
         lines.append("[b]Miễn lệ phí:[/b] " + "; ".join(escape(e.label) for e in p.exemptions))
-    if p.processing_note:
-        lines.append(f"[b]Ghi chú:[/b] {escape(p.processing_note)}")
-    if p.source:
-        lines.append(f"[dim]Nguồn: {escape(p.source)}[/dim]")
+    if p.processing_note and note(p.processing_note):
+        lines.append(f"[b]Ghi chú:[/b] {escape(note(p.processing_note))}")
+    if provenance and p.source:
+        lines.append(f"[dim]Nguồn (chỉ quản trị xem): {escape(p.source)}[/dim]")
     return "\n".join(lines)
 
 
@@ -80,9 +101,13 @@ class CatalogScreen(OneStopScreen):
         options.add_options([Option(f"{p.code}  {p.name}", id=p.code) for p in self.procedures])
         if self.procedures:
             options.highlighted = 0
-            self.query_one("#catalog-details", Static).update(procedure_details(self.procedures[0]))
+            self.query_one("#catalog-details", Static).update(self.details(self.procedures[0]))
         else:
             self.query_one("#catalog-details", Static).update("Không có thủ tục nào khớp.")
+
+    def details(self, p: Procedure) -> str:
+        """Officers read the facts; an administrator also sees where each one comes from."""
+        return procedure_details(p, provenance=self.onestop.officer.role.rank >= 3)
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -93,4 +118,4 @@ class CatalogScreen(OneStopScreen):
     def show_details(self, event: OptionList.OptionHighlighted) -> None:
         p = next((p for p in self.procedures if p.code == event.option.id), None)
         if p is not None:
-            self.query_one("#catalog-details", Static).update(procedure_details(p))
+            self.query_one("#catalog-details", Static).update(self.details(p))

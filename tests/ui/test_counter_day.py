@@ -127,3 +127,53 @@ async def test_a_scanner_burst_still_moves_on_by_itself(app):
             app.post_message(events.Key(digit, digit))
         await pilot.pause(0.3)
         assert app.focused.id == "full_name"
+
+
+# ---------------------------------------------------------------- serious 3: the ordinary procedure first
+
+
+async def test_typing_khai_sinh_and_enter_chooses_the_ordinary_birth_registration(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await pilot.press(*"khai sinh", "enter")
+        await pilot.pause()
+        assert screen.step == 1 and screen.procedure.code == "1.001193"
+        assert "1.001193" in str(screen.query_one("#proc-results").get_option_at_index(0).prompt)
+
+
+# ---------------------------------------------------------------- serious 5: no provenance notes for officers
+
+PROVENANCE = ("Nguồn", "github", "secondary", "FROM MEMORY", "chưa kiểm chứng nguồn", "cần kiểm tra lại")
+
+
+async def test_officers_see_vietnamese_facts_without_provenance_notes(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("#catalog-filter").value = "1.001193"
+        await pilot.pause()
+        details = str(app.screen.query_one("#catalog-details").render())
+        assert "Miễn lệ phí khi đăng ký khai sinh đúng hạn" in details and "Luật Hộ tịch" in details
+        for marker in PROVENANCE:
+            assert marker.lower() not in details.lower(), marker
+        await pilot.press("escape", "f2")
+        await pilot.pause()
+        app.screen.query_one("#proc-query").value = "1.004884"
+        await pilot.pause()
+        shown = str(app.screen.query_one("#proc-details").render())
+        assert "05 ngày làm việc" in shown
+        for marker in PROVENANCE:
+            assert marker.lower() not in shown.lower(), marker
+
+
+async def test_an_administrator_still_sees_where_each_fact_comes_from(services, fixed_clock):
+    from screens.app import make_app
+
+    admin = make_app(services, officer=services.officers.get("admin"), clock=fixed_clock)
+    async with admin.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        admin.screen.query_one("#catalog-filter").value = "1.001193"
+        await pilot.pause()
+        details = str(admin.screen.query_one("#catalog-details").render())
+        assert "Nguồn" in details and "github" in details and "chưa kiểm chứng nguồn" in details

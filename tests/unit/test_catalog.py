@@ -90,3 +90,22 @@ def test_csv_import_and_bad_files(services, tmp_path: Path) -> None:
         services.catalog.import_file(tmp_path / "missing.json", actor="admin")
     with pytest.raises(NotFound):
         services.catalog.get("9.999999")
+
+
+def test_khai_sinh_ranks_the_ordinary_birth_registration_first(services):
+    """Issue 15: 'khai sinh' put 'khai sinh kết hợp nhận cha, mẹ, con' first; the ordinary one is the tightest match."""
+    codes = [p.code for p in services.catalog.search("khai sinh")]
+    assert codes[0] == "1.001193"
+    assert set(codes[1:]) >= {"1.000689", "1.004884"}
+    assert services.catalog.search("dang ky khai sinh")[0].code == "1.001193"
+    assert services.catalog.search("1.000689")[0].code == "1.000689"
+
+
+def test_the_search_learns_what_this_counter_receives_most(services, make_dossier):
+    """A counter that mostly re-registers births (đăng ký lại khai sinh) finds that one first."""
+    assert services.catalog.search("khai sinh")[0].code == "1.001193"
+    for _ in range(3):
+        make_dossier("1.004884", fee_vnd=0)
+    make_dossier("1.001193")
+    assert services.catalog.search("khai sinh")[0].code == "1.004884"
+    assert services.catalog.search("dang ky khai sinh")[0].code == "1.001193"  # an exact name still wins
