@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
@@ -22,6 +23,7 @@ PERSON_FIELDS = (
 )
 COMPLETE_ID_RE = re.compile(r"[0-9]{12}")
 COMPLETE_DATE_RE = re.compile(r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[0-9]{8}")
+DATE_DIGITS_RE = re.compile(r"[0-9]{8}")
 
 
 def field_checks() -> dict[str, Callable[[str], Any]]:
@@ -111,8 +113,28 @@ class PersonForm(Vertical):
                 "id_issued_on": person.id_issued_on,
             }
 
+    @on(Input.Changed)
+    def format_birth_date(self, event: Input.Changed) -> None:
+        """`12051990` becomes `12/05/1990` as soon as the eighth digit is typed (when it is a real date)."""
+        if event.input.id == f"{self.prefix}birth_date" and DATE_DIGITS_RE.fullmatch(event.value):
+            self._canonical_date(event.input)
+
+    def _canonical_date(self, field: Input) -> None:
+        from onestop import identity
+        from onestop.errors import BadInput
+        from screens.common import fmt_date
+
+        try:
+            shown = fmt_date(identity.parse_birth_date(field.value))
+        except BadInput:
+            return  # the check on Enter/Tab explains what is wrong
+        if shown != field.value:
+            field.value = shown
+            field.cursor_position = len(shown)
+
     def check_field(self, field: str) -> bool:
-        """Validate one field as typed; show or clear its inline error."""
+        """Validate one field as typed; show or clear its inline error. A refused value is selected, so what the
+        officer types next replaces it instead of being appended to it."""
         from onestop.errors import BadInput
 
         try:
@@ -122,7 +144,10 @@ class PersonForm(Vertical):
                 field_checks()[field](self.value(field))
         except BadInput as err:
             self.set_error(field, err.message)
+            self.input(field).select_all()
             return False
+        if field == "birth_date":
+            self._canonical_date(self.input(field))
         self.set_error(field, "")
         return True
 

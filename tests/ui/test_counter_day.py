@@ -177,3 +177,41 @@ async def test_an_administrator_still_sees_where_each_fact_comes_from(services, 
         await pilot.pause()
         details = str(admin.screen.query_one("#catalog-details").render())
         assert "Nguồn" in details and "github" in details and "chưa kiểm chứng nguồn" in details
+
+
+# ---------------------------------------------------------------- dates as typed; a refused value is replaced
+
+
+async def to_applicant(app, pilot):
+    screen = await open_intake(app, pilot)
+    screen.query_one("#proc-query").value = "1.001193"
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    return screen
+
+
+async def test_a_date_typed_as_digits_shows_as_day_month_year_and_in_large_print(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        screen.query_one("#birth_date").focus()
+        await human_type(pilot, "12051990")
+        assert screen.query_one("#birth_date").value == "12/05/1990"
+        for field, value in {"id_number": "038190012345", "full_name": "Đặng Thị Ánh", "gender": "Nữ"}.items():
+            screen.query_one(f"#{field}").value = value
+        await pilot.press("f9")
+        await pilot.pause()
+        assert str(screen.query_one("#review-dob").value) == "12-05-1990"
+
+
+async def test_typing_after_a_refused_date_replaces_it(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        screen.query_one("#birth_date").focus()
+        await human_type(pilot, "31021990")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "không có thật" in str(screen.query_one("#birth_date-error").render())
+        assert app.focused.id == "birth_date"
+        await human_type(pilot, "17051990")
+        assert screen.query_one("#birth_date").value == "17/05/1990"
