@@ -86,8 +86,12 @@ def looks_like_scan(text: str) -> bool:
     return any(_OLD_ID_RE.fullmatch(field.strip()) for field in fields)
 
 
-def parse_qr(text: str, *, today: date | None = None) -> ScannedIdentity:
-    """Parse a CCCD QR string defensively (BRIEF §6.1) and check the ID digits against the DOB and gender."""
+def parse_qr(text: str, *, today: date | None = None, check_id: bool = True) -> ScannedIdentity:
+    """Parse a CCCD QR string defensively (BRIEF §6.1) and check the ID digits against the DOB and gender.
+
+    `check_id=False` skips only that last cross-check: the intake screen keeps what was scanned and marks the ID
+    field with what disagrees, instead of clearing everything.
+    """
     fields = _scan_fields(text)
     index = next((i for i, field in enumerate(fields) if _ID_RE.fullmatch(field)), None)
     if index is None:
@@ -105,7 +109,7 @@ def parse_qr(text: str, *, today: date | None = None) -> ScannedIdentity:
         rest = rest[1:]
     if len(rest) < 4:
         raise _scan_error("Mã QR căn cước thiếu thông tin (họ tên, ngày sinh, giới tính, nơi cư trú) — hãy quét lại")
-    scanned = _scan_person(fields[index], old_id_number, rest, len(fields), today or _today())
+    scanned = _scan_person(fields[index], old_id_number, rest, len(fields), today or _today(), check_id)
     if cancelled == scanned.id_number:
         raise _scan_error("Mã QR căn cước có số định danh đã hủy trùng số định danh hiện tại")
     return replace(scanned, cancelled_id_number=cancelled)
@@ -128,7 +132,9 @@ def _scan_fields(text: str) -> list[str]:
     return [clean(field) for field in joined.split("|")]
 
 
-def _scan_person(id_number: str, old_id_number: str, rest: list[str], field_count: int, today: date) -> ScannedIdentity:
+def _scan_person(
+    id_number: str, old_id_number: str, rest: list[str], field_count: int, today: date, check_id: bool = True
+) -> ScannedIdentity:
     """Validate the person fields that follow the ID (and old ID) in a scan."""
     name_raw, birth_raw, gender_raw, address = rest[:4]
     issued_raw = rest[4] if len(rest) > 4 else ""
@@ -143,7 +149,8 @@ def _scan_person(id_number: str, old_id_number: str, rest: list[str], field_coun
         issued_on = _in_scan(_parse_date, issued_raw, label="Ngày cấp", field="issued_on", today=today)
         if issued_on < birth_date:
             raise _scan_error("Mã QR căn cước có ngày cấp trước ngày sinh")
-    _in_scan(validate_id_number, id_number, birth_date, gender, today=today)
+    if check_id:
+        _in_scan(validate_id_number, id_number, birth_date, gender, today=today)
     return ScannedIdentity(
         id_number=id_number,
         old_id_number=old_id_number,

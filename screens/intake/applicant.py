@@ -103,7 +103,14 @@ class ApplicantStep(IntakeStep):
         try:
             person = identity.to_person(identity.parse_qr(scan_text))
         except BadInput as err:
-            form.set_error("id_number", err.message)
+            try:  # the card's ID digits disagree with its birth date or sex: keep what was read, mark the ID
+                person = identity.to_person(identity.parse_qr(scan_text, check_id=False))
+            except BadInput:
+                form.set_error("id_number", err.message)
+                form.input("id_number").focus()
+                return
+            form.fill(person)
+            form.set_error("id_number", f"{err.message} Các ô khác đã điền theo mã QR: kiểm tra lại thẻ.")
             form.input("id_number").focus()
             return
         form.fill(person)

@@ -215,3 +215,23 @@ async def test_typing_after_a_refused_date_replaces_it(app):
         assert app.focused.id == "birth_date"
         await human_type(pilot, "17051990")
         assert screen.query_one("#birth_date").value == "17/05/1990"
+
+
+async def test_a_scan_whose_id_disagrees_keeps_the_scanned_fields_and_marks_the_id(app):
+    """Digit 4 of 038290012345 says a woman born in the 2000s; the card says 1990: keep everything, say what."""
+    scan = SCAN.replace("038190012345", "038290012345")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        field = screen.query_one("#id_number")
+        field.focus()
+        field.value = scan
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one("#full_name").value == "Đặng Thị Ánh"
+        assert screen.query_one("#birth_date").value == "17/05/1990"
+        assert screen.query_one("#gender").value == "Nữ"
+        assert "Thôn Đông Hải" in screen.query_one("#address").value
+        assert screen.query_one("#id_number").value == "038290012345"
+        message = str(screen.query_one("#id_number-error").render())
+        assert "Chữ số thứ 4" in message or "chữ số thứ 4" in message
+        assert app.focused.id == "id_number"
