@@ -351,6 +351,33 @@ class OneStopApp(App[None]):
         if time.monotonic() - self._last_activity > limit:
             self.action_lock()
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: with an intake typed in, ask first (the draft is kept either way, F2 brings it back)."""
+        from screens.dialogs import ConfirmDialog
+        from screens.intake import IntakeScreen
+
+        intake = next((s for s in self.screen_stack if isinstance(s, IntakeScreen) and s.draft_state()), None)
+        if intake is None or self.locked or isinstance(self.screen, ConfirmDialog):
+            if intake is not None:
+                intake.save_draft_now()
+            self.exit()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                intake.save_draft_now()
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                "Đang nhập dở một hồ sơ. Thoát chương trình? Bản nháp được giữ: lần sau nhấn F2 để nhập tiếp.",
+                title="Thoát",
+                yes="Thoát (Y)",
+                no="Ở lại (N)",
+            ),
+            answered,
+        )
+
     def action_lock(self) -> None:
         """Hide the counter behind the officer's password; whatever was typed stays underneath."""
         from screens.lock import LockScreen

@@ -262,8 +262,12 @@ class DossierScreen(OneStopScreen):
         head.append(f"{d.status.label} ({d.status.national_code})", style="bold")
         if overdue:
             head.append("   QUÁ HẠN", style="bold red")
-        head.append(f"\nTiếp nhận: {fmt_short(d.received_at)}    Hẹn trả: ")
-        head.append(fmt_short(d.due_at), style="bold red" if overdue else "bold")
+        head.append(f"\nTiếp nhận: {fmt_short(d.received_at)}")
+        if d.status.is_closed and d.returned_at is None:  # rejected, withdrawn, stopped: nothing will be returned
+            head.append(f"    Không hẹn trả ({d.status.label.lower()})")
+        else:
+            head.append("    Hẹn trả: ")
+            head.append(fmt_short(d.due_at), style="bold red" if overdue else "bold")
         if d.due_reason:
             head.append(f"\n{d.due_reason}", style="italic")
         if d.rating is not None:

@@ -48,9 +48,11 @@ class HomeScreen(OneStopScreen):
     class Loaded(Message):
         """The queue counts and the selected queue's rows, read by the worker."""
 
-        def __init__(self, counts: dict[str, int], rows: list[DossierSummary]) -> None:
+        def __init__(self, counts: dict[str, int], rows: list[DossierSummary], draft: str = "") -> None:
             super().__init__()
             self.counts, self.rows = counts, rows
+            self.draft = draft
+            """Who and what an unfinished intake (kept after Esc, a lock or a crash) was for; empty if none."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,6 +67,7 @@ class HomeScreen(OneStopScreen):
             with Horizontal(id="home-counts"):
                 for name, label in QUEUES:
                     yield Static(f"{label}\n—", id=f"count-{name}", classes="count-box")
+            yield Static("", id="home-draft")
             yield Label("", id="home-queue-title", classes="section-title")
             yield CounterTable(id="home-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="home-sync")
@@ -91,8 +94,12 @@ class HomeScreen(OneStopScreen):
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False, description="Đọc hàng đợi")
     def _load(self, queue_name: str) -> None:
-        search, now = self.onestop.services.search, self.onestop.now()
-        self.post_message(self.Loaded(search.queue_counts(now=now), search.queue(queue_name, limit=100, now=now)))
+        app = self.onestop
+        search, now = app.services.search, app.now()
+        counts, rows = search.queue_counts(now=now), search.queue(queue_name, limit=100, now=now)
+        self.post_message(
+            self.Loaded(counts, rows, draft_summary(app.services.intake.load_draft(app.officer.username)))
+        )
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         """Shown plainly above the list; the queues are informative, never blocking."""
@@ -117,6 +124,9 @@ class HomeScreen(OneStopScreen):
                 row.status.label,
                 key=row.code,
             )
+        hint = self.query_one("#home-draft", Static)
+        hint.update(f"Có hồ sơ đang nhập dở ({message.draft}): nhấn F2 để nhập tiếp." if message.draft else "")
+        hint.display = bool(message.draft)
         title = f"{QUEUES[self.selected][1]} — phím 1–5 hoặc ←/→ để đổi hàng đợi, Enter để mở hồ sơ"
         self.query_one("#home-queue-title", Label).update(title)
 
@@ -147,6 +157,14 @@ class HomeScreen(OneStopScreen):
         panel = self.query_one("#home-sync", Static)
         panel.update(f"Máy trạm — {app.sync_text}" + ("  ⚠ TỒN ĐỌNG QUÁ HẠN" if app.sync_late else ""))
         panel.set_class(app.sync_late, "-late")
+
+
+def draft_summary(draft: dict[str, Any] | None) -> str:
+    """`Trần Văn Cường; 1.001193` for a kept intake draft, empty when there is none."""
+    if not draft:
+        return ""
+    who = (draft.get("inputs") or {}).get("full_name") or "chưa có tên"
+    return f"{who}; {draft.get('procedure_code') or 'chưa chọn thủ tục'}"
 
 
 def _short(text: str, width: int) -> str:

@@ -55,10 +55,14 @@ class LockScreen(AppAccess, ModalScreen[bool]):
 
     @on(Input.Submitted, "#lock-password")
     def unlock(self, event: Input.Submitted) -> None:
-        from onestop.errors import OneStopError
+        from onestop.errors import BadInput, OneStopError
 
         try:
             self.onestop.services.officers.authenticate(self.officer.username, event.value)
+        except BadInput:  # the name is known here: only the password can be wrong
+            self.query_one("#lock-error", Static).update("Sai mật khẩu. Nhập lại mật khẩu để mở khóa.")
+            event.input.value = ""
+            return
         except OneStopError as err:
             self.query_one("#lock-error", Static).update(err.message)
             event.input.value = ""

@@ -220,7 +220,8 @@ class SearchScreen(OneStopScreen):
         table.clear()
         self.codes = []
         for s in page.items:
-            due = Text(fmt_short(s.due_at), style="bold red" if s.overdue else "")
+            no_result = s.status.is_closed and s.status.value != "returned"  # rejected, withdrawn, stopped
+            due = Text("—" if no_result else fmt_short(s.due_at), style="bold red" if s.overdue else "")
             status = Text(s.status.label + (" · QUÁ HẠN" if s.overdue else ""), style="bold red" if s.overdue else "")
             table.add_row(
                 s.code,

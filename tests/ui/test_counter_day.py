@@ -235,3 +235,65 @@ async def test_a_scan_whose_id_disagrees_keeps_the_scanned_fields_and_marks_the_
         message = str(screen.query_one("#id_number-error").render())
         assert "Chữ số thứ 4" in message or "chữ số thứ 4" in message
         assert app.focused.id == "id_number"
+
+
+# ---------------------------------------------------------------- leaving, locking, crashing
+
+
+async def test_ctrl_q_mid_intake_asks_and_keeps_the_draft(app, services):
+    from screens.dialogs import ConfirmDialog
+    from screens.intake import IntakeScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        screen.query_one("#full_name").value = "Trần Văn Cường"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog), "Ctrl+Q quit mid-intake without asking"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, IntakeScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert services.intake.load_draft("canbo")["inputs"]["full_name"] == "Trần Văn Cường"
+
+
+async def test_the_home_screen_says_a_draft_survived_a_crash(app, services):
+    """A killed process leaves its last step's draft; the officer learns of it on the home screen, not only on F2."""
+    services.intake.save_draft(
+        "canbo", {"version": 1, "step": 1, "procedure_code": "1.001193", "inputs": {"full_name": "Lê Thị Hoa"}}
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hint = app.screen.query_one("#home-draft")
+        assert hint.display and "Lê Thị Hoa" in str(hint.render()) and "F2" in str(hint.render())
+
+
+async def test_the_lock_screen_speaks_of_the_password_only(app):
+    from screens.lock import LockScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        app.screen.query_one("#lock-password").value = "sai"
+        await pilot.press("enter")
+        await pilot.pause()
+        said = str(app.screen.query_one("#lock-error").render())
+        assert "Sai mật khẩu" in said and "tên đăng nhập" not in said
+
+
+async def test_a_rejected_dossier_shows_no_appointment(app, services, make_dossier, messages):
+    from screens.dossier import DossierScreen
+
+    d = make_dossier()
+    services.dossiers.reject(d.code, "Không thuộc thẩm quyền", "canbo")
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await app.workers.wait_for_complete()
+        app.call_later(app.open_dossier, d.code)
+        await messages.wait_for(DossierScreen.Loaded, pilot)
+        head = str(app.screen.query_one("#dossier-head").render())
+        assert "Không được tiếp nhận" in head and "Hẹn trả" not in head
