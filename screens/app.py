@@ -474,7 +474,9 @@ class OneStopApp(App[None]):
     def action_search(self) -> None:
         from screens.search import SearchScreen
 
-        if not isinstance(self.screen, SearchScreen):
+        if isinstance(self.screen, SearchScreen):
+            self.screen.focus_box()
+        else:
             self.push_screen(SearchScreen())
 
     def action_reports(self) -> None:

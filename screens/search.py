@@ -100,6 +100,11 @@ class SearchScreen(OneStopScreen):
         self._debounce: Timer | None = None
         self._generation = 0
         self._last_criteria: dict[str, Any] | None = None
+        self._applied = 0
+        """Generation of the search whose rows are on screen."""
+        self._open_top = False
+        """Enter was pressed in the box before its results arrived: open the top hit when they do."""
+        self._covered = False
         self.searches = 0
         """How many searches ran (tests check that opening runs exactly one)."""
 
@@ -153,11 +158,39 @@ class SearchScreen(OneStopScreen):
         self._debounce = self.set_timer(DEBOUNCE_S, self.restart)
 
     @on(Input.Submitted)
-    def submitted(self) -> None:
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter in the box opens the top hit (once the results match what is typed); in a filter it searches."""
         if self._debounce is not None:
             self._debounce.stop()
+        if event.input.id == "search-box":
+            if self._showing_current() and self.codes:
+                self.open_dossier(self.codes[0])
+                return
+            self._open_top = True
         self.restart()
         self.query_one(DataTable).focus()
+
+    def _showing_current(self) -> bool:
+        """Whether the rows on screen are the answer to the box and filters as they are now."""
+        try:
+            return self.criteria() == self._last_criteria and self._applied == self._generation
+        except ValueError:
+            return False
+
+    def focus_box(self) -> None:
+        """F3 or / on this screen: back to the search box, its text selected to type over."""
+        box = self.query_one("#search-box", Input)
+        box.focus()
+        box.select_all()
+
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
+    def on_screen_resume(self) -> None:
+        """Back from a dossier: what was done there may have changed the rows, so read the page again."""
+        if self._covered:
+            self._covered = False
+            self._fetch(self.cursors[self.page_index])
 
     def restart(self) -> None:
         """Start over at page 1 with the current box and filters."""
@@ -212,6 +245,7 @@ class SearchScreen(OneStopScreen):
         if message.generation != self._generation:
             return  # a newer search superseded this one
         page = message.page
+        self._applied = message.generation
         self.error = ""
         if message.first:
             self.total, self.total_capped = page.total, page.total_capped
@@ -236,6 +270,10 @@ class SearchScreen(OneStopScreen):
             )
             self.codes.append(s.code)
         self.query_one("#search-info", Label).update(self.info_text(len(page.items)))
+        if self._open_top:
+            self._open_top = False
+            if self.codes:
+                self.open_dossier(self.codes[0])
 
     def info_text(self, shown: int) -> str:
         if self.total == 0 or (shown == 0 and self.page_index == 0):

@@ -166,3 +166,53 @@ async def test_due_date_and_status_are_on_screen_at_120_columns(app, services, m
                 seen.add(str(column.label))
                 assert right <= table.scrollable_content_region.width, f"{column.label} is cut off"
         assert seen == needed
+
+
+async def test_results_are_read_again_when_returning_from_a_dossier(app, services, messages):
+    """Issue 15: after a dossier (where something may have been done) the list must not be stale."""
+    from screens.dossier import DossierScreen
+    from screens.search import SearchScreen
+
+    first = receive(services, ANH)
+    async with app.run_test(size=(140, 40), message_hook=messages) as pilot:
+        screen = await open_search(app, pilot, messages, "dang thi anh")
+        assert screen.codes == [first.code]
+        screen.query_one("#search-results").focus()
+        await pilot.press("enter")
+        await messages.wait_for_worker(pilot, "dossier-load")
+        assert isinstance(app.screen, DossierScreen)
+        second = receive(services, ANH)
+        since = messages.mark()
+        await pilot.press("escape")
+        found = await messages.wait_for(SearchScreen.Found, pilot, since=since)
+        assert {s.code for s in found.page.items} == {first.code, second.code}
+        assert set(screen.codes) == {first.code, second.code}
+
+
+async def test_f3_and_slash_on_the_search_screen_go_back_to_the_box(app, services, messages):
+    receive(services, ANH)
+    async with app.run_test(size=(140, 40), message_hook=messages) as pilot:
+        screen = await open_search(app, pilot, messages, "anh")
+        for key in ("f3", "slash"):
+            screen.query_one("#search-results").focus()
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.focused.id == "search-box", key
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen.query_one("#search-box").value == "x"  # the old text was selected: typing replaces it
+
+
+async def test_enter_in_the_box_opens_the_top_hit(app, services, messages):
+    from screens.dossier import DossierScreen
+
+    duc = receive(services, DUC)
+    receive(services, ANH)
+    async with app.run_test(size=(140, 40), message_hook=messages) as pilot:
+        screen = await open_search(app, pilot, messages)
+        box = screen.query_one("#search-box")
+        box.focus()
+        box.value = "nguyen van duc"
+        await pilot.press("enter")
+        await messages.wait_for_worker(pilot, "dossier-load")
+        assert isinstance(app.screen, DossierScreen) and app.screen.code == duc.code
