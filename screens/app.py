@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -81,6 +82,7 @@ class OneStopApp(App[None]):
     TITLE = "onestop — Bộ phận Một cửa"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {lambda: _counter_commands()}
     BINDINGS = [
         Binding("f1", "help", "Trợ giúp", tooltip="Mọi phím của màn hình này", id="app.help"),
         Binding("f2", "intake", "Tiếp nhận", tooltip="Tiếp nhận hồ sơ mới", id="app.intake"),
@@ -608,10 +610,12 @@ class OneStopApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Ctrl+P with a Vietnamese search box."""
-        from textual.command import CommandPalette
+        from screens.palette import CounterPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder="Gõ tên chức năng…"))
+        if self.use_command_palette and not CounterPalette.is_open(cast("App[object]", self)):
+            self.push_screen(
+                CounterPalette(id="--command-palette", placeholder="Gõ tên chức năng (không dấu cũng được)…")
+            )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own (Keys, Maximize, Screenshot, Theme, Quit) are English and not counter work: ours only
@@ -638,6 +642,12 @@ class OneStopApp(App[None]):
                 "Ai đã xem, tạo, sửa, in, xuất hồ sơ nào và khi nào",
                 self.open_audit_screen,
             )
+
+
+def _counter_commands() -> type[Provider]:
+    from screens.palette import CounterCommands
+
+    return CounterCommands
 
 
 def summarise_sync(report: SyncReport) -> str:

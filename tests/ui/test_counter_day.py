@@ -297,3 +297,29 @@ async def test_a_rejected_dossier_shows_no_appointment(app, services, make_dossi
         await messages.wait_for(DossierScreen.Loaded, pilot)
         head = str(app.screen.query_one("#dossier-head").render())
         assert "Không được tiếp nhận" in head and "Hẹn trả" not in head
+
+
+# ---------------------------------------------------------------- the command palette in Vietnamese
+
+
+async def test_the_command_palette_folds_accents_and_says_no_match_in_vietnamese(app):
+    from textual.command import CommandInput, CommandList
+
+    def options(screen) -> list[str]:
+        listing = screen.query_one(CommandList)
+        return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        palette.query_one(CommandInput).value = "hang doi dong bo"
+        await pilot.pause(0.3)
+        await pilot.pause()
+        assert any("hàng đợi đồng bộ" in o for o in options(palette)), options(palette)
+        palette.query_one(CommandInput).value = "zzzqqq"
+        await pilot.pause(0.8)  # Textual waits half a second before saying nothing matched
+        await pilot.pause()
+        shown = " ".join(options(palette))
+        assert "Không tìm thấy" in shown and "No matches" not in shown
