@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from screens.intake.base import IntakeStep
-from screens.widgets.documents import DocLine, DocumentsPanel
+from screens.widgets.documents import DocLine, DocumentsPanel, conditional
 
 if TYPE_CHECKING:
     from onestop.domain import Procedure
@@ -34,7 +34,9 @@ class DocumentsStep(IntakeStep):
         return [line for line in self.panel.lines if line.received]
 
     def procedure_changed(self, procedure: Procedure) -> None:
-        self.panel.set_lines([DocLine(d.name, d.kind.value, d.count) for d in procedure.documents])
+        self.panel.set_lines(
+            [DocLine(d.name, d.kind.value, d.count, received=not conditional(d.name)) for d in procedure.documents]
+        )
 
     def enter(self) -> None:
         self.panel.load_files(self.onestop.services.settings.scanner_folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,15 @@ from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
 KINDS = ("original", "copy", "present_only")
+CONDITIONAL_RE = re.compile(r"\((?:chỉ khi|nếu)\b|,\s*nếu có\b", re.IGNORECASE)
+"""A paper needed only in some cases: "(chỉ khi …)", "(nếu nộp thay)", "…, nếu có"."""
+
+
+def conditional(name: str) -> bool:
+    """Whether a catalog paper is needed only in some cases (it starts unticked: the officer ticks it if brought)."""
+    return bool(CONDITIONAL_RE.search(name))
+
+
 KIND_LABELS = {"original": "Bản chính", "copy": "Bản sao", "present_only": "Xuất trình"}
 
 

@@ -323,3 +323,20 @@ async def test_the_command_palette_folds_accents_and_says_no_match_in_vietnamese
         await pilot.pause()
         shown = " ".join(options(palette))
         assert "Không tìm thấy" in shown and "No matches" not in shown
+
+
+# ---------------------------------------------------------------- documents
+
+
+async def test_conditional_papers_are_not_ticked_in_advance(app):
+    """'… (chỉ khi …)' is needed only sometimes: the officer ticks it when the citizen brings it."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        screen.query_one("#proc-query").value = "1.000894"  # đăng ký kết hôn
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = {line.name: line.received for line in screen.query_one("#docs-panel").lines}
+        conditional = [name for name in lines if "chỉ khi" in name]
+        assert conditional and not any(lines[name] for name in conditional)
+        assert all(received for name, received in lines.items() if name not in conditional)
