@@ -134,3 +134,76 @@ class ReasonDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ChecklistDialog(ModalScreen["list[str] | None"]):
+    """Tick items of a list (Space), optionally add others as text; Ctrl+S or Enter in the text box confirms.
+
+    Returns the ticked items followed by the typed ones, or None when cancelled. `require_all`: every listed item
+    must be ticked (receiving a supplement: what is still missing is said, nothing is recorded).
+    """
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    ChecklistDialog { align: center middle; background: $background 60%; }
+    ChecklistDialog SelectionList { height: auto; max-height: 12; }
+    """
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Ghi", tooltip="Ghi các mục đã đánh dấu", id="checklist.confirm"),
+        Binding("escape", "cancel", "Hủy", tooltip="Đóng, không ghi gì", id="checklist.cancel"),
+    ]
+
+    def __init__(
+        self,
+        prompt: str,
+        items: list[tuple[str, bool]],
+        *,
+        title: str,
+        other: str = "",
+        require_all: bool = False,
+    ) -> None:
+        super().__init__()
+        self.prompt, self.items, self.title_text = prompt, items, title
+        self.other, self.require_all = other, require_all
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import SelectionList
+
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.prompt)
+            yield SelectionList[str](*[(name, name, ticked) for name, ticked in self.items], id="checklist")
+            if self.other:
+                yield Label(self.other)
+                yield Input(id="checklist-other", max_length=1000)
+            yield Static("", classes="dialog-error", id="checklist-error")
+            with Horizontal():
+                yield Button("Ghi (Ctrl+S)", variant="primary", id="ok")
+                yield Button("Hủy (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#checklist").focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def action_confirm(self) -> None:
+        from textual.widgets import SelectionList
+
+        from onestop.text import clean
+
+        ticked = list(self.query_one("#checklist", SelectionList).selected)
+        typed = [clean(x) for x in self.query(Input).results(Input) for x in x.value.split(";") if clean(x)]
+        error = self.query_one("#checklist-error", Static)
+        missing = [name for name, _ in self.items if name not in ticked]
+        if self.require_all and missing:
+            error.update("Còn thiếu: " + "; ".join(missing) + ". Chỉ ghi khi đã nhận đủ.")
+        elif not ticked and not typed:
+            error.update("Chưa chọn mục nào.")
+        else:
+            self.dismiss(ticked + typed)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -22,7 +22,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, describe_print, error_text, fmt_date, fmt_money, fmt_short
-from screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
+from screens.dialogs import DIALOG_CSS, ChecklistDialog, ConfirmDialog, ReasonDialog
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
 
@@ -394,20 +394,50 @@ class DossierScreen(OneStopScreen):
         self.app.push_screen(ReasonDialog("Lý do:", title=titles[name]), answered)
 
     def ask_supplement(self, dossier: Dossier, name: str) -> None:
-        def got_items(items: str | None) -> None:
-            if items is None:
+        """Pick the missing papers from the procedure's list (those not received are ticked), add others as text,
+        then the reason."""
+
+        def got_items(items: list[str] | None) -> None:
+            if not items:
                 return
-            parts = [p.strip() for p in items.split(";") if p.strip()]
 
             def got_reason(reason: str | None) -> None:
                 if reason:
-                    self.run(name, items=parts, reason=reason)
+                    self.run(name, items=items, reason=reason)
 
             self.app.push_screen(ReasonDialog("Lý do yêu cầu bổ sung:", title="Yêu cầu bổ sung"), got_reason)
 
+        received = {doc.name for doc in dossier.documents}
+        listed = [(doc.name, doc.name not in received) for doc in dossier.procedure.documents]
         self.app.push_screen(
-            ReasonDialog("Giấy tờ cần bổ sung (ngăn cách bằng dấu ;):", title="Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+            ChecklistDialog(
+                "Giấy tờ cần bổ sung (Space: chọn/bỏ; các giấy tờ chưa nhận đã được chọn sẵn):",
+                listed,
+                title="Yêu cầu bổ sung, hoàn thiện hồ sơ",
+                other="Giấy tờ khác (ngăn cách bằng dấu ;), Enter để ghi:",
+            ),
             got_items,
+        )
+
+    def ask_arrived(self, dossier: Dossier, name: str) -> None:
+        """Receiving a supplement: tick each requested paper as it arrives; all of them → back to processing."""
+        requested = requested_items(dossier)
+        if not requested:
+            self.confirm(dossier, name)
+            return
+
+        def got(arrived: list[str] | None) -> None:
+            if arrived:
+                self.run(name, arrived=arrived)
+
+        self.app.push_screen(
+            ChecklistDialog(
+                "Đánh dấu (Space) từng giấy tờ công dân đã nộp bổ sung, rồi Ctrl+S:",
+                [(item, False) for item in requested],
+                title="Nhận hồ sơ bổ sung",
+                require_all=True,
+            ),
+            got,
         )
 
     def ask_new_due(self, dossier: Dossier, name: str) -> None:
@@ -533,6 +563,26 @@ class LifecycleRow:
     """The counter form printed after it succeeds (a `FormKind` value)."""
 
 
+def requested_items(dossier: Dossier) -> list[str]:
+    """The papers the latest supplement request asked for (from its event note "Cần bổ sung: a; b")."""
+    from onestop.domain import Status
+
+    for event in reversed(dossier.events):
+        if event.to_status is Status.SUPPLEMENT:
+            _, _, listed = event.note.partition("Cần bổ sung:")
+            return [item.strip() for item in listed.split(";") if item.strip()]
+    return []
+
+
+def _receive_supplement(dossiers: DossierService, code: str, who: str, kw: dict[str, Any]) -> Dossier:
+    if not kw.get("arrived"):
+        return dossiers.receive_supplement(code, who)
+    from onestop.domain import Status
+
+    reason = "Đã nhận đủ hồ sơ bổ sung: " + "; ".join(kw["arrived"])
+    return dossiers.transition(code, Status.IN_PROGRESS, actor=who, reason=reason[:500])
+
+
 def _move_to(name: str) -> Runner:
     def run(dossiers: DossierService, code: str, who: str, kw: dict[str, Any]) -> Dossier:
         from onestop.services.lifecycle import ACTIONS_BY_NAME
@@ -551,9 +601,7 @@ LIFECYCLE: dict[str, LifecycleRow] = {
         lambda d, code, who, kw: d.request_supplement(code, kw["items"], kw["reason"], who),
         form="supplement",
     ),
-    "supplement_received": LifecycleRow(
-        DossierScreen.confirm, lambda d, code, who, kw: d.receive_supplement(code, who)
-    ),
+    "supplement_received": LifecycleRow(DossierScreen.ask_arrived, _receive_supplement),
     "in_progress": LifecycleRow(DossierScreen.confirm, _move_to("in_progress")),
     "financial": LifecycleRow(DossierScreen.confirm, _move_to("financial")),
     "reject": LifecycleRow(

@@ -55,7 +55,8 @@ async def test_supplement_then_received_then_return(app, messages, services, mak
         screen = await open_dossier(app, pilot, messages, d.code)
         await pilot.press("s")
         await pilot.pause()
-        app.screen.query_one("#reason-input", Input).value = "Giấy chứng sinh; Sổ hộ khẩu"
+        app.screen.query_one("#checklist-other", Input).value = "Giấy chứng sinh; Sổ hộ khẩu"
+        app.screen.query_one("#checklist-other", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
         app.screen.query_one("#reason-input", Input).value = "Thiếu giấy tờ"
@@ -69,7 +70,8 @@ async def test_supplement_then_received_then_return(app, messages, services, mak
         since = messages.mark()
         await pilot.press("b")
         await pilot.pause()
-        await pilot.press("y")
+        app.screen.query_one("#checklist").select_all()  # every requested paper arrived
+        await pilot.press("ctrl+s")
         assert (await acted(messages, pilot, since)).dossier.status.value == "in_progress"
         assert screen.dossier.status.value == "in_progress"
         since = messages.mark()
@@ -218,3 +220,41 @@ async def test_rating_after_return_and_with_h(app, messages, services, make_doss
         await pilot.pause()
         assert not isinstance(app.screen, RatingScreen)
         assert services.dossiers.peek(d.code).rating.label == "Rất hài lòng"
+
+
+async def test_supplement_request_picks_missing_papers_and_receipt_ticks_what_arrived(
+    app, messages, services, make_dossier
+):
+    """Issue 15: the request lists the procedure's papers not received (ticked); receiving ticks each one."""
+    from textual.widgets import Input, SelectionList, Static
+
+    d = make_dossier()
+    missing = [doc.name for doc in d.procedure.documents if doc.name not in {x.name for x in d.documents}]
+    assert missing
+    async with app.run_test(size=(140, 50), message_hook=messages) as pilot:
+        screen = await open_dossier(app, pilot, messages, d.code)
+        await pilot.press("s")
+        await pilot.pause()
+        picker = app.screen.query_one("#checklist", SelectionList)
+        assert picker.selected == missing
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#reason-input", Input).value = "Thiếu giấy tờ"
+        since = messages.mark()
+        await pilot.press("enter")
+        await acted(messages, pilot, since)
+        assert all(name in screen.dossier.events[-1].note for name in missing)
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen.query_one("#checklist", SelectionList).selected == []
+        await pilot.press("ctrl+s")  # nothing ticked: nothing recorded
+        await pilot.pause()
+        assert "Còn thiếu" in str(app.screen.query_one("#checklist-error", Static).render())
+        assert services.dossiers.peek(d.code).status.value == "supplement"
+        for _ in missing:
+            await pilot.press("space", "down")
+        since = messages.mark()
+        await pilot.press("ctrl+s")
+        done = await acted(messages, pilot, since)
+        assert done.dossier.status.value == "in_progress"
+        assert "Đã nhận đủ hồ sơ bổ sung" in (done.dossier.events[-1].reason or "")
