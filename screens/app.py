@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Center, Vertical
 from textual.message import Message
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from onestop.domain import Officer
     from onestop.services import Services
     from onestop.sync.service import SyncReport, SyncStatus
+
+SUPERSEDING_TITLES = frozenset({"Giấy tiếp nhận", "In phiếu", "Đồng bộ"})
+"""Notifications whose newest one says all: an older one with the same title is removed when it arrives."""
 
 ACTIONS_NEEDING_LOGIN = {
     "back",
@@ -336,6 +339,16 @@ class OneStopApp(App[None]):
     def on_unmount(self) -> None:
         if self._services is not None:
             self._services.close()
+
+    # ------------------------------------------------------------------ notifications
+
+    def _on_notify(self, event: Notify) -> None:
+        """A printing outcome replaces the older ones with the same title: an old 'chưa in được' must not stay
+        above the newer answer (Textual keeps every toast until its own timeout)."""
+        if event.notification.title in SUPERSEDING_TITLES:
+            for older in [n for n in self._notifications if n.title == event.notification.title]:
+                self._unnotify(older, refresh=False)
+        super()._on_notify(event)
 
     # ------------------------------------------------------------------ activity and lock
 

@@ -498,6 +498,7 @@ class DossierScreen(OneStopScreen):
     def _form_issued(self, message: FormIssued) -> None:
         self.notify(
             message.text,
+            title="In phiếu",
             severity="information" if message.printed else "warning",
             timeout=5 if message.printed else 12,
         )

@@ -340,3 +340,21 @@ async def test_conditional_papers_are_not_ticked_in_advance(app):
         conditional = [name for name in lines if "chỉ khi" in name]
         assert conditional and not any(lines[name] for name in conditional)
         assert all(received for name, received in lines.items() if name not in conditional)
+
+
+# ---------------------------------------------------------------- toasts
+
+
+async def test_a_newer_printing_outcome_replaces_the_older_toast(app):
+    """Two receipts that did not print, then one that did: only the newest receipt toast stays on screen."""
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        for text in ("Hồ sơ A đã lưu; chưa in được giấy tiếp nhận", "Hồ sơ B đã lưu; chưa in được giấy tiếp nhận"):
+            app.notify(text, title="Giấy tiếp nhận", severity="warning", timeout=12)
+            await pilot.pause()
+        app.notify("Đã gửi giấy tiếp nhận C tới máy in", title="Giấy tiếp nhận", timeout=6)
+        app.notify("Đang đồng bộ…", timeout=3)
+        await pilot.pause()
+        receipts = [n.message for n in app._notifications if n.title == "Giấy tiếp nhận"]
+        assert receipts == ["Đã gửi giấy tiếp nhận C tới máy in"]
+        assert any(n.message == "Đang đồng bộ…" for n in app._notifications)  # others are untouched
