@@ -34,7 +34,18 @@ class ReviewStep(IntakeStep):
             yield Static("", id="review-details")
             yield Button("Lưu hồ sơ (Ctrl+S)", variant="success", id="save-button")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.large = False
+
     def enter(self) -> None:
+        self.refresh_review()
+
+    def set_large(self, large: bool) -> None:
+        """Large print (F9): the name and the procedure letter-spaced in bold bands as tall as the digits."""
+        self.large = large
+        self.query_one("#review-name").set_class(large, "-big")
+        self.query_one("#review-procedure").set_class(large, "-big")
         self.refresh_review()
 
     def refresh_review(self) -> None:
@@ -42,10 +53,11 @@ class ReviewStep(IntakeStep):
         applicant = intake.step_of(ApplicantStep).applicant
         due = intake.step_of(AppointmentStep).due()
         procedure = intake.procedure
-        self.query_one("#review-name", Label).update(applicant.value("full_name").upper())
+        self.query_one("#review-name", Label).update(spaced(applicant.value("full_name").upper(), self.large))
         self.query_one("#review-dob", Digits).update(applicant.value("birth_date").replace("/", "-"))
         self.query_one("#review-id", Digits).update(applicant.value("id_number")[:12])
-        self.query_one("#review-procedure", Label).update(f"{procedure.code} — {procedure.name}" if procedure else "")
+        name = f"{procedure.code} — {procedure.name}" if procedure else ""
+        self.query_one("#review-procedure", Label).update(spaced(name.upper(), self.large) if self.large else name)
         self.query_one("#review-due", Digits).update(f"{due:%H:%M %d-%m-%Y}" if due else "")
         self.query_one("#review-details", Static).update(self._details())
 
@@ -69,3 +81,10 @@ class ReviewStep(IntakeStep):
             .replace("present_only", "Xuất trình")
             .replace("— copy", "— Bản sao")
         )
+
+
+def spaced(text: str, large: bool) -> str:
+    """`ĐẶNG THỊ ÁNH` → `Đ Ặ N G   T H Ị   Á N H` in large print (words three cells apart)."""
+    if not large:
+        return text
+    return "   ".join(" ".join(word) for word in text.split())

@@ -218,7 +218,7 @@ class IntakeScreen(OneStopScreen):
     def toggle_large_print(self) -> None:
         """F9: the review shown large, alone on screen, for the citizen to check."""
         if self.has_class("-large"):
-            self.remove_class("-large")
+            self.set_large(False)
             return
         if self.saved_code:
             return
@@ -228,7 +228,14 @@ class IntakeScreen(OneStopScreen):
                 self.notify("Cần điền đủ các bước trước khi xem bản xác nhận.", severity="warning")
                 return
             self.show_step(last)
-        self.add_class("-large")
+        self.set_large(True)
+
+    def set_large(self, large: bool) -> None:
+        """The citizen-facing view on or off: everything but the review hidden, name and procedure enlarged."""
+        from screens.intake.review import ReviewStep
+
+        self.set_class(large, "-large")
+        self.step_of(ReviewStep).set_large(large)
 
     def build_draft(self) -> IntakeDraft | None:
         """The `IntakeDraft` from every step, or None after moving to the first step with an error."""
@@ -279,7 +286,7 @@ class IntakeScreen(OneStopScreen):
     def saved(self, dossier: Dossier) -> None:
         self.saved_code = dossier.code
         self.refresh_bindings()
-        self.remove_class("-large")
+        self.set_large(False)
         self.query_one("#done-code", Static).update(
             f"[b]{dossier.code}[/b]\n{dossier.applicant.full_name} — {dossier.procedure.name}\n"
             f"Hẹn trả: {fmt_datetime(dossier.due_at)}"
@@ -350,7 +357,7 @@ class IntakeScreen(OneStopScreen):
 
     def action_leave(self) -> None:
         if self.has_class("-large"):
-            self.remove_class("-large")
+            self.set_large(False)
             return
         self.save_draft_now()
         self.app.pop_screen()

@@ -358,3 +358,27 @@ async def test_a_newer_printing_outcome_replaces_the_older_toast(app):
         receipts = [n.message for n in app._notifications if n.title == "Giấy tiếp nhận"]
         assert receipts == ["Đã gửi giấy tiếp nhận C tới máy in"]
         assert any(n.message == "Đang đồng bộ…" for n in app._notifications)  # others are untouched
+
+
+# ---------------------------------------------------------------- F9 large print
+
+
+async def test_large_print_enlarges_the_name_and_the_procedure_not_only_the_digits(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        field = screen.query_one("#id_number")
+        field.focus()
+        field.value = SCAN
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert screen.has_class("-large")
+        digits_height = screen.query_one("#review-dob").size.height
+        for widget_id, expected in (("#review-name", "Đ Ặ N G   T H Ị   Á N H"), ("#review-procedure", "Đ Ă N G")):
+            widget = screen.query_one(widget_id)
+            assert expected in str(widget.render()), widget_id
+            assert widget.outer_size.height >= digits_height, f"{widget_id} is smaller than the digits"
+        await pilot.press("f9")
+        await pilot.pause()
+        assert "ĐẶNG THỊ ÁNH" in str(screen.query_one("#review-name").render())
