@@ -75,7 +75,8 @@ class HomeScreen(OneStopScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Mã hồ sơ", "Người nộp", "Thủ tục", "Nhận lúc", "Hẹn trả", "Trạng thái")
+        # by priority from the left: at 100 (or 80) columns what is cut is the procedure's tail and the reception time
+        table.add_columns("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Nhận lúc")
         self._mark_selected()
         self.sync_status_changed()
         self.reload()
@@ -117,11 +118,11 @@ class HomeScreen(OneStopScreen):
         for row in message.rows:
             table.add_row(
                 row.code,
-                row.applicant_name,
-                _short(row.procedure_name or row.procedure_code, 40),
-                fmt_short(row.received_at),
-                fmt_short(row.due_at),
+                _short(row.applicant_name, 24),
                 row.status.label,
+                fmt_short(row.due_at),
+                _short(row.procedure_name or row.procedure_code, self._procedure_room()),
+                fmt_short(row.received_at),
                 key=row.code,
             )
         hint = self.query_one("#home-draft", Static)
@@ -129,6 +130,15 @@ class HomeScreen(OneStopScreen):
         hint.display = bool(message.draft)
         title = f"{QUEUES[self.selected][1]} — phím 1–5 hoặc ←/→ để đổi hàng đợi, Enter để mở hồ sơ"
         self.query_one("#home-queue-title", Label).update(title)
+
+    def _procedure_room(self) -> int:
+        """Cells left for the procedure once code, name, status and due date are on screen (at least 12)."""
+        width = self.query_one(DataTable).scrollable_content_region.width or self.size.width
+        return max(12, min(40, width - (20 + 24 + 20 + 16) - 5 * 2))
+
+    def on_resize(self) -> None:
+        if self.counts is not None:
+            self.reload()
 
     def _mark_selected(self) -> None:
         for index, (name, _) in enumerate(QUEUES):

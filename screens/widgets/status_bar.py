@@ -38,6 +38,26 @@ def format_age(age: timedelta) -> str:
     return f"{seconds // 60} phút"
 
 
+def fit_status(place: str, who: str, clock: str, badge: str, width: int) -> str:
+    """The status line within `width` cells: the sync badge is kept whole; place, officer and clock shorten first."""
+    short_badge = badge.split(", thành công lần cuối")[0]
+    short_place = place.split(" · ")[-1] if " · " in place else place
+    short_who = who.split(" (")[0]
+    for parts in (
+        (place, who, clock, badge),
+        (place, short_who, clock, badge),
+        (short_place, short_who, clock, badge),
+        (short_place, short_who, clock[:5], badge),
+        (short_place, short_who, clock[:5], short_badge),
+        (short_who, clock[:5], short_badge),
+        (clock[:5], short_badge),
+    ):
+        line = " │ ".join(p for p in parts if p)
+        if width <= 0 or len(line) <= width:
+            return line
+    return line[: max(1, width - 1)] + "…"
+
+
 class StatusBar(AppAccess, Static):
     """Who is at which counter, and how far behind the provincial system this workstation is."""
 
@@ -62,4 +82,7 @@ class StatusBar(AppAccess, Static):
             office = app.services.settings.office
             place = f"{office.commune_name} · quầy {office.counter_code}"
         who = f"{app.officer.full_name} ({app.officer.username})" if app.logged_in else "chưa đăng nhập"
-        self.update(f"{place} │ {who} │ {app.now():%H:%M %d/%m/%Y} │ {app.sync_text}")
+        self.update(fit_status(place, who, f"{app.now():%H:%M %d/%m/%Y}", app.sync_text, self.size.width - 2))
+
+    def on_resize(self) -> None:
+        self._paint()

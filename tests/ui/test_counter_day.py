@@ -382,3 +382,59 @@ async def test_large_print_enlarges_the_name_and_the_procedure_not_only_the_digi
         await pilot.press("f9")
         await pilot.pause()
         assert "ĐẶNG THỊ ÁNH" in str(screen.query_one("#review-name").render())
+
+
+# ---------------------------------------------------------------- narrow terminals
+
+
+def visible_columns(table) -> list[str]:
+    """Labels of the columns whose whole width is inside the table's visible region."""
+    shown, right = [], 0
+    for column in table.ordered_columns:
+        right += column.get_render_width(table)
+        if right <= table.scrollable_content_region.width:
+            shown.append(str(column.label))
+    return shown
+
+
+@pytest.mark.parametrize("size", [(120, 40), (100, 30), (80, 24)], ids=["120x40", "100x30", "80x24"])
+async def test_home_keeps_code_name_status_and_due_date_on_screen(services, fixed_clock, make_dossier, size):
+    from screens.app import make_app
+
+    make_dossier("2.000815", received_at=fixed_clock())  # a long procedure name
+    app = make_app(services, officer=services.officers.get("canbo"), clock=fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#home-table")
+        assert table.row_count == 1
+        assert {"Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả"} <= set(visible_columns(table)), size
+        bar = app.screen.query_one("StatusBar")
+        line = str(bar.render())
+        assert "Đồng bộ" in line and "chờ gửi" in line, line
+        assert len(line) <= bar.size.width, f"status line cut at {size}: {line!r}"
+
+
+async def test_the_saved_box_wraps_a_long_procedure_name_at_100_columns(services, fixed_clock):
+    from screens.app import make_app
+
+    app = make_app(services, officer=services.officers.get("canbo"), clock=fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_intake(app, pilot)
+        screen.query_one("#proc-query").value = "2.000815"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        field = screen.query_one("#id_number")
+        field.value = SCAN
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.saved_code
+        box = screen.query_one("#done-code")
+        assert box.region.right <= app.size.width, "the ĐÃ TIẾP NHẬN box overflows"
+        assert "Chứng thực bản sao" in str(box.render())
