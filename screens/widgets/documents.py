@@ -86,7 +86,7 @@ class DocumentsPanel(Horizontal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="docs-left"):
-            yield Label("Thành phần hồ sơ — Space: đã nhận · K: loại · +/-: số lượng · A: thêm · Enter/PgDn: tiếp")
+            yield Label("Thành phần hồ sơ — Space: đã nhận · K: loại · +/-: SL · A: thêm · PgDn: tiếp")
             yield DataTable(id="docs-table", cursor_type="row")
         with Vertical(id="docs-right"):
             yield Label("Tệp số hóa mới nhất — Enter/F: gắn vào dòng đang chọn")

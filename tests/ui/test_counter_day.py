@@ -411,6 +411,10 @@ async def test_home_keeps_code_name_status_and_due_date_on_screen(services, fixe
         table = app.screen.query_one("#home-table")
         assert table.row_count == 1
         assert {"Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả"} <= set(visible_columns(table)), size
+        for box in app.screen.query(".count-box"):  # every queue's count stays readable, its label wrapped or not
+            assert str(box.render()).rstrip().endswith(("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "—"))
+            needed = box.get_content_height(box.container_size, app.size, box.content_size.width)
+            assert box.content_size.height >= needed, f"{box.id} cut at {size}"
         bar = app.screen.query_one("StatusBar")
         line = str(bar.render())
         assert "Đồng bộ" in line and "chờ gửi" in line, line
