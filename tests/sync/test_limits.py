@@ -267,3 +267,31 @@ def test_database_down_is_503_with_retry_after_and_back_without_restart(province
             province.store.engine = real
             down.dispose()
         assert http.post("/v1/push", json={"items": [upsert(A, "01")]}).json()["results"][0]["status"] == "applied"
+
+
+def test_payload_bounds_hold_on_the_fast_path_and_the_walk():
+    """Every bound is enforced whether the payload is small enough for the quick check or needs the full walk."""
+    from onestop.province.models import item_problem
+
+    base = {
+        "Uuid": "12345678-1234-1234-1234-123456789012",
+        "MaHoSo": "H56.14-260101-010001",
+        "MaTTHC": "1.001193",
+        "ChuHoSo": "Nguyễn Văn An",
+        "TrangThaiHoSo": 2,
+    }
+    assert item_problem("dossier.upsert", base) is None
+    deep: dict = {"v": 1}
+    for _ in range(9):
+        deep = {"x": deep}
+    for extra, field in (
+        ({"GhiChu": ["a"] * 501}, "GhiChu"),
+        ({"GhiChu": "x" * 4001}, "GhiChu"),
+        ({"GhiChu": "a\x00b"}, "GhiChu"),
+        ({"GhiChu": "a\ud800"}, "GhiChu"),
+        ({"GhiChu": deep}, "GhiChu"),
+        ({"Sâu\ud800": 1}, "payload"),  # an invalid key: the whole payload is named
+    ):
+        problem = item_problem("dossier.upsert", base | extra)
+        assert problem is not None and field in problem, (extra.keys(), problem)
+    assert item_problem("dossier.upsert", base | {"GhiChu": ["a"] * 499}) is None

@@ -17,7 +17,11 @@ log = logging.getLogger("onestop.province")
 
 @router.post("/v1/push", response_model=PushResponse, response_model_exclude_none=True)
 def push(body: PushRequest, c: CounterDep, store: StoreDep) -> dict[str, Any]:
-    results = store.push(c, [i.model_dump() for i in body.items])
+    items = [  # shallow: the payload dicts as parsed, not deep copies
+        {"key": i.key, "kind": i.kind, "dossier_uuid": i.dossier_uuid, "payload": i.payload, "force": i.force}
+        for i in body.items
+    ]
+    results = store.push(c, items)
     # keys and codes only: a payload value (a name, an ID number) never goes into the server log
     tally = Counter(r.status for r in results)
     log.info("push %s/%s items=%d %s", c.agency_code, c.counter_code, len(results), dict(tally))
