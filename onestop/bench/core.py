@@ -51,6 +51,9 @@ def figures(ctx: BenchContext) -> dict[str, Any]:
         recorder.close()
         raw.close()
     ctx.floors["intake_save_p95_ms"] = round(p95(floor), 2)
+    ctx.floors["intake_save_p50_ms"] = round(statistics.median(floor), 2)
+    # `intake --batch` writes the same rows, one transaction per dossier: its floor is this replay's rate
+    ctx.floors["intake_batch_per_s"] = round(1000 / statistics.median(floor))
     help_start = median_run([sys.executable, "-m", "onestop", "--help"], 5)
     ctx.floors["help_start_s"] = round(median_run([sys.executable, "-c", "import typer"], 5), 3)
     return {

@@ -178,7 +178,7 @@ def met(key: str, value: Any, floor: Any) -> bool | None:
         return value >= target
     if not isinstance(floor, int | float):
         return None
-    return value <= (target * floor if kind == "ratio" else floor + target)
+    return value <= (target * floor if kind == "ratio" else floor + target) + 1e-9
 
 
 def _write_config(workdir: Path) -> Path:

@@ -93,7 +93,7 @@ def run_batch(path: Path, officer: str | None, *, json_out: bool, db: Path | Non
     import typer
 
     from onestop.cli.intake import build_draft, dossier_result
-    from onestop.errors import BadInput
+    from onestop.errors import BadInput, NotFound, OneStopError
 
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -117,7 +117,7 @@ def run_batch(path: Path, officer: str | None, *, json_out: bool, db: Path | Non
             checked.append((number, draft, actor))
         except LineError as exc:
             bad.append({"line": number, "field": exc.field, "error": exc.message})
-        except BadInput as exc:
+        except (BadInput, NotFound) as exc:  # a bad field, an unknown procedure or officer: this line's fault
             bad.append({"line": number, "field": exc.field or "", "error": exc.message})
     if bad:
         if json_out:
@@ -136,13 +136,13 @@ def run_batch(path: Path, officer: str | None, *, json_out: bool, db: Path | Non
             results.append({"line": number, **dossier_result(dossier)})
             if not json_out:
                 sys.stdout.write(f"{number}\t{dossier.code}\n")
-    except BadInput as exc:  # changed between the check and the save (e.g. an officer deactivated meanwhile)
+    except OneStopError as exc:  # changed between the check and the save (e.g. an officer deactivated meanwhile)
         say(f"Dòng {number}: {exc.message}")
         say(f"Đã ghi {len(results)} hồ sơ (các dòng trước dòng {number}); dòng {number} và các dòng sau chưa ghi.")
         if json_out:
             emit_json({"saved": len(results), "bad": 1, "results": [*results, {"line": number, "error": exc.message}]})
         services.close()
-        raise typer.Exit(2) from None
+        raise typer.Exit(exc.exit_code) from None
     services.close()
     if json_out:
         emit_json({"saved": len(results), "bad": 0, "results": results})
