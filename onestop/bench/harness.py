@@ -184,11 +184,21 @@ def met(key: str, value: Any, floor: Any) -> bool | None:
 
 
 def _write_config(workdir: Path) -> Path:
+    """The bench workstation's config. Its backups go to the scratch folder, where a placeholder stands for
+    today's automatic backup: every TUI the bench starts would otherwise begin copying the whole database (1 GiB
+    at 1M dossiers) in the background and skew every figure measured after it."""
     from onestop.config import parse_settings, write_settings
+    from onestop.domain import now_vn
 
     path = workdir / "config.toml"
+    backups = workdir / "backups"
+    backups.mkdir(mode=0o700)
+    (backups / f"onestop-auto-{now_vn():%Y%m%d}-000000.osbak").write_text("bench placeholder, not a backup\n")
     settings = parse_settings(
-        {"commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01"}}
+        {
+            "commune": {"name": "Xã Quảng Phú", "agency_code": "H56.14", "province": "Thanh Hóa", "counter": "01"},
+            "paths": {"backup_dir": str(backups)},
+        }
     )
     write_settings(settings, path)
     return path
