@@ -244,7 +244,7 @@ def sync_floor(payloads: list[dict[str, Any]], agency: str, counter: str, batch:
 
     import httpx
 
-    from onestop.sync.server import BackgroundServer
+    from onestop.province import BackgroundServer
     from onestop.sync.service import PULL_PAGE
 
     workdir = Path(tempfile.mkdtemp(prefix="onestop-syncfloor-"))

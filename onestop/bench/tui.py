@@ -96,7 +96,6 @@ async def _drive_intake(pilot: Any, switches: list[float], declaration: list[flo
     return presses, bool(getattr(app.screen, "saved_code", ""))
 
 
-<<<<<<< HEAD
 async def _home_open(services: Any, officer: Any) -> tuple[list[float], list[float]]:
     """Push → the home screen's `Loaded` message handled (queues on screen), five times; alternately an empty
     screen pushed the same way until it is mounted and painted (the floor)."""

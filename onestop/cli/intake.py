@@ -104,7 +104,15 @@ def intake(
     if batch is not None:
         from onestop.cli.intake_batch import run_batch
 
-        run_batch(batch, officer, json_out=json_out, db=db, config=config)
+        run_batch(
+            batch,
+            officer,
+            build_draft=build_draft,
+            dossier_result=dossier_result,
+            json_out=json_out,
+            db=db,
+            config=config,
+        )
         return
     if not procedure:
         raise BadInput("Cần --procedure (mã thủ tục), hoặc --batch TỆP.", field="procedure")

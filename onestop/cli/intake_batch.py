@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from onestop.cli.common import emit_json, open_ctx, say
 
 if TYPE_CHECKING:
-    from onestop.domain import IntakeDraft
+    from onestop.domain import Dossier, IntakeDraft
+    from onestop.services import Services
 
 STRING_FIELDS = {
     "procedure",
@@ -55,7 +57,7 @@ def parse_line(text: str) -> dict[str, Any]:
     """One line's fields, typed as the single intake's options; LineError names what is wrong."""
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise LineError(f"không phải JSON hợp lệ ({exc.msg}, cột {exc.colno}).") from None
     if not isinstance(data, dict):
         raise LineError("mỗi dòng phải là một đối tượng JSON {…}.")
@@ -88,11 +90,22 @@ def parse_line(text: str) -> dict[str, Any]:
     return fields
 
 
-def run_batch(path: Path, officer: str | None, *, json_out: bool, db: Path | None, config: Path | None) -> None:
-    """Check every line, then save each dossier in its own transaction; exit 2 listing the bad lines otherwise."""
+def run_batch(
+    path: Path,
+    officer: str | None,
+    *,
+    build_draft: Callable[..., tuple[IntakeDraft, Services]],
+    dossier_result: Callable[[Dossier], dict[str, Any]],
+    json_out: bool,
+    db: Path | None,
+    config: Path | None,
+) -> None:
+    """Check every line, then save each dossier in its own transaction; exit 2 listing the bad lines otherwise.
+
+    `build_draft` and `dossier_result` are the single intake's own (onestop.cli.intake), so a line is parsed,
+    checked and reported exactly as the command's options are."""
     import typer
 
-    from onestop.cli.intake import build_draft, dossier_result
     from onestop.errors import BadInput, NotFound, OneStopError
 
     try:

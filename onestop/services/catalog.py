@@ -41,7 +41,8 @@ def shipped_catalog_text() -> str:
     return resources.files("onestop.data").joinpath("catalog.json").read_text(encoding="utf-8")
 
 
-def to_domain(row: models.Procedure) -> Procedure:
+def to_domain(row: Any) -> Procedure:
+    """A procedure from its ORM row or a Core row of the same columns."""
     docs = json.loads(row.documents_json or "[]")
     exemptions = json.loads(row.exemptions_json or "[]")
     cutoff = time.fromisoformat(row.cutoff) if row.cutoff else None
@@ -203,7 +204,7 @@ def parse_catalog(text: str, fmt: str) -> list[dict[str, Any]]:
     return parsed
 
 
-_PROCEDURE = models.Procedure.__table__
+_PROCEDURE = models.Procedure.metadata.tables["procedure"]
 _IN_FORCE = (
     sa.select(_PROCEDURE)
     .where(_PROCEDURE.c.code == sa.bindparam("code"))

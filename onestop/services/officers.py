@@ -19,7 +19,7 @@ from onestop.errors import BadInput, Conflict, NotFound, OneStopError, Permissio
 from onestop.services.audit import record
 from onestop.text import clean
 
-_OFFICER = models.Officer.__table__
+_OFFICER = models.Officer.metadata.tables["officer"]
 _BY_USERNAME = sa.select(_OFFICER.c.username, _OFFICER.c.full_name, _OFFICER.c.role, _OFFICER.c.active).where(
     _OFFICER.c.username == sa.bindparam("username")
 )
