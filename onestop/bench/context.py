@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,3 +19,5 @@ class BenchContext:
     services: Services
     dossiers: int
     figures: dict[str, Any]
+    floors: dict[str, Any] = field(default_factory=dict)
+    """The same work done the cheapest honest way, by figure key (onestop.bench.floors)."""

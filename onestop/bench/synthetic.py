@@ -157,6 +157,7 @@ def _insert_chunks(conn: Any, services: Services, count: int, rng: random.Random
     with conn.begin():
         proc_ids = dict(conn.exec_driver_sql("SELECT code, id FROM procedure WHERE active = 1").fetchall())
         max_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM dossier").scalar_one()
+        rng.seed(f"{rng.random()}:{max_id}")  # a database grown in steps (cost curves) gets fresh UUIDs each step
         now = datetime.now(VN_TZ).isoformat(timespec="seconds")
         start_day = start_day.replace(tzinfo=None)  # ISO strings below get the +07:00 suffix from the SQL
         people = [random_person(rng) for _ in range(5000)]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,7 +12,8 @@ from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, OfficerOpt, emit_json,
 from onestop.formats import datetime_short
 
 if TYPE_CHECKING:
-    from onestop.domain import DocumentLine, Procedure
+    from onestop.domain import DocumentLine, Dossier, IntakeDraft, Procedure
+    from onestop.services import Services
 
 app = typer.Typer()
 
@@ -49,7 +51,7 @@ def parse_doc_spec(spec: str) -> DocumentLine:
 
 @app.command()
 def intake(
-    procedure: Annotated[str, typer.Option("--procedure", help="Mã thủ tục.")],
+    procedure: Annotated[str | None, typer.Option("--procedure", help="Mã thủ tục.")] = None,
     officer: OfficerOpt = None,
     qr: Annotated[str | None, typer.Option("--qr", help="Chuỗi quét từ mã QR trên thẻ căn cước.")] = None,
     id_number: Annotated[str | None, typer.Option("--id-number", help="Số định danh cá nhân (12 số).")] = None,
@@ -84,11 +86,120 @@ def intake(
     received: Annotated[
         str | None, typer.Option("--received", help="Thời điểm tiếp nhận (ISO; mặc định: bây giờ).")
     ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="Tệp JSONL: mỗi dòng một đối tượng JSON với các trường của lệnh tiếp nhận một hồ sơ "
+            "(procedure, id_number, name, dob, …); kiểm tra hết rồi mới ghi, mỗi hồ sơ một giao dịch.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Tiếp nhận một hồ sơ; in mã hồ sơ (JSON với --json)."""
+    """Tiếp nhận một hồ sơ (hoặc nhiều hồ sơ với --batch); in mã hồ sơ (JSON với --json)."""
+    from onestop.errors import BadInput
+
+    if batch is not None:
+        from onestop.cli.intake_batch import run_batch
+
+        run_batch(
+            batch,
+            officer,
+            build_draft=build_draft,
+            dossier_result=dossier_result,
+            json_out=json_out,
+            db=db,
+            config=config,
+        )
+        return
+    if not procedure:
+        raise BadInput("Cần --procedure (mã thủ tục), hoặc --batch TỆP.", field="procedure")
+    draft, services = build_draft(
+        lambda: open_ctx(db, config),
+        procedure=procedure,
+        officer=officer,
+        qr=qr,
+        id_number=id_number,
+        name=name,
+        dob=dob,
+        gender=gender,
+        address=address,
+        phone=phone,
+        email=email,
+        doc=doc,
+        channel=channel,
+        consent=consent,
+        eid=eid,
+        attach=attach,
+        return_via=return_via,
+        return_address=return_address,
+        fee=fee,
+        exemption=exemption,
+        due=due,
+        due_reason=due_reason,
+        received=received,
+        confirm_address=confirm_address,
+    )
+    dossier = services.intake.save(draft, officer or "")
+    kept = "" if confirm_address else services.intake.address_change(draft.applicant)
+    if kept:
+        say(f"Giữ địa chỉ đã lưu của công dân ({kept}); dùng --confirm-address nếu công dân xác nhận địa chỉ mới.")
+    if json_out:
+        emit_json(dossier_result(dossier))
+    else:
+        print(dossier.code)
+        say(
+            f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả {datetime_short(dossier.due_at)}."
+            if dossier.due_at
+            else f"Đã tiếp nhận hồ sơ {dossier.code}."
+        )
+
+
+def dossier_result(dossier: Dossier) -> dict[str, Any]:
+    """What `intake --json` prints for a received dossier."""
+    return {
+        "code": dossier.code,
+        "uuid": dossier.uuid,
+        "status": dossier.status.value,
+        "received_at": dossier.received_at.isoformat(),
+        "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+        "due_reason": dossier.due_reason,
+        "lookup_key": dossier.lookup_key,
+        "fee_vnd": dossier.fee_total,
+    }
+
+
+def build_draft(
+    opener: Callable[[], Services],
+    *,
+    procedure: str,
+    officer: str | None = None,
+    qr: str | None = None,
+    id_number: str | None = None,
+    name: str | None = None,
+    dob: str | None = None,
+    gender: str | None = None,
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+    doc: list[str] | None = None,
+    channel: str = "paper",
+    consent: bool = False,
+    eid: bool = False,
+    attach: list[Path] | None = None,
+    return_via: str = "counter",
+    return_address: str = "",
+    fee: int | None = None,
+    exemption: str = "",
+    due: str | None = None,
+    due_reason: str = "",
+    received: str | None = None,
+    confirm_address: bool = False,
+) -> tuple[IntakeDraft, Services]:
+    """The draft the intake options describe (the same parsing and checks for one dossier and for `--batch`);
+    `opener` gives the services once the options themselves are known to be well formed."""
     from datetime import datetime
 
     from onestop import identity
@@ -125,7 +236,7 @@ def intake(
 
         return parse_datetime(value, field=option) if value else None
 
-    services = open_ctx(db, config)
+    services = opener()
     received_at = _when(received, "--received")
     if received_at is not None:
         from onestop.domain import Role, now_vn
@@ -152,30 +263,7 @@ def intake(
         received_at=received_at,
         confirm_address=confirm_address,
     )
-    dossier = services.intake.save(draft, officer or "")
-    kept = "" if confirm_address else services.intake.address_change(draft.applicant)
-    if kept:
-        say(f"Giữ địa chỉ đã lưu của công dân ({kept}); dùng --confirm-address nếu công dân xác nhận địa chỉ mới.")
-    if json_out:
-        emit_json(
-            {
-                "code": dossier.code,
-                "uuid": dossier.uuid,
-                "status": dossier.status.value,
-                "received_at": dossier.received_at.isoformat(),
-                "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-                "due_reason": dossier.due_reason,
-                "lookup_key": dossier.lookup_key,
-                "fee_vnd": dossier.fee_total,
-            }
-        )
-    else:
-        print(dossier.code)
-        say(
-            f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả {datetime_short(dossier.due_at)}."
-            if dossier.due_at
-            else f"Đã tiếp nhận hồ sơ {dossier.code}."
-        )
+    return draft, services
 
 
 def _default_docs(procedure: Procedure) -> list[DocumentLine]:

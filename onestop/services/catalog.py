@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -50,7 +51,8 @@ def shipped_catalog_text() -> str:
     return resources.files("onestop.data").joinpath("catalog.json").read_text(encoding="utf-8")
 
 
-def to_domain(row: models.Procedure) -> Procedure:
+def to_domain(row: Any) -> Procedure:
+    """A procedure from its ORM row or a Core row of the same columns."""
     docs = json.loads(row.documents_json or "[]")
     exemptions = json.loads(row.exemptions_json or "[]")
     cutoff = time.fromisoformat(row.cutoff) if row.cutoff else None
@@ -212,6 +214,19 @@ def parse_catalog(text: str, fmt: str) -> list[dict[str, Any]]:
     return parsed
 
 
+_PROCEDURE = models.Procedure.metadata.tables["procedure"]
+_IN_FORCE = (
+    sa.select(_PROCEDURE)
+    .where(_PROCEDURE.c.code == sa.bindparam("code"))
+    .order_by(_PROCEDURE.c.active.desc(), _PROCEDURE.c.version.desc())
+    .limit(1)
+)
+"""The active version of a code, else (to tell "no longer in force" from "unknown") its newest inactive one."""
+_VERSION = sa.select(_PROCEDURE).where(
+    _PROCEDURE.c.code == sa.bindparam("code"), _PROCEDURE.c.version == sa.bindparam("version")
+)
+
+
 class CatalogService:
     """Read and version the procedure catalog."""
 
@@ -271,9 +286,21 @@ class CatalogService:
             return [to_domain(r) for r in s.exec(q)]
 
     def get(self, code: str, version: int | None = None) -> Procedure:
-        """The procedure in force with this code, or a given version of it."""
-        with session_scope(self.engine) as s:
-            return to_domain(self._row(s, code, version))
+        """The procedure in force with this code, or a given version of it.
+
+        One Core query on a prepared statement, no ORM session: every intake save and check calls this.
+        """
+        code = clean(code).upper()[:40]
+        with self.engine.connect() as conn:
+            if version is None:
+                row = conn.execute(_IN_FORCE, {"code": code}).first()
+                if row is not None and not row.active:
+                    raise BadInput(f"Thủ tục {code} không còn hiệu lực trong danh mục hiện hành.", field="procedure")
+            else:
+                row = conn.execute(_VERSION, {"code": code, "version": version}).first()
+        if row is None:
+            raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure")
+        return to_domain(row)
 
     def _row(self, s: Session, code: str, version: int | None = None) -> models.Procedure:
         code = clean(code).upper()[:40]

@@ -81,6 +81,11 @@ _INSERT_PAYMENT = _T["Payment"].insert()
 _INSERT_EVENT = _T["StatusEvent"].insert()
 _INSERT_AUDIT = _T["AuditEntry"].insert()
 _INSERT_OUTBOX = _T["OutboxItem"].insert()
+_NEXT_SEQ = text(
+    "INSERT INTO code_counter(day, counter_code, next_seq) VALUES (:d, :c, 2) "
+    "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"
+)
+_CODE_TAKEN = sa.select(_T["Dossier"].c.id).where(_T["Dossier"].c.code == sa.bindparam("code"))
 _DELETE_DRAFTS = _T["Draft"].delete().where(_T["Draft"].c.officer == sa.bindparam("officer"))
 
 
@@ -288,21 +293,11 @@ class IntakeService:
     def _next_code(self, s: Session, received_at: datetime) -> str:
         office = self.settings.office
         day = received_at.astimezone(VN_TZ).strftime("%y%m%d")
+        conn = s.connection()
         while True:
-            seq = (
-                s.connection()
-                .execute(
-                    text(
-                        "INSERT INTO code_counter(day, counter_code, next_seq) VALUES (:d, :c, 2) "
-                        "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"
-                    ),
-                    {"d": day, "c": office.counter_code},
-                )
-                .scalar_one()
-            )
+            seq = conn.execute(_NEXT_SEQ, {"d": day, "c": office.counter_code}).scalar_one()
             code = f"{office.agency_code}-{day}-{office.counter_code}{seq:04d}"
-            exists = s.exec(select(models.Dossier.id).where(models.Dossier.code == code)).first()
-            if exists is None:
+            if conn.execute(_CODE_TAKEN, {"code": code}).first() is None:
                 return code
 
     def _book_number(self, s: Session, received_at: datetime, field: str) -> tuple[str, int]:

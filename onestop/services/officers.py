@@ -6,8 +6,9 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -18,6 +19,10 @@ from onestop.errors import BadInput, Conflict, NotFound, OneStopError, Permissio
 from onestop.services.audit import record
 from onestop.text import clean
 
+_OFFICER = models.Officer.metadata.tables["officer"]
+_BY_USERNAME = sa.select(_OFFICER.c.username, _OFFICER.c.full_name, _OFFICER.c.role, _OFFICER.c.active).where(
+    _OFFICER.c.username == sa.bindparam("username")
+)
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
@@ -41,7 +46,8 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
-def _to_domain(row: models.Officer) -> Officer:
+def _to_domain(row: Any) -> Officer:
+    """An officer from its ORM row or a Core row of the same columns."""
     return Officer(username=row.username, full_name=row.full_name, role=Role(row.role), active=row.active)
 
 
@@ -97,11 +103,12 @@ class OfficerService:
         return len(self.list())
 
     def get(self, username: str) -> Officer:
-        with session_scope(self.engine) as s:
-            row = s.exec(select(models.Officer).where(models.Officer.username == clean(username).lower())).first()
-            if row is None:
-                raise NotFound(f"Không có cán bộ '{clean(username)[:50]}'.", field="officer")
-            return _to_domain(row)
+        # One Core query on a prepared statement, no ORM session: every save checks its officer through here.
+        with self.engine.connect() as conn:
+            row = conn.execute(_BY_USERNAME, {"username": clean(username).lower()}).first()
+        if row is None:
+            raise NotFound(f"Không có cán bộ '{clean(username)[:50]}'.", field="officer")
+        return _to_domain(row)
 
     def authenticate(self, username: str, password: str) -> Officer:
         """Check a password; the same message for an unknown user and a wrong password.

@@ -1,0 +1,106 @@
+"""`onestop intake --batch FILE.jsonl` as a real process: good lines saved one transaction each with a result per
+line; any bad line refuses the whole file (exit 2, bad lines listed, nothing written)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+
+def run(db_path, config_path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_")}
+    return subprocess.run(
+        [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def line(**fields) -> str:
+    base = {
+        "procedure": "1.001193",
+        "id_number": "038190012345",
+        "name": "Đặng Thị Ánh",
+        "dob": "17/05/1990",
+        "gender": "Nữ",
+        "address": "Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa",
+        "officer": "canbo",
+    }
+    base.update(fields)
+    return json.dumps({k: v for k, v in base.items() if v is not None}, ensure_ascii=False)
+
+
+def dossier_count(services) -> int:
+    with services.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT count(*) FROM dossier").scalar_one()
+
+
+def test_good_lines_are_received_with_a_result_each(services, db_path, config_path, tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        "\n".join(
+            [
+                line(),
+                "",  # blank lines are skipped, line numbers stay those of the file
+                line(
+                    **{"id_number": None, "id-number": "038190012346", "name": "Đặng Thị Bình", "phone": "0912345678"}
+                ),
+                line(procedure="1.001193", doc=["Tờ khai:original:1", "Giấy chứng sinh:original:1"], officer=None),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    done = run(db_path, config_path, "intake", "--batch", str(batch), "--officer", "canbo", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["saved"] == 3 and out["bad"] == 0
+    assert [r["line"] for r in out["results"]] == [1, 3, 4]
+    codes = [r["code"] for r in out["results"]]
+    assert len(set(codes)) == 3
+    for code in codes:
+        shown = services.dossiers.get(code, actor="canbo")
+        assert shown.status.value == "received"
+    assert services.dossiers.get(codes[1], actor="canbo").applicant.full_name == "Đặng Thị Bình"
+    assert [d.name for d in services.dossiers.get(codes[2], actor="canbo").documents] == ["Tờ khai", "Giấy chứng sinh"]
+
+    plain = run(db_path, config_path, "intake", "--batch", str(batch), "--officer", "canbo")
+    assert plain.returncode == 0, plain.stderr
+    rows = [r.split("\t") for r in plain.stdout.splitlines()]
+    assert [r[0] for r in rows] == ["1", "3", "4"] and all(r[1].startswith("H56.14-") for r in rows)
+    assert dossier_count(services) == 6
+
+
+def test_a_bad_line_refuses_the_file_and_writes_nothing(services, db_path, config_path, tmp_path):
+    before = dossier_count(services)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        "\n".join(
+            [
+                line(),
+                line(id_number="123"),  # the single intake's check: 12 digits
+                "not json",
+                line(colour="blue"),  # a field the single intake does not have
+                line(procedure="9.999999"),  # unknown procedure
+                line(),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    done = run(db_path, config_path, "intake", "--batch", str(batch), "--json")
+    assert done.returncode == 2
+    out = json.loads(done.stdout)
+    assert out["saved"] == 0
+    assert [r["line"] for r in out["results"]] == [2, 3, 4, 5]
+    assert out["results"][0]["field"] == "id_number"
+    assert "Dòng 2:" in done.stderr and "Dòng 3:" in done.stderr and "chưa ghi hồ sơ nào" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert dossier_count(services) == before
+
+    missing = run(db_path, config_path, "intake", "--batch", str(tmp_path / "absent.jsonl"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert dossier_count(services) == before
