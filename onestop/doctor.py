@@ -6,6 +6,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from onestop.config import Settings
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def _database_checks(db: Path | None, config: Path | None) -> list[Check]:
     return checks
 
 
-def _integrity_check(db_path: Path, settings) -> Check | None:  # type: ignore[no-untyped-def]
+def _integrity_check(db_path: Path, settings: Settings) -> Check | None:
     """SQLite's own integrity check on a read-only connection; a Check when the file is damaged, else None."""
     import sqlite3
 
@@ -98,7 +102,7 @@ def _integrity_check(db_path: Path, settings) -> Check | None:  # type: ignore[n
     )
 
 
-def _restore_hint(db_path: Path, settings) -> str:  # type: ignore[no-untyped-def]
+def _restore_hint(db_path: Path, settings: Settings) -> str:
     """How to get the counter working again: the newest backup by name, and the command."""
     folder = Path(settings.backup_dir) if getattr(settings, "backup_dir", "") else db_path.parent / "backups"
     try:

@@ -10,6 +10,7 @@ A database that already holds an extreme value must still list, show, export and
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from onestop.errors import BadInput
 
@@ -25,8 +26,7 @@ LONGEST_AHEAD = timedelta(days=5 * 366)
 """The furthest a due date, a new appointment or a calendar query may lie ahead."""
 
 
-def _tz():  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
+def _tz() -> ZoneInfo:
 
     return ZoneInfo(VN_TZ_NAME)
 

@@ -58,7 +58,7 @@ class DroppedReply:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
 
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         async for _chunk in self.inner.body_iterator:
             pass
         await send(

@@ -6,10 +6,11 @@ import asyncio
 import json
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -58,7 +59,9 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None, docs: bool
     app.state.faults = faults or Faults(**json.loads(os.environ.get("ONESTOP_PROVINCE_FAULTS") or "{}"))
 
     @app.middleware("http")
-    async def inject_faults(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def inject_faults(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response | DroppedReply:
         path = request.url.path
         if path not in FAULT_PATHS and not path.startswith(protocol.FILES_PATH):
             return await call_next(request)

@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 import uuid as uuidlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -190,7 +191,7 @@ class ProvinceStore:
 
     # ------------------------------------------------------------------ transactions
 
-    def _write(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run `fn(conn, …)` in one write transaction; retry when a concurrent writer won a unique race."""
         for attempt in range(5):
             try:
@@ -916,7 +917,7 @@ class ProvinceStore:
             ]
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")

@@ -184,7 +184,7 @@ class OfficerService:
 
     def locked_usernames(self) -> set[str]:
         with session_scope(self.engine) as s:
-            rows = s.exec(select(models.LoginThrottle).where(models.LoginThrottle.locked_at.is_not(None)))  # type: ignore[union-attr]
+            rows = s.exec(select(models.LoginThrottle).where(col(models.LoginThrottle.locked_at).is_not(None)))
             return {r.username for r in rows}
 
     def unlock(self, username: str, *, actor: str | None) -> None:

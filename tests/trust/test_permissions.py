@@ -103,9 +103,10 @@ def test_archive_reports_and_book_are_owner_only_without_the_umask(services, mak
     from datetime import date
 
     from onestop.domain import now_vn
-    from onestop.printing import install
+    from onestop.printing import ReceiptsRenderer
+    from onestop.services import Services
 
-    install(services)
+    services = Services(services.engine, services.settings, services.db_path, ReceiptsRenderer())
     dossier = make_dossier()
     pdf = services.forms.issue(dossier.code, officer="canbo", print_it=False).pdf_path
     month = services.archive_dir / now_vn().strftime("%Y/%m")
