@@ -20,7 +20,7 @@ Pure: no database. `onestop.services.kpi` gathers one `KpiDossier` per dossier; 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 __all__ = [
     "KPI_KEYS",
@@ -119,9 +119,9 @@ class KpiReport:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def month_bounds(year: int, month: int, tz: object) -> tuple[datetime, datetime]:
-    start = datetime(year, month, 1, tzinfo=tz)  # type: ignore[arg-type]
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)  # type: ignore[arg-type]
+def month_bounds(year: int, month: int, tz: tzinfo) -> tuple[datetime, datetime]:
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     return start, end
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = ["LunarDate", "gio_to_date", "lunar_from_solar", "lunar_label", "solar_from_lunar", "tet_date"]
 
@@ -191,7 +191,7 @@ def solar_from_lunar(day: int, month: int, year: int, leap: bool = False) -> dat
 
 
 @lru_cache(maxsize=1)
-def _library_calendar():  # type: ignore[no-untyped-def]
+def _library_calendar() -> Any:
     """The `holidays` package's lunisolar tables set to the Vietnamese calendar, or None if it cannot be loaded."""
     try:
         from holidays.calendars.chinese import VIETNAMESE_CALENDAR, _ChineseLunisolar

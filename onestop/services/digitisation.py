@@ -97,7 +97,8 @@ class DigitisationService:
             row = find_row(s, code)
             if row.status not in _RESULT_STATES:
                 raise Conflict("Chỉ số hóa kết quả cho hồ sơ đang xử lý, đã có kết quả hoặc đã trả.")
-            stored.dossier_id, stored.officer = row.id, actor  # type: ignore[assignment]
+            assert row.id is not None  # a stored dossier
+            stored.dossier_id, stored.officer = row.id, actor
             s.add(stored)
             record(s, actor, "dossier.result_file", row.code, f"{stored.file_name} {stored.sha256[:12]}")
             return self._queue(s, row)
@@ -136,11 +137,12 @@ class DigitisationService:
             docs = s.exec(
                 select(models.DossierDocument)
                 .where(models.DossierDocument.dossier_id == row.id)
-                .order_by(models.DossierDocument.position)
+                .order_by(col(models.DossierDocument.position))
             ).all()
             if not 1 <= position <= len(docs):
                 raise BadInput(f"Hồ sơ có {len(docs)} thành phần; chọn số từ 1 đến {len(docs)}.", field="document")
             doc = docs[position - 1]
+            assert doc.id is not None  # a stored component
             src_doc = s.exec(
                 select(models.DossierDocument).where(
                     models.DossierDocument.dossier_id == source.id, models.DossierDocument.name == doc.name
@@ -165,7 +167,7 @@ class DigitisationService:
                             size=a.size,
                         )
                     )
-            link = s.get(models.DocumentReuse, doc.id) or models.DocumentReuse(document_id=doc.id)  # type: ignore[arg-type]
+            link = s.get(models.DocumentReuse, doc.id) or models.DocumentReuse(document_id=doc.id)
             link.source_document_id, link.source_dossier_code = src_doc.id, source.code
             s.add(link)
             record(s, actor, "dossier.reuse", row.code, f"thành phần {position} từ {source.code}")

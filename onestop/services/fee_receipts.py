@@ -51,14 +51,14 @@ class ReceiptNumber:
 
 
 def _setting(conn: sa.Connection, key: str) -> str:
-    table = models.Setting.__table__
-    return conn.execute(sa.select(table.c.value).where(table.c.key == key)).scalar_one_or_none() or ""
+    query = sa.select(col(models.Setting.value)).where(col(models.Setting.key) == key)
+    return conn.execute(query).scalar_one_or_none() or ""
 
 
 def _put(conn: sa.Connection, key: str, value: str) -> None:
-    table = models.Setting.__table__
-    if conn.execute(sa.update(table).where(table.c.key == key).values(value=value)).rowcount == 0:
-        conn.execute(sa.insert(table).values(key=key, value=value))
+    changed = conn.execute(sa.update(models.Setting).where(col(models.Setting.key) == key).values(value=value))
+    if changed.rowcount == 0:
+        conn.execute(sa.insert(models.Setting).values(key=key, value=value))
 
 
 def take_number(conn: sa.Connection) -> tuple[str, str, int] | None:
@@ -76,7 +76,7 @@ def insert_receipt(
 ) -> None:
     symbol, book, number = taken
     conn.execute(
-        sa.insert(models.FeeReceipt.__table__).values(
+        sa.insert(models.FeeReceipt).values(
             payment_id=payment_id, symbol=symbol, book=book, number=number, paper_number="", officer=officer, at=at
         )
     )
@@ -123,7 +123,7 @@ class FeeReceiptService:
             payment = s.exec(
                 select(models.Payment).where(models.Payment.dossier_id == row.id, models.Payment.amount_vnd > 0)
             ).first()
-            if payment is None:
+            if payment is None or payment.id is None:
                 raise Conflict("Hồ sơ không thu phí, lệ phí nên không có biên lai.")
             receipt = s.get(models.FeeReceipt, payment.id) or models.FeeReceipt(
                 payment_id=payment.id, symbol="", book="", number=0, officer=who, at=now_vn()

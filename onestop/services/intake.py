@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import models
 from db.engine import session_scope
@@ -516,7 +516,7 @@ class IntakeService:
 
     def known_address(self, id_number: str, *, conn: sa.Connection | None = None) -> str:
         """The current address on file for a citizen ("" if unknown): what a scan must not silently replace."""
-        query = sa.select(models.Citizen.__table__.c.address).where(models.Citizen.__table__.c.id_number == id_number)
+        query = sa.select(col(models.Citizen.address)).where(col(models.Citizen.id_number) == id_number)
         if conn is not None:
             return conn.execute(query).scalar_one_or_none() or ""
         with self.engine.connect() as c:
@@ -577,7 +577,9 @@ class IntakeService:
             ),
         )
         if receipt is not None:
-            insert_receipt(conn, payment.inserted_primary_key[0], receipt, officer, received_at)
+            key = payment.inserted_primary_key
+            assert key is not None  # a single-row insert reports its key
+            insert_receipt(conn, key[0], receipt, officer, received_at)
 
     # ------------------------------------------------------------------ drafts
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import and_, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -71,8 +72,10 @@ class KpiService:
             finishing = {i for i, at in finish.items() if at >= window_start}
             rows = s.exec(
                 select(models.Dossier).where(
-                    (models.Dossier.received_at >= window_start) & (models.Dossier.received_at < end)
-                    | col(models.Dossier.id).in_(finishing or {-1})
+                    or_(
+                        and_(col(models.Dossier.received_at) >= window_start, col(models.Dossier.received_at) < end),
+                        col(models.Dossier.id).in_(finishing or {-1}),
+                    )
                 )
             ).all()
             ids = [r.id for r in rows]
@@ -110,6 +113,7 @@ class KpiService:
                     changed[e.dossier_id] = True
             out = []
             for r in rows:
+                assert r.id is not None  # loaded rows have their key
                 proc = procedure_to_domain(procs[r.procedure_id])
                 due = r.due_at
                 kept = not changed[r.id] and not r.due_reason.startswith(_OVERRIDE_PREFIX)

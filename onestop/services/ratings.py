@@ -58,6 +58,7 @@ class RatingService:
         now = now_vn().replace(microsecond=0)  # stored to the second
         with session_scope(self.engine, write=True) as s:
             row = find_row(s, code)
+            assert row.id is not None  # a stored dossier
             existing = s.exec(select(models.DossierRating).where(models.DossierRating.dossier_id == row.id)).first()
             rating = existing or models.DossierRating(dossier_id=row.id, officer=actor, at=now)
             rating.level, rating.declined, rating.reason, rating.comment = level, declined, reason, comment

@@ -132,7 +132,7 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
                     Attachment(a.sha256, a.file_name, a.media_type, a.size)
                     for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == d.id))
                 ),
-                reuse.get(d.id, ""),
+                reuse.get(d.id or 0, ""),
             )
             for d in doc_rows
         )
