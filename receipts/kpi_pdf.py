@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from onestop.domain import VN_TZ
+from onestop.formats import date_vn, to_vn
 from onestop.kpi import KPI_KEYS, KPI_LABELS, KpiFigures, KpiReport, cell
 from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts
 
@@ -67,7 +67,7 @@ def render_kpi(report: KpiReport) -> bytes:
         Paragraph(report.commune, sub),
         Spacer(1, 3 * mm),
         Paragraph(f"BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN (QĐ 766/QĐ-TTg) THÁNG {month}/{year}", title),
-        Paragraph(f"Lập lúc {report.generated_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}", sub),
+        Paragraph(f"Lập lúc {to_vn(report.generated_at):%H:%M} ngày {date_vn(report.generated_at)}", sub),
         Spacer(1, 4 * mm),
         fields,
         Spacer(1, 6 * mm),

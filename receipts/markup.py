@@ -1,4 +1,5 @@
-"""Text helpers shared by every form: user text as Paragraph markup, the blank placeholder, dates, times and money."""
+"""Text helpers shared by every form: user text as Paragraph markup, the blank placeholder, and the forms' names for
+the product's one vocabulary of dates, times and money (`onestop.formats`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
-from onestop.domain import VN_TZ
+from onestop import formats
 from onestop.text import nfc
 from receipts.styles import FormStyles
 
@@ -32,43 +33,32 @@ def v(value: object) -> str:
 
 def local(moment: datetime) -> datetime:
     """A timestamp in Vietnam time (naive values are taken as already local)."""
-    return moment.astimezone(VN_TZ) if moment.tzinfo else moment
+    return formats.to_vn(moment)
 
 
 def format_time(moment: datetime | None) -> str:
-    """`HH giờ mm phút, ngày dd/MM/yyyy`, the time format of the counter forms."""
-    if moment is None:
-        return BLANK
-    m = local(moment)
-    return f"{m:%H} giờ {m:%M} phút, ngày {m:%d/%m/%Y}"
+    """`HH giờ mm phút, ngày dd/MM/yyyy`, the time format of the counter forms; blank dots when unknown."""
+    return formats.datetime_long(moment, empty=BLANK)
 
 
 def format_date(day: date | datetime | None) -> str:
-    """`dd/MM/yyyy`."""
-    if day is None:
-        return BLANK
-    d = local(day) if isinstance(day, datetime) else day
-    return f"{d:%d/%m/%Y}"
+    """`dd/MM/yyyy`; blank dots when unknown."""
+    return formats.date_vn(day, empty=BLANK)
 
 
-def format_long_date(day: date | datetime) -> str:
-    """`ngày dd tháng MM năm yyyy` with Nghị định 30/2020 zeros: days below 10 and months 1–2 get a leading 0."""
-    d = local(day) if isinstance(day, datetime) else day
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+format_long_date = formats.date_long
+"""`ngày dd tháng MM năm yyyy` with Nghị định 30/2020 zeros (`onestop.formats.date_long`)."""
 
-
-def format_vnd(amount: int) -> str:
-    """An amount in đồng with dots between thousands, e.g. `8.000`."""
-    return f"{amount:,}".replace(",", ".")
+format_vnd = formats.money
+"""An amount in đồng with dots between thousands, e.g. `8.000` (`onestop.formats.money`)."""
 
 
 def short_time(moment: datetime | None) -> str:
     """`dd/MM/yyyy` over `HH:mm` for narrow table columns."""
     if moment is None:
         return ""
-    m = local(moment)
-    return f"{m:%d/%m/%Y}<br/>{m:%H:%M}"
+    m = formats.to_vn(moment)
+    return f"{formats.date_vn(m)}<br/>{m:%H:%M}"
 
 
 def para(markup: str, style: ParagraphStyle) -> Paragraph:

@@ -10,7 +10,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from onestop.domain import VN_TZ, MonthlyReport, MonthlyRow
+from onestop.domain import MonthlyReport, MonthlyRow
+from onestop.formats import date_vn, to_vn
 from receipts.signatures import report_signatures
 from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts, styles_for
 
@@ -66,12 +67,13 @@ def render_monthly(report: MonthlyReport) -> bytes:
     cell = ParagraphStyle("cell", fontName=FONT_REGULAR, fontSize=9, leading=11)
     head = ParagraphStyle("head", fontName=FONT_BOLD, fontSize=9, leading=11, alignment=TA_CENTER)
     month, year = report.month[5:], report.month[:4]
+    made = to_vn(report.generated_at)
     story: list[object] = [
         Paragraph(report.office.parent, sub),
         Paragraph(report.office.receiving_unit, sub),
         Spacer(1, 4 * mm),
         Paragraph(f"BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ THÁNG {month}/{year}", title),
-        Paragraph(f"Lập lúc {report.generated_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}", sub),
+        Paragraph(f"Lập lúc {made:%H:%M} ngày {date_vn(made)}", sub),
         Spacer(1, 5 * mm),
     ]
     data: list[list[object]] = [[Paragraph(h, head) for h in HEADERS]]
@@ -100,9 +102,6 @@ def render_monthly(report: MonthlyReport) -> bytes:
     story.append(table)
     if not report.rows:
         story += [Spacer(1, 4 * mm), Paragraph("Không có hồ sơ phát sinh trong tháng.", sub)]
-    generated = report.generated_at.astimezone(VN_TZ)
-    story.append(
-        report_signatures(report.office, generated, "NGƯỜI LẬP BIỂU", report.prepared_by, styles_for(1.0), width)
-    )
+    story.append(report_signatures(report.office, made, "NGƯỜI LẬP BIỂU", report.prepared_by, styles_for(1.0), width))
     doc.build(story)
     return buffer.getvalue()

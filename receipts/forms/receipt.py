@@ -74,13 +74,19 @@ def documents_table(d: Dossier, st: FormStyles, width: float) -> Flowable:
 def fee_text(d: Dossier) -> str:
     """Fee total in đồng plus any exemption reasons and the fee receipt (biên lai) numbers."""
     exemptions = [t(p.exemption) for p in d.payments if p.exemption.strip()]
-    receipts = [t(p.receipt_number) for p in d.payments if p.receipt_number.strip()]
+    receipts = [fee_receipt_text(p.receipt_number) for p in d.payments if p.receipt_number.strip()]
     text = f"{format_vnd(d.fee_total)} đồng"
     if exemptions:
         text += f" (Miễn, giảm: {'; '.join(exemptions)})"
     if receipts:
-        text += f"; Biên lai thu số: {', '.join(receipts)}"
+        text += "; " + "; ".join(receipts)
     return text
+
+
+def fee_receipt_text(number: str) -> str:
+    """A fee receipt as printed (`onestop.formats.fee_receipt`), introduced as one unless it already says so."""
+    text = t(number)
+    return text if text.lower().startswith("biên lai") else f"Biên lai thu: {text}"
 
 
 def book_name(d: Dossier) -> str:

@@ -12,6 +12,10 @@ SCAN = "001090123456|012345678|NGUYỄN VĂN AN|01011990|Nam|Thôn 3, Xã Quản
 
 
 def onestop(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `onestop args`; the officer named by `--officer` logs in first (`onestop login`), as at the counter."""
+    from tests.conftest import login_for
+
+    login_for(Path(env["ONESTOP_DB"]), args)
     return subprocess.run(
         [sys.executable, "-m", "onestop", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
     )

@@ -115,9 +115,13 @@ def test_receipt_without_a_number_names_no_book() -> None:
 
 def test_fee_receipt_number_is_printed_when_present() -> None:
     req = sample_form_request()
-    paid = replace(req.dossier, payments=(PaymentLine(8000, receipt_number="BL-26E/0001234"),))
+    paid = replace(req.dossier, payments=(PaymentLine(8000, receipt_number="Ký hiệu AA/26P, quyển 01, số 0000120"),))
     text = " ".join(pages_text(render_form(replace(req, dossier=paid))))
-    assert "Phí, lệ phí: 8.000 đồng; Biên lai thu số: BL-26E/0001234" in text
+    assert "Phí, lệ phí: 8.000 đồng; Biên lai thu: Ký hiệu AA/26P, quyển 01, số 0000120" in text
+    paper = replace(req.dossier, payments=(PaymentLine(8000, receipt_number="Biên lai giấy số 0042"),))
+    assert "Phí, lệ phí: 8.000 đồng; Biên lai giấy số 0042" in " ".join(
+        pages_text(render_form(replace(req, dossier=paper)))
+    )
     assert "Biên lai" not in " ".join(pages_text(render_form(req)))
 
 
