@@ -189,6 +189,7 @@ def test_server_500_during_upload_is_retried_and_pushed_once(counter01, province
     dump = province.store.dump()
     assert dump["totals"]["dossiers"] == 0 and dump["totals"]["files"] == 0
 
+    province.faults.fail_next = 1  # the server still failing (an answering server resets the backoff)
     assert counter01.sync.run_once().pushed == 0  # backoff: not due yet
     report = counter01.sync.run_once(now=later())
     assert report.complete, report
