@@ -218,7 +218,8 @@ def current(db_path: Path, *, now: datetime, touch: bool = True) -> SessionInfo 
                 return None
             if touch:
                 conn.execute("UPDATE officer_session SET last_seen_at = ? WHERE id = ?", (_iso(now), sid))
-        return SessionInfo(str(officer), str(role), started, now if touch else last)  # type: ignore[arg-type]
+        assert started is not None and last is not None  # an expired check above refused missing times
+        return SessionInfo(str(officer), str(role), started, now if touch else last)
     except sqlite3.DatabaseError:
         return None
     finally:
