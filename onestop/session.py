@@ -216,12 +216,14 @@ def current(db_path: Path, *, now: datetime, touch: bool = True) -> SessionInfo 
                 conn.execute("UPDATE officer_session SET ended_at = ? WHERE id = ?", (_iso(now), sid))
                 _audit(conn, officer, "session.expired", "hết hạn hoặc tài khoản không còn hiệu lực", now)
                 return None
-            if touch:
-                conn.execute("UPDATE officer_session SET last_seen_at = ? WHERE id = ?", (_iso(now), sid))
+        if touch:  # best effort: on a full disk the command itself says so, the session stays valid
+            try:
+                with conn:
+                    conn.execute("UPDATE officer_session SET last_seen_at = ? WHERE id = ?", (_iso(now), sid))
+            except sqlite3.OperationalError:
+                pass
         assert started is not None and last is not None  # an expired check above refused missing times
         return SessionInfo(str(officer), str(role), started, now if touch else last)
-    except sqlite3.DatabaseError:
-        return None
     finally:
         conn.close()
 
@@ -295,7 +297,13 @@ def guard_argv(root: Any, argv: list[str], *, now: datetime) -> list[str]:
     populated = _has_officers(db_path)
     if not populated:  # no account yet (the first `officer add`) or an unreadable database (restore's recovery)
         return argv
-    session = current(db_path, now=now)
+    try:
+        session = current(db_path, now=now)
+    except sqlite3.DatabaseError as exc:  # fail closed, in plain words (a full disk, a damaged file)
+        from onestop.crashlog import explain
+        from onestop.errors import DatabaseError
+
+        raise explain(exc) or DatabaseError(f"Không đọc được phiên đăng nhập trong {db_path}.") from exc
     if session is None:
         raise NotLoggedIn(NEED_LOGIN, field="officer")
     if times:
