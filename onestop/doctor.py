@@ -104,7 +104,7 @@ def _integrity_check(db_path: Path, settings: Settings) -> Check | None:
 
 def _restore_hint(db_path: Path, settings: Settings) -> str:
     """How to get the counter working again: the newest backup by name, and the command."""
-    folder = Path(settings.backup_dir) if getattr(settings, "backup_dir", "") else db_path.parent / "backups"
+    folder = Path(settings.backup_dir) if settings.backup_dir else db_path.parent / "backups"
     try:
         backups = sorted(folder.glob("*.osbak"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:

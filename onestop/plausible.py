@@ -27,7 +27,6 @@ LONGEST_AHEAD = timedelta(days=5 * 366)
 
 
 def _tz() -> ZoneInfo:
-
     return ZoneInfo(VN_TZ_NAME)
 
 

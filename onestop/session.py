@@ -39,8 +39,9 @@ NEED_LOGIN = (
 )
 
 # Commands with `--officer` that run without a session: the workstation's own backup (timer, cron: audited as
-# "workstation") and viewing one dossier (audited as a view). A `--officer` given to them must still be the session's.
-OPEN_COMMANDS = {("backup",), ("dossier", "show")}
+# "workstation"), viewing one dossier (audited as a view) and the monthly statistics (counts, no personal data).
+# A `--officer` given to them must still be the session's.
+OPEN_COMMANDS = {("backup",), ("dossier", "show"), ("report", "monthly")}
 
 
 class NotLoggedIn(Conflict):
@@ -216,11 +217,14 @@ def current(db_path: Path, *, now: datetime, touch: bool = True) -> SessionInfo 
                 conn.execute("UPDATE officer_session SET ended_at = ? WHERE id = ?", (_iso(now), sid))
                 _audit(conn, officer, "session.expired", "hết hạn hoặc tài khoản không còn hiệu lực", now)
                 return None
-            if touch:
-                conn.execute("UPDATE officer_session SET last_seen_at = ? WHERE id = ?", (_iso(now), sid))
-        return SessionInfo(str(officer), str(role), started, now if touch else last)  # type: ignore[arg-type]
-    except sqlite3.DatabaseError:
-        return None
+        if touch:  # best effort: on a full disk the command itself says so, the session stays valid
+            try:
+                with conn:
+                    conn.execute("UPDATE officer_session SET last_seen_at = ? WHERE id = ?", (_iso(now), sid))
+            except sqlite3.OperationalError:
+                pass
+        assert started is not None and last is not None  # an expired check above refused missing times
+        return SessionInfo(str(officer), str(role), started, now if touch else last)
     finally:
         conn.close()
 
@@ -237,6 +241,18 @@ def _has_officers(db_path: Path) -> bool | None:
             conn.close()
     except sqlite3.DatabaseError:
         return None
+
+
+def _is_officer(db_path: Path, username: str) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            name = username.strip().lower()
+            return conn.execute("SELECT 1 FROM officer WHERE username = ?", (name,)).fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return True  # cannot tell: treat it as an account, so the session is required
 
 
 # ---------------------------------------------------------------- the command-line guard
@@ -294,7 +310,15 @@ def guard_argv(root: Any, argv: list[str], *, now: datetime) -> list[str]:
     populated = _has_officers(db_path)
     if not populated:  # no account yet (the first `officer add`) or an unreadable database (restore's recovery)
         return argv
-    session = current(db_path, now=now)
+    if times == 1 and not _is_officer(db_path, named or ""):
+        return argv  # an unknown name: the command itself says "không có cán bộ …" (exit 3), acting as no one
+    try:
+        session = current(db_path, now=now)
+    except sqlite3.DatabaseError as exc:  # fail closed, in plain words (a full disk, a damaged file)
+        from onestop.crashlog import explain
+        from onestop.errors import DatabaseError
+
+        raise explain(exc) or DatabaseError(f"Không đọc được phiên đăng nhập trong {db_path}.") from exc
     if session is None:
         raise NotLoggedIn(NEED_LOGIN, field="officer")
     if times:

@@ -151,12 +151,28 @@ def test_report_commands(services, make_dossier, db_path, config_path, tmp_path)
     assert run(db_path, config_path, "report", "monthly", "--month", month, "--officer", "canbo").returncode == 4
     day = f"{d.received_at:%Y-%m-%d}"
     book = tmp_path / "book.pdf"
-    done = run(db_path, config_path, "report", "book", "--from", day, "--to", day, "--out", str(book))
+    done = run(
+        db_path, config_path, "report", "book", "--from", day, "--to", day, "--out", str(book), "--officer", "lanhdao"
+    )
     assert done.returncode == 0, done.stderr
     assert book.read_bytes().startswith(b"%PDF")
     book_csv = tmp_path / "book.csv"
     assert (
-        run(db_path, config_path, "report", "book", "--from", day, "--to", day, "--out", str(book_csv)).returncode == 0
+        run(
+            db_path,
+            config_path,
+            "report",
+            "book",
+            "--from",
+            day,
+            "--to",
+            day,
+            "--out",
+            str(book_csv),
+            "--officer",
+            "lanhdao",
+        ).returncode
+        == 0
     )
     assert d.code in book_csv.read_text(encoding="utf-8-sig")
     assert run(db_path, config_path, "report", "book", "--from", "hôm qua", "--to", day).returncode == 2

@@ -78,6 +78,9 @@ def test_unknown_procedure_code(services, db_path, config_path) -> None:
     services.close()
     base = ["--db", str(db_path), "--config", str(config_path)]
     assert_clean_refusal(run_cli(["catalog", "show", "9.999999", *base]), 3, "9.999999")
+    from tests.conftest import login_for
+
+    login_for(db_path, ["--officer", "canbo"])  # `onestop login canbo` (CONTRACT "Who acts")
     result = run_cli(
         [
             "intake",

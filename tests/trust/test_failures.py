@@ -90,6 +90,7 @@ def test_full_disk_during_save_and_backup_says_so_and_writes_nothing(tiny_disk: 
     db, config = tiny_disk / "data" / "onestop.db", tmp_path / "config.toml"
     _init(db, config)
     common = ["--db", str(db), "--config", str(config)]
+    assert run_cli(["login", "admin", "--password-stdin", *common], "matkhau-admin\n").code == 0
     assert run_cli([*INTAKE, "--officer", "admin", *common]).code == 0
     before = row_counts(db)
     filler = fill(tiny_disk)
@@ -126,6 +127,9 @@ def test_sqlite_full_from_a_page_limit_is_the_same_plain_message(cli, services, 
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
+    from tests.conftest import login_for
+
+    login_for(db_path, ["--officer", "canbo"])  # `onestop login canbo`, before the database is capped
     before = row_counts(db_path)
     services.close()
     conn = sqlite3.connect(db_path)

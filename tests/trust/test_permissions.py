@@ -98,15 +98,20 @@ def test_an_existing_shared_folder_is_not_tightened(tmp_path: Path, settings) ->
     assert mode(shared) == 0o755 and mode(shared / "onestop.db") == 0o600
 
 
+@pytest.fixture
+def renderer():
+    """The services of this module draw real PDFs (receipts, the tracking book)."""
+    from onestop.printing import ReceiptsRenderer
+
+    return ReceiptsRenderer()
+
+
 def test_archive_reports_and_book_are_owner_only_without_the_umask(services, make_dossier, tmp_path) -> None:
     """Under a permissive umask (a library caller), archive/YYYY/MM, archive/reports and the book PDF are private."""
     from datetime import date
 
     from onestop.domain import now_vn
-    from onestop.printing import ReceiptsRenderer
-    from onestop.services import Services
 
-    services = Services(services.engine, services.settings, services.db_path, ReceiptsRenderer())
     dossier = make_dossier()
     pdf = services.forms.issue(dossier.code, officer="canbo", print_it=False).pdf_path
     month = services.archive_dir / now_vn().strftime("%Y/%m")
@@ -146,6 +151,7 @@ def test_a_full_day_leaves_nothing_readable_by_others(tmp_path: Path) -> None:
 
     init = ["init", "--commune", "Xã Quảng Phú", "--agency-code", "H56.14", "--province", "Thanh Hóa"]
     ok(*init, "--counter", "01", "--admin", "admin", "--password-stdin", stdin="matkhau-admin\n")
+    ok("login", "admin", "--password-stdin", stdin="matkhau-admin\n")
     province_dir.mkdir(mode=0o700)
     token_out = ok(
         "province", "token", "--counter", "01", "--db", str(server_db), "--config", str(config), common_args=[]

@@ -139,8 +139,8 @@ def test_cli_role_limits_and_exit_codes(cli, make_dossier, db_path, catalog_file
     args = build(catalog_file)
     stdin = "matkhau-moi-123\n"
     before = row_counts(db_path)
-    missing = cli(*args, stdin=stdin)
-    assert missing.code == 2 and "--officer" in missing.stderr, missing.output
+    missing = cli(*args, stdin=stdin)  # nobody logged in (CONTRACT "Who acts": exit 4, was 2 "--officer")
+    assert missing.code == 4 and "onestop login" in missing.stderr, missing.output
     unknown = cli(*args, "--officer", "ghost", stdin=stdin)
     assert unknown.code == 3 and "ghost" in unknown.stderr, unknown.output
     for username, role in (("canbo", Role.OFFICER), ("lanhdao", Role.LEADER)):
@@ -158,7 +158,7 @@ def test_cli_role_limits_and_exit_codes(cli, make_dossier, db_path, catalog_file
 
 
 def test_cli_intake_officer_rules(cli, services, db_path) -> None:
-    assert cli(*_intake_args(None)).code == 2
+    assert cli(*_intake_args(None)).code == 4  # nobody logged in: `onestop login` first (was 2)
     assert cli(*_intake_args("ghost")).code == 3
     services.officers.set_active("canbo", False, actor="admin")
     assert cli(*_intake_args("canbo")).code == 4
@@ -171,7 +171,7 @@ def test_cli_due_override_needs_a_leader(cli, make_dossier) -> None:
     d = make_dossier()
     later = (date.today() + timedelta(days=30)).isoformat() + "T09:00"
     args = ["dossier", "transition", d.code, "--to", "in_progress", "--new-due", later, "--reason", "Phức tạp"]
-    assert cli(*args).code == 2
+    assert cli(*args).code == 4  # nobody logged in: `onestop login` first (was 2)
     assert cli(*args, "--officer", "ghost").code == 3
     assert cli(*args, "--officer", "canbo").code == 4
     assert cli(*args, "--officer", "lanhdao").code == 0
@@ -214,4 +214,4 @@ def test_first_officer_can_be_created_without_an_admin(tmp_path, config_path) ->
         ],
         "matkhau-canbo2\n",
     )
-    assert second.code == 2 and "--officer" in second.stderr
+    assert second.code == 4 and "onestop login" in second.stderr  # now an admin must be logged in (was 2)
