@@ -14,7 +14,7 @@ async def test_kpi_screen(leader_app, messages, services, make_dossier, fixed_cl
     make_dossier("1.001193", received_at=fixed_clock())
     services.ratings.rate(d.code, 1, actor="canbo")
     async with leader_app.run_test(size=(120, 40), message_hook=messages) as pilot:
-        await open_reports(leader_app, pilot)
+        await open_reports(leader_app, pilot, messages)
         since = messages.mark()
         await pilot.press("k")
         loaded = await messages.wait_for(KpiScreen.Loaded, pilot, since=since)
