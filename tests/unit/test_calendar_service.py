@@ -15,6 +15,9 @@ from tests.trust.conftest import run_cli
 
 
 def _cli(db_path, config_path, *args: str):  # type: ignore[no-untyped-def]
+    from tests.conftest import login_for
+
+    login_for(db_path, args)  # the officer named by --officer logs in first (`onestop login`)
     return run_cli([*args, "--db", str(db_path), "--config", str(config_path)], "")
 
 

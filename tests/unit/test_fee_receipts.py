@@ -40,13 +40,16 @@ def test_paper_receipt_and_reconciliation(services, make_dossier, db_path, confi
     assert [(r.dossier_code, r.paper_number) for r in services.fee_receipts.unreconciled()] == [(d.code, "0042")]
 
     def cli(*args: str):  # type: ignore[no-untyped-def]
+        from tests.conftest import login_for
+
+        login_for(db_path, args)  # the officer named by --officer logs in first (`onestop login`)
         return run_cli([*args, "--db", str(db_path), "--config", str(config_path)], "")
 
     listed = cli("fee", "unreconciled", "--json")
     assert listed.code == 0 and json.loads(listed.stdout) == [{"code": d.code, "paper_number": "0042"}]
     assert cli("fee", "series", "--symbol", "BB/26P", "--officer", "canbo").code != 0
     assert cli("fee", "series", "--symbol", "BB/26P", "--book", "02", "--officer", "lanhdao").code == 0
-    shown = json.loads(cli("fee", "series", "--json").stdout)
+    shown = json.loads(cli("fee", "series", "--json", "--officer", "lanhdao").stdout)
     assert shown == {"symbol": "BB/26P", "book": "02", "next": 1}
     assert cli("fee", "paper", d.code, "--number", "0043", "--officer", "canbo").code == 0
     assert json.loads(cli("dossier", "show", d.code, "--json").stdout)["payments"][0]["receipt_number"] == (

@@ -43,6 +43,9 @@ def test_cli_intake_confirm_address(services, make_dossier, applicant, db_path, 
         "--config",
         str(config_path),
     ]
+    from tests.conftest import login_for
+
+    login_for(db_path, args)  # the officer named by --officer logs in first (`onestop login`)
     kept = run_cli(args, "")
     assert kept.code == 0, kept.output
     assert "Giữ địa chỉ đã lưu" in kept.output

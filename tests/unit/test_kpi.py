@@ -115,6 +115,10 @@ def test_a_month_of_dossiers_by_hand(services, january) -> None:
 
 def test_cli_report_kpi(services, january, db_path, config_path, tmp_path) -> None:
     def cli(*args: str):  # type: ignore[no-untyped-def]
+        from tests.conftest import login_for
+
+        args = (*args, "--officer", "lanhdao")
+        login_for(db_path, args)  # the leader logs in first (`onestop login`)
         return run_cli([*args, "--db", str(db_path), "--config", str(config_path)], "")
 
     out = cli("report", "kpi", "--month", "2026-01", "--json")
@@ -152,6 +156,9 @@ def test_kpi_pdf_text(services, january, db_path, config_path, tmp_path) -> None
     from pypdf import PdfReader
 
     pdf = tmp_path / "kpi.pdf"
+    from tests.conftest import login_for
+
+    login_for(db_path, ["--officer", "lanhdao"])
     result = run_cli(
         [
             "report",
@@ -166,6 +173,8 @@ def test_kpi_pdf_text(services, january, db_path, config_path, tmp_path) -> None
             str(db_path),
             "--config",
             str(config_path),
+            "--officer",
+            "lanhdao",
         ],
         "",
     )

@@ -14,6 +14,9 @@ from tests.trust.conftest import run_cli
 
 
 def _cli(db_path, config_path, *args: str):  # type: ignore[no-untyped-def]
+    from tests.conftest import login_for
+
+    login_for(db_path, args)  # the officer named by --officer logs in first (`onestop login`)
     return run_cli([*args, "--db", str(db_path), "--config", str(config_path)], "")
 
 
@@ -54,9 +57,9 @@ def test_bad_level_writes_nothing(services, make_dossier, level) -> None:
 
 def test_cli_dossier_rate(services, make_dossier, db_path, config_path) -> None:
     d = make_dossier()
-    bad = _cli(db_path, config_path, "dossier", "rate", d.code, "--level", "4")
+    bad = _cli(db_path, config_path, "dossier", "rate", d.code, "--level", "4", "--officer", "canbo")
     assert bad.code == 2 and "Mức đánh giá" in bad.output
-    missing = _cli(db_path, config_path, "dossier", "rate", d.code)
+    missing = _cli(db_path, config_path, "dossier", "rate", d.code, "--officer", "canbo")
     assert missing.code == 2
     assert services.dossiers.peek(d.code).rating is None
     ok = _cli(
@@ -78,7 +81,20 @@ def test_cli_dossier_rate(services, make_dossier, db_path, config_path) -> None:
     assert (
         data["level"] == 1 and data["label"] == "Rất hài lòng" and data["via"] == "cli" and data["officer"] == "canbo"
     )
-    paper = _cli(db_path, config_path, "dossier", "rate", d.code, "--level", "3", "--reason", "Chờ lâu", "--paper")
+    paper = _cli(
+        db_path,
+        config_path,
+        "dossier",
+        "rate",
+        d.code,
+        "--level",
+        "3",
+        "--reason",
+        "Chờ lâu",
+        "--paper",
+        "--officer",
+        "canbo",
+    )
     assert paper.code == 0 and "Không hài lòng" in paper.output
     shown = json.loads(_cli(db_path, config_path, "dossier", "show", d.code, "--json").stdout)
     assert (
@@ -86,4 +102,4 @@ def test_cli_dossier_rate(services, make_dossier, db_path, config_path) -> None:
     )
     text = _cli(db_path, config_path, "dossier", "show", d.code)
     assert "Đánh giá: Không hài lòng — Chờ lâu" in text.stdout
-    assert _cli(db_path, config_path, "dossier", "rate", "KHONG-CO", "--level", "1").code == 3
+    assert _cli(db_path, config_path, "dossier", "rate", "KHONG-CO", "--level", "1", "--officer", "canbo").code == 3
