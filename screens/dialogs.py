@@ -194,7 +194,9 @@ class ChecklistDialog(ModalScreen["list[str] | None"]):
         from onestop.text import clean
 
         ticked = list(self.query_one("#checklist", SelectionList).selected)
-        typed = [clean(x) for x in self.query(Input).results(Input) for x in x.value.split(";") if clean(x)]
+        typed = [
+            clean(part) for box in self.query(Input).results(Input) for part in box.value.split(";") if clean(part)
+        ]
         error = self.query_one("#checklist-error", Static)
         missing = [name for name, _ in self.items if name not in ticked]
         if self.require_all and missing:

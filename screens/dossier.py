@@ -510,7 +510,11 @@ class DossierScreen(OneStopScreen):
 
         d = self.dossier
         if d is not None:
-            self.app.push_screen(RatingScreen(d.code, d.procedure.name), lambda got: got and self._rate(got))
+            self.app.push_screen(RatingScreen(d.code, d.procedure.name), self._rated_choice)
+
+    def _rated_choice(self, choice: Any) -> None:
+        if choice:
+            self._rate(choice)
 
     @work(thread=True, exclusive=True, group="dossier-rate", exit_on_error=False, description="Ghi đánh giá")
     def _rate(self, choice: Any) -> None:
