@@ -63,3 +63,21 @@ async def test_officer_cannot_see_reports(app, messages):
     async with app.run_test(size=(160, 45), message_hook=messages) as pilot:
         screen = await open_reports(app, pilot, messages)
         assert screen.report is None and "Lãnh đạo" in screen.error
+
+
+async def test_procedures_with_the_same_opening_words_stay_apart_at_120_columns(
+    leader_app, services, make_dossier, fixed_clock, messages
+):
+    """Issue 15: four birth/marriage/death procedures all read 'Thủ tục đăng' in a 120-column report."""
+    from textual.widgets import DataTable
+
+    codes = ("1.001193", "1.000894", "1.000656", "1.004884")
+    for code in codes:
+        make_dossier(code, received_at=fixed_clock(), fee_vnd=0)
+    async with leader_app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        screen = await open_reports(leader_app, pilot, messages)
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        cells = [str(table.get_row_at(i)[1]) for i in range(table.row_count) if table.get_row_at(i)[1] != "Tổng cộng"]
+        names = {cell.split(" ", 1)[1] for cell in cells if cell.split(" ", 1)[0] in codes}
+        assert len(names) == len(codes), cells
