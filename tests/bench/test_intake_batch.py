@@ -10,7 +10,10 @@ import sys
 
 
 def run(db_path, config_path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_")}
+    from tests.conftest import login_for
+
+    login_for(db_path, ["--officer", "canbo"])  # `onestop login canbo`: the lines act as the session's officer
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_") or k == "ONESTOP_SESSION_DIR"}
     return subprocess.run(
         [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
         capture_output=True,
