@@ -141,6 +141,9 @@ def _run_size(size: int, db_path: Path, config_path: Path, only: tuple[str, ...]
     for name, provider in PROVIDERS:
         if only and not any(name.startswith(o) for o in only):
             continue
+        # No pooled connection stays open while a provider's commands write: on main at the time of writing,
+        # a command writing while another process held a connection open could leave the file malformed.
+        services.engine.dispose()
         try:
             _ensure_session(services, db_path)
             figures.update({k: v for k, v in provider(ctx).items() if v is not None})
