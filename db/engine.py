@@ -68,14 +68,34 @@ def make_engine(path: Path | str, *, echo: bool = False) -> Engine:
     return engine
 
 
+def _is_sqlite(path: Path) -> bool:
+    """Whether `path` is an SQLite database (an empty file counts: SQLite makes one of it).
+
+    Asked of SQLite itself, never by opening the file with Python: closing any descriptor of a database file drops
+    every POSIX lock this process holds on it, so a header read beside an open connection (a second engine, the
+    TUI's pool) would let another process checkpoint and reset the WAL under it and leave the file malformed.
+    """
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return True  # cannot open read-only here: the write checks below (or SQLite itself) will say why
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+        return True
+    except sqlite3.DatabaseError as exc:
+        return "not a database" not in str(exc) and "encrypted" not in str(exc)
+    finally:
+        conn.close()
+
+
 def check_file(path: Path) -> None:
     """Refuse a file that is not SQLite, or a directory we cannot write, before touching it."""
     if path.exists():
         if path.is_dir():
             raise SchemaError("not_sqlite", str(path))
-        with path.open("rb") as fh:
-            header = fh.read(16)
-        if header and header != SQLITE_HEADER:
+        if not _is_sqlite(path):
             raise SchemaError("not_sqlite", str(path))
         if not os.access(path, os.W_OK):
             raise SchemaError("read_only", str(path))
