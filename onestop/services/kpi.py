@@ -6,10 +6,11 @@ Reports use the current (corrected) calendar; dossiers keep the appointment they
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -27,6 +28,24 @@ from onestop.services.catalog import to_domain as procedure_to_domain
 _FINISH = ("result_ready", "returned")
 _OVERRIDE_PREFIX = "Cán bộ hẹn lại"
 TREND_MONTHS = 12
+
+
+_CHUNK = 900
+"""Ids per IN (...) query: SQLite refuses statements with more than 32,766 bound values (a year at 1M dossiers)."""
+
+
+def _chunks(values: Iterable[int | None]) -> Iterator[list[int]]:
+    """`values` (None dropped) in lists of at most `_CHUNK`, so every IN (...) stays within SQLite's limit."""
+    batch: list[int] = []
+    for value in values:
+        if value is None:
+            continue
+        batch.append(value)
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class KpiService:
@@ -70,14 +89,16 @@ class KpiService:
                 if dossier_id not in finish or at < finish[dossier_id]:
                     finish[dossier_id] = at
             finishing = {i for i, at in finish.items() if at >= window_start}
-            rows = s.exec(
-                select(models.Dossier).where(
-                    or_(
-                        and_(col(models.Dossier.received_at) >= window_start, col(models.Dossier.received_at) < end),
-                        col(models.Dossier.id).in_(finishing or {-1}),
+            rows = list(
+                s.exec(
+                    select(models.Dossier).where(
+                        and_(col(models.Dossier.received_at) >= window_start, col(models.Dossier.received_at) < end)
                     )
                 )
-            ).all()
+            )
+            finishing -= {r.id for r in rows}
+            for part in _chunks(finishing):
+                rows.extend(s.exec(select(models.Dossier).where(col(models.Dossier.id).in_(part))))
             ids = [r.id for r in rows]
             if not ids:
                 return []
@@ -87,27 +108,39 @@ class KpiService:
                     select(models.Procedure).where(col(models.Procedure.id).in_({r.procedure_id for r in rows}))
                 )
             }
-            docs = s.exec(select(models.DossierDocument).where(col(models.DossierDocument.dossier_id).in_(ids))).all()
+            docs = [
+                d
+                for part in _chunks(ids)
+                for d in s.exec(select(models.DossierDocument).where(col(models.DossierDocument.dossier_id).in_(part)))
+            ]
             doc_owner = {d.id: d.dossier_id for d in docs}
             digitised = {
                 doc_owner[a.document_id]
-                for a in s.exec(select(models.Attachment).where(col(models.Attachment.document_id).in_(doc_owner)))
+                for part in _chunks(doc_owner)
+                for a in s.exec(select(models.Attachment).where(col(models.Attachment.document_id).in_(part)))
             }
             reused = {
                 doc_owner[r.document_id]
-                for r in s.exec(
-                    select(models.DocumentReuse).where(col(models.DocumentReuse.document_id).in_(doc_owner))
-                )
+                for part in _chunks(doc_owner)
+                for r in s.exec(select(models.DocumentReuse).where(col(models.DocumentReuse.document_id).in_(part)))
             }
-            results = set(
-                s.exec(select(models.ResultFile.dossier_id).where(col(models.ResultFile.dossier_id).in_(ids)))
-            )
+            results = {
+                d
+                for part in _chunks(ids)
+                for d in s.exec(select(models.ResultFile.dossier_id).where(col(models.ResultFile.dossier_id).in_(part)))
+            }
             ratings = {
                 r.dossier_id: (None if r.declined else r.level)
-                for r in s.exec(select(models.DossierRating).where(col(models.DossierRating.dossier_id).in_(ids)))
+                for part in _chunks(ids)
+                for r in s.exec(select(models.DossierRating).where(col(models.DossierRating.dossier_id).in_(part)))
             }
             changed: dict[int, bool] = defaultdict(bool)
-            for e in s.exec(select(models.StatusEvent).where(col(models.StatusEvent.dossier_id).in_(ids))):
+            events = (
+                e
+                for part in _chunks(ids)
+                for e in s.exec(select(models.StatusEvent).where(col(models.StatusEvent.dossier_id).in_(part)))
+            )
+            for e in events:
                 # a supplement request paused the clock; a later step with a new due is an apology's extension
                 if e.to_status == "supplement" or (e.seq > 1 and e.new_due is not None):
                     changed[e.dossier_id] = True

@@ -182,3 +182,15 @@ def test_kpi_pdf_text(services, january, db_path, config_path, tmp_path) -> None
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN (QĐ 766/QĐ-TTg) THÁNG 01/2026" in text
     assert "Tất cả lĩnh vực" in text and "75,0%" in text and "Chứng thực" in text and "12/2025" in text
+
+
+def test_figures_do_not_depend_on_how_ids_are_chunked(services, january, monkeypatch) -> None:
+    """A year at 1M dossiers passes more ids than SQLite binds in one IN (...); the queries go in chunks, and the
+    figures must be the same however the ids are split (here two per query)."""
+    import onestop.services.kpi as kpi
+
+    moment = vn(2026, 2, 1, 8)
+    whole = services.kpi.report("2026-01", now=moment)
+    assert whole.total.received > 2  # more ids than one chunk below
+    monkeypatch.setattr(kpi, "_CHUNK", 2)
+    assert services.kpi.report("2026-01", now=moment) == whole
