@@ -441,6 +441,7 @@ class DeclarationLine:
     label: str
     value: str
     note: str = ""  # the form's note marker, e.g. "(2)"
+    more: tuple[tuple[str, str], ...] = ()  # further (label, value) pairs printed on the same line
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,9 @@ def date(key, label, ev, portal=True, *, required=False, **kw):
         "format": "dd/MM/yyyy",
         "enableTime": False,
         "validate": {"required": required},
-        "properties": props(ev, portal, source=kw.pop("source", ""), person=kw.pop("person", "")),
+        "properties": props(
+            ev, portal, source=kw.pop("source", ""), person=kw.pop("person", ""), role=kw.pop("role", "")
+        ),
     }
     c.update(kw)
     return c
@@ -207,18 +209,33 @@ def id_block(sfx, dd_sfx, person, *, ev="A/B", ddc=False, keys=None):
         "issuer": f"NoiCap{dd_sfx}",
     }
     return [
-        select(keys["type"], "Loại giấy tờ tùy thân", ev, lst="giay-to", description="(3)"),
-        text(
-            keys["number"],
-            "Số giấy tờ tùy thân",
-            ev,
-            max_length=20,
-            pattern="[0-9A-Za-z]{6,20}",
-            person=person,
-            role="id_number",
-        ),
-        date(keys["date"], "Ngày cấp", ev),
-        text(keys["issuer"], "Nơi cấp", ev, max_length=200),
+        columns(
+            f"{keys['number']}_giayto",
+            [
+                select(
+                    keys["type"],
+                    "Loại giấy tờ tùy thân",
+                    ev,
+                    lst="giay-to",
+                    description="(3)",
+                    person=person,
+                    role="id_type",
+                )
+            ],
+            [
+                text(
+                    keys["number"],
+                    "Số giấy tờ tùy thân",
+                    ev,
+                    max_length=20,
+                    pattern="[0-9A-Za-z]{6,20}",
+                    person=person,
+                    role="id_number",
+                )
+            ],
+            [date(keys["date"], "Ngày cấp", ev, person=person, role="id_date")],
+            [text(keys["issuer"], "Nơi cấp", ev, max_length=200)],
+        )
     ]
 
 

@@ -89,6 +89,7 @@ class Field:
     role: str = ""  # what the field means inside its person block (name, birth, id_number, …)
     placeholder: str = ""
     description: str = ""
+    row: str = ""  # key of the `columns` component it sits in: printed on one line with its neighbours
 
     def choice_for(self, text: str) -> Choice | None:
         """The choice whose value or label matches `text` (accents and case ignored for labels)."""
@@ -243,16 +244,17 @@ class _Reader:
         parents: tuple[Condition, ...],
         repeat: str,
         person: str,
+        row: str = "",
     ) -> Iterator[Any]:
         if not isinstance(components, list):
             raise _fail("Định nghĩa tờ khai không hợp lệ: 'components' phải là một danh sách.")
         for comp in components:
             if not isinstance(comp, dict):
                 raise _fail("Định nghĩa tờ khai không hợp lệ: mỗi thành phần phải là một đối tượng.")
-            yield from self.component(comp, group, parents, repeat, person)
+            yield from self.component(comp, group, parents, repeat, person, row)
 
     def component(
-        self, comp: dict[str, Any], group: str, parents: tuple[Condition, ...], repeat: str, person: str
+        self, comp: dict[str, Any], group: str, parents: tuple[Condition, ...], repeat: str, person: str, row: str = ""
     ) -> Iterator[Any]:
         ctype = str(comp.get("type") or "")
         key = str(comp.get("key") or "")
@@ -282,7 +284,7 @@ class _Reader:
             for column in comp.get("columns") or []:
                 if not isinstance(column, dict):
                     raise _fail(f"Cột của thành phần '{key}' không hợp lệ.")
-                yield from self.walk(column.get("components") or [], group, inner, repeat, person)
+                yield from self.walk(column.get("components") or [], group, inner, repeat, person, key)
             return
         if ctype in REPEAT_TYPES:
             if repeat:
@@ -334,6 +336,7 @@ class _Reader:
             role=str(props.get("role") or ""),
             placeholder=str(comp.get("placeholder") or ""),
             description=str(comp.get("description") or ""),
+            row=row,
         )
         self.fields.append(f)
         self.keys.add(key)

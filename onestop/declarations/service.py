@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
@@ -275,17 +275,24 @@ def print_model(defn: FormDefinition, declaration: Declaration, dossier: Dossier
         note = f.description[:3] if f.description.startswith("(") else ""
         return DeclarationLine(f.label, display(f, values.get(f.key)), note)
 
-    def lines_of(items: tuple[Any, ...]) -> list[DeclarationLine]:
+    def lines_of(items: tuple[Any, ...], *, merge_rows: bool = True) -> list[DeclarationLine]:
         out: list[DeclarationLine] = []
+        last_row = ""
         for item in items:
             if isinstance(item, Field):
-                if item.key in ("KinhGui", "CapBanSao", "SoLuong") and defn.copy_request:
+                if item.key == "KinhGui" or (item.key in ("CapBanSao", "SoLuong") and defn.copy_request):
                     continue
-                if item.key == "KinhGui":
+                if not visible(item, values):
                     continue
-                if visible(item, values):
-                    out.append(line(item))
+                current = line(item)
+                if merge_rows and item.row and item.row == last_row and out:
+                    prev = out[-1]
+                    out[-1] = replace(prev, more=(*prev.more, (current.label, current.value)))
+                else:
+                    out.append(current)
+                last_row = item.row
             elif isinstance(item, Group) and item.repeat:
+                last_row = ""
                 for n, row in enumerate(values.get(item.key) or [], start=1):
                     for m in item.items:
                         if isinstance(m, Field) and visible(m, values, row):
@@ -296,7 +303,7 @@ def print_model(defn: FormDefinition, declaration: Declaration, dossier: Dossier
     if defn.props.get("layout") == "two-columns":
         parties = [g for g in defn.groups if any(isinstance(i, Field) and i.person for i in g.items)]
         if len(parties) == 2:
-            left, right = (lines_of(g.items) for g in parties)
+            left, right = (lines_of(g.items, merge_rows=False) for g in parties)
             paired = tuple(
                 DeclarationLine(a.label, f"{a.value}\t{b.value}", a.note) for a, b in zip(left, right, strict=False)
             )
@@ -375,10 +382,12 @@ def person_values(defn: FormDefinition, block: str, person: Any, *, overwrite: b
             filled_id = filled_id or f.role == "id_number"
     if filled_id and len(person.id_number) == 12 and person.id_number.isdigit():
         for f in defn.fields:
-            if f.person == block and f.type == "select" and f.choice_for("TheCanCuoc") and not out.get(f.key):
+            if f.person != block:
+                continue
+            if f.role == "id_type" and (overwrite or not out.get(f.key)):
                 out[f.key] = "TheCanCuoc"
-            if f.person == block and f.type == "date" and f.label == "Ngày cấp" and person.id_issued_on:
-                out.setdefault(f.key, person.id_issued_on.strftime("%d/%m/%Y"))
+            if f.role == "id_date" and person.id_issued_on and (overwrite or not out.get(f.key)):
+                out[f.key] = person.id_issued_on.strftime("%d/%m/%Y")
     return out
 
 
