@@ -118,3 +118,7 @@ FILLED = {
 @pytest.fixture
 def registered_on() -> date:
     return date(2026, 11, 20)
+
+
+# The real reference server and counters bound to it (shared with tests/sync).
+from tests.sync.conftest import counter01, province, server_db  # noqa: E402, F401
