@@ -274,3 +274,26 @@ def persons_fold(defn: FormDefinition, values: dict[str, Any]) -> str:
     for p in persons(defn, values):
         parts += [p.get("name", ""), p.get("id_number", "")]
     return fold(" ".join(x for x in parts if x))
+
+
+PERSON_LABELS = {
+    "requester": "Người yêu cầu",
+    "child": "Người được khai sinh",
+    "mother": "Mẹ",
+    "father": "Cha",
+    "deceased": "Người đã chết",
+    "bride": "Bên nữ",
+    "groom": "Bên nam",
+    "subject": "Người được cấp",
+    "person_a": "Người thứ nhất",
+    "person_b": "Người thứ hai",
+}
+
+
+def persons_text(named: Any) -> list[str]:
+    """ "Người được khai sinh: Lê Minh Khang — 15/03/2026 — 0381…" lines for the dossier screen and review."""
+    out = []
+    for p in named:
+        facts = [p.get("name", "")] + [x for x in (p.get("birth", ""), p.get("id_number", "")) if x]
+        out.append(f"{PERSON_LABELS.get(p.get('person', ''), p.get('person', ''))}: {' — '.join(facts)}")
+    return out
