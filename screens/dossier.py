@@ -569,8 +569,7 @@ def _declaration_text(d: Any) -> Text:
     text.append(f"Tờ khai: {declaration.title or declaration.form}", style="bold")
     text.append(f"  (mẫu {declaration.form}, phiên bản {declaration.version})")
     for line in persons_text(declaration.persons):
-        text.append(f"
-{line}")
+        text.append(f"\n{line}")
     return text
 
 
