@@ -70,6 +70,13 @@ class DeclarationForm(Vertical):
     DeclarationForm .-hidden { display: none; }
     """
 
+    class Done(Message):
+        """Enter in the last field: the step may move on."""
+
+        def __init__(self, form: DeclarationForm) -> None:
+            super().__init__()
+            self.form = form
+
     class Changed(Message):
         """A value changed (the screen saves the draft)."""
 
@@ -330,7 +337,11 @@ class DeclarationForm(Vertical):
             return
         if self.check(key):
             self.after_change(key)
-            self.focus_next_after(key)
+            keys = self.visible_keys()
+            if keys and key == keys[-1]:
+                self.post_message(self.Done(self))
+            else:
+                self.focus_next_after(key)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         key = self._key_of(event.input)
@@ -403,6 +414,17 @@ class DeclarationForm(Vertical):
             self.focus_field(empty[0])
         elif block_keys:
             self.focus_next_after(block_keys[-1])
+
+    def started(self) -> bool:
+        """True once anything beyond the pre-filled requester and "Kính gửi" was typed (the form is then checked
+        in full; an untouched form means the citizen brought a paper tờ khai)."""
+        for f in self.fields:
+            if f.person == "requester" or f.key in ("KinhGui", "QuanHe", "QuanHeKhac"):
+                continue
+            v = self.raw(f.key)
+            if v not in ("", None, False):
+                return True
+        return False
 
     def validate(self, registered_on: Any, now: Any) -> dict[str, Any] | None:
         """All fields and the form's cross-field rules; None after showing the first error at its field."""
