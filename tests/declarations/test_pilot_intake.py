@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests.declarations.conftest import FILLED
-from tests.ui.conftest import SCAN, fixed_clock  # noqa: F401
 from tests.sync.conftest import make_counter
+from tests.ui.conftest import SCAN, fixed_clock  # noqa: F401
 
 SIZE = (140, 50)
 FATHER_SCAN = "038088001234|012345111|LÊ VĂN DŨNG|02031988|Nam|Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa|10062022"
