@@ -26,6 +26,7 @@ def form_list(
         emit_json(
             [
                 {
+                    "id": f.name,
                     "form": f.name,
                     "version": f.version,
                     "title": f.title,

@@ -237,6 +237,7 @@ def default_agency(office: Office) -> str:
 def describe(defn: FormDefinition) -> dict[str, Any]:
     """`onestop form show --json`: the form and its fields (id, label, group, type, required, choices, …)."""
     return {
+        "id": defn.name,
         "form": defn.name,
         "version": defn.version,
         "title": defn.title,
@@ -249,7 +250,8 @@ def describe(defn: FormDefinition) -> dict[str, Any]:
                 "id": f.key,
                 "label": f.label,
                 "group": f.group,
-                "type": f.type,
+                "type": contract_type(f),
+                "widget": f.type,
                 "required": f.required,
                 "choices": [{"value": c.value, "label": c.label} for c in f.choices],
                 "year_only": f.year_only,
@@ -263,6 +265,20 @@ def describe(defn: FormDefinition) -> dict[str, Any]:
             for f in defn.fields
         ],
     }
+
+
+def contract_type(f: Any) -> str:
+    """The field type as docs/CONTRACT.md names it: text, textarea, number, date, year, time, choice, checkbox,
+    id_number, address (`widget` keeps the Form.io input kind)."""
+    if f.role == "id_number":
+        return "id_number"
+    if f.role == "address":
+        return "address"
+    if f.type in ("select", "radio"):
+        return "choice"
+    if f.type == "date" and f.year_only:
+        return "year"
+    return str(f.type)
 
 
 def print_model(defn: FormDefinition, declaration: Declaration, dossier: Dossier, office: Office) -> DeclarationPrint:

@@ -116,8 +116,16 @@ class DeclarationStep(IntakeStep):
         event.stop()
         self.intake.action_next_step()
 
+    _draft_timer: Any = None
+
     def on_declaration_form_changed(self, event: DeclarationForm.Changed) -> None:
+        """Keep the half-filled declaration in the draft a moment after the officer stops typing."""
         event.stop()
+        if self.intake.restoring:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(0.8, self.intake._save_draft_in_background)
 
     def submitted(self, field: Input) -> None:
         """Enter on the "no form" line's step moves on."""

@@ -308,7 +308,9 @@ class DeclarationForm(Vertical):
         return [f.key for f in self.fields if f.key not in hidden]
 
     def focus_field(self, key: str) -> None:
-        self.widget(key).focus()
+        found = self.query(f"#decl-{key}")
+        if found:
+            found.first().focus()
 
     def focus_next_after(self, key: str) -> None:
         keys = self.visible_keys()

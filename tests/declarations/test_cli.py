@@ -31,12 +31,15 @@ def test_form_list_and_show(services, db_path, config_path):
     fields = {f["id"]: f for f in data["fields"]}
     child = fields["HoTenKS"]
     assert child["label"] == "Họ, chữ đệm, tên" and child["group"] == "Người được khai sinh"
+    assert data["id"] == "to-khai-khai-sinh" and data["version"] == 1 and data["procedures"] == ["1.001193"]
     assert child["type"] == "text" and child["required"] is True and child["portal_id"] is True
+    assert fields["DanTocKS"]["type"] == "choice" and fields["SoDinhDanhMe"]["type"] == "id_number"
+    assert fields["MeNoiCuTru_TrongNuoc"]["type"] == "address" and fields["NgaySinhChon"]["type"] == "date"
     assert len(fields["DanTocKS"]["choices"]) == 54 and fields["DanTocKS"]["choices"][0] == {
         "value": "01",
         "label": "Kinh",
     }
-    assert fields["NamSinhMeKS"]["type"] == "date" and fields["NamSinhMeKS"]["year_only"] is True
+    assert fields["NamSinhMeKS"]["type"] == "year" and fields["NamSinhMeKS"]["year_only"] is True
     assert any("UNSOURCED" in row for row in data["left_out"])
     by_code = run(db_path, config_path, "form", "show", "1.000894")
     assert by_code.returncode == 0 and "TỜ KHAI ĐĂNG KÝ KẾT HÔN" in by_code.stdout
