@@ -415,6 +415,8 @@ class ResultFile(SQLModel, table=True):
     size: int = 0
     officer: str = Field(max_length=50)
     at: datetime = Field(sa_column=_dt(False))
+
+
 # ---------------------------------------------------------------- declarations (tờ khai), migration 0002
 
 

@@ -11,7 +11,10 @@ import pytest
 
 
 def run(db_path, config_path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_")}
+    from tests.conftest import login_for
+
+    login_for(db_path, args)  # the officer named by --officer logs in first (`onestop login`)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_") or k == "ONESTOP_SESSION_DIR"}
     return subprocess.run(
         [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
         capture_output=True,
