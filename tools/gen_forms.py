@@ -132,6 +132,8 @@ def select(key, label, ev, portal=True, *, lst="", values=(), required=False, pe
     }
     if lst:
         c["properties"]["list"] = lst
+    if lst == "quoc-tich":
+        c["defaultValue"] = "VN"  # shown pre-selected at a Vietnamese commune counter; the officer may change it
     c.update(kw)
     return c
 

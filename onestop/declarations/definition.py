@@ -90,6 +90,7 @@ class Field:
     placeholder: str = ""
     description: str = ""
     row: str = ""  # key of the `columns` component it sits in: printed on one line with its neighbours
+    default: str = ""  # Form.io `defaultValue`: what the form shows before the officer types (e.g. VN)
 
     def choice_for(self, text: str) -> Choice | None:
         """The choice whose value or label matches `text` (accents and case ignored for labels)."""
@@ -337,6 +338,7 @@ class _Reader:
             placeholder=str(comp.get("placeholder") or ""),
             description=str(comp.get("description") or ""),
             row=row,
+            default="" if comp.get("defaultValue") in (None, "") else str(comp.get("defaultValue")),
         )
         self.fields.append(f)
         self.keys.add(key)

@@ -93,6 +93,9 @@ class DeclarationForm(Vertical):
         self.applicant = applicant
         self.fields = [f for f in definition.fields if not f.repeat]
         self.by_key = {f.key: f for f in self.fields}
+        for f in self.fields:  # Form.io defaultValue (e.g. Quốc tịch: Việt Nam) shows until the officer changes it
+            if f.default and f.key not in self.initial:
+                self.initial[f.key] = f.default
         self.errors: dict[str, str] = {}
         self.built: set[str] = set()
         self._pending: list[Any] = []
@@ -424,9 +427,14 @@ class DeclarationForm(Vertical):
             if f.person == "requester" or f.key in ("KinhGui", "QuanHe", "QuanHeKhac"):
                 continue
             v = self.raw(f.key)
-            if v not in ("", None, False):
+            if v not in ("", None, False) and not (f.default and self._is_default(f, v)):
                 return True
         return False
+
+    def _is_default(self, f: Any, shown: Any) -> bool:
+        from onestop.declarations.values import display
+
+        return str(shown) == display(f, f.default)
 
     def validate(self, registered_on: Any, now: Any) -> dict[str, Any] | None:
         """All fields and the form's cross-field rules; None after showing the first error at its field."""
