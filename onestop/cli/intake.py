@@ -177,9 +177,7 @@ def dossier_result(dossier: Dossier) -> dict[str, Any]:
         "lookup_key": dossier.lookup_key,
         "fee_vnd": dossier.fee_total,
         "declaration": (
-            {"form": dossier.declaration.form, "version": dossier.declaration.version}
-            if dossier.declaration
-            else None
+            {"form": dossier.declaration.form, "version": dossier.declaration.version} if dossier.declaration else None
         ),
     }
 
