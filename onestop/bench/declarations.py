@@ -95,7 +95,7 @@ async def _birth(pilot: Any) -> tuple[int, float, bool]:
         await pilot.press("enter")
         await pilot.pause()
 
-    await press("f2", *"khai sinh", "down", "enter")
+    await press("f2", *"khai sinh", "enter")
     await pilot.pause()
     screen = app.screen
     await scan(screen.query_one("#id_number"), FATHER_SCAN)
@@ -133,7 +133,8 @@ async def _birth(pilot: Any) -> tuple[int, float, bool]:
             presses += len(text) + 1
         if key == "SoLuong":
             break
-    await press("ctrl+s")
+    # On through the envelope steps as the intake bench does (documents, fee, appointment), then save:
+    await press("enter", "enter", "enter", "ctrl+s")  # Enter in the last field went on to the documents
     await app.workers.wait_for_complete()
     await pilot.pause()
     return presses, opened, bool(getattr(app.screen, "saved_code", ""))

@@ -1,6 +1,7 @@
 """The "Tờ khai" step: a declaration rendered from its Form.io definition, every field on the keyboard in form order.
 
-- Enter (or Tab) moves to the next visible field; groups are headed as on the paper.
+- Enter moves to the next visible field still empty (what scans pre-filled is passed over), Tab to every field;
+  groups are headed as on the paper.
 - Each field is checked as it is left, with the Vietnamese message under it.
 - Conditional fields appear and disappear as the officer answers.
 - Dates accept `15031990` and show `15/03/1990`; a choice accepts its value, its label or an accent-free prefix.
@@ -342,11 +343,14 @@ class DeclarationForm(Vertical):
             return
         if self.check(key):
             self.after_change(key)
+            # Enter goes on to the next field still to fill (scans and the relation pre-fill the rest; Tab visits all)
             keys = self.visible_keys()
-            if keys and key == keys[-1]:
-                self.post_message(self.Done(self))
+            later = keys[keys.index(key) + 1 :] if key in keys else []
+            empty = [k for k in later if self.raw(k) in ("", None)]
+            if empty:
+                self.focus_field(empty[0])
             else:
-                self.focus_next_after(key)
+                self.post_message(self.Done(self))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         key = self._key_of(event.input)
