@@ -159,6 +159,7 @@ class Dossier(SQLModel, table=True):
     has_eid_account: bool = False
     origin: str = Field(default="local", max_length=10)
     search_fold: str = Field(default="")
+    declaration_fold: str = Field(default="")  # folded names/IDs of the persons its declaration names (0002)
     clock_paused_at: datetime | None = Field(default=None, sa_column=_dt(True))
     returned_at: datetime | None = Field(default=None, sa_column=_dt(True))
     collected_by: str = Field(default="", max_length=100)
@@ -414,6 +415,39 @@ class ResultFile(SQLModel, table=True):
     size: int = 0
     officer: str = Field(max_length=50)
     at: datetime = Field(sa_column=_dt(False))
+
+
+# ---------------------------------------------------------------- declarations (tờ khai), migration 0002
+
+
+class FormDefinitionRow(SQLModel, table=True):
+    """A Form.io declaration definition imported by an admin (shipped ones are read from package data)."""
+
+    __tablename__ = "form_definition"
+    __table_args__ = (sa.UniqueConstraint("name", "version", name="uq_form_definition_name_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, index=True)
+    version: int
+    title: str = Field(max_length=300)
+    procedures: str = Field(default="", max_length=1000)  # comma-separated procedure codes
+    definition_json: str
+    sha256: str = Field(max_length=64)
+    imported_at: datetime = Field(sa_column=_dt(False))
+    imported_by: str = Field(max_length=50)
+
+
+class DossierDeclaration(SQLModel, table=True):
+    """The filled declaration of a dossier: the form (name, version) it was received under and its values."""
+
+    __tablename__ = "dossier_declaration"
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", unique=True)
+    form_name: str = Field(max_length=64)
+    form_version: int
+    values_json: str
+    title: str = Field(default="", max_length=300)
+    persons_json: str = Field(default="[]")  # [{"person", "name", "id_number", "birth"}] for search and review
+    updated_at: datetime = Field(sa_column=_dt(False))
 
 
 # SQL that SQLModel cannot express: the folded full-text index and the append-only audit guard.

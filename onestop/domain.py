@@ -9,6 +9,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -163,6 +164,7 @@ class FormKind(str, enum.Enum):
     STOP = "stop"
     CONTROL = "control"
     BOOK = "book"
+    DECLARATION = "declaration"
 
     @property
     def title(self) -> str:  # type: ignore[override]  # the printed heading shadows str.title() on purpose
@@ -174,6 +176,7 @@ class FormKind(str, enum.Enum):
             "stop": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
             "control": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
             "book": "SỔ THEO DÕI HỒ SƠ",
+            "declaration": "TỜ KHAI",
         }[self.value]
 
     @property
@@ -207,6 +210,7 @@ class FormKind(str, enum.Enum):
             "stop": "TBD",
             "control": "PKS",
             "book": "STD",
+            "declaration": "",
         }[self.value]
 
 
@@ -422,6 +426,52 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class Declaration:
+    """A dossier's filled declaration (tờ khai): the Form.io form and version it was received under, and its values."""
+
+    form: str
+    version: int
+    values: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    title: str = ""
+    persons: tuple[dict[str, str], ...] = field(default=(), hash=False)  # [{"person", "name", "id_number", "birth"}]
+
+
+@dataclass(frozen=True)
+class DeclarationLine:
+    label: str
+    value: str
+    note: str = ""  # the form's note marker, e.g. "(2)"
+    more: tuple[tuple[str, str], ...] = ()  # further (label, value) pairs printed on the same line
+
+
+@dataclass(frozen=True)
+class DeclarationSection:
+    """A group of the printed declaration: its title and lines; `columns` pairs two parties (marriage form)."""
+
+    title: str
+    lines: tuple[DeclarationLine, ...] = ()
+    text: str = ""  # a static line such as "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:"
+    columns: tuple[str, ...] = ()  # column heads when lines carry several values separated by "\t"
+
+
+@dataclass(frozen=True)
+class DeclarationPrint:
+    """Everything the printed tờ khai needs, composed by the core from the definition and the values."""
+
+    title: str
+    kinh_gui: str
+    sections: tuple[DeclarationSection, ...]
+    closing: tuple[str, ...]
+    place: str
+    signed_on: date
+    signatures: tuple[tuple[str, str], ...]  # (role, name printed under the signature)
+    notes: tuple[str, ...] = ()
+    copy_request: tuple[bool, int] | None = None
+    form_ref: str = ""  # "to-khai-khai-sinh v1" printed small, for the record
+    dossier_code: str = ""
+
+
+@dataclass(frozen=True)
 class Dossier:
     """A dossier as every layer sees it: immutable, complete enough to print any counter form."""
 
@@ -459,6 +509,7 @@ class Dossier:
     collected_id_number: str = ""
     rating: Rating | None = None
     result_files: tuple[Attachment, ...] = ()  # the digitised result (số hóa kết quả)
+    declaration: Declaration | None = None
 
     @property
     def fee_total(self) -> int:
@@ -494,6 +545,7 @@ class FormRequest:
     copies: int = 1  # 2 = the citizen's copy and the office's copy
     page_size: str = "A4"  # "A4" | "A5"
     officer_names: Mapping[str, str] = field(default_factory=dict)  # login → full name, for the control sheet
+    declaration: DeclarationPrint | None = None  # FormKind.DECLARATION only
 
 
 @dataclass(frozen=True)
@@ -533,6 +585,7 @@ class IntakeDraft:
     attachments: tuple[tuple[int, str], ...] = ()  # (document index, file path) pairs to store and attach
     received_at: datetime | None = None  # None: now; set by imports and tests
     confirm_address: bool = False  # the officer confirmed replacing a known citizen's address (BRIEF §11.5)
+    declaration: dict[str, Any] | None = None  # field id → value as typed; {"form": name, "values": {...}} also read
 
 
 @dataclass(frozen=True)

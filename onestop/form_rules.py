@@ -73,6 +73,10 @@ def form_refusal(kind: FormKind, dossier: Dossier, at: datetime | None = None) -
                 "Hãy ghi thao tác «Dừng xử lý» hoặc «Rút hồ sơ» theo đề nghị của người nộp trước."
             )
         return ""
+    if kind is FormKind.DECLARATION:
+        if dossier.declaration is None:
+            return f"Hồ sơ {code} không có tờ khai điện tử để in."
+        return ""
     if kind is FormKind.CONTROL:
         if status in (Status.SUBMITTED, Status.REJECTED):
             return f"Không lập Phiếu kiểm soát: {state} (hồ sơ chưa được tiếp nhận giải quyết)."

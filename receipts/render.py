@@ -130,6 +130,10 @@ def render_form(req: FormRequest) -> bytes:
 
     A form is drawn at its page's type size; only when a copy spills over its page is the smaller type that fits
     looked for (`FIT_STEPS`), so the everyday form costs one layout pass."""
+    if req.kind is FormKind.DECLARATION:
+        from receipts.declaration import render_declaration
+
+        return render_declaration(req)
     if req.kind not in _RENDERERS:
         raise ValueError(f"render_form cannot render {req.kind.value!r}; use render_book for the tracking book")
     geo = geometry_for(req.page_size)

@@ -206,6 +206,7 @@ class DossierScreen(OneStopScreen):
             yield Label("Thành phần hồ sơ", classes="section-title")
             yield CounterTable(id="dossier-documents", cursor_type="row", show_cursor=False)
             yield Static("", id="dossier-fees")
+            yield Static("", id="dossier-declaration")
             yield Label("Tiến trình xử lý", classes="section-title")
             yield CounterTable(id="dossier-timeline", cursor_type="row")
             yield Label("Phiếu đã in", classes="section-title")
@@ -299,6 +300,7 @@ class DossierScreen(OneStopScreen):
             f"Cán bộ tiếp nhận: {d.officer_name or d.officer}   Số bộ: {d.sets_count}"
         )
         self.query_one("#dossier-procedure", Static).update(_escape_keep_bold(procedure))
+        self.query_one("#dossier-declaration", Static).update(_declaration_text(d))
         docs = self.query_one("#dossier-documents", DataTable)
         docs.clear()
         for i, doc in enumerate(d.documents, 1):
@@ -554,6 +556,21 @@ class DossierScreen(OneStopScreen):
 
 Asker = Callable[[DossierScreen, "Dossier", str], None]
 Runner = Callable[["DossierService", str, str, dict[str, Any]], "Dossier"]
+
+
+def _declaration_text(d: Any) -> Text:
+    """The declaration (tờ khai) the dossier was received with: its form and the persons it names."""
+    declaration = getattr(d, "declaration", None)
+    if declaration is None:
+        return Text("")
+    from onestop.declarations.values import persons_text
+
+    text = Text()
+    text.append(f"Tờ khai: {declaration.title or declaration.form}", style="bold")
+    text.append(f"  (mẫu {declaration.form}, phiên bản {declaration.version})")
+    for line in persons_text(declaration.persons):
+        text.append(f"\n{line}")
+    return text
 
 
 @dataclass(frozen=True)

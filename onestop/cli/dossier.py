@@ -47,6 +47,10 @@ def dossier_show(
     print(f"Người nộp: {d.applicant.full_name}  CCCD {d.applicant.id_number}  ĐT {d.applicant.phone or '—'}")
     print(f"Trạng thái: {d.status.label} ({d.status.national_code}){'  — QUÁ HẠN' if d.is_overdue() else ''}")
     print(f"Tiếp nhận: {fmt_moment(d.received_at)}   Hẹn trả: {fmt_moment(d.due_at)}")
+    if d.declaration:
+        from onestop.cli.form import print_declaration
+
+        print_declaration(services, d.declaration)
     print("Tiến trình:")
     for e in d.events:
         extra = f" — {e.reason}" if e.reason else ""

@@ -94,6 +94,13 @@ def intake(
             "(procedure, id_number, name, dob, …); kiểm tra hết rồi mới ghi, mỗi hồ sơ một giao dịch.",
         ),
     ] = None,
+    declaration: Annotated[
+        str | None,
+        typer.Option(
+            "--declaration",
+            help="Tờ khai: tệp JSON (mã trường → giá trị; ngày dd/MM/yyyy) hoặc '-' để đọc từ stdin.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
@@ -141,6 +148,7 @@ def intake(
         due_reason=due_reason,
         received=received,
         confirm_address=confirm_address,
+        declaration=_read_declaration(declaration),
     )
     dossier = services.intake.save(draft, officer or "")
     kept = "" if confirm_address else services.intake.address_change(draft.applicant)
@@ -168,6 +176,9 @@ def dossier_result(dossier: Dossier) -> dict[str, Any]:
         "due_reason": dossier.due_reason,
         "lookup_key": dossier.lookup_key,
         "fee_vnd": dossier.fee_total,
+        "declaration": (
+            {"form": dossier.declaration.form, "version": dossier.declaration.version} if dossier.declaration else None
+        ),
     }
 
 
@@ -197,6 +208,7 @@ def build_draft(
     due_reason: str = "",
     received: str | None = None,
     confirm_address: bool = False,
+    declaration: dict[str, Any] | None = None,
 ) -> tuple[IntakeDraft, Services]:
     """The draft the intake options describe (the same parsing and checks for one dossier and for `--batch`);
     `opener` gives the services once the options themselves are known to be well formed."""
@@ -262,8 +274,38 @@ def build_draft(
         attachments=tuple((0, str(p)) for p in attach or ()),
         received_at=received_at,
         confirm_address=confirm_address,
+        declaration=declaration,
     )
     return draft, services
+
+
+def _read_declaration(source: str | None) -> dict | None:
+    """`--declaration FILE|-` → the JSON object (field id → value); `BadInput` for anything else."""
+    import json
+    import sys
+
+    from onestop.errors import BadInput
+
+    if source is None:
+        return None
+    if source == "-":
+        text = sys.stdin.read(2_000_001)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise BadInput(f"--declaration: không tìm thấy tệp {path.name[:80]}.", field="declaration")
+        if path.stat().st_size > 2_000_000:
+            raise BadInput("--declaration: tệp quá lớn (tối đa 2 MB).", field="declaration")
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    if len(text) > 2_000_000:
+        raise BadInput("--declaration: dữ liệu quá lớn (tối đa 2 MB).", field="declaration")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise BadInput("--declaration: không phải JSON hợp lệ.", field="declaration") from None
+    if not isinstance(data, dict):
+        raise BadInput("--declaration: cần một đối tượng JSON (mã trường → giá trị).", field="declaration")
+    return data
 
 
 def _default_docs(procedure: Procedure) -> list[DocumentLine]:

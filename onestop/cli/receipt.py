@@ -12,7 +12,7 @@ from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, OfficerOpt, emit_json,
 if TYPE_CHECKING:
     from onestop.services import Services
 
-FORMS = "receipt|supplement|rejection|apology|stop|control"
+FORMS = "receipt|supplement|rejection|apology|stop|control|declaration"
 
 app = typer.Typer()
 

@@ -20,6 +20,7 @@ from onestop.cli import (
     doctor,
     dossier,
     fee,
+    form,
     intake,
     officer,
     province,
@@ -55,6 +56,7 @@ app.add_typer(province.app, name="province")
 app.add_typer(citizen.app, name="citizen")
 app.add_typer(audit.app, name="audit")
 app.add_typer(fee.app, name="fee")
+app.add_typer(form.app, name="form")
 
 
 @app.callback(invoke_without_command=True)

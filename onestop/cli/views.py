@@ -103,6 +103,11 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "collected_by": d.collected_by,
         "collected_id_number": d.collected_id_number,
         "rating": rating_json(d.rating),
+        "declaration": (
+            {"form": d.declaration.form, "version": d.declaration.version, "values": d.declaration.values}
+            if d.declaration
+            else None
+        ),
     }
 
 

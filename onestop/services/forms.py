@@ -87,6 +87,9 @@ class FormsService:
         if kind is FormKind.APOLOGY and new_due is None:
             recorded = apology_event(dossier)
             new_due = recorded.new_due if recorded else None
+        declaration = None
+        if kind is FormKind.DECLARATION:
+            declaration = self._declaration_print(dossier)
         return FormRequest(
             kind=kind,
             office=office,
@@ -100,9 +103,20 @@ class FormsService:
             contact_name=clean(contact_name) or actor.full_name,
             contact_phone=clean(contact_phone) or office.phone,
             copies=copies or self.settings.printing.copies,
-            page_size=page_size or self.settings.printing.page_size,
+            page_size="A4" if kind is FormKind.DECLARATION else page_size or self.settings.printing.page_size,
             officer_names={o.username: o.full_name for o in self.officers.list() if o.full_name},
+            declaration=declaration,
         )
+
+    def _declaration_print(self, dossier):  # type: ignore[no-untyped-def]
+        """The printed tờ khai of a dossier, composed from the form version it was received under."""
+        if dossier.declaration is None:
+            raise BadInput(f"Hồ sơ {dossier.code} không có tờ khai điện tử để in.", field="form")
+        from onestop.declarations.service import DeclarationService, print_model
+
+        service = DeclarationService(self.engine)
+        defn = service.definition_of(dossier.declaration)
+        return print_model(defn, dossier.declaration, dossier, self.settings.office)
 
     def archive(self, request: FormRequest, pdf: bytes, *, officer: str, out: Path | None = None) -> tuple[int, Path]:
         """Write the PDF beside the database (owner-only) and log it; returns (form id, path)."""

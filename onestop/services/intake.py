@@ -69,6 +69,7 @@ _T = {
         "OutboxItem",
         "Draft",
         "Citizen",
+        "DossierDeclaration",
     )
 }
 _PROC_ID = sa.select(_T["Procedure"].c.id).where(
@@ -86,6 +87,7 @@ _NEXT_SEQ = text(
     "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"
 )
 _CODE_TAKEN = sa.select(_T["Dossier"].c.id).where(_T["Dossier"].c.code == sa.bindparam("code"))
+_INSERT_DECLARATION = _T["DossierDeclaration"].insert()
 _DELETE_DRAFTS = _T["Draft"].delete().where(_T["Draft"].c.officer == sa.bindparam("officer"))
 
 
@@ -167,6 +169,37 @@ class IntakeService:
         self.calendar = calendar
         self.officers = officers
         self.files_dir = files_dir
+
+    @property
+    def declarations(self):  # type: ignore[no-untyped-def]
+        """The declaration forms (tờ khai) service, built on first use."""
+        service = self.__dict__.get("_declarations")
+        if service is None:
+            from onestop.declarations.service import DeclarationService
+
+            service = self.__dict__["_declarations"] = DeclarationService(self.engine, self.officers)
+        return service
+
+    def prepare_declaration(self, draft: IntakeDraft, procedure: Procedure, *, partial: bool = False):  # type: ignore[no-untyped-def]
+        """Validate the draft's declaration (pre-filled from the applicant); None when the draft has none."""
+        if draft.declaration is None:
+            return None
+        from onestop.declarations.service import prefill
+
+        raw = draft.declaration
+        received = _vn(draft.received_at or now_vn())
+        if not (isinstance(raw, dict) and "form" in raw and isinstance(raw.get("values"), dict)):
+            defn = self.declarations.for_procedure(procedure.code)
+            if defn is not None and isinstance(raw, dict):
+                raw = prefill(defn, raw, draft.applicant)
+        return self.declarations.prepare(
+            procedure.code,
+            raw,
+            office=self.settings.office,
+            registered_on=received.date(),
+            now=max(now_vn(), received),
+            partial=partial,
+        )
 
     # ------------------------------------------------------------------ helpers used by the screen
 
@@ -320,6 +353,7 @@ class IntakeService:
         """Validate and save; dossier, documents, fee, status event, audit entry and outbox item commit together."""
         actor = self.officers.require(officer)
         draft, procedure = self.validate(draft)
+        prepared = self.prepare_declaration(draft, procedure)
         received_at = _vn(draft.received_at or now_vn())
         due_at: datetime | None  # None: a procedure without a set deadline
         if draft.due_override is not None:
@@ -398,9 +432,24 @@ class IntakeService:
                 updated_at=now,
                 collected_by="",
                 collected_id_number="",
+                declaration_fold=prepared.persons_fold if prepared else "",
             )
             values["search_fold"] = search_text(values, procedure.name)
             dossier_id = conn.execute(_INSERT_DOSSIER, values).scalar_one()
+            declaration = prepared.declaration if prepared else None
+            if declaration is not None:
+                conn.execute(
+                    _INSERT_DECLARATION,
+                    dict(
+                        dossier_id=dossier_id,
+                        form_name=declaration.form,
+                        form_version=declaration.version,
+                        values_json=json.dumps(declaration.values, ensure_ascii=False),
+                        title=declaration.title,
+                        persons_json=json.dumps(declaration.persons, ensure_ascii=False),
+                        updated_at=now,
+                    ),
+                )
             receipt = take_number(conn) if draft.fee_vnd else None  # the next number of the receipt series
             self._add_children(conn, dossier_id, documents, draft, received_at, receipt, actor.username)
             conn.execute(
@@ -463,6 +512,7 @@ class IntakeService:
                 has_eid_account=draft.has_eid_account,
                 events=(event,),
                 sync_state="pending",
+                declaration=declaration,
             )
             conn.execute(
                 _INSERT_OUTBOX,

@@ -13,6 +13,7 @@ from db import models
 from onestop.domain import (
     Attachment,
     Channel,
+    Declaration,
     DocKind,
     DocumentLine,
     Dossier,
@@ -84,6 +85,10 @@ def search_text(row: Any, procedure_name: str = "") -> str:
     ]
     if rep:
         parts += [rep.full_name, rep.id_number, rep.phone]
+    # The persons a declaration names (child, deceased, both parties), already folded (migration 0002).
+    declared = row.get("declaration_fold") if isinstance(row, dict) else getattr(row, "declaration_fold", "")
+    if declared:
+        parts.append(declared)
     return fold(" ".join(p for p in parts if p))
 
 
@@ -111,7 +116,19 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
     payments: tuple[PaymentLine, ...] = ()
     events: tuple[StatusEvent, ...] = ()
     forms: tuple[PrintedForm, ...] = ()
+    declaration: Declaration | None = None
     if full:
+        decl_row = s.exec(
+            select(models.DossierDeclaration).where(models.DossierDeclaration.dossier_id == row.id)
+        ).first()
+        if decl_row is not None:
+            declaration = Declaration(
+                decl_row.form_name,
+                decl_row.form_version,
+                json.loads(decl_row.values_json),
+                decl_row.title,
+                tuple(json.loads(decl_row.persons_json or "[]")),
+            )
         doc_rows = s.exec(
             select(models.DossierDocument)
             .where(models.DossierDocument.dossier_id == row.id)
@@ -214,6 +231,7 @@ def to_domain(s: Session, row: models.Dossier, *, full: bool = True) -> Dossier:
         )
         if full
         else (),
+        declaration=declaration,
     )
 
 

@@ -109,6 +109,7 @@ def dossier_payload(d: Dossier, office: Office, *, row_version: int = 1) -> dict
             for p in d.payments
         ],
         "DanhGiaHaiLong": _rating(d),
+        **_declaration(d),
     }
 
 
@@ -126,6 +127,15 @@ def _rating(d: Dossier) -> dict[str, Any] | None:
         "ThoiGianDanhGia": wire_dt(r.at),
         "CanBoGhiNhan": r.officer,
     }
+
+
+def _declaration(d: Dossier) -> dict[str, Any]:
+    """`ToKhai`: the filled declaration (form, version, values, persons named); absent when the dossier has none."""
+    if d.declaration is None:
+        return {}
+    from onestop.declarations.service import wire
+
+    return {"ToKhai": wire(d.declaration)}
 
 
 def event_payload(d: Dossier, event: StatusEvent, *, officer_name: str = "") -> dict[str, Any]:

@@ -27,6 +27,7 @@ attachment_t = models.Attachment.__table__
 event_t = models.StatusEvent.__table__
 payment_t = models.Payment.__table__
 procedure_t = models.Procedure.__table__
+declaration_t = models.DossierDeclaration.__table__
 
 CHANNELS = {1: "paper", 2: "online", 3: "post"}
 RETURN_VIA = {0: "counter", 1: "post", 2: "online"}
@@ -165,6 +166,7 @@ class PullApplier:
             "applicant_phone",
             "applicant_address",
             "representative_json",
+            "declaration_fold",
         } & values.keys():
             merged = SimpleNamespace(**(dict(local._mapping) | values))
             proc = (
@@ -209,6 +211,7 @@ class PullApplier:
             "summary": str(hs.get("TrichYeuHoSo") or "")[:1000],
             "consent_recorded": bool(_int(hs.get("DongYXuLyDuLieu"), 0)),
             "has_eid_account": bool(_int(hs.get("TaiKhoanDuocXacThucVoiVNeID"), 0)),
+            "declaration_fold": _declaration(hs)[1],
         }
 
     def _insert_many(self, snaps: list[dict[str, Any]], out: PullOutcome) -> None:
@@ -284,7 +287,10 @@ class PullApplier:
                 for seq, values in self._event_values(snap.get("TienDo") or [])
             ]
             out.touched.add(snap["Uuid"])
-        for table, values in ((document_t, docs), (payment_t, fees), (event_t, events)):
+        declarations = [
+            row for snap in kept if (row := self._declaration_row(ids[snap["Uuid"]], snap.get("HoSo") or {}))
+        ]
+        for table, values in ((document_t, docs), (payment_t, fees), (event_t, events), (declaration_t, declarations)):
             if values:
                 self.conn.execute(table.insert(), values)
         self._insert_attachments(files)
@@ -298,12 +304,31 @@ class PullApplier:
         )
         self.conn.execute(document_t.delete().where(document_t.c.dossier_id == dossier_id))
         self.conn.execute(payment_t.delete().where(payment_t.c.dossier_id == dossier_id))
+        self.conn.execute(declaration_t.delete().where(declaration_t.c.dossier_id == dossier_id))
+        declaration = self._declaration_row(dossier_id, hs)
+        if declaration:
+            self.conn.execute(declaration_t.insert(), [declaration])
         docs, fees = self._documents(dossier_id, hs), self._fees(dossier_id, hs)
         if docs:
             self.conn.execute(document_t.insert(), docs)
         if fees:
             self.conn.execute(payment_t.insert(), fees)
         self._insert_attachments(self._attachments(dossier_id, hs))
+
+    def _declaration_row(self, dossier_id: int, hs: dict[str, Any]) -> dict[str, Any] | None:
+        """The declaration (`ToKhai`) a pulled dossier carries, as a `dossier_declaration` row; None without one."""
+        declaration = _declaration(hs)[0]
+        if declaration is None:
+            return None
+        return {
+            "dossier_id": dossier_id,
+            "form_name": declaration.form,
+            "form_version": declaration.version,
+            "values_json": json.dumps(declaration.values, ensure_ascii=False),
+            "title": declaration.title[:300],
+            "persons_json": json.dumps(declaration.persons, ensure_ascii=False),
+            "updated_at": self.now,
+        }
 
     @staticmethod
     def _attachments(dossier_id: int, hs: dict[str, Any]) -> list[tuple[int, int, list[dict[str, Any]]]]:
@@ -452,3 +477,11 @@ def _int(value: Any, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+def _declaration(hs: dict[str, Any]) -> tuple[Any, str]:
+    """(Declaration or None, folded persons) from a payload's `ToKhai` (docs/sync-protocol.md)."""
+    from onestop.declarations.service import from_wire
+
+    found = from_wire(hs.get("ToKhai"))
+    return found if found is not None else (None, "")

@@ -49,6 +49,10 @@ class IntakeStep(AppAccess, Widget):
         """Validate the step, showing errors inline; True when the officer may move on."""
         return True
 
+    def applies(self) -> bool:
+        """False when the step has nothing to offer for the chosen procedure (it is skipped and not listed)."""
+        return True
+
     def procedure_changed(self, procedure: Procedure) -> None:
         """A (different) procedure was chosen on step 1: reset what depends on it."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from screens.intake.applicant import ApplicantStep
 from screens.intake.appointment import AppointmentStep
 from screens.intake.base import IntakeStep
+from screens.intake.declaration import DeclarationStep
 from screens.intake.documents import DocumentsStep
 from screens.intake.fee import FeeStep
 from screens.intake.procedure import ProcedureStep
@@ -13,6 +14,7 @@ from screens.intake.review import ReviewStep
 STEPS: tuple[type[IntakeStep], ...] = (
     ProcedureStep,
     ApplicantStep,
+    DeclarationStep,
     DocumentsStep,
     FeeStep,
     AppointmentStep,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Digits, Label, Static
@@ -29,6 +30,7 @@ class ReviewStep(IntakeStep):
                 yield Label("Số định danh cá nhân", classes="review-caption")
                 yield Digits("", id="review-id")
                 yield Label("", id="review-procedure")
+                yield Static("", id="review-declaration")
                 yield Label("Hẹn trả kết quả", classes="review-caption")
                 yield Digits("", id="review-due")
             yield Static("", id="review-details")
@@ -60,6 +62,18 @@ class ReviewStep(IntakeStep):
         self.query_one("#review-procedure", Label).update(spaced(name.upper(), self.large) if self.large else name)
         self.query_one("#review-due", Digits).update(f"{due:%H:%M %d-%m-%Y}" if due else "")
         self.query_one("#review-details", Static).update(self._details())
+        self.query_one("#review-declaration", Static).update(self._declaration())
+
+    def _declaration(self) -> Text:
+        """The declaration's key facts (the child's name, date and place of birth, the parents…) in large type."""
+        from screens.intake.declaration import DeclarationStep
+
+        facts = self.intake.step_of(DeclarationStep).key_facts()
+        text = Text()
+        for label, value in facts:
+            text.append(f"{label}\n", style="dim")
+            text.append(f"{value.upper() if len(value) <= 60 else value}\n", style="bold")
+        return text
 
     def _details(self) -> str:
         intake = self.intake

@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, La
 from screens.common import OneStopScreen, describe_print, fmt_datetime
 from screens.intake.applicant import PERSON_ORDER, ApplicantStep
 from screens.intake.base import IntakeStep
+from screens.intake.declaration import DeclarationStep
 from screens.intake.registry import STEPS
 from screens.widgets.status_bar import StatusBar
 
@@ -134,9 +135,9 @@ class IntakeScreen(OneStopScreen):
 
     def _step_bar(self) -> str:
         parts = []
-        for i, step in enumerate(self.steps):
+        for i, step in enumerate(s for s in self.steps if s.applies() or s is self.current_step):
             text = f" {i + 1}. {step.LABEL} "
-            parts.append(f"[reverse b]{text}[/]" if i == self.step else text)
+            parts.append(f"[reverse b]{text}[/]" if step is self.current_step else text)
         return "›".join(parts) + "  PgDn ▸  PgUp ◂  Ctrl+S lưu"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -153,11 +154,18 @@ class IntakeScreen(OneStopScreen):
         if self.step == len(self.steps) - 1:
             self.action_save()
         elif self.check_step(self.step):
-            self.show_step(self.step + 1)
+            self.show_step(self._neighbour(self.step, 1))
 
     def action_prev_step(self) -> None:
         if not self.saved_code and self.step > 0:
-            self.show_step(self.step - 1)
+            self.show_step(self._neighbour(self.step, -1))
+
+    def _neighbour(self, index: int, direction: int) -> int:
+        """The next (or previous) step that applies to the chosen procedure (the Tờ khai step may not)."""
+        index += direction
+        while 0 < index < len(self.steps) - 1 and not self.steps[index].applies():
+            index += direction
+        return index
 
     def check_step(self, index: int) -> bool:
         """Validate one step, showing errors inline; True when the officer may move on."""
@@ -344,6 +352,8 @@ class IntakeScreen(OneStopScreen):
         base = field.removeprefix("rep_")
         if base in PERSON_ORDER:
             self.step_of(ApplicantStep).form_for(field).set_error(base, message)
+            return
+        if self.step_of(DeclarationStep).set_error(field, message):
             return
         error = self.query(f"#{field.replace('.', '-')}-error").results(Static)
         widget = next(iter(error), None)

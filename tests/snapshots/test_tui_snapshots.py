@@ -63,7 +63,7 @@ class TestIntakeScreen:
     def test_review_step(self, snap_compare, counter_app):
         async def to_review(pilot) -> None:
             await to_applicant(pilot)
-            await pilot.press("pagedown", "enter", "enter", "enter")
+            await pilot.press("pagedown", "pagedown", "enter", "enter", "enter")  # past the (untouched) Tờ khai step
             await settle(pilot)
 
         assert snap_compare(counter_app, terminal_size=SIZE, run_before=to_review)

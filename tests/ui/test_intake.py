@@ -55,10 +55,10 @@ async def test_full_intake_with_a_scan_saves_the_dossier(app, services):
         assert screen.query_one("#birth_date").value == "17/05/1990"
         assert app.focused.id == "phone"
         screen.query_one("#phone").value = "0912345678"
-        for key in ("pagedown", "enter", "enter", "enter"):
+        for key in ("pagedown", "pagedown", "enter", "enter", "enter"):  # the Tờ khai step is left for paper
             await pilot.press(key)
             await pilot.pause()
-        assert screen.step == 5
+        assert screen.step == 6
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -173,23 +173,23 @@ async def test_online_channel_needs_consent_and_post_needs_an_address(app, servi
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
         await scan_into(pilot, screen, "id_number")
-        await pilot.press("pagedown", "enter")
+        await pilot.press("pagedown", "pagedown", "enter")
         await pilot.pause()
-        assert screen.step == 3
+        assert screen.step == 4
         list(screen.query_one("#channel").query(RadioButton))[1].value = True
         list(screen.query_one("#return_via").query(RadioButton))[1].value = True
         await pilot.pause()
         screen.query_one("#return_address").value = ""
         await pilot.press("pagedown")
         await pilot.pause()
-        assert screen.step == 3
+        assert screen.step == 4
         assert "đồng ý" in str(screen.query_one("#consent-error").render())
         assert "địa chỉ" in str(screen.query_one("#return_address-error").render())
         screen.query_one("#consent").value = True
         screen.query_one("#return_address").value = "Thôn Đông Hải"
         await pilot.press("pagedown")
         await pilot.pause()
-        assert screen.step == 4
+        assert screen.step == 5
 
 
 async def test_appointment_override_requires_a_reason_and_is_recorded(app, services):
@@ -197,13 +197,13 @@ async def test_appointment_override_requires_a_reason_and_is_recorded(app, servi
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
         await scan_into(pilot, screen, "id_number")
-        await pilot.press("pagedown", "enter", "enter")
+        await pilot.press("pagedown", "pagedown", "enter", "enter")
         await pilot.pause()
-        assert screen.step == 4
+        assert screen.step == 5
         screen.query_one("#due_override").value = "25/11/2026 16:00"
         await pilot.press("pagedown")
         await pilot.pause()
-        assert screen.step == 4
+        assert screen.step == 5
         assert "lý do" in str(screen.query_one("#due_override_reason-error").render())
         screen.query_one("#due_override_reason").value = "Chờ xác minh"
         await pilot.press("pagedown", "ctrl+s")
@@ -258,9 +258,9 @@ async def test_scanner_folder_file_is_attached_to_the_current_document(services,
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
         await scan_into(pilot, screen, "id_number")
-        await pilot.press("pagedown")
+        await pilot.press("pagedown", "pagedown")
         await pilot.pause()
-        assert screen.step == 2
+        assert screen.step == 3
         await pilot.press("f", "a")
         await pilot.pause()
         screen.app.screen.query_one("#reason-input").value = "Sổ hộ khẩu cũ"
@@ -322,7 +322,7 @@ async def test_large_print_toggles_on_the_review(app, services):
         await scan_into(pilot, screen, "id_number")
         await pilot.press("f9")
         await pilot.pause()
-        assert screen.step == 5 and screen.has_class("-large")
+        assert screen.step == 6 and screen.has_class("-large")
         shown = str(screen.query_one("#review-name").render())  # letter-spaced in large print (issue 15)
         assert "ĐẶNG THỊ ÁNH" in shown.replace("   ", "\0").replace(" ", "").replace("\0", " ")
         await pilot.press("f9")
