@@ -1,6 +1,6 @@
 """Generate the shipped Form.io declaration definitions (onestop/data/forms/*.json) from FORMS.md.
 
-Run: `python tools/gen_forms.py`. The JSON files are the shipped data (and what `onestop form import` reads);
+Run: `python -m onestop.declarations.generate` (a maintainer's tool; the product never runs it). The JSON files are the shipped data (and what `onestop form import` reads);
 this script only saves typing the same person blocks eight times. Every field carries its evidence grade
 (FORMS.md §0) and whether its key is a national portal e-form id (FORMS.md §7.1). Rows graded UNSOURCED are not
 built; they are listed in `properties.leftOut`.
@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "onestop" / "data" / "forms"
+OUT = Path(__file__).resolve().parent.parent / "data" / "forms"
 
 NOTE_2 = (
     "Chỉ ghi trong trường hợp người có yêu cầu đăng ký hộ tịch chưa có/không cung cấp số định danh cá nhân/căn cước "
