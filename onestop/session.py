@@ -234,7 +234,7 @@ def _has_officers(db_path: Path) -> bool | None:
     if not Path(db_path).exists():
         return False
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(f"file:{db_path}?mode=rw", uri=True, timeout=10)
         try:
             return conn.execute("SELECT count(*) FROM officer").fetchone()[0] > 0
         finally:
@@ -245,7 +245,7 @@ def _has_officers(db_path: Path) -> bool | None:
 
 def _is_officer(db_path: Path, username: str) -> bool:
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(f"file:{db_path}?mode=rw", uri=True, timeout=10)
         try:
             name = username.strip().lower()
             return conn.execute("SELECT 1 FROM officer WHERE username = ?", (name,)).fetchone() is not None

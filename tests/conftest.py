@@ -46,14 +46,17 @@ def login_for(db_path: Path, args, passwords: dict[str, str] | None = None) -> N
 
     try:
         session = current(Path(db_path), now=now_vn(), touch=False)
-    except sqlite3.OperationalError:  # a second handle in this test process: log in again through the engine
+    except sqlite3.OperationalError:
         session = None
     if session is not None and session.officer == name:
         return
-    from onestop.services.database import open_database
+    from db.engine import make_engine
     from onestop.services.officers import OfficerService
 
-    engine = open_database(Path(db_path))
+    # make_engine, not open_database: the latter reads the file's header with a plain open()/close(), and closing any
+    # descriptor of the file drops every POSIX lock this process holds on it (the test's own open services), after
+    # which another process may fold and delete the WAL under them.
+    engine = make_engine(Path(db_path))
     try:
         officers = OfficerService(engine)
         try:
