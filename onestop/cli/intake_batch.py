@@ -123,7 +123,12 @@ def run_batch(
     for number, line in numbered:
         try:
             fields = parse_line(line)
-            actor = fields.pop("officer", None) or officer or ""
+            named = fields.pop("officer", None)
+            if named and officer and str(named).strip().lower() != officer.strip().lower():
+                raise BadInput(  # who acts is the logged-in officer, for every line (CONTRACT "Who acts")
+                    f"Dòng ghi cán bộ '{str(named)[:50]}' nhưng người đăng nhập là '{officer}'.", field="officer"
+                )
+            actor = named or officer or ""
             draft, _ = build_draft(lambda: services, officer=actor, **fields)
             services.officers.require(actor)
             services.intake.validate(draft)
