@@ -5,13 +5,12 @@ required by the procedures whose catalog entry says so."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.trust.conftest import CliResult, run_cli
-
-QR_NO_GENDER = "001090123456|012345678|NGUYỄN VĂN AN|01011990||Thôn 3, Xã Quảng Phú, Tỉnh Thanh Hóa|15042021"
 
 
 @pytest.fixture
@@ -71,3 +70,38 @@ def test_demo_reports_progress_while_it_builds(tmp_path: Path) -> None:
     assert any(ln.startswith("Đang khởi tạo") for ln in lines)
     assert "Đang tạo xã mẫu… 12/12 hồ sơ" in lines
     assert lines.index("Đang tạo xã mẫu… 12/12 hồ sơ") < next(i for i, ln in enumerate(lines) if "Xã mẫu:" in ln)
+
+
+def test_birth_registration_needs_gender_and_address(cli, services, applicant, db_path) -> None:
+    from dataclasses import replace
+
+    from onestop.domain import DocKind, DocumentLine, IntakeDraft
+    from onestop.errors import BadInput
+
+    assert services.catalog.applicant_requires("1.001193") == ("gender", "address")
+    assert services.catalog.applicant_requires("2.000815") == ()
+    docs = (DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),)
+    for field, label in (("gender", "giới tính"), ("address", "địa chỉ")):
+        draft = IntakeDraft(procedure_code="1.001193", applicant=replace(applicant, **{field: ""}), documents=docs)
+        with pytest.raises(BadInput) as caught:
+            services.intake.save(draft, "canbo")
+        assert caught.value.field == field and label in caught.value.message
+    # a procedure whose entry does not say so still takes a person without them
+    services.intake.save(
+        IntakeDraft(procedure_code="2.001035", applicant=replace(applicant, gender="", address=""), documents=docs),
+        "canbo",
+    )
+
+    def count_rows(db: Path, table: str) -> int:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    before = count_rows(db_path, "dossier")
+    typed = ["--id-number", "038190012345", "--name", "Đặng Thị Ánh", "--dob", "17/05/1990", "--officer", "canbo"]
+    no_address = cli("intake", "--procedure", "1.001193", *typed, "--gender", "Nữ")
+    assert no_address.code == 2 and "Cần nhập địa chỉ của người nộp" in no_address.stderr
+    no_gender = cli("intake", "--procedure", "1.001193", *typed, "--address", "Thôn Đông Hải")
+    assert no_gender.code == 2 and "Cần nhập giới tính của người nộp" in no_gender.stderr
+    assert count_rows(db_path, "dossier") == before
+    done = cli("intake", "--procedure", "1.001193", *typed, "--gender", "Nữ", "--address", "Thôn Đông Hải")
+    assert done.code == 0, done.output
