@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -80,10 +81,23 @@ def _person(rng: random.Random) -> Person:
     )
 
 
-def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: int = 2026) -> str:
-    """Create (or top up) the demo commune; returns a Vietnamese summary with the demo logins."""
+def build_demo(
+    db_path: Path,
+    config_path: Path,
+    *,
+    dossiers: int = 300,
+    seed: int = 2026,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """Create (or top up) the demo commune; returns a Vietnamese summary with the demo logins.
+
+    `progress` receives Vietnamese lines while it works (the database, then every few dossiers made), so the
+    terminal is not blank for the half minute a first demo takes.
+    """
     from onestop.services.setup import initialise
 
+    report = progress or (lambda _line: None)
+    report("Đang khởi tạo cơ sở dữ liệu xã mẫu…")
     settings = demo_settings()
     services = initialise(
         db_path,
@@ -104,6 +118,10 @@ def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: i
     codes = [c for c, w in POPULAR for _ in range(w)]
     now = now_vn()
     made = 0
+    wanted = max(dossiers - have, 0)
+    step = max(wanted // 10, 1)
+    if wanted:
+        report(f"Đang tạo xã mẫu… 0/{wanted} hồ sơ")
     attempts = 0
     while made < dossiers - have and attempts < dossiers * 5:
         attempts += 1
@@ -137,6 +155,8 @@ def build_demo(db_path: Path, config_path: Path, *, dossiers: int = 300, seed: i
         dossier = services.intake.save(draft, officer)
         _advance(services, rng, dossier, officer, now)
         made += 1
+        if made % step == 0 or made == wanted:
+            report(f"Đang tạo xã mẫu… {made}/{wanted} hồ sơ")
     summary = (
         f"Xã mẫu: {settings.office.commune_name} ({settings.office.agency_code}), {have + made} hồ sơ.\n"
         f"Cơ sở dữ liệu: {db_path}\n"

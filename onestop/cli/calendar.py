@@ -47,12 +47,22 @@ def calendar_due(
 
 @app.command("holidays")
 def calendar_holidays(
-    year: Annotated[int, typer.Option("--year", min=1900, max=2200)],
+    year_arg: Annotated[int | None, typer.Argument(metavar="[NĂM]", min=1900, max=2200, show_default=False)] = None,
+    year_opt: Annotated[
+        int | None, typer.Option("--year", min=1900, max=2200, help="Năm (hoặc ghi năm ngay sau lệnh).")
+    ] = None,
     json_out: JsonOpt = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Các ngày nghỉ lễ, nghỉ bù và ngày làm bù của một năm."""
+    """Các ngày nghỉ lễ, nghỉ bù và ngày làm bù của một năm (`calendar holidays 2027` hoặc `--year 2027`)."""
+    from onestop.cli.common import fail
+
+    if year_arg is not None and year_opt is not None and year_arg != year_opt:
+        fail(f"Hai năm khác nhau: {year_arg} và --year {year_opt}; chỉ ghi một năm.")
+    year = year_arg if year_arg is not None else year_opt
+    if year is None:
+        fail("Cần năm: onestop calendar holidays 2027 (hoặc --year 2027).")
     services = open_ctx(db, config)
     days = services.calendar.holidays(year)
     status = services.calendar.year_status(year)

@@ -132,7 +132,7 @@ def dossier_list(
         return
     for s in page.items:
         print(
-            f"{s.code:<24} {s.status.value:<13} {fmt_moment(s.received_at):<17} {fmt_moment(s.due_at):<17} "
+            f"{s.code:<24} {s.status.label:<22} {fmt_moment(s.received_at):<17} {fmt_moment(s.due_at):<17} "
             f"{'QUÁ HẠN ' if s.overdue else ''}{s.applicant_name} — {s.procedure_name[:50]}"
         )
     if page.total is not None:

@@ -256,7 +256,7 @@ def build_draft(
 
         actor = services.officers.require(officer)
         check_received(received_at, now_vn(), admin=actor.role is Role.ADMIN, field="--received")
-    procedure_obj = services.catalog.get(procedure)
+    procedure_obj = _procedure_or_suggestions(services, procedure)
     documents = tuple(parse_doc_spec(d) for d in doc) if doc else tuple(_default_docs(procedure_obj))
     draft = IntakeDraft(
         procedure_code=procedure,
@@ -306,6 +306,24 @@ def _read_declaration(source: str | None) -> dict | None:
     if not isinstance(data, dict):
         raise BadInput("--declaration: cần một đối tượng JSON (mã trường → giá trị).", field="declaration")
     return data
+
+
+def _procedure_or_suggestions(services: Services, procedure: str) -> Procedure:
+    """The procedure coded `procedure`; a name typed instead of a code gets the matching codes, best first
+    (the ranking the intake screen's type-ahead uses), still as bad input."""
+    from onestop.errors import BadInput, NotFound
+
+    try:
+        return services.catalog.get(procedure)
+    except NotFound as exc:
+        hits = services.catalog.search(procedure, limit=5)
+        if not hits:
+            raise
+        lines = "\n".join(f"  {p.code}  {p.name}" for p in hits)
+        raise BadInput(
+            f"{exc} Các thủ tục khớp với «{procedure.strip()}»:\n{lines}\nGhi mã thủ tục, ví dụ --procedure {hits[0].code}.",
+            field="procedure",
+        ) from None
 
 
 def _default_docs(procedure: Procedure) -> list[DocumentLine]:

@@ -84,7 +84,7 @@ def demo(
     demo_dir = data_dir() / "demo"
     db_path = db_option(db) or demo_dir / "onestop.db"
     config_path = config_option(config) or demo_dir / "config.toml"
-    summary = build_demo(db_path, config_path, dossiers=dossiers)
+    summary = build_demo(db_path, config_path, dossiers=dossiers, progress=say)
     say(summary)
     if not no_tui:
         run_tui(db_path, config_path, demo_hint=summary)

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from datetime import time
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,26 @@ _UNIT_ALIASES = {
 
 def shipped_catalog_text() -> str:
     return resources.files("onestop.data").joinpath("catalog.json").read_text(encoding="utf-8")
+
+
+# Applicant fields a procedure's form cannot go without, named per entry as `"applicant_requires": ["gender", "address"]`
+# in the shipped catalog (data, not code; a province corrects it there). The labels are what the officer reads.
+APPLICANT_FIELDS = {"gender": "giới tính", "address": "địa chỉ"}
+
+
+@lru_cache(maxsize=1)
+def shipped_applicant_requires() -> dict[str, tuple[str, ...]]:
+    """Procedure code → the applicant fields its entry in the shipped catalog requires."""
+    entries = json.loads(shipped_catalog_text()).get("procedures", [])
+    wanted: dict[str, tuple[str, ...]] = {}
+    for i, entry in enumerate(entries, start=1):
+        fields = entry.get("applicant_requires") or []
+        unknown = [f for f in fields if f not in APPLICANT_FIELDS]
+        if unknown:
+            raise BadInput(f"Danh mục: {_where(i, str(entry.get('code', '')))} đòi trường không biết: {unknown}.")
+        if fields:
+            wanted[clean(str(entry["code"])).upper()] = tuple(fields)
+    return wanted
 
 
 def to_domain(row: Any) -> Procedure:
@@ -314,6 +335,10 @@ class CatalogService:
         if row is None:
             raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure")
         return row
+
+    def applicant_requires(self, code: str) -> tuple[str, ...]:
+        """The applicant fields (`APPLICANT_FIELDS`) the procedure coded `code` cannot be received without."""
+        return shipped_applicant_requires().get(clean(code).upper(), ())
 
     def search(self, query: str, limit: int = 20) -> builtins.list[Procedure]:
         """Type-ahead over code, name and field, ignoring accents and case ("chung thuc ban sao").

@@ -229,10 +229,21 @@ class IntakeService:
 
     # ------------------------------------------------------------------ validation
 
+    def check_required(self, procedure_code: str, applicant: Person) -> None:
+        """`BadInput` naming the first applicant field the procedure's catalog entry requires and the person lacks."""
+        from onestop.services.catalog import APPLICANT_FIELDS
+
+        for field in self.catalog.applicant_requires(procedure_code):
+            if not clean(str(getattr(applicant, field) or "")):
+                raise BadInput(
+                    f"Cần nhập {APPLICANT_FIELDS[field]} của người nộp: thủ tục {procedure_code} yêu cầu.", field=field
+                )
+
     def validate(self, draft: IntakeDraft) -> tuple[IntakeDraft, Procedure]:
         """Return a normalised draft and its procedure, or raise `BadInput` naming the field."""
         procedure = self.catalog.get(draft.procedure_code)
         applicant = validate_person(draft.applicant)
+        self.check_required(procedure.code, applicant)
         representative = validate_person(draft.representative, "rep_") if draft.representative else None
         if representative and not clean(draft.authorisation_doc):
             raise BadInput("Nộp thay theo ủy quyền: cần ghi giấy tờ ủy quyền.", field="authorisation_doc")

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
+from onestop.errors import BadInput
 from screens.intake.base import IntakeStep
 from screens.intake_logic import split_scan
 from screens.widgets.person_form import COMPLETE_DATE_RE, COMPLETE_ID_RE, PersonForm
@@ -184,7 +185,14 @@ class ApplicantStep(IntakeStep):
     # ------------------------------------------------------------------ the step
 
     def check(self) -> bool:
-        ok = self.applicant.person() is not None
+        person = self.applicant.person()
+        ok = person is not None
+        if person is not None and self.intake.procedure is not None:
+            try:  # fields this procedure's catalog entry requires (gender, address)
+                self.intake.onestop.services.intake.check_required(self.intake.procedure.code, person)
+            except BadInput as err:
+                self.intake.set_error(err.field or "applicant", err.message)
+                ok = False
         if self.has_representative:
             ok = self.representative.person() is not None and ok
             if not self.authorisation.value.strip():

@@ -197,7 +197,9 @@ async def test_a_date_typed_as_digits_shows_as_day_month_year_and_in_large_print
         screen.query_one("#birth_date").focus()
         await human_type(pilot, "12051990")
         assert screen.query_one("#birth_date").value == "12/05/1990"
-        for field, value in {"id_number": "038190012345", "full_name": "Đặng Thị Ánh", "gender": "Nữ"}.items():
+        typed = {"id_number": "038190012345", "full_name": "Đặng Thị Ánh", "gender": "Nữ"}
+        typed["address"] = "Thôn Đông Hải, Xã Quảng Phú"  # birth registration requires it (catalog entry)
+        for field, value in typed.items():
             screen.query_one(f"#{field}").value = value
         await pilot.press("f9")
         await pilot.pause()

@@ -155,6 +155,7 @@ async def test_nfd_name_is_accepted_and_stored_nfc(app, services):
             "full_name": nfd,
             "birth_date": "17/05/1990",
             "gender": "nữ",
+            "address": "Thôn Đông Hải, Xã Quảng Phú",  # birth registration requires it (catalog entry)
         }.items():
             screen.query_one(f"#{input_id}").value = text
         await pilot.press("ctrl+s")
@@ -365,3 +366,25 @@ async def test_footer_offers_only_keys_that_work_before_and_after_saving(app, se
         after = {b.binding.action for b in screen.active_bindings.values()}
         assert not {"next_step", "prev_step", "save", "toggle_rep"} & after
         assert "reprint" in after
+
+
+async def test_a_procedure_needing_gender_and_address_refuses_them_empty_inline(app, services):
+    """Birth registration's catalog entry requires the applicant's gender and address (issue 15)."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, "1.001193")
+        values = {"id_number": "038190012345", "full_name": "Đặng Thị Ánh", "birth_date": "17/05/1990", "gender": "Nữ"}
+        for input_id, text in values.items():
+            screen.query_one(f"#{input_id}").value = text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.step == 1 and not screen.saved_code
+        assert "Cần nhập địa chỉ của người nộp" in str(screen.query_one("#address-error").render())
+        assert app.focused is screen.query_one("#address")
+        screen.query_one("#address").value = "Thôn Đông Hải, Xã Quảng Phú"
+        screen.query_one("#gender").value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.step == 1 and not screen.saved_code
+        assert "giới tính" in str(screen.query_one("#gender-error").render())
+    assert dossier_count(services) == 0

@@ -1,0 +1,107 @@
+"""Counter-day CLI leftovers of issue 15: Vietnamese statuses in `dossier list`, a procedure named instead of
+coded, the positional year of `calendar holidays`, progress while `onestop demo` builds, and gender/address
+required by the procedures whose catalog entry says so."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.trust.conftest import CliResult, run_cli
+
+
+@pytest.fixture
+def cli(services, db_path: Path, config_path: Path):  # type: ignore[no-untyped-def]
+    """The CLI in-process on the fixture database; the officer named by --officer logs in first."""
+
+    def _run(*args: str) -> CliResult:
+        from tests.conftest import login_for
+
+        login_for(db_path, args)
+        return run_cli([*args, "--db", str(db_path), "--config", str(config_path)])
+
+    return _run
+
+
+def test_dossier_list_prints_statuses_in_vietnamese_and_json_keeps_codes(cli, make_dossier) -> None:
+    d = make_dossier()
+    text = cli("dossier", "list")
+    assert text.code == 0, text.output
+    line = next(ln for ln in text.stdout.splitlines() if d.code in ln)
+    assert "Được tiếp nhận" in line and "received" not in line
+    data = json.loads(cli("dossier", "list", "--json").stdout)
+    assert [i["status"] for i in data["items"]] == ["received"]
+
+
+def test_intake_with_a_procedure_name_lists_the_matching_codes(cli) -> None:
+    done = cli(
+        "intake", "--procedure", "khai sinh", "--id-number", "038190012345", "--name", "Đặng Thị Ánh",
+        "--dob", "17/05/1990", "--gender", "Nữ", "--address", "Thôn Đông Hải", "--officer", "canbo",
+    )  # fmt: skip
+    assert done.code == 2, done.output
+    assert "1.001193" in done.stderr and "1.000689" in done.stderr
+    # the ordinary birth registration is offered first
+    assert done.stderr.index("1.001193") < done.stderr.index("1.000689")
+    nothing = cli(
+        "intake", "--procedure", "zzzz qqqq", "--id-number", "038190012345", "--name", "Đặng Thị Ánh",
+        "--dob", "17/05/1990", "--officer", "canbo",
+    )  # fmt: skip
+    assert nothing.code != 0 and "ZZZZ QQQQ" in nothing.stderr
+
+
+def test_calendar_holidays_takes_the_year_as_an_argument(services, db_path, config_path) -> None:
+    args = ["--db", str(db_path), "--config", str(config_path)]
+    positional = run_cli(["calendar", "holidays", "2027", "--json", *args])
+    assert positional.code == 0, positional.output
+    option = run_cli(["calendar", "holidays", "--year", "2027", "--json", *args])
+    assert option.code == 0 and json.loads(positional.stdout) == json.loads(option.stdout)
+    assert all(d["date"].startswith("2027-") for d in json.loads(positional.stdout))
+    assert run_cli(["calendar", "holidays", *args]).code == 2
+
+
+def test_demo_reports_progress_while_it_builds(tmp_path: Path) -> None:
+    db, config = tmp_path / "demo" / "onestop.db", tmp_path / "demo" / "config.toml"
+    done = run_cli(["demo", "--dossiers", "12", "--no-tui", "--db", str(db), "--config", str(config)])
+    assert done.code == 0, done.output
+    lines = done.stderr.splitlines()
+    assert any(ln.startswith("Đang khởi tạo") for ln in lines)
+    assert "Đang tạo xã mẫu… 12/12 hồ sơ" in lines
+    assert lines.index("Đang tạo xã mẫu… 12/12 hồ sơ") < next(i for i, ln in enumerate(lines) if "Xã mẫu:" in ln)
+
+
+def test_birth_registration_needs_gender_and_address(cli, services, applicant, db_path) -> None:
+    from dataclasses import replace
+
+    from onestop.domain import DocKind, DocumentLine, IntakeDraft
+    from onestop.errors import BadInput
+
+    assert services.catalog.applicant_requires("1.001193") == ("gender", "address")
+    assert services.catalog.applicant_requires("2.000815") == ()
+    docs = (DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),)
+    for field, label in (("gender", "giới tính"), ("address", "địa chỉ")):
+        draft = IntakeDraft(procedure_code="1.001193", applicant=replace(applicant, **{field: ""}), documents=docs)
+        with pytest.raises(BadInput) as caught:
+            services.intake.save(draft, "canbo")
+        assert caught.value.field == field and label in caught.value.message
+    # a procedure whose entry does not say so still takes a person without them
+    services.intake.save(
+        IntakeDraft(procedure_code="2.001035", applicant=replace(applicant, gender="", address=""), documents=docs),
+        "canbo",
+    )
+
+    def count_rows(db: Path, table: str) -> int:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    before = count_rows(db_path, "dossier")
+    typed = ["--id-number", "038190012345", "--name", "Đặng Thị Ánh", "--dob", "17/05/1990", "--officer", "canbo"]
+    no_address = cli("intake", "--procedure", "1.001193", *typed, "--gender", "Nữ")
+    assert no_address.code == 2 and "Cần nhập địa chỉ của người nộp" in no_address.stderr
+    no_gender = cli("intake", "--procedure", "1.001193", *typed, "--address", "Thôn Đông Hải")
+    assert no_gender.code == 2 and "Cần nhập giới tính của người nộp" in no_gender.stderr
+    assert count_rows(db_path, "dossier") == before
+    done = cli("intake", "--procedure", "1.001193", *typed, "--gender", "Nữ", "--address", "Thôn Đông Hải")
+    assert done.code == 0, done.output
