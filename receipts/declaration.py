@@ -8,6 +8,7 @@ paper form is one page (the notes shrink before anything else does).
 from __future__ import annotations
 
 import io
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -130,7 +131,7 @@ def _two_party_table(section, width: float, st: dict[str, ParagraphStyle]) -> Ta
 
 
 def _signatures(doc: DeclarationPrint, width: float, st: dict[str, ParagraphStyle]) -> Table:
-    cells = []
+    cells: list[Any] = []
     for role, name in doc.signatures:
         cells.append(
             [
@@ -194,7 +195,7 @@ class _PageCount:
     def __init__(self) -> None:
         self.pages = 0
 
-    def __call__(self, canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def __call__(self, canvas: Any, doc: Any) -> None:
         self.pages = canvas.getPageNumber()
 
 

@@ -7,6 +7,7 @@ received under.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -203,7 +204,7 @@ class DeclarationService:
 
     # ------------------------------------------------------------------ reading
 
-    def show(self, declaration: Declaration) -> list[dict[str, Any]]:
+    def show(self, declaration: Declaration) -> builtins.list[dict[str, Any]]:
         """The filled fields in form order: [{id, label, group, value, display}] (for `dossier show`)."""
         defn = self.definition_of(declaration)
         out = []
@@ -216,7 +217,7 @@ class DeclarationService:
             out.append({"id": f.key, "label": f.label, "group": f.group, "value": v, "display": display(f, v)})
         return out
 
-    def summary(self, declaration: Declaration) -> list[tuple[str, str]]:
+    def summary(self, declaration: Declaration) -> builtins.list[tuple[str, str]]:
         """The key facts for the large-print review: (label, value) of the form's summary fields."""
         defn = self.definition_of(declaration)
         keys = defn.props.get("summaryFields") or [f.key for f in defn.fields if f.required]

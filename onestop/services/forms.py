@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from onestop.config import Settings
+    from onestop.domain import DeclarationPrint, Dossier
     from onestop.ports import FormRenderer
     from onestop.services.officers import OfficerService
 
@@ -108,7 +109,7 @@ class FormsService:
             declaration=declaration,
         )
 
-    def _declaration_print(self, dossier):  # type: ignore[no-untyped-def]
+    def _declaration_print(self, dossier: Dossier) -> DeclarationPrint:
         """The printed tờ khai of a dossier, composed from the form version it was received under."""
         if dossier.declaration is None:
             raise BadInput(f"Hồ sơ {dossier.code} không có tờ khai điện tử để in.", field="form")

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import text
@@ -49,6 +49,9 @@ from onestop.services.calendar_service import CalendarService
 from onestop.services.catalog import CatalogService
 from onestop.services.fee_receipts import ReceiptNumber, insert_receipt, take_number
 from onestop.services.officers import OfficerService
+
+if TYPE_CHECKING:
+    from onestop.declarations.service import DeclarationService, Prepared
 from onestop.services.records import outbox_values, person_to_json, search_text
 from onestop.sync.payload import dossier_payload, event_payload
 from onestop.text import clean, fold
@@ -171,7 +174,7 @@ class IntakeService:
         self.files_dir = files_dir
 
     @property
-    def declarations(self):  # type: ignore[no-untyped-def]
+    def declarations(self) -> DeclarationService:
         """The declaration forms (tờ khai) service, built on first use."""
         service = self.__dict__.get("_declarations")
         if service is None:
@@ -180,7 +183,9 @@ class IntakeService:
             service = self.__dict__["_declarations"] = DeclarationService(self.engine, self.officers)
         return service
 
-    def prepare_declaration(self, draft: IntakeDraft, procedure: Procedure, *, partial: bool = False):  # type: ignore[no-untyped-def]
+    def prepare_declaration(
+        self, draft: IntakeDraft, procedure: Procedure, *, partial: bool = False
+    ) -> Prepared | None:
         """Validate the draft's declaration (pre-filled from the applicant); None when the draft has none."""
         if draft.declaration is None:
             return None

@@ -308,7 +308,7 @@ class DeclarationForm(Vertical):
                     self.set_error(f.key, "")
 
     def visible_keys(self) -> list[str]:
-        hidden = getattr(self, "_hidden", set())
+        hidden: set[str] = getattr(self, "_hidden", set())
         return [f.key for f in self.fields if f.key not in hidden]
 
     def focus_field(self, key: str) -> None:
@@ -453,7 +453,7 @@ class DeclarationForm(Vertical):
         try:
             return validate_values(self.definition, self.normalised(), registered_on=registered_on, now=now)
         except BadInput as err:
-            key = err.field if err.field in self.by_key else self.first_key()
+            key = err.field if err.field and err.field in self.by_key else self.first_key()
             self.set_error(key, err.message)
             self.focus_field(key)
             return None
