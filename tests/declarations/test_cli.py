@@ -7,6 +7,7 @@ import json
 from tests.declarations.conftest import BIRTH, MARRIAGE, run
 
 APPLICANT = ["--id-number", "038190012345", "--name", "Đặng Thị Ánh", "--dob", "17/05/1990", "--gender", "Nữ"]
+APPLICANT += ["--address", "Thôn Đông Hải, Xã Quảng Phú"]  # birth registration requires it (catalog entry)
 
 
 def test_form_list_and_show(services, db_path, config_path):
