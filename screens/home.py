@@ -87,20 +87,24 @@ class HomeScreen(OneStopScreen):
             self.reload()
 
     def reload(self) -> None:
-        """Read counts and the selected queue in a worker (on mount, on resume, F4, `r`)."""
-        self._load(QUEUES[self.selected][0])
+        """Read counts and the selected queue in a worker (on mount, on resume, F4, `r`).
+
+        The officer is read here, on the UI thread: a log-out or switch of officer may resume this screen on its
+        way to the login screen, and then there is nobody to read queues for."""
+        app = self.onestop
+        if not app.logged_in:
+            return
+        self._load(QUEUES[self.selected][0], app.officer.username)
 
     def action_reload(self) -> None:
         self.reload()
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False, description="Đọc hàng đợi")
-    def _load(self, queue_name: str) -> None:
+    def _load(self, queue_name: str, username: str) -> None:
         app = self.onestop
         search, now = app.services.search, app.now()
         counts, rows = search.queue_counts(now=now), search.queue(queue_name, limit=100, now=now)
-        self.post_message(
-            self.Loaded(counts, rows, draft_summary(app.services.intake.load_draft(app.officer.username)))
-        )
+        self.post_message(self.Loaded(counts, rows, draft_summary(app.services.intake.load_draft(username))))
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         """Shown plainly above the list; the queues are informative, never blocking."""

@@ -295,9 +295,10 @@ def test_cli_backup_and_restore(cli, services, make_dossier, db_path, tmp_path) 
     refused = cli("restore", str(out), "--passphrase-stdin", "--officer", "admin", stdin=PASS + "\n")
     assert refused.code == 2 and "--yes" in refused.stderr
     assert cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "lanhdao", stdin=PASS + "\n").code == 4
-    # Who acts is the logged-in officer (CONTRACT "Who acts"): naming anyone else, even an unknown name, is exit 4
-    # (was 3); without --officer the session's officer (lanhdao, a leader) acts and lacks the admin role: 4 (was 2).
-    assert cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "ghost", stdin=PASS + "\n").code == 4
+    # Who acts is the logged-in officer (CONTRACT "Who acts"): an unknown name is the command's own "no such officer"
+    # (exit 3, as before sessions); without --officer the session's officer (lanhdao, a leader) acts and lacks the
+    # admin role: 4 (was 2).
+    assert cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "ghost", stdin=PASS + "\n").code == 3
     assert cli("restore", str(out), "--passphrase-stdin", "--yes", stdin=PASS + "\n").code == 4
     wrong = cli("restore", str(out), "--passphrase-stdin", "--yes", "--officer", "admin", stdin="sai-mat-khau\n")
     assert wrong.code == 2 and "Sai mật khẩu" in wrong.stderr and "Traceback" not in wrong.output
