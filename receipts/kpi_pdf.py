@@ -8,11 +8,11 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from onestop.formats import date_vn, to_vn
 from onestop.kpi import KPI_KEYS, KPI_LABELS, KpiFigures, KpiReport, cell
-from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts
+from receipts.styles import FONT_BOLD, FONT_REGULAR, LANDSCAPE_A4, landscape_report, report_heading_styles
 
 _COLUMNS = ("finished", *KPI_KEYS)
 
@@ -23,25 +23,13 @@ def _row(first: str, f: KpiFigures) -> list[str]:
 
 def render_kpi(report: KpiReport) -> bytes:
     """Render the scorecard: all fields and each field, then the 12-month trend."""
-    register_fonts()
-    geo = LANDSCAPE_A4
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=geo.size,
-        leftMargin=geo.left,
-        rightMargin=geo.right,
-        topMargin=geo.top,
-        bottomMargin=geo.bottom,
-        title=f"Bộ chỉ số QĐ 766 tháng {report.month}",
-        author=report.commune,
-    )
-    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER)
-    sub = ParagraphStyle("sub", fontName=FONT_ITALIC, fontSize=11, leading=14, alignment=TA_CENTER)
+    doc = landscape_report(buffer, title=f"Bộ chỉ số QĐ 766 tháng {report.month}", author=report.commune)
+    title, sub = report_heading_styles()
     head = ParagraphStyle("head", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_CENTER)
     month, year = report.month[5:], report.month[:4]
     headers = [Paragraph(h, head) for h in ("Lĩnh vực / tháng", *(KPI_LABELS[k] for k in _COLUMNS))]
-    width = geo.frame_width
+    width = LANDSCAPE_A4.frame_width
     widths = [40 * mm] + [(width - 40 * mm) / len(_COLUMNS)] * len(_COLUMNS)
     style = TableStyle(
         [

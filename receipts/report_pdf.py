@@ -8,12 +8,12 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from onestop.domain import MonthlyReport, MonthlyRow
 from onestop.formats import date_vn, to_vn
 from receipts.signatures import report_signatures
-from receipts.styles import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, LANDSCAPE_A4, register_fonts, styles_for
+from receipts.styles import FONT_BOLD, FONT_REGULAR, LANDSCAPE_A4, landscape_report, report_heading_styles, styles_for
 
 HEADERS = (
     "TT",
@@ -49,21 +49,9 @@ def _cells(r: MonthlyRow, index: str, cell: ParagraphStyle) -> list[object]:
 
 def render_monthly(report: MonthlyReport) -> bytes:
     """Render the report; text is NFC Vietnamese in the shipped Liberation Serif."""
-    register_fonts()
-    geo = LANDSCAPE_A4
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=geo.size,
-        leftMargin=geo.left,
-        rightMargin=geo.right,
-        topMargin=geo.top,
-        bottomMargin=geo.bottom,
-        title=f"Báo cáo tháng {report.month}",
-        author=report.office.receiving_unit,
-    )
-    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER)
-    sub = ParagraphStyle("sub", fontName=FONT_ITALIC, fontSize=11, leading=14, alignment=TA_CENTER)
+    doc = landscape_report(buffer, title=f"Báo cáo tháng {report.month}", author=report.office.receiving_unit)
+    title, sub = report_heading_styles()
     cell = ParagraphStyle("cell", fontName=FONT_REGULAR, fontSize=9, leading=11)
     head = ParagraphStyle("head", fontName=FONT_BOLD, fontSize=9, leading=11, alignment=TA_CENTER)
     month, year = report.month[5:], report.month[:4]
@@ -80,7 +68,7 @@ def render_monthly(report: MonthlyReport) -> bytes:
     for i, r in enumerate(report.rows, 1):
         data.append(_cells(r, str(i), cell))
     data.append(_cells(report.total, "", ParagraphStyle("bold", parent=cell, fontName=FONT_BOLD)))
-    width = geo.frame_width
+    width = LANDSCAPE_A4.frame_width
     fixed = [10 * mm, 35 * mm]
     numbers = [17 * mm] * 8
     widths = fixed + [width - sum(fixed) - sum(numbers)] + numbers

@@ -165,3 +165,31 @@ def book_styles() -> FormStyles:
         cell_center=_style("BookCellCenter", 1.0, small, leading=11.5, alignment=TA_CENTER),
         cell_header=_style("BookCellHeader", 1.0, small, FONT_BOLD, leading=11.5, alignment=TA_CENTER),
     )
+
+
+def landscape_report(buffer: Any, *, title: str, author: str) -> Any:
+    """A landscape A4 document for the leaders' reports (monthly, QĐ 766), fonts registered, margins of the book."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    register_fonts()
+    geo = LANDSCAPE_A4
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=geo.size,
+        leftMargin=geo.left,
+        rightMargin=geo.right,
+        topMargin=geo.top,
+        bottomMargin=geo.bottom,
+        title=title,
+        author=author,
+    )
+
+
+def report_heading_styles() -> tuple[ParagraphStyle, ParagraphStyle]:
+    """(title, subtitle) paragraph styles of a report's heading: bold 13 pt and italic 11 pt, centred."""
+    from reportlab.lib.enums import TA_CENTER
+
+    return (
+        ParagraphStyle("title", fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER),
+        ParagraphStyle("sub", fontName=FONT_ITALIC, fontSize=11, leading=14, alignment=TA_CENTER),
+    )
