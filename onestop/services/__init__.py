@@ -17,6 +17,7 @@ from onestop.services.paths import Paths
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from onestop.declarations.service import DeclarationService
     from onestop.services.audit import AuditService
     from onestop.services.backup import BackupService
     from onestop.services.calendar_service import CalendarService
@@ -108,7 +109,16 @@ class Services:
     def intake(self) -> IntakeService:
         from onestop.services.intake import IntakeService
 
-        return IntakeService(self.engine, self.settings, self.catalog, self.calendar, self.officers, self.files_dir)
+        return IntakeService(
+            self.engine, self.settings, self.catalog, self.calendar, self.officers, self.declarations, self.files_dir
+        )
+
+    @cached_property
+    def declarations(self) -> DeclarationService:
+        """Declaration forms (tờ khai): definitions, preparing and showing a dossier's declaration."""
+        from onestop.declarations.service import DeclarationService
+
+        return DeclarationService(self.engine, self.officers)
 
     @cached_property
     def dossiers(self) -> DossierService:

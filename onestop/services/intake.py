@@ -9,16 +9,14 @@ import os
 import secrets
 import shutil
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy import text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import select
 
 from db import models
 from db.engine import session_scope
@@ -29,11 +27,13 @@ from onestop.domain import (
     VN_TZ,
     Attachment,
     Channel,
+    Declaration,
     DocKind,
     DocumentLine,
     Dossier,
     DuePreview,
     IntakeDraft,
+    Officer,
     PaymentLine,
     Person,
     Procedure,
@@ -42,7 +42,7 @@ from onestop.domain import (
     StatusEvent,
     now_vn,
 )
-from onestop.errors import BadInput
+from onestop.errors import BadInput, NotFound, PermissionDenied
 from onestop.formats import datetime_short
 from onestop.owneronly import private_dirs
 from onestop.services.calendar_service import CalendarService
@@ -58,62 +58,178 @@ from onestop.text import clean, fold
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-# Built once: executing a prepared statement with a parameter dict skips SQLAlchemy's per-call statement building.
-_T = {
-    name: getattr(models, name).__table__
-    for name in (
-        "Procedure",
-        "Dossier",
-        "DossierDocument",
-        "Attachment",
-        "Payment",
-        "StatusEvent",
-        "AuditEntry",
-        "OutboxItem",
-        "Draft",
-        "Citizen",
-        "DossierDeclaration",
-    )
-}
-_PROC_ID = sa.select(_T["Procedure"].c.id).where(
-    _T["Procedure"].c.code == sa.bindparam("code"), _T["Procedure"].c.version == sa.bindparam("version")
+
+class _Insert:
+    """One table's INSERT as plain SQL with positional parameters, built once from the SQLModel table.
+
+    The hot path runs it with `exec_driver_sql`: no statement compilation and no per-call SQLAlchemy processing,
+    while keeping what a Core insert would do: the columns' scalar defaults fill what the caller leaves out, and
+    the stored types' own conversion (`AwareDateTime`, `IsoDate`) turns dates into their text.
+    """
+
+    def __init__(self, table: sa.Table, keys: tuple[str, ...], returning: str = "") -> None:
+        given = set(keys)
+        for key in keys:
+            table.c[key]  # noqa: B018 (a typo in a column name fails at import, not at the counter)
+        defaults = tuple(
+            c.name
+            for c in table.columns
+            if c.name not in given and c.default is not None and getattr(c.default, "is_scalar", False)
+        )
+        self.columns = (*keys, *defaults)
+        self.defaults = tuple(table.c[name].default.arg for name in defaults)  # type: ignore[union-attr]
+        self.convert = tuple(
+            (i, table.c[name].type.process_bind_param)  # type: ignore[attr-defined]
+            for i, name in enumerate(self.columns)
+            if isinstance(table.c[name].type, (models.AwareDateTime, models.IsoDate))
+        )
+        self.sql = (
+            f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES ({', '.join('?' * len(self.columns))})"
+            + (f" RETURNING {returning}" if returning else "")
+        )
+
+    def row(self, *values: Any) -> tuple[Any, ...]:
+        """The parameters for `values` given in the order of `keys`."""
+        out = [*values, *self.defaults]
+        for i, convert in self.convert:
+            out[i] = convert(out[i], None)
+        return tuple(out)
+
+
+_DOSSIER_KEYS = (
+    "uuid",
+    "code",
+    "official_code",
+    "procedure_id",
+    "procedure_code",
+    "citizen_id",
+    "applicant_name",
+    "applicant_fold",
+    "applicant_id_number",
+    "applicant_birth_date",
+    "applicant_gender",
+    "applicant_address",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_cancelled_id",
+    "representative_json",
+    "authorisation_doc",
+    "channel",
+    "return_via",
+    "return_address",
+    "received_at",
+    "due_at",
+    "due_reason",
+    "status",
+    "officer",
+    "counter_code",
+    "fee_total",
+    "sets_count",
+    "book_volume",
+    "book_number",
+    "lookup_key",
+    "summary",
+    "consent_recorded",
+    "has_eid_account",
+    "origin",
+    "sync_state",
+    "sync_message",
+    "row_version",
+    "updated_at",
+    "collected_by",
+    "collected_id_number",
+    "declaration_fold",
+    "search_fold",
 )
-_INSERT_DOSSIER = _T["Dossier"].insert().returning(_T["Dossier"].c.id)
-_INSERT_DOCUMENT = _T["DossierDocument"].insert().returning(_T["DossierDocument"].c.id)
-_INSERT_ATTACHMENT = _T["Attachment"].insert()
-_INSERT_PAYMENT = _T["Payment"].insert()
-_INSERT_EVENT = _T["StatusEvent"].insert()
-_INSERT_AUDIT = _T["AuditEntry"].insert()
-_INSERT_OUTBOX = _T["OutboxItem"].insert()
-_NEXT_SEQ = text(
-    "INSERT INTO code_counter(day, counter_code, next_seq) VALUES (:d, :c, 2) "
+_INSERT_DOSSIER = _Insert(models.Dossier.__table__, _DOSSIER_KEYS, "id")  # type: ignore[attr-defined]
+_INSERT_DOCUMENT = _Insert(
+    models.DossierDocument.__table__,  # type: ignore[attr-defined]
+    ("dossier_id", "position", "name", "kind", "count"),
+    "id",
+)
+_INSERT_ATTACHMENT = _Insert(
+    models.Attachment.__table__,  # type: ignore[attr-defined]
+    ("document_id", "sha256", "file_name", "media_type", "size"),
+)
+_INSERT_PAYMENT = _Insert(
+    models.Payment.__table__,  # type: ignore[attr-defined]
+    ("dossier_id", "label", "amount_vnd", "method", "exemption", "paid_at"),
+    "id",
+)
+_INSERT_EVENT = _Insert(
+    models.StatusEvent.__table__,  # type: ignore[attr-defined]
+    ("dossier_id", "seq", "at", "from_status", "to_status", "officer", "reason", "new_due", "note", "origin"),
+)
+_INSERT_AUDIT = _Insert(
+    models.AuditEntry.__table__,  # type: ignore[attr-defined]
+    ("at", "officer", "action", "dossier_code", "detail"),
+)
+_OUTBOX_KEYS = (
+    "key",
+    "dossier_uuid",
+    "dossier_code",
+    "kind",
+    "payload",
+    "state",
+    "attempts",
+    "last_error",
+    "server_reply",
+    "created_at",
+)
+_INSERT_OUTBOX = _Insert(models.OutboxItem.__table__, _OUTBOX_KEYS)  # type: ignore[attr-defined]
+_INSERT_DECLARATION = _Insert(
+    models.DossierDeclaration.__table__,  # type: ignore[attr-defined]
+    ("dossier_id", "form_name", "form_version", "values_json", "title", "persons_json", "updated_at"),
+)
+_CITIZEN_KEYS = (
+    "id_number",
+    "full_name",
+    "name_fold",
+    "birth_date",
+    "gender",
+    "address",
+    "phone",
+    "email",
+    "old_id_number",
+    "cancelled_id_number",
+    "updated_at",
+)
+_INSERT_CITIZEN = _Insert(models.Citizen.__table__, _CITIZEN_KEYS)  # type: ignore[attr-defined]
+
+
+def _citizen_upsert(*, confirm_address: bool) -> str:
+    """Insert or refresh a citizen by ID number; empty new values never erase known ones. A known address is
+    replaced only when the officer confirmed the new one (BRIEF §11.5)."""
+    keep = ", ".join(
+        f"{name} = coalesce(nullif(excluded.{name}, ''), citizen.{name})"
+        for name in ("gender", "phone", "email", "old_id_number", "cancelled_id_number")
+    )
+    address = (
+        "coalesce(nullif(excluded.address, ''), citizen.address)"
+        if confirm_address
+        else "coalesce(nullif(citizen.address, ''), excluded.address)"
+    )
+    return (
+        f"{_INSERT_CITIZEN.sql} ON CONFLICT (id_number) DO UPDATE SET full_name = excluded.full_name, "
+        f"name_fold = excluded.name_fold, birth_date = excluded.birth_date, updated_at = excluded.updated_at, "
+        f"address = {address}, {keep} RETURNING id"
+    )
+
+
+_UPSERT_CITIZEN = {True: _citizen_upsert(confirm_address=True), False: _citizen_upsert(confirm_address=False)}
+_PROC_ID = "SELECT id FROM procedure WHERE code = ? AND version = ?"
+_OFFICER_ACTIVE = "SELECT active FROM officer WHERE username = ?"
+_NEXT_SEQ = (
+    "INSERT INTO code_counter(day, counter_code, next_seq) VALUES (?, ?, 2) "
     "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"
 )
-_CODE_TAKEN = sa.select(_T["Dossier"].c.id).where(_T["Dossier"].c.code == sa.bindparam("code"))
-_INSERT_DECLARATION = _T["DossierDeclaration"].insert()
-_DELETE_DRAFTS = _T["Draft"].delete().where(_T["Draft"].c.officer == sa.bindparam("officer"))
-
-
-def _citizen_upsert() -> Any:
-    table = _T["Citizen"]
-    stmt = sqlite_insert(table)
-    keep = {
-        name: sa.func.coalesce(sa.func.nullif(stmt.excluded[name], ""), table.c[name])
-        for name in ("gender", "address", "phone", "email", "old_id_number", "cancelled_id_number")
-    }
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.id_number],
-        set_={
-            "full_name": stmt.excluded.full_name,
-            "name_fold": stmt.excluded.name_fold,
-            "birth_date": stmt.excluded.birth_date,
-            "updated_at": stmt.excluded.updated_at,
-            **keep,
-        },
-    ).returning(table.c.id)
-
-
-_UPSERT_CITIZEN = _citizen_upsert()
+_CODE_TAKEN = "SELECT 1 FROM dossier WHERE code = ?"
+_BOOK_NUMBER = (
+    "INSERT INTO setting(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE "
+    "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value"
+)
+_DELETE_DRAFTS = "DELETE FROM draft WHERE officer = ?"
+_KNOWN_ADDRESS = "SELECT address FROM citizen WHERE id_number = ?"
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 
@@ -154,6 +270,19 @@ def _vn(value: datetime) -> datetime:
     return plausible.to_vn(value)
 
 
+@dataclass(frozen=True)
+class CheckedIntake:
+    """A draft ready to be written: normalised, with its procedure, its officer and its prepared declaration.
+
+    What `IntakeService.check` returns and `IntakeService.save_checked` writes; `onestop intake --batch` checks
+    every line first and then writes the checked drafts, without checking them a second time."""
+
+    draft: IntakeDraft
+    procedure: Procedure
+    actor: Officer
+    prepared: Prepared | None
+
+
 class IntakeService:
     """The one way a dossier is received, shared by the intake screen and `onestop intake`."""
 
@@ -164,6 +293,7 @@ class IntakeService:
         catalog: CatalogService,
         calendar: CalendarService,
         officers: OfficerService,
+        declarations: DeclarationService,
         files_dir: Path,
     ) -> None:
         self.engine = engine
@@ -171,17 +301,10 @@ class IntakeService:
         self.catalog = catalog
         self.calendar = calendar
         self.officers = officers
+        self.declarations = declarations
+        """The declaration forms (tờ khai) service."""
         self.files_dir = files_dir
-
-    @property
-    def declarations(self) -> DeclarationService:
-        """The declaration forms (tờ khai) service, built on first use."""
-        service = self.__dict__.get("_declarations")
-        if service is None:
-            from onestop.declarations.service import DeclarationService
-
-            service = self.__dict__["_declarations"] = DeclarationService(self.engine, self.officers)
-        return service
+        self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
 
     def prepare_declaration(
         self, draft: IntakeDraft, procedure: Procedure, *, partial: bool = False
@@ -244,9 +367,12 @@ class IntakeService:
                     f"Cần nhập {APPLICANT_FIELDS[field]} của người nộp: thủ tục {procedure_code} yêu cầu.", field=field
                 )
 
-    def validate(self, draft: IntakeDraft) -> tuple[IntakeDraft, Procedure]:
-        """Return a normalised draft and its procedure, or raise `BadInput` naming the field."""
-        procedure = self.catalog.get(draft.procedure_code)
+    def validate(self, draft: IntakeDraft, *, procedure: Procedure | None = None) -> tuple[IntakeDraft, Procedure]:
+        """Return a normalised draft and its procedure, or raise `BadInput` naming the field.
+
+        `procedure`: the draft's procedure already read from the catalog (a batch reads each code once)."""
+        if procedure is None or procedure.code != clean(draft.procedure_code).upper():
+            procedure = self.catalog.get(draft.procedure_code)
         applicant = validate_person(draft.applicant)
         self.check_required(procedure.code, applicant)
         representative = validate_person(draft.representative, "rep_") if draft.representative else None
@@ -339,53 +465,80 @@ class IntakeService:
             document_id=0, sha256=sha, file_name=clean(path.name)[:255], media_type=media, size=path.stat().st_size
         )
 
-    def _next_code(self, s: Session, received_at: datetime) -> str:
-        office = self.settings.office
-        day = received_at.astimezone(VN_TZ).strftime("%y%m%d")
-        conn = s.connection()
-        while True:
-            seq = conn.execute(_NEXT_SEQ, {"d": day, "c": office.counter_code}).scalar_one()
-            code = f"{office.agency_code}-{day}-{office.counter_code}{seq:04d}"
-            if conn.execute(_CODE_TAKEN, {"code": code}).first() is None:
-                return code
+    def check(
+        self,
+        draft: IntakeDraft,
+        officer: str,
+        *,
+        actor: Officer | None = None,
+        procedure: Procedure | None = None,
+    ) -> CheckedIntake:
+        """Everything `save` checks before writing: the officer, the draft, its declaration.
 
-    def _book_number(self, s: Session, received_at: datetime, field: str) -> tuple[str, int]:
-        volume = self.settings.rules.book_volume or str(received_at.year)
-        key = f"book:{volume}:{field}"
-        value = (
-            s.connection()
-            .execute(
-                text(
-                    "INSERT INTO setting(key, value) VALUES (:k, '1') ON CONFLICT(key) DO UPDATE "
-                    "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value"
-                ),
-                {"k": key},
-            )
-            .scalar_one()
-        )
-        return volume, int(value)
+        `actor` and `procedure`, when given, are the officer and the procedure already read for this draft (a
+        batch reads each once); the write transaction confirms the officer is still active either way."""
+        actor = actor if actor is not None and actor.username == clean(officer).lower() else None
+        actor = actor or self.officers.require(officer)
+        draft, procedure = self.validate(draft, procedure=procedure)
+        return CheckedIntake(draft, procedure, actor, self.prepare_declaration(draft, procedure))
 
     def save(self, draft: IntakeDraft, officer: str) -> Dossier:
         """Validate and save; dossier, documents, fee, status event, audit entry and outbox item commit together."""
-        actor = self.officers.require(officer)
-        draft, procedure = self.validate(draft)
-        prepared = self.prepare_declaration(draft, procedure)
+        return self.save_checked(self.check(draft, officer))
+
+    def save_checked(self, checked: CheckedIntake) -> Dossier:
+        """Write a checked draft as a new dossier, in one transaction with its outbox items; a crash or an error
+        leaves nothing of it."""
+        draft, procedure, actor = checked.draft, checked.procedure, checked.actor
         received_at = _vn(draft.received_at or now_vn())
-        due_at: datetime | None  # None: a procedure without a set deadline
-        if draft.due_override is not None:
-            due_at, due_reason = _vn(draft.due_override), f"Cán bộ hẹn lại: {draft.due_override_reason}"
-            computed = self.calendar.due(procedure, received_at)
-            if computed.due_at is not None:
-                due_reason += f" (hạn tính theo quy định: {datetime_short(computed.due_at)})"
-        else:
-            preview = self.calendar.due(procedure, received_at)
-            due_at, due_reason = preview.due_at, preview.explanation
-        stored = [(index, self.store_file(Path(path))) for index, path in draft.attachments]
-        a = draft.applicant
-        dossier_uuid = str(uuid.uuid4())
+        due_at, due_reason = self._due(draft, procedure, received_at)
+        documents = self._documents(draft)  # scanned files are copied into the store before the transaction
         now = now_vn()
-        paid = bool(draft.fee_vnd)
-        documents = tuple(
+        # Plain SQL on the transaction's connection: this is the counter's hot path (one durable commit).
+        with self._write_engine.begin() as conn:
+            self._confirm_actor(conn, actor)
+            proc_id = conn.exec_driver_sql(_PROC_ID, (procedure.code, procedure.version)).scalar()
+            if proc_id is None:
+                raise NotFound(f"Không có thủ tục mã '{procedure.code}' trong danh mục.", field="procedure")
+            citizen_id = self._upsert_citizen(conn, draft.applicant, now, confirm_address=draft.confirm_address)
+            code = self._next_code(conn, received_at)
+            volume, number = self._book_number(conn, received_at, procedure.field)
+            values = self._dossier_values(
+                checked, code, proc_id, citizen_id, received_at, due_at, due_reason, volume, number, now
+            )
+            dossier_id = conn.exec_driver_sql(
+                _INSERT_DOSSIER.sql, _INSERT_DOSSIER.row(*(values[k] for k in _DOSSIER_KEYS))
+            ).scalar_one()
+            declaration = checked.prepared.declaration if checked.prepared else None
+            if declaration is not None:
+                self._insert_declaration(conn, dossier_id, declaration, now)
+            receipt = take_number(conn) if draft.fee_vnd else None  # the next number of the receipt series
+            self._add_children(conn, dossier_id, documents, draft, received_at, receipt, actor.username)
+            event = StatusEvent(1, received_at, None, Status.RECEIVED, actor.username, "Tiếp nhận hồ sơ", due_at)
+            self._insert_event_and_audit(conn, dossier_id, event, code, procedure, draft, now)
+            dossier = self._received_dossier(checked, values, documents, event, receipt)
+            self._enqueue(conn, dossier, event, now)
+            # The draft becomes the dossier in the same commit: a crash leaves one or the other, never both.
+            conn.exec_driver_sql(_DELETE_DRAFTS, (actor.username,))
+        return dossier
+
+    # ------------------------------------------------------------------ the steps of a save
+
+    def _due(self, draft: IntakeDraft, procedure: Procedure, received_at: datetime) -> tuple[datetime | None, str]:
+        """The appointment and its reason: the officer's own (beside the computed one), else the computed one.
+        None: a procedure without a set deadline."""
+        computed = self.calendar.due(procedure, received_at)
+        if draft.due_override is None:
+            return computed.due_at, computed.explanation
+        reason = f"Cán bộ hẹn lại: {draft.due_override_reason}"
+        if computed.due_at is not None:
+            reason += f" (hạn tính theo quy định: {datetime_short(computed.due_at)})"
+        return _vn(draft.due_override), reason
+
+    def _documents(self, draft: IntakeDraft) -> tuple[DocumentLine, ...]:
+        """The document lines with their scanned files, each copied into the content-addressed store."""
+        stored = [(index, self.store_file(Path(path))) for index, path in draft.attachments]
+        return tuple(
             DocumentLine(
                 doc.name,
                 doc.kind,
@@ -398,160 +551,213 @@ class IntakeService:
             )
             for position, doc in enumerate(draft.documents)
         )
-        event = StatusEvent(1, received_at, None, Status.RECEIVED, actor.username, "Tiếp nhận hồ sơ", due_at)
-        # Core statements, not the ORM: this is the counter's hot path (one durable commit, a handful of inserts).
-        with session_scope(self.engine, write=True) as s:
-            conn = s.connection()
-            proc_id = conn.execute(_PROC_ID, {"code": procedure.code, "version": procedure.version}).scalar_one()
-            citizen_id = self._upsert_citizen(conn, a, now, confirm_address=draft.confirm_address)
-            code = self._next_code(s, received_at)
-            volume, number = self._book_number(s, received_at, procedure.field)
-            values = dict(
-                uuid=dossier_uuid,
-                code=code,
-                official_code="",
-                procedure_id=proc_id,
-                procedure_code=procedure.code,
-                citizen_id=citizen_id,
-                applicant_name=a.full_name,
-                applicant_fold=fold(a.full_name),
-                applicant_id_number=a.id_number,
-                applicant_birth_date=a.birth_date,
-                applicant_gender=a.gender,
-                applicant_address=a.address,
-                applicant_phone=a.phone,
-                applicant_email=a.email,
-                applicant_cancelled_id=a.cancelled_id_number,
-                representative_json=person_to_json(draft.representative),
-                authorisation_doc=draft.authorisation_doc,
-                channel=draft.channel.value,
-                return_via=draft.return_via.value,
-                return_address=draft.return_address,
-                received_at=received_at,
-                due_at=due_at,
-                due_reason=due_reason[:1000],
-                status=Status.RECEIVED.value,
-                officer=actor.username,
-                counter_code=self.settings.office.counter_code,
-                fee_total=draft.fee_vnd or 0,
-                sets_count=draft.sets_count,
-                book_volume=volume,
-                book_number=number,
-                lookup_key="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(4)),
-                summary=draft.summary,
-                consent_recorded=draft.consent_recorded,
-                has_eid_account=draft.has_eid_account,
-                origin="local",
-                sync_state="pending",
-                sync_message="",
-                row_version=1,
-                updated_at=now,
-                collected_by="",
-                collected_id_number="",
-                declaration_fold=prepared.persons_fold if prepared else "",
-            )
-            values["search_fold"] = search_text(values, procedure.name)
-            dossier_id = conn.execute(_INSERT_DOSSIER, values).scalar_one()
-            declaration = prepared.declaration if prepared else None
-            if declaration is not None:
-                conn.execute(
-                    _INSERT_DECLARATION,
-                    dict(
-                        dossier_id=dossier_id,
-                        form_name=declaration.form,
-                        form_version=declaration.version,
-                        values_json=json.dumps(declaration.values, ensure_ascii=False),
-                        title=declaration.title,
-                        persons_json=json.dumps(declaration.persons, ensure_ascii=False),
-                        updated_at=now,
-                    ),
-                )
-            receipt = take_number(conn) if draft.fee_vnd else None  # the next number of the receipt series
-            self._add_children(conn, dossier_id, documents, draft, received_at, receipt, actor.username)
-            conn.execute(
-                _INSERT_EVENT,
-                dict(
-                    dossier_id=dossier_id,
-                    seq=1,
-                    at=received_at,
-                    from_status=None,
-                    to_status=Status.RECEIVED.value,
-                    officer=actor.username,
-                    reason=event.reason,
-                    new_due=due_at,
-                    note="",
-                    origin="local",
+
+    @staticmethod
+    def _confirm_actor(conn: sa.Connection, actor: Officer) -> None:
+        """The officer checked before the transaction is still active (a batch checks every line first)."""
+        active = conn.exec_driver_sql(_OFFICER_ACTIVE, (actor.username,)).scalar()
+        if not active:
+            raise PermissionDenied(f"Tài khoản cán bộ '{actor.username}' đã bị khóa.")
+
+    def _dossier_values(
+        self,
+        checked: CheckedIntake,
+        code: str,
+        proc_id: int,
+        citizen_id: int,
+        received_at: datetime,
+        due_at: datetime | None,
+        due_reason: str,
+        volume: str,
+        number: int,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """The new dossier row's column values, in the order of `_DOSSIER_KEYS`."""
+        draft, procedure, a = checked.draft, checked.procedure, checked.draft.applicant
+        values: dict[str, Any] = dict(
+            uuid=str(uuid.uuid4()),
+            code=code,
+            official_code="",
+            procedure_id=proc_id,
+            procedure_code=procedure.code,
+            citizen_id=citizen_id,
+            applicant_name=a.full_name,
+            applicant_fold=fold(a.full_name),
+            applicant_id_number=a.id_number,
+            applicant_birth_date=a.birth_date,
+            applicant_gender=a.gender,
+            applicant_address=a.address,
+            applicant_phone=a.phone,
+            applicant_email=a.email,
+            applicant_cancelled_id=a.cancelled_id_number,
+            representative_json=person_to_json(draft.representative),
+            authorisation_doc=draft.authorisation_doc,
+            channel=draft.channel.value,
+            return_via=draft.return_via.value,
+            return_address=draft.return_address,
+            received_at=received_at,
+            due_at=due_at,
+            due_reason=due_reason[:1000],
+            status=Status.RECEIVED.value,
+            officer=checked.actor.username,
+            counter_code=self.settings.office.counter_code,
+            fee_total=draft.fee_vnd or 0,
+            sets_count=draft.sets_count,
+            book_volume=volume,
+            book_number=number,
+            lookup_key="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(4)),
+            summary=draft.summary,
+            consent_recorded=draft.consent_recorded,
+            has_eid_account=draft.has_eid_account,
+            origin="local",
+            sync_state="pending",
+            sync_message="",
+            row_version=1,
+            updated_at=now,
+            collected_by="",
+            collected_id_number="",
+            declaration_fold=checked.prepared.persons_fold if checked.prepared else "",
+            search_fold="",
+        )
+        values["search_fold"] = search_text(values, procedure.name)
+        return values
+
+    @staticmethod
+    def _insert_declaration(conn: sa.Connection, dossier_id: int, declaration: Declaration, now: datetime) -> None:
+        conn.exec_driver_sql(
+            _INSERT_DECLARATION.sql,
+            _INSERT_DECLARATION.row(
+                dossier_id,
+                declaration.form,
+                declaration.version,
+                json.dumps(declaration.values, ensure_ascii=False),
+                declaration.title,
+                json.dumps(declaration.persons, ensure_ascii=False),
+                now,
+            ),
+        )
+
+    @staticmethod
+    def _insert_event_and_audit(
+        conn: sa.Connection,
+        dossier_id: int,
+        event: StatusEvent,
+        code: str,
+        procedure: Procedure,
+        draft: IntakeDraft,
+        now: datetime,
+    ) -> None:
+        """The first status event (received) and the audit entry of the creation."""
+        conn.exec_driver_sql(
+            _INSERT_EVENT.sql,
+            _INSERT_EVENT.row(
+                dossier_id,
+                1,
+                event.at,
+                None,
+                event.to_status.value,
+                event.officer,
+                event.reason,
+                event.new_due,
+                "",
+                "local",
+            ),
+        )
+        conn.exec_driver_sql(
+            _INSERT_AUDIT.sql,
+            _INSERT_AUDIT.row(
+                now,
+                event.officer,
+                "dossier.create",
+                code,
+                f"{procedure.code} v{procedure.version}; kênh {draft.channel.value}",
+            ),
+        )
+
+    @staticmethod
+    def _received_dossier(
+        checked: CheckedIntake,
+        values: dict[str, Any],
+        documents: tuple[DocumentLine, ...],
+        event: StatusEvent,
+        receipt: tuple[str, str, int] | None,
+    ) -> Dossier:
+        """The domain object of the dossier just written (what the caller, the receipt and the outbox see)."""
+        draft, received_at = checked.draft, values["received_at"]
+        paid = bool(draft.fee_vnd)
+        return Dossier(
+            uuid=values["uuid"],
+            code=values["code"],
+            procedure=checked.procedure,
+            applicant=draft.applicant,
+            received_at=received_at,
+            due_at=values["due_at"],
+            status=Status.RECEIVED,
+            channel=draft.channel,
+            return_via=draft.return_via,
+            officer=checked.actor.username,
+            officer_name=checked.actor.full_name,
+            representative=draft.representative,
+            authorisation_doc=draft.authorisation_doc,
+            documents=documents,
+            payments=(
+                PaymentLine(
+                    draft.fee_vnd or 0,
+                    draft.fee_method if paid else "none",
+                    draft.exemption,
+                    received_at if paid else None,
+                    receipt_number=ReceiptNumber(values["code"], *receipt).text if receipt else "",
                 ),
-            )
-            conn.execute(
-                _INSERT_AUDIT,
-                dict(
-                    at=now,
-                    officer=actor.username,
-                    action="dossier.create",
-                    dossier_code=code,
-                    detail=f"{procedure.code} v{procedure.version}; kênh {draft.channel.value}",
-                ),
-            )
-            dossier = Dossier(
-                uuid=dossier_uuid,
-                code=code,
-                procedure=procedure,
-                applicant=a,
-                received_at=received_at,
-                due_at=due_at,
-                status=Status.RECEIVED,
-                channel=draft.channel,
-                return_via=draft.return_via,
-                officer=actor.username,
-                officer_name=actor.full_name,
-                representative=draft.representative,
-                authorisation_doc=draft.authorisation_doc,
-                documents=documents,
-                payments=(
-                    PaymentLine(
-                        draft.fee_vnd or 0,
-                        draft.fee_method if paid else "none",
-                        draft.exemption,
-                        received_at if paid else None,
-                        receipt_number=ReceiptNumber(code, *receipt).text if receipt else "",
-                    ),
-                ),
-                return_address=draft.return_address,
-                sets_count=draft.sets_count,
-                book_volume=volume,
-                book_number=number,
-                lookup_key=values["lookup_key"],
-                due_reason=values["due_reason"],
-                summary=draft.summary,
-                consent_recorded=draft.consent_recorded,
-                has_eid_account=draft.has_eid_account,
-                events=(event,),
-                sync_state="pending",
-                declaration=declaration,
-            )
-            conn.execute(
-                _INSERT_OUTBOX,
-                [
-                    outbox_values(
-                        "dossier.upsert",
-                        dossier,
-                        dossier_payload(dossier, self.settings.office),
-                        key=f"dossier:{dossier_uuid}:v1",
-                        now=now,
-                    ),
-                    outbox_values(
-                        "dossier.event",
-                        dossier,
-                        event_payload(dossier, event, officer_name=actor.full_name),
-                        key=f"event:{dossier_uuid}:1",
-                        now=now,
-                    ),
-                ],
-            )
-            # The draft becomes the dossier in the same commit: a crash leaves one or the other, never both.
-            conn.execute(_DELETE_DRAFTS, {"officer": actor.username})
-            return dossier
+            ),
+            return_address=draft.return_address,
+            sets_count=draft.sets_count,
+            book_volume=values["book_volume"],
+            book_number=values["book_number"],
+            lookup_key=values["lookup_key"],
+            due_reason=values["due_reason"],
+            summary=draft.summary,
+            consent_recorded=draft.consent_recorded,
+            has_eid_account=draft.has_eid_account,
+            events=(event,),
+            sync_state="pending",
+            declaration=checked.prepared.declaration if checked.prepared else None,
+        )
+
+    def _enqueue(self, conn: sa.Connection, dossier: Dossier, event: StatusEvent, now: datetime) -> None:
+        """The two outbox items of a new dossier: its upsert and its first event, frozen as they will be sent."""
+        items = (
+            outbox_values(
+                "dossier.upsert",
+                dossier,
+                dossier_payload(dossier, self.settings.office),
+                key=f"dossier:{dossier.uuid}:v1",
+                now=now,
+            ),
+            outbox_values(
+                "dossier.event",
+                dossier,
+                event_payload(dossier, event, officer_name=dossier.officer_name),
+                key=f"event:{dossier.uuid}:1",
+                now=now,
+            ),
+        )
+        conn.exec_driver_sql(
+            _INSERT_OUTBOX.sql, [_INSERT_OUTBOX.row(*(item[k] for k in _OUTBOX_KEYS)) for item in items]
+        )
+
+    def _next_code(self, conn: sa.Connection, received_at: datetime) -> str:
+        office = self.settings.office
+        day = received_at.astimezone(VN_TZ).strftime("%y%m%d")
+        while True:
+            seq = conn.exec_driver_sql(_NEXT_SEQ, (day, office.counter_code)).scalar_one()
+            code = f"{office.agency_code}-{day}-{office.counter_code}{seq:04d}"
+            if conn.exec_driver_sql(_CODE_TAKEN, (code,)).first() is None:
+                return code
+
+    def _book_number(self, conn: sa.Connection, received_at: datetime, field: str) -> tuple[str, int]:
+        volume = self.settings.rules.book_volume or str(received_at.year)
+        value = conn.exec_driver_sql(_BOOK_NUMBER, (f"book:{volume}:{field}",)).scalar_one()
+        return volume, int(value)
 
     def _upsert_citizen(self, conn: sa.Connection, p: Person, now: datetime, *, confirm_address: bool = False) -> int:
         """Insert or refresh the citizen by ID number (empty new values never erase known ones); returns its id.
@@ -559,34 +765,29 @@ class IntakeService:
         A known citizen's current address is replaced only when the officer confirmed it: cards are not re-issued
         after the 2025 merger, so a scanned address may name a commune that no longer exists (BRIEF §11.5).
         """
-        address = p.address
-        if not confirm_address:
-            known = self.known_address(p.id_number, conn=conn)
-            address = known or address
-        return conn.execute(
-            _UPSERT_CITIZEN,
-            dict(
-                id_number=p.id_number,
-                full_name=p.full_name,
-                name_fold=fold(p.full_name),
-                birth_date=p.birth_date,
-                gender=p.gender,
-                address=address,
-                phone=p.phone,
-                email=p.email,
-                old_id_number=p.old_id_number,
-                cancelled_id_number=p.cancelled_id_number,
-                updated_at=now,
+        return conn.exec_driver_sql(
+            _UPSERT_CITIZEN[bool(confirm_address)],
+            _INSERT_CITIZEN.row(
+                p.id_number,
+                p.full_name,
+                fold(p.full_name),
+                p.birth_date,
+                p.gender,
+                p.address,
+                p.phone,
+                p.email,
+                p.old_id_number,
+                p.cancelled_id_number,
+                now,
             ),
         ).scalar_one()
 
     def known_address(self, id_number: str, *, conn: sa.Connection | None = None) -> str:
         """The current address on file for a citizen ("" if unknown): what a scan must not silently replace."""
-        query = sa.select(col(models.Citizen.address)).where(col(models.Citizen.id_number) == id_number)
         if conn is not None:
-            return conn.execute(query).scalar_one_or_none() or ""
+            return conn.exec_driver_sql(_KNOWN_ADDRESS, (id_number,)).scalar() or ""
         with self.engine.connect() as c:
-            return c.execute(query).scalar_one_or_none() or ""
+            return c.exec_driver_sql(_KNOWN_ADDRESS, (id_number,)).scalar() or ""
 
     def address_change(self, person: Person) -> str:
         """The known address when `person.address` would replace a different one (the officer must confirm), else ""."""
@@ -605,47 +806,33 @@ class IntakeService:
         receipt: tuple[str, str, int] | None = None,
         officer: str = "",
     ) -> None:
+        """Document lines with their scanned files, and the fee line (with its receipt when one is issued)."""
         for position, doc in enumerate(documents):
-            doc_id = conn.execute(
-                _INSERT_DOCUMENT,
-                dict(
-                    dossier_id=dossier_id,
-                    position=position,
-                    name=doc.name,
-                    kind=doc.kind.value,
-                    count=doc.count,
-                ),
+            doc_id = conn.exec_driver_sql(
+                _INSERT_DOCUMENT.sql, _INSERT_DOCUMENT.row(dossier_id, position, doc.name, doc.kind.value, doc.count)
             ).scalar_one()
             if doc.attachments:
-                conn.execute(
-                    _INSERT_ATTACHMENT,
+                conn.exec_driver_sql(
+                    _INSERT_ATTACHMENT.sql,
                     [
-                        dict(
-                            document_id=doc_id,
-                            sha256=att.sha256,
-                            file_name=att.file_name,
-                            media_type=att.media_type,
-                            size=att.size,
-                        )
+                        _INSERT_ATTACHMENT.row(doc_id, att.sha256, att.file_name, att.media_type, att.size)
                         for att in doc.attachments
                     ],
                 )
         paid = bool(draft.fee_vnd)
-        payment = conn.execute(
-            _INSERT_PAYMENT,
-            dict(
-                dossier_id=dossier_id,
-                label="Lệ phí",
-                amount_vnd=draft.fee_vnd or 0,
-                method=draft.fee_method if paid else "none",
-                exemption=draft.exemption,
-                paid_at=received_at if paid else None,
+        payment_id = conn.exec_driver_sql(
+            _INSERT_PAYMENT.sql,
+            _INSERT_PAYMENT.row(
+                dossier_id,
+                "Lệ phí",
+                draft.fee_vnd or 0,
+                draft.fee_method if paid else "none",
+                draft.exemption,
+                received_at if paid else None,
             ),
-        )
+        ).scalar_one()
         if receipt is not None:
-            key = payment.inserted_primary_key
-            assert key is not None  # a single-row insert reports its key
-            insert_receipt(conn, key[0], receipt, officer, received_at)
+            insert_receipt(conn, payment_id, receipt, officer, received_at)
 
     # ------------------------------------------------------------------ drafts
 
