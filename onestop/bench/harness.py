@@ -131,8 +131,11 @@ def _run_size(size: int, db_path: Path, config_path: Path, only: tuple[str, ...]
         existing = conn.exec_driver_sql("SELECT count(*) FROM dossier WHERE origin = 'bench'").scalar_one()
     to_insert = max(0, size - existing)
     if to_insert:
-        seconds = bulk_insert(services, to_insert)
+        phases: dict[str, float] = {}
+        seconds, checkpoint_s = bulk_insert(services, to_insert, phases=phases)
+        figures.update({f"bulk_{name}_s": round(value, 2) for name, value in phases.items()})
         figures["bulk_insert_s"] = round(seconds, 2)
+        figures["bulk_checkpoint_s"] = round(checkpoint_s, 2)
         figures["bulk_insert_rows_per_s"] = round(to_insert / seconds)
         figures["bulk_insert_rows"] = to_insert
     with services.engine.begin() as conn:  # a reused database: the sync provider pushes only its own items

@@ -36,9 +36,10 @@ def dossier_show(
     config: ConfigOpt = None,
 ) -> None:
     """Toàn bộ thông tin một hồ sơ: người nộp, giấy tờ, lệ phí, tiến trình (được ghi nhật ký)."""
+    from onestop.services import dossier_view
+
     services = open_ctx(db, config)
-    actor = services.officers.require(officer).username if officer else "cli"
-    d = services.dossiers.get(code, actor=actor)
+    d = dossier_view.show(services.engine, code, officer=officer)  # plain SQL: no ORM classes to build
     if json_out:
         emit_json(dossier_json(d))
         return

@@ -108,7 +108,7 @@ def form_import(
 def print_declaration(services: Any, declaration: Any) -> None:
     """`dossier show`: the declaration's filled fields, grouped as on the form."""
     try:
-        rows = services.intake.declarations.show(declaration)
+        rows = services.declarations.show(declaration)
     except Exception:  # an unknown form version: still show the raw values
         rows = [{"id": k, "label": k, "group": "", "display": v} for k, v in declaration.values.items()]
     print(f"Tờ khai: {declaration.title or declaration.form} ({declaration.form} v{declaration.version})")

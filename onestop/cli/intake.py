@@ -209,9 +209,11 @@ def build_draft(
     received: str | None = None,
     confirm_address: bool = False,
     declaration: dict[str, Any] | None = None,
+    procedures: dict[str, Procedure] | None = None,
 ) -> tuple[IntakeDraft, Services]:
     """The draft the intake options describe (the same parsing and checks for one dossier and for `--batch`);
-    `opener` gives the services once the options themselves are known to be well formed."""
+    `opener` gives the services once the options themselves are known to be well formed. `procedures` keeps the
+    procedures already read, by code as typed (a batch reads each once)."""
     from datetime import datetime
 
     from onestop import identity
@@ -256,7 +258,11 @@ def build_draft(
 
         actor = services.officers.require(officer)
         check_received(received_at, now_vn(), admin=actor.role is Role.ADMIN, field="--received")
-    procedure_obj = _procedure_or_suggestions(services, procedure)
+    procedure_obj = procedures.get(procedure) if procedures is not None else None
+    if procedure_obj is None:
+        procedure_obj = _procedure_or_suggestions(services, procedure)
+        if procedures is not None:
+            procedures[procedure] = procedure_obj
     documents = tuple(parse_doc_spec(d) for d in doc) if doc else tuple(_default_docs(procedure_obj))
     draft = IntakeDraft(
         procedure_code=procedure,

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from onestop.cli.common import emit_json, open_ctx, say
 
 if TYPE_CHECKING:
-    from onestop.domain import Dossier, IntakeDraft
+    from onestop.domain import Dossier, IntakeDraft, Officer, Procedure
     from onestop.services import Services
+    from onestop.services.intake import CheckedIntake
 
 STRING_FIELDS = {
     "procedure",
@@ -118,8 +119,11 @@ def run_batch(
     if len(numbered) > MAX_LINES:
         raise BadInput(f"Tệp có quá {MAX_LINES:,} dòng; hãy chia nhỏ.", field="batch")
     services = open_ctx(db, config)
-    checked: list[tuple[int, IntakeDraft, str]] = []
+    # Each line is checked once; the officer and each procedure are read once for the whole file.
+    checked: list[tuple[int, CheckedIntake]] = []
     bad: list[dict[str, Any]] = []
+    procedures: dict[str, Procedure] = {}
+    officers: dict[str, Officer] = {}
     for number, line in numbered:
         try:
             fields = parse_line(line)
@@ -129,10 +133,11 @@ def run_batch(
                     f"Dòng ghi cán bộ '{str(named)[:50]}' nhưng người đăng nhập là '{officer}'.", field="officer"
                 )
             actor = named or officer or ""
-            draft, _ = build_draft(lambda: services, officer=actor, **fields)
-            services.officers.require(actor)
-            services.intake.validate(draft)
-            checked.append((number, draft, actor))
+            draft, _ = build_draft(lambda: services, officer=actor, procedures=procedures, **fields)
+            if actor not in officers:
+                officers[actor] = services.officers.require(actor)
+            procedure = procedures.get(fields["procedure"])
+            checked.append((number, services.intake.check(draft, actor, actor=officers[actor], procedure=procedure)))
         except LineError as exc:
             bad.append({"line": number, "field": exc.field, "error": exc.message})
         except (BadInput, NotFound) as exc:  # a bad field, an unknown procedure or officer: this line's fault
@@ -149,8 +154,8 @@ def run_batch(
         raise typer.Exit(2)
     results: list[dict[str, Any]] = []
     try:
-        for number, draft, actor in checked:
-            dossier = services.intake.save(draft, actor)
+        for number, ready in checked:
+            dossier = services.intake.save_checked(ready)
             results.append({"line": number, **dossier_result(dossier)})
             if not json_out:
                 sys.stdout.write(f"{number}\t{dossier.code}\n")

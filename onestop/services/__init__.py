@@ -15,7 +15,7 @@ from onestop.ports import FormRenderer, NoRenderer
 from onestop.services.paths import Paths
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from onestop.declarations.service import DeclarationService
     from onestop.services.audit import AuditService
@@ -202,10 +202,24 @@ class Services:
         return PrivacyService(self.engine, self.settings, self.files_dir, self.officers)
 
     def prepare(self) -> None:
-        """First-use seeding: the shipped catalog and the working-day calendar."""
+        """First-use seeding: the shipped catalog and the working-day calendar, and the commune profile.
+
+        Skipped, without a transaction or the services' imports, when the database is as the last run left it:
+        the same packaged calendar and profile, the same calendar rows, a catalog loaded (`_PREPARED_KEY`)."""
+        with self.engine.connect() as conn:
+            stamp = _prepared_stamp(conn, self.settings)
+            if stamp is not None and stamp == _stored_stamp(conn):
+                return
         self.catalog.ensure_shipped()
         self.calendar.ensure_seeded()
         self.store_profile()
+        with self.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            stamp = _prepared_stamp(conn, self.settings)
+            if stamp is not None:
+                conn.exec_driver_sql(
+                    "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (_PREPARED_KEY, stamp),
+                )
 
     def store_profile(self) -> None:
         """Mirror the commune profile into the database (other tools and backups can read it)."""
@@ -215,6 +229,36 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_PREPARED_KEY = "prepared.stamp"
+_PREPARED_SOURCES = ("data/holidays.toml", "calendar/holidays.py", "services/calendar_service.py")
+"""What the seeded calendar is computed from (the packaged notices, the rules, the seeded years)."""
+
+
+def _prepared_stamp(conn: Connection, settings: Settings) -> str | None:
+    """A digest of what `prepare` would compare (None: a catalog was never loaded, so it has work to do)."""
+    import hashlib
+
+    if conn.exec_driver_sql("SELECT 1 FROM catalog_version LIMIT 1").first() is None:
+        return None
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for name in _PREPARED_SOURCES:
+        digest.update((package / name).read_bytes())
+    office = settings.office
+    digest.update(repr((office.commune_name, office.agency_code, office.province, office.counter_code)).encode())
+    for sql in (
+        "SELECT key, value FROM setting WHERE key LIKE 'commune.%' ORDER BY key",  # the profile as stored
+        "SELECT day, kind, reason, source, to_confirm FROM calendar_day ORDER BY day",
+    ):
+        for row in conn.exec_driver_sql(sql):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def _stored_stamp(conn: Connection) -> str | None:
+    return conn.exec_driver_sql("SELECT value FROM setting WHERE key = ?", (_PREPARED_KEY,)).scalar()
 
 
 _BUILT = tuple(name for name, value in vars(Services).items() if isinstance(value, cached_property))
