@@ -139,7 +139,7 @@ class Services:
         """Composing counter forms, archiving PDFs and logging prints (onestop/services/forms.py)."""
         from onestop.services.forms import FormsService
 
-        return FormsService(self.engine, self.settings, self.officers, self.renderer, self.archive_dir)
+        return FormsService(self.engine, self.settings, self.renderer, self.archive_dir)
 
     @cached_property
     def reports(self) -> ReportService:

@@ -94,6 +94,20 @@ def require_officer(conn: Connection, username: str | None, role: Role = Role.OF
     return officer
 
 
+def officer_names(conn: Connection) -> dict[str, str]:
+    """Username → full name of every officer that has one (the names printed on forms)."""
+    rows = conn.exec_driver_sql("SELECT username, full_name FROM officer ORDER BY username")
+    return {username: full_name for username, full_name in rows if full_name}
+
+
+def audit(conn: Connection, officer: str, action: str, dossier_code: str = "", detail: str = "") -> None:
+    """`audit.record` on an open connection: one entry in the caller's transaction."""
+    conn.exec_driver_sql(
+        "INSERT INTO audit_entry (at, officer, action, dossier_code, detail) VALUES (?, ?, ?, ?, ?)",
+        (stored_moment(now_vn()), officer, action, dossier_code, detail[:2000]),
+    )
+
+
 # ---------------------------------------------------------------- the dossier
 
 
@@ -339,8 +353,5 @@ def show(engine: Engine, code: str, *, officer: str | None) -> Dossier:
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         actor = require_officer(conn, officer).username if officer else "cli"
         dossier = read(conn, code)
-        conn.exec_driver_sql(
-            "INSERT INTO audit_entry (at, officer, action, dossier_code, detail) VALUES (?, ?, ?, ?, '')",
-            (stored_moment(now_vn()), actor, "dossier.view", dossier.code),
-        )
+        audit(conn, actor, "dossier.view", dossier.code)
     return dossier

@@ -12,14 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db import models
-from db.engine import session_scope
 from onestop.domain import FormKind, FormRequest, Role, now_vn
 from onestop.errors import BadInput
 from onestop.form_rules import apology_event, form_refusal
 from onestop.owneronly import check_output_file, private_dirs
-from onestop.services.audit import record
-from onestop.services.records import find_row, to_domain
+from onestop.services import dossier_view
 from onestop.text import clean
 
 if TYPE_CHECKING:
@@ -28,7 +25,6 @@ if TYPE_CHECKING:
     from onestop.config import Settings
     from onestop.domain import DeclarationPrint, Dossier
     from onestop.ports import FormRenderer
-    from onestop.services.officers import OfficerService
 
 
 @dataclass(frozen=True)
@@ -47,11 +43,13 @@ class PrintOutcome:
 
 @dataclass(eq=False)
 class FormsService:
-    """Issue, archive, print and reprint counter forms."""
+    """Issue, archive, print and reprint counter forms.
+
+    Composing and archiving a form reads and writes with plain SQL (`dossier_view`): `onestop receipt` is a
+    process of its own, and the ORM's table classes would cost it more than the rest of its work."""
 
     engine: Engine
     settings: Settings
-    officers: OfficerService
     renderer: FormRenderer
     archive_dir: Path
 
@@ -72,10 +70,10 @@ class FormsService:
         """Compose the data of one form for a saved dossier (never for an unsaved draft)."""
         if kind is FormKind.BOOK:
             raise BadInput("Sổ theo dõi hồ sơ in theo khoảng ngày (onestop report book).", field="form")
-        actor = self.officers.require(officer, Role.OFFICER)
-        with session_scope(self.engine) as s:
-            row = find_row(s, code)
-            dossier = to_domain(s, row)
+        with self.engine.connect() as conn:
+            actor = dossier_view.require_officer(conn, officer, Role.OFFICER)
+            dossier = dossier_view.read(conn, code)
+            officer_names = dossier_view.officer_names(conn)
         issued_at = now_vn()
         refusal = form_refusal(kind, dossier, issued_at)
         if refusal:
@@ -105,7 +103,7 @@ class FormsService:
             contact_phone=clean(contact_phone) or office.phone,
             copies=copies or self.settings.printing.copies,
             page_size="A4" if kind is FormKind.DECLARATION else page_size or self.settings.printing.page_size,
-            officer_names={o.username: o.full_name for o in self.officers.list() if o.full_name},
+            officer_names=officer_names,
             declaration=declaration,
         )
 
@@ -135,28 +133,34 @@ class FormsService:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        with session_scope(self.engine, write=True) as s:
-            row = find_row(s, dossier.code)
-            form = models.PrintedForm(
-                dossier_id=row.id,
-                form=request.kind.value,
-                number=request.number,
-                at=request.issued_at,
-                officer=officer,
-                copies=request.copies,
-                file=str(target),
-                status="archived",
+        with self.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            row = dossier_view.find(conn, dossier.code)
+            form_id = conn.exec_driver_sql(
+                "INSERT INTO printed_form (dossier_id, form, number, at, officer, copies, file, printer, job, status, "
+                "message) VALUES (?, ?, ?, ?, ?, ?, ?, '', '', 'archived', '') RETURNING id",
+                (
+                    row["id"],
+                    request.kind.value,
+                    request.number,
+                    dossier_view.stored_moment(request.issued_at),
+                    officer,
+                    request.copies,
+                    str(target),
+                ),
+            ).scalar_one()
+            dossier_view.audit(
+                conn, officer, "form.render", dossier.code, f"{request.kind.value}, {request.copies} liên"
             )
-            s.add(form)
-            record(s, officer, "form.render", dossier.code, detail=f"{request.kind.value}, {request.copies} liên")
-            s.flush()
-            assert form.id is not None
-            return form.id, target
+        return form_id, target
 
     def print_archived(
         self, form_id: int, path: Path, *, officer: str, printer: str | None = None, copies: int = 1
     ) -> tuple[bool, str, str, str]:
         """Send an archived PDF to CUPS; the outcome (success or the reason) is logged on the form row."""
+        from db import models
+        from db.engine import session_scope
+        from onestop.services.audit import record
+
         queue = printer or self.settings.printing.printer or None
         result = self.renderer.print_pdf(path, queue, copies, self.settings.printing.media)
         with session_scope(self.engine, write=True) as s:
