@@ -159,3 +159,45 @@ def test_prepare_is_skipped_only_while_nothing_it_seeds_has_changed(services):
     assert calendar_rows() == seeded
     with sqlite3.connect(services.db_path) as conn:
         assert conn.execute("SELECT value FROM setting WHERE key = 'prepared.stamp'").fetchone()[0] == stamp
+
+
+def _schema(db_path) -> list[tuple[str, str]]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name LIKE 'dossier%' ORDER BY name"
+        ).fetchall()
+
+
+def test_bulk_load_leaves_the_schema_as_it_was_and_everything_searchable(services, make_dossier):
+    from onestop.bench.synthetic import bulk_insert
+
+    make_dossier()  # one dossier received before the load, indexed by the trigger
+    before = _schema(services.db_path)
+    phases: dict[str, float] = {}
+    bulk_insert(services, 500, phases=phases, chunk=200)
+    assert _schema(services.db_path) == before and set(phases) == {"rows", "fts", "indexes"}
+    with sqlite3.connect(services.db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM dossier").fetchone()[0] == 501
+        fts = conn.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH '\"h56\"*'").fetchone()[0]
+        assert fts == 501
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        config = dict(conn.execute("SELECT k, v FROM dossier_fts_config").fetchall())
+        assert config.get("hashsize", 1024 * 1024) == 1024 * 1024  # the load's larger buffer is not left behind
+    after = make_dossier()  # the insert trigger is back: a dossier received after the load is found
+    assert [item.code for item in services.search.search(after.code).items] == [after.code]
+
+
+def test_a_failed_bulk_load_leaves_nothing(services):
+    from db.queries import bulk_load_dossiers
+
+    before = _schema(services.db_path)
+
+    def chunks():
+        yield []
+        raise RuntimeError("the source of the rows failed")
+
+    with pytest.raises(RuntimeError), services.engine.connect() as conn, conn.begin():
+        bulk_load_dossiers(conn, chunks())
+    assert _schema(services.db_path) == before
+    with sqlite3.connect(services.db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM dossier").fetchone()[0] == 0
