@@ -242,7 +242,9 @@ def compute_due(
     if amount is None or math.isnan(amount) or amount < 0:
         raise ValueError(f"thời hạn giải quyết không hợp lệ: {amount!r}")
     unit = DeadlineUnit(unit)
-    received = to_vn(received_at)
+    # Dossier times are stored to the second: count from the whole second, so a due date computed now equals
+    # the one read back (a received time with microseconds would otherwise carry them into the due moment).
+    received = to_vn(received_at).replace(microsecond=0)
     segs = _segments(hours)
     ae = segs[1][1]
     start_d, start_t, why = _start(received, cutoff, cal, segs)

@@ -110,7 +110,7 @@ async def test_reject_needs_reason_and_apology_dialog(app, messages, services, m
         refused = await messages.wait_for_worker(pilot, "dossier-act", since=since)
         assert refused.state is WorkerState.ERROR and not messages.of(DossierScreen.Acted)
         assert screen.dossier.due_at == d.due_at  # a past date is refused by the service, nothing changed
-        new_due = d.due_at + timedelta(days=7)
+        new_due = (d.due_at + timedelta(days=7)).replace(second=0, microsecond=0)  # typed to the minute
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#newdue-date", Input).value = f"{new_due:%d/%m/%Y %H:%M}"
