@@ -23,7 +23,16 @@ class LoginScreen(OneStopScreen):
 
     CSS_PATH = "login.tcss"
     AUTO_FOCUS = "#login-username"
-    BINDINGS = [Binding("ctrl+s", "login", "Đăng nhập", tooltip="Đăng nhập", id="login.submit")]
+    BINDINGS = [
+        Binding("ctrl+s", "login", "Đăng nhập", tooltip="Đăng nhập", id="login.submit"),
+        # priority: handled as each key arrives, not after the keys already queued behind it. A fast burst
+        # ("canbo⇥matkhau⏎", a password manager) otherwise delivers the password to the username field.
+        Binding("tab", "field(1)", "Ô sau", show=False, priority=True, tooltip="Sang ô kế tiếp", id="login.next"),
+        Binding("shift+tab", "field(-1)", "Ô trước", show=False, priority=True, tooltip="Về ô trước", id="login.prev"),
+        Binding(
+            "enter", "enter", "Tiếp", show=False, priority=True, tooltip="Sang ô mật khẩu / đăng nhập", id="login.enter"
+        ),
+    ]
 
     class Authenticated(Message):
         """The officer service accepted the password."""
@@ -46,6 +55,23 @@ class LoginScreen(OneStopScreen):
             yield Static("", id="login-error", classes="field-error")
             yield Button("Đăng nhập (Enter)", variant="primary", id="login-button")
         yield Footer()
+
+    def action_field(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_enter(self) -> None:
+        """Enter on the username moves to the password at once (like Tab); anywhere else it logs in once the field
+        has taken the keys typed before the Enter (they may still be queued to it)."""
+        focused = self.focused
+        if focused is self.query_one("#login-username", Input):
+            self.set_focus(self.query_one("#login-password", Input))  # now: `focus()` would wait its turn
+        elif focused is not None:
+            focused.call_later(self.action_login)
+        else:
+            self.action_login()
 
     @on(Input.Submitted, "#login-username")
     def go_to_password(self) -> None:

@@ -10,6 +10,7 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,6 +32,59 @@ if TYPE_CHECKING:
 
 S = TypeVar("S", bound=IntakeStep)
 DRAFT_VERSION = 1
+
+
+def fit_step_bar(labels: list[str], current: int | None, width: int) -> Text:
+    """The step bar within `width` cells, shortened by priority: every step's number and the current step's name
+    stay; the other names shorten ("Lệ phí, kênh, nhận KQ" → "Lệ phí") and then go, and the key hints (also in the
+    footer) shorten and go."""
+
+    def bar(names: list[str], hints: str) -> Text:
+        text = Text()
+        for i, name in enumerate(names):
+            if i:
+                text.append("›")
+            cell = f" {i + 1}. {name} " if name else f" {i + 1} "
+            text.append(cell, style="reverse bold" if i == current else "")
+        text.append(hints)
+        return text
+
+    full = list(labels)
+    short = [label if i == current else label.split(",")[0] for i, label in enumerate(labels)]
+    numbers = [label if i == current else "" for i, label in enumerate(labels)]
+    long_hints, short_hints = "  PgDn ▸  PgUp ◂  Ctrl+S lưu", "  PgDn▸ PgUp◂"
+    candidates = [
+        bar(full, long_hints),
+        bar(full, short_hints),
+        bar(short, short_hints),
+        bar(short, ""),
+        bar(numbers, short_hints),
+        bar(numbers, ""),
+    ]
+    for candidate in candidates:
+        if width <= 0 or candidate.cell_len <= width:
+            return candidate
+    return candidates[-1]
+
+
+class StepBar(Static):
+    """`1. Thủ tục › 2. Người nộp › …` with the current step shown reversed; refits itself when the terminal resizes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.labels: list[str] = []
+        self.current: int | None = None
+
+    def show(self, labels: list[str], current: int | None) -> None:
+        self.labels, self.current = labels, current
+        self._paint()
+
+    def _paint(self) -> None:
+        width = self.content_size.width or self.app.size.width - 2
+        self.update(fit_step_bar(self.labels, self.current, width))
+
+    def on_resize(self) -> None:
+        self._paint()
 
 
 class IntakeScreen(OneStopScreen):
@@ -80,7 +134,7 @@ class IntakeScreen(OneStopScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
-        yield Static("", id="intake-steps")
+        yield StepBar(id="intake-steps")
         with ContentSwitcher(initial=f"step-{self.steps[0].KEY}", id="intake-switcher"):
             yield from self.steps
             with Vertical(id="step-done"):
@@ -121,7 +175,7 @@ class IntakeScreen(OneStopScreen):
         self.step = index
         step = self.current_step
         self.query_one(ContentSwitcher).current = f"step-{step.KEY}" if step else "step-done"
-        self.query_one("#intake-steps", Static).update(self._step_bar())
+        self._paint_step_bar()
         if step is not None:
             step.enter()
             if step.FIRST_FOCUS:
@@ -133,12 +187,10 @@ class IntakeScreen(OneStopScreen):
     def _painted(self) -> None:
         self.step_painted_at = time.perf_counter()
 
-    def _step_bar(self) -> str:
-        parts = []
-        for i, step in enumerate(s for s in self.steps if s.applies() or s is self.current_step):
-            text = f" {i + 1}. {step.LABEL} "
-            parts.append(f"[reverse b]{text}[/]" if step is self.current_step else text)
-        return "›".join(parts) + "  PgDn ▸  PgUp ◂  Ctrl+S lưu"
+    def _paint_step_bar(self) -> None:
+        shown = [s for s in self.steps if s.applies() or s is self.current_step]
+        current = shown.index(self.current_step) if self.current_step in shown else None
+        self.query_one(StepBar).show([step.LABEL for step in shown], current)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer offers only what works now: steps and saving before the save, reprinting after it."""

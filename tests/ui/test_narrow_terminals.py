@@ -1,0 +1,152 @@
+"""Every screen an officer uses at 120×40, 100×30 and 80×24: what must stay on screen stays (issue 15).
+
+The checks read what the terminal would show: the screen's rendered lines (`Screen._compositor.render_strips`)
+turned into plain text, so a header cut at the right edge or a column pushed off the table fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import OFFICER_PASSWORD
+from tests.ui.conftest import SCAN, workers_done
+
+SIZES = [(120, 40), (100, 30), (80, 24)]
+SIZE_IDS = ["120x40", "100x30", "80x24"]
+
+
+def screen_lines(app) -> list[str]:
+    """The terminal's lines as the officer sees them (plain text, one string per row)."""
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+async def settle(app, pilot) -> None:
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+# ---------------------------------------------------------------- the header (status bar)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_header_keeps_counter_officer_and_sync_state(services, fixed_clock, make_dossier, size):
+    from screens.app import make_app
+
+    make_dossier(received_at=fixed_clock())  # two unsent outbox items
+    app = make_app(services, officer=services.officers.get("canbo"), clock=fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        top = screen_lines(app)[0]
+        assert "quầy 01" in top or "Q.01" in top, top
+        assert "Nguyễn Thị Lan" in top or "N.T. Lan" in top, top
+        assert "Đồng bộ" in top and "Ngoại tuyến" in top and "chờ gửi 2" in top, top
+        assert "…" not in top, f"header cut at {size}: {top!r}"
+
+
+def test_the_header_shortens_by_priority():
+    from screens.widgets.status_bar import fit_status, initials
+
+    badges = [
+        "Đồng bộ: Ngoại tuyến (chưa cấu hình máy chủ tỉnh), chờ gửi 1436, cũ nhất 3 ngày, thành công lần cuối: —",
+        "Đồng bộ: Ngoại tuyến (chưa cấu hình máy chủ tỉnh), chờ gửi 1436, cũ nhất 3 ngày",
+        "Đồng bộ: Ngoại tuyến, chờ gửi 1436, cũ nhất 3 ngày",
+        "Đồng bộ: Ngoại tuyến, chờ gửi 1436",
+    ]
+    place, who, clock = "Xã Quảng Phú · quầy 01", "Nguyễn Thị Lan (canbo)", "09:30 23/11/2026"
+    assert fit_status(place, who, clock, badges, 200) == " │ ".join((place, who, clock, badges[0]))
+    at_100 = fit_status(place, who, clock, badges, 98)
+    assert at_100 == "quầy 01 │ Nguyễn Thị Lan │ 09:30 │ Đồng bộ: Ngoại tuyến, chờ gửi 1436, cũ nhất 3 ngày"
+    at_80 = fit_status(place, who, clock, badges, 78)
+    assert at_80 == "quầy 01 │ Nguyễn Thị Lan │ Đồng bộ: Ngoại tuyến, chờ gửi 1436, cũ nhất 3 ngày"
+    assert fit_status(place, who, clock, badges, 50) == "Q.01 │ N.T. Lan │ ĐB: Ngoại tuyến, chờ 1436"
+    assert initials("Nguyễn Thị Lan") == "N.T. Lan" and initials("Lan") == "Lan"
+
+
+# ---------------------------------------------------------------- the intake step bar
+
+
+async def open_intake(app, pilot):
+    await settle(app, pilot)
+    await pilot.press("f2")
+    await pilot.pause()
+    return app.screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_intake_step_bar_shows_every_step_and_the_current_name(services, fixed_clock, size):
+    from screens.app import make_app
+
+    app = make_app(services, officer=services.officers.get("canbo"), clock=fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_intake(app, pilot)
+        screen.query_one("#proc-query").value = "1.001193"  # birth registration: has the Tờ khai step
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#id_number").value = SCAN
+        await pilot.press("enter")
+        await pilot.pause()
+        visited = []
+        for _ in range(len(screen.steps)):
+            bar = screen_lines(app)[1]
+            current = screen.current_step
+            if current is None:
+                break
+            shown = [s for s in screen.steps if s.applies() or s is current]
+            visited.append(current.LABEL)
+            assert f"{shown.index(current) + 1}. {current.LABEL}" in bar, f"{size}: {bar!r}"
+            for number in range(1, len(shown) + 1):
+                assert f" {number}" in bar, f"step {number} missing at {size}: {bar!r}"
+            assert len(bar) <= size[0]
+            if current is shown[-1]:
+                break
+            screen.show_step(screen._neighbour(screen.step, 1))  # the bar, not the validation, is under test
+            await pilot.pause()
+        assert "Tờ khai" in visited and visited[-1] == "Xác nhận", visited
+
+
+def test_the_step_bar_shortens_by_priority():
+    from screens.intake.screen import fit_step_bar
+
+    labels = ["Thủ tục", "Người nộp", "Tờ khai", "Giấy tờ", "Lệ phí, kênh, nhận KQ", "Kết quả", "Hẹn trả", "Xác nhận"]
+    wide = fit_step_bar(labels, 4, 200).plain
+    assert "5. Lệ phí, kênh, nhận KQ" in wide and "8. Xác nhận" in wide and "PgDn" in wide
+    for width in (118, 98, 78, 60):
+        for current in range(len(labels)):
+            text = fit_step_bar(labels, current, width).plain
+            assert len(text) <= width, (width, text)
+            assert f"{current + 1}. {labels[current]}" in text, (width, text)
+            assert all(f" {n} " in text or f" {n}. " in text for n in range(1, 9)), (width, text)
+
+
+# ---------------------------------------------------------------- the login screen
+
+
+@pytest.mark.parametrize("between", ["\t", "\r"], ids=["tab", "enter"])
+async def test_a_fast_burst_user_tab_password_enter_logs_in(services, fixed_clock, between):
+    """Keys that arrive in one read from the terminal (a fast typist, a password manager) are queued before the
+    first is handled: the Tab must move to the password field before the password's letters are delivered."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    from screens.app import make_app
+    from screens.home import HomeScreen
+
+    app = make_app(services, clock=fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for (
+            character
+        ) in f"canbo{between}{OFFICER_PASSWORD}\r":  # the driver's way with one read: all posted, then handled
+            key = {"\t": "tab", "\r": "enter"}.get(character) or _character_to_key(character)
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await workers_done(app)
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen), [(i.id, i.value) for i in app.screen.query("Input")]
+        assert app.officer.username == "canbo"
