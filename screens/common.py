@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 from textual import on
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
@@ -59,6 +60,15 @@ class OneStopScreen(AppAccess, Screen[None]):
     is logged privately and shown in the error dialog. Screens override `worker_failed` to add their own reaction
     (e.g. write the message where the data would have been) and then call `super().worker_failed(...)`.
     """
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        """Every screen's `Footer()` wraps its keys onto more lines on a narrow terminal instead of cutting them."""
+        from textual.widgets import Footer
+
+        from screens.widgets.footer import CounterFooter
+
+        widgets = [CounterFooter(id=w.id) if type(w) is Footer else w for w in widgets]
+        await super().mount_composed_widgets(widgets)
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -28,12 +28,55 @@ def shift_month(month: str, step: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def procedure_cell(code: str, name: str, room: int) -> str:
-    """`1.004884 đăng ký lại khai sinh` cut to `room` cells with an ellipsis: what tells procedures apart stays."""
-    text = f"{code} {name.removeprefix('Thủ tục ').removeprefix('thủ tục ')}".strip()
-    if len(text) > room:  # the usual shorthand of the books: ĐK for đăng ký
+# The figures, with two-line headers so the procedure gets the room; F1 and the exports carry the full wording.
+FIGURES = ("Trực\ntiếp", "Trực\ntuyến", "BCCI", "Tổng\nnhận", "Đúng\nhạn", "Trễ\nhạn", "Đang\nGQ", "QH cuối\ntháng")
+PADDING = 2  # DataTable's cell padding, one cell each side
+MIN_PROCEDURE = 24
+
+
+def figure_widths(digits: int) -> list[int]:
+    """Each figure column's width: its header's longest line, or the longest number (`digits`)."""
+    return [max(digits, *(len(line) for line in label.split("\n"))) for label in FIGURES]
+
+
+def plan_columns(width: int, digits: int = 4) -> tuple[int, int, int]:
+    """(field width, procedure width, lines per row) for a table `width` cells wide, by priority: every figure
+    stays; the field column narrows and then goes; the procedure name wraps onto two (three) lines."""
+    figures = sum(w + PADDING for w in figure_widths(digits))
+    for field, lines in ((14, 2), (10, 2)):
+        room = width - figures - (field + PADDING) - PADDING
+        if room >= MIN_PROCEDURE:
+            return field, room, lines
+    return 0, max(12, width - figures - PADDING), 3
+
+
+def wrap_cell(text: str, width: int, lines: int) -> str:
+    """`text` wrapped on word boundaries into at most `lines` lines of `width` cells; the last one ends in … if cut."""
+    import textwrap
+
+    wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(wrapped) > lines:
+        last = " ".join(wrapped[lines - 1 :])
+        wrapped = [*wrapped[: lines - 1], last[: width - 1] + "…"]
+    return "\n".join(wrapped)
+
+
+def procedure_cell(code: str, name: str, room: int, field: str = "", lines: int = 1) -> str:
+    """`1.004884 ĐK lại khai sinh` in `room` cells × `lines`: the code, then what tells procedures apart. The words
+    every row shares go first: "Thủ tục", the field when its column shows it ("Chứng thực"), "đăng ký" → "ĐK"."""
+    short = name.removeprefix("Thủ tục ").removeprefix("thủ tục ")
+    if field and short.lower().startswith(field.lower() + " "):
+        short = short[len(field) + 1 :]
+    short = short.replace("Liên thông thủ tục hành chính về ", "Liên thông: ")
+    text = f"{code} {short}".strip()
+    if len(text) > room * lines:  # the usual shorthand of the books: ĐK for đăng ký
         text = text.replace("đăng ký ", "ĐK ").replace("Đăng ký ", "ĐK ")
-    return text if len(text) <= room else text[: room - 1] + "…"
+    return wrap_cell(text, room, lines)
+
+
+def months_that_fit(width: int) -> int:
+    """How many months of the chart fit `width` cells (11 for the captions, 6 per month); 12 at most."""
+    return max(3, min(12, (width - 11) // 6))
 
 
 def month_axis(series: list[tuple[str, int, int]]) -> Text:
@@ -49,6 +92,7 @@ class ReportsScreen(OneStopScreen):
     """Month picker, table per procedure, exports to the archive folder, last 12 months."""
 
     CSS_PATH = "reports.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # below 36 lines the chart gives its room to the table
     BINDINGS = [
         Binding("pageup", "month(-1)", "Tháng trước", priority=True, tooltip="Báo cáo tháng trước", id="reports.prev"),
         Binding("pagedown", "month(1)", "Tháng sau", priority=True, tooltip="Báo cáo tháng sau", id="reports.next"),
@@ -81,6 +125,8 @@ class ReportsScreen(OneStopScreen):
         self.series: list[tuple[str, int, int]] = []
         self.error = ""
         self.last_export: Path | None = None
+        self._plan: tuple[int, int, int, int] | None = None
+        """The table's (field, procedure, lines, digits) layout last drawn; a new width may call for another."""
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -92,7 +138,9 @@ class ReportsScreen(OneStopScreen):
             with Horizontal(id="reports-main"):
                 yield CounterTable(id="reports-table", cursor_type="row", zebra_stripes=True)
                 with Vertical(id="reports-chart"):
-                    yield Label("12 tháng gần nhất (số hồ sơ tiếp nhận)", classes="section-title")
+                    yield Label(
+                        "12 tháng gần nhất (số hồ sơ tiếp nhận)", classes="section-title", id="reports-chart-title"
+                    )
                     yield Sparkline([], id="reports-spark")
                     yield Static("", id="reports-bars")
         yield Footer()
@@ -101,19 +149,7 @@ class ReportsScreen(OneStopScreen):
         if not self.month:
             self.month = f"{self.onestop.now():%Y-%m}"
             self.query_one("#reports-month", Input).value = self.month
-        # Short headers so every figure fits a 120-column counter screen; F1/the exports carry the full wording.
-        self.query_one(DataTable).add_columns(
-            "Lĩnh vực",
-            "Thủ tục",
-            "Tr.tiếp",
-            "Tr.tuyến",
-            "BCCI",
-            "Tổng nhận",
-            "Đúng hạn",
-            "Trễ hạn",
-            "Đang GQ",
-            "QH cuối tháng",
-        )
+        self.query_one(DataTable).header_height = 2
         self.query_one(DataTable).focus()
         self.reload()
 
@@ -137,32 +173,60 @@ class ReportsScreen(OneStopScreen):
 
     @on(Loaded)
     def _apply(self, message: Loaded) -> None:
-        report, series = message.report, message.series
-        self.report, self.series, self.error = report, series, ""
+        self.report, self.series, self.error = message.report, message.series, ""
+        self._fill()
+        self.query_one("#reports-info", Label).update(f"{len(self.report.rows)} thủ tục · PgUp/PgDn: đổi tháng")
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self.call_after_refresh(self._fill)
+
+    def _fill(self) -> None:
+        """The table and the chart laid out for the current width (columns shrink and wrap by priority)."""
+        report, series = self.report, self.series
+        if report is None:
+            return
         table = self.query_one(DataTable)
-        table.clear()
-        # the procedure column gets what the figures leave (they are short); names lose the "Thủ tục" they all share
-        others = sum(column.get_render_width(table) for column in table.ordered_columns[2:]) + 16
-        room = max(21, (table.scrollable_content_region.width or self.size.width) - others - 2)
+        width = table.scrollable_content_region.width or self.size.width - 4
+        digits = len(str(max(report.total.received, report.total.pending, report.total.overdue, 0)))
+        field, room, lines = plan_columns(width - 1, digits)  # one cell kept for the vertical scrollbar
+        if (field, room, lines, digits) != self._plan or not table.columns:
+            self._plan = (field, room, lines, digits)
+            table.clear(columns=True)
+            if field:
+                table.add_column("Lĩnh vực", width=field, key="field")
+            table.add_column("Thủ tục", width=room, key="procedure")
+            for label, w in zip(FIGURES, figure_widths(digits), strict=True):
+                table.add_column(Text(label, justify="right"), width=w)
+        else:
+            table.clear()
         for r in (*report.rows, report.total):
-            overdue = Text(str(r.overdue), style="bold red" if r.overdue else "")
-            table.add_row(
-                r.field[:14],
-                procedure_cell(r.procedure_code, r.procedure_name, room),
-                str(r.received_paper),
-                str(r.received_online),
-                str(r.received_post),
-                str(r.received),
-                str(r.resolved_on_time),
-                str(r.resolved_late),
-                str(r.pending),
-                overdue,
+            overdue = Text(str(r.overdue), style="bold red" if r.overdue else "", justify="right")
+            name = procedure_cell(r.procedure_code, r.procedure_name, room, r.field if field else "", lines)
+            cells: list[object] = [wrap_cell(r.field, field, 2)] if field else []
+            cells.append(name)
+            cells.extend(
+                Text(str(v), justify="right")
+                for v in (
+                    r.received_paper,
+                    r.received_online,
+                    r.received_post,
+                    r.received,
+                    r.resolved_on_time,
+                    r.resolved_late,
+                    r.pending,
+                )
             )
-        self.query_one("#reports-info", Label).update(
-            f"Tháng {report.month[5:]}/{report.month[:4]} — {len(report.rows)} thủ tục — PageUp/PageDown: đổi tháng"
-        )
-        self.query_one("#reports-spark", Sparkline).data = [float(r) for _, r, _ in series]
-        self.query_one("#reports-bars", Static).update(month_axis(series))
+            cells.append(overdue)
+            height = max(str(c).count("\n") + 1 for c in cells)
+            table.add_row(*cells, height=height)
+        months = months_that_fit(self.query_one("#reports-chart").content_size.width or width)
+        shown = series[-months:]
+        self.query_one("#reports-chart-title", Label).update(f"{len(shown)} tháng gần nhất (số hồ sơ tiếp nhận)")
+        spark = self.query_one("#reports-spark", Sparkline)
+        spark.styles.width = max(1, len(shown) * 6 - 1)
+        spark.data = [float(r) for _, r, _ in shown]
+        self.query_one("#reports-bars", Static).update(month_axis(shown))
 
     @on(Input.Submitted, "#reports-month")
     def month_typed(self, event: Input.Submitted) -> None:
