@@ -84,6 +84,8 @@ class OneStopApp(App[None]):
 
     TITLE = "onestop — Bộ phận Một cửa"
     CSS_PATH = "app.tcss"
+    # every screen carries -narrow below 110 columns (100×30, 80×24) for its .tcss to lay out by priority
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = {lambda: _counter_commands()}
     BINDINGS = [

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import OFFICER_PASSWORD
 from tests.ui.conftest import SCAN, workers_done
+from tests.ui.test_counter_day import visible_columns
 
 SIZES = [(120, 40), (100, 30), (80, 24)]
 SIZE_IDS = ["120x40", "100x30", "80x24"]
@@ -150,3 +151,177 @@ async def test_a_fast_burst_user_tab_password_enter_logs_in(services, fixed_cloc
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen), [(i.id, i.value) for i in app.screen.query("Input")]
         assert app.officer.username == "canbo"
+
+
+# ---------------------------------------------------------------- every screen an officer uses
+
+
+def footer_keys_cut(app) -> list[str]:
+    """Footer keys not wholly on screen (beyond the right edge, under the command-palette key, below the last line)."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    cut = []
+    for footer in app.screen.query(Footer):
+        keys = list(footer.query(FooterKey))
+        palette = next((k for k in keys if k.has_class("-command-palette")), None)
+        for key in keys:
+            region = key.region
+            if key is palette:
+                continue
+            beside_palette = palette is not None and region.y == palette.region.y
+            right = palette.region.x if beside_palette else app.size.width
+            if region.width == 0 or region.right > right or region.bottom > app.size.height:
+                cut.append(key.description or key.key_display)
+    return cut
+
+
+def assert_readable(app, size, *texts: str, header: bool = True) -> None:
+    """Every text on screen, every footer key whole, the header's counter and officer there (when logged in)."""
+    lines = screen_lines(app)
+    shown = "\n".join(lines)
+    for text in texts:
+        assert text in shown, f"{text!r} not on screen at {size}:\n{shown}"
+    assert not footer_keys_cut(app), f"footer keys cut at {size}: {footer_keys_cut(app)}\n{shown}"
+    if header:
+        assert ("quầy 01" in lines[0] or "Q.01" in lines[0]) and "Đồng bộ" in lines[0], shown
+
+
+@pytest.fixture
+def tour_app(services, fixed_clock, make_dossier):
+    from screens.app import make_app
+
+    def _make(username: str = "canbo"):
+        return make_app(services, officer=services.officers.get(username), clock=fixed_clock)
+
+    make_dossier("2.000815", received_at=fixed_clock())  # the longest procedure name
+    make_dossier("1.001193", received_at=fixed_clock())
+    return _make
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_login_and_lock_screens(services, fixed_clock, size):
+    from screens.app import make_app
+
+    app = make_app(services, clock=fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert_readable(app, size, "ĐĂNG NHẬP", "Tên đăng nhập", "Mật khẩu", "Đăng nhập (Enter)", header=False)
+        app.screen.query_one("#login-username").value = "canbo"
+        app.screen.query_one("#login-password").value = OFFICER_PASSWORD
+        await pilot.press("enter", "enter")  # to the password, then log in
+        await workers_done(app)
+        await settle(app, pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert_readable(app, size, "Nguyễn Thị Lan", header=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_home_search_and_catalog(tour_app, size):
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert_readable(app, size, "HÀNG ĐỢI CÔNG VIỆC", "Nhận hôm nay", "Quá hạn", "Đặng Thị Ánh")
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press(*"dang thi anh")
+        await settle(app, pilot)
+        assert_readable(app, size, "TÌM HỒ SƠ", "Quá hạn (Ctrl+O)", "Mã thủ tục", "Đặng Thị Ánh", "Mã hồ sơ")
+        overdue = app.screen.query_one("#search-overdue")
+        assert overdue.region.right <= app.size.width, f"the overdue filter is cut at {size}"
+        await pilot.press("escape", "f7")
+        await settle(app, pilot)
+        assert_readable(app, size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_intake_every_step(tour_app, size):
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_intake(app, pilot)
+        assert_readable(app, size, "1. Thủ tục", "Bước 1")
+        screen.query_one("#proc-query").value = "1.001193"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert_readable(app, size, "2. Người nộp", "Số định danh", "Họ và tên", "Ngày sinh", "Điện thoại")
+        screen.query_one("#id_number").value = SCAN
+        await pilot.press("enter")
+        screen.query_one("#phone").value = "0912345678"
+        await settle(app, pilot)
+        for _ in range(len(screen.steps)):
+            if screen.current_step is None or screen.current_step is screen.steps[-1]:
+                break
+            screen.show_step(screen._neighbour(screen.step, 1))
+            await settle(app, pilot)
+            assert_readable(app, size, f". {screen.current_step.LABEL}")
+        assert_readable(app, size, "ĐẶNG THỊ ÁNH", "Xác nhận")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert screen.saved_code
+        assert_readable(app, size, "ĐÃ TIẾP NHẬN HỒ SƠ", screen.saved_code)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_dossier_and_its_dialogs(tour_app, services, size):
+    from screens.dialogs import ReasonDialog
+
+    code = services.dossiers.search("").items[0].code if hasattr(services.dossiers, "search") else None
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        code = code or app.screen.query_one("#home-table").get_row_at(0)[0]
+        app.open_dossier(str(code))
+        await settle(app, pilot)
+        assert_readable(app, size, str(code), "Trạng thái")
+        await pilot.press("r")  # reject: asks for a reason
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        dialog = app.screen.query_one("#dialog-box") if app.screen.query("#dialog-box") else app.screen.children[0]
+        assert dialog.region.right <= app.size.width and dialog.region.bottom <= app.size.height, size
+        assert_readable(app, size, header=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_reports_kpi_sync_and_officers(tour_app, size):
+    from screens.reports import ReportsScreen
+
+    app = tour_app("lanhdao")
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert_readable(app, size, "2.000815", "1.001193", "Tổng cộng", "Tổng", "Đúng", "Trễ", "QH cuối")
+        table = screen.query_one("#reports-table")
+        assert {"Trễ\nhạn", "QH cuối\ntháng", "Tổng\nnhận", "Trực\ntiếp", "BCCI"} <= set(visible_columns(table)), size
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert_readable(app, size)
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        app.open_sync_screen()
+        await settle(app, pilot)
+        assert_readable(app, size, "ĐỒNG BỘ VỚI HỆ THỐNG TỈNH", "Mã hồ sơ", "Trạng thái", header=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_officers_and_rating(tour_app, size):
+    from screens.rating import RatingScreen
+
+    app = tour_app("admin")
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f11")
+        await settle(app, pilot)
+        assert_readable(app, size, "CÁN BỘ", "canbo", "lanhdao", "Trạng thái", header=False)  # an admin screen
+        await pilot.press("escape")
+        await settle(app, pilot)
+        name = "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam"
+        app.push_screen(RatingScreen("H56.14-261123-010001", name))
+        await settle(app, pilot)
+        box = app.screen.children[0]
+        assert box.region.right <= app.size.width and box.region.bottom <= app.size.height, size
+        assert_readable(app, size, "H56.14-261123-010001", "Bấm 0", header=False)
