@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from screens.common import OneStopScreen
-from screens.reports import shift_month
+from screens.reports import shift_month, wrap_cell
 
 if TYPE_CHECKING:
     from onestop.kpi import KpiReport
@@ -87,22 +87,36 @@ class KpiScreen(OneStopScreen):
         columns = (report.total, *report.by_field)
         table = self.query_one("#kpi-table", DataTable)
         table.clear(columns=True)
-        table.add_columns("Chỉ số", "Tất cả", *(f.field[:16] for f in report.by_field))
+        table.header_height = 2  # a field's name wraps onto two lines instead of being cut ("Hộ tịch (liên th")
+        table.add_columns("Chỉ số", "Tất cả", *(wrap_cell(f.field, 13, 2) for f in report.by_field))
         for key in ("received", "finished", *KPI_KEYS[1:]):
             table.add_row(KPI_LABELS[key], *(cell(key, getattr(f, key)) for f in columns))
         self.query_one("#kpi-title", Label).update(
             f"BỘ CHỈ SỐ QĐ 766 — tháng {report.month[5:]}/{report.month[:4]} — PageUp/PageDown: đổi tháng"
         )
-        trend = Text("Xu hướng 12 tháng (tất cả lĩnh vực)\n", style="bold")
-        trend.append("Tháng:     " + " ".join(f"{f.month[5:]}/{f.month[2:4]}" for f in report.trend) + "\n")
-        trend.append("Tiếp nhận: " + " ".join(f"{f.received:>5}" for f in report.trend) + "\n", style="cyan")
-        trend.append(
-            "Đúng hạn:  " + " ".join(f"{cell('on_time_rate', f.on_time_rate):>5}" for f in report.trend) + "\n",
-            style="green",
-        )
-        trend.append("Hài lòng:  " + " ".join(f"{cell('satisfied_rate', f.satisfied_rate):>5}" for f in report.trend))
-        self.query_one("#kpi-trend", Static).update(trend)
+        self._paint_trend()
         self.query_one("#kpi-notes", Static).update(Text("\n".join(report.notes), style="italic yellow"))
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self.call_after_refresh(self._paint_trend)
+
+    def _paint_trend(self) -> None:
+        """The last months that fit the width (12 from 95 columns), one 6-cell column each."""
+        from onestop.kpi import cell
+
+        if self.report is None:
+            return
+        widget = self.query_one("#kpi-trend", Static)
+        width = widget.content_size.width or self.size.width - 2
+        months = self.report.trend[-max(3, min(12, (width - 11) // 7)) :]
+        trend = Text(f"Xu hướng {len(months)} tháng (tất cả lĩnh vực)\n", style="bold")
+        trend.append("Tháng:     " + " ".join(f"{f.month[5:] + '/' + f.month[2:4]:>6}" for f in months) + "\n")
+        trend.append("Tiếp nhận: " + " ".join(f"{f.received:>6}" for f in months) + "\n", style="cyan")
+        rates = " ".join(f"{cell('on_time_rate', f.on_time_rate):>6}" for f in months)
+        trend.append("Đúng hạn:  " + rates + "\n", style="green")
+        trend.append("Hài lòng:  " + " ".join(f"{cell('satisfied_rate', f.satisfied_rate):>6}" for f in months))
+        widget.update(trend)
 
     def action_month(self, step: int) -> None:
         self.month = shift_month(self.month, step)
