@@ -327,3 +327,16 @@ async def test_officers_and_rating(tour_app, size):
         box = app.screen.children[0]
         assert box.region.right <= app.size.width and box.region.bottom <= app.size.height, size
         assert_readable(app, size, "H56.14-261123-010001", "Bấm 0", header=False)
+
+
+async def test_the_footer_refits_when_the_terminal_is_resized(tour_app):
+    app = tour_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        for size in ((100, 30), (80, 24), (120, 40), (100, 30)):
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert not footer_keys_cut(app), f"footer keys cut after resizing to {size}: {footer_keys_cut(app)}"
