@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -18,7 +19,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, describe_print, error_text, fmt_date, fmt_money, fmt_short
@@ -121,6 +123,69 @@ class ReturnDialog(ModalScreen["tuple[str, str] | None"]):
         self.dismiss(None)
 
 
+class ResultFileDialog(ModalScreen["str | None"]):
+    """Số hóa kết quả: pick the scanned result among the scanner folder's newest files (Enter), or type a path;
+    returns the file's path or None."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """ResultFileDialog { align: center middle; background: $background 60%; }
+    ResultFileDialog OptionList { height: auto; max-height: 12; }"""
+    )
+    BINDINGS = [Binding("escape", "cancel", "Hủy", tooltip="Đóng, không gắn tệp nào", id="resultfile.cancel")]
+
+    def __init__(self, code: str, folder: str) -> None:
+        super().__init__()
+        self.code, self.folder = code, folder
+        self.files: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        from screens.widgets.documents import newest_files
+
+        self.files = newest_files(self.folder)
+        with Vertical(classes="dialog"):
+            yield Label(f"Số hóa kết quả hồ sơ {self.code}", classes="dialog-title")
+            yield Label("Tệp mới nhất trong thư mục máy quét (↑↓ chọn, Enter gắn):")
+            options = [
+                Option(f"{p.name}  {datetime.fromtimestamp(p.stat().st_mtime):%H:%M %d/%m}") for p in self.files
+            ] or [Option("(chưa có tệp trong thư mục máy quét)", disabled=True)]
+            yield OptionList(*options, id="resultfile-list")
+            yield Label("Hoặc đường dẫn tệp (Enter để gắn):")
+            yield Input(id="resultfile-path", max_length=1000)
+            yield Static("", classes="dialog-error", id="resultfile-error")
+            with Horizontal():
+                yield Button("Hủy (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        if self.files:
+            self.query_one(OptionList).highlighted = 0
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one("#resultfile-path", Input).focus()
+
+    @on(OptionList.OptionSelected, "#resultfile-list")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.files):
+            self.dismiss(str(self.files[event.option_index]))
+
+    @on(Input.Submitted, "#resultfile-path")
+    def typed(self) -> None:
+        raw = self.query_one("#resultfile-path", Input).value.strip().strip('"')
+        if not raw:
+            self.query_one("#resultfile-error", Static).update("Chọn một tệp trong danh sách hoặc ghi đường dẫn tệp.")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            self.query_one("#resultfile-error", Static).update(f"Không tìm thấy tệp «{raw[:80]}».")
+            return
+        self.dismiss(str(path))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class DossierScreen(OneStopScreen):
     """The detail of one dossier and its lifecycle actions."""
 
@@ -157,6 +222,13 @@ class DossierScreen(OneStopScreen):
         Binding("k", "act('result_ready')", "Có KQ", tooltip="Đã xử lý xong, chờ trả", id="dossier.result-ready"),
         Binding("g", "act('return')", "Trả KQ", tooltip="Trả kết quả cho công dân", id="dossier.return"),
         Binding("p", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="dossier.reprint"),
+        Binding(
+            "d",
+            "attach_result",
+            "Số hóa KQ",
+            tooltip="Số hóa kết quả: gắn tệp quét kết quả (thư mục máy quét hoặc đường dẫn)",
+            id="dossier.result-file",
+        ),
         Binding("h", "rate", "Đánh giá", tooltip="Công dân đánh giá mức độ hài lòng (chữ lớn)", id="dossier.rate"),
         Binding("f8", "reprint", "In lại", show=False, tooltip="In lại giấy tiếp nhận", id="dossier.reprint-f8"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="dossier.back"),
@@ -183,6 +255,13 @@ class DossierScreen(OneStopScreen):
             super().__init__()
             self.label = label
 
+    class ResultAttached(Message):
+        """A digitised result file was attached; `dossier` is the result."""
+
+        def __init__(self, dossier: Dossier) -> None:
+            super().__init__()
+            self.dossier = dossier
+
     class FormIssued(Message):
         """A counter form went to the archive (and maybe the printer): what to tell the officer."""
 
@@ -205,6 +284,7 @@ class DossierScreen(OneStopScreen):
                 yield Static("", id="dossier-procedure", classes="box")
             yield Label("Thành phần hồ sơ", classes="section-title")
             yield CounterTable(id="dossier-documents", cursor_type="row", show_cursor=False)
+            yield Static("", id="dossier-results")
             yield Static("", id="dossier-fees")
             yield Static("", id="dossier-declaration")
             yield Label("Tiến trình xử lý", classes="section-title")
@@ -307,6 +387,7 @@ class DossierScreen(OneStopScreen):
             docs.add_row(
                 str(i), doc.name, doc.kind.label, str(doc.count), ", ".join(x.file_name for x in doc.attachments) or "—"
             )
+        self.query_one("#dossier-results", Static).update(_results_text(d))
         fees = (
             "; ".join(
                 f"{p.label}: {fmt_money(p.amount_vnd)}" + (f" (miễn: {p.exemption})" if p.exemption else "")
@@ -363,7 +444,7 @@ class DossierScreen(OneStopScreen):
             return action_allowed(self.dossier.status, str(parameters[0]))
         if action == "reprint":
             return self.dossier is not None
-        if action == "rate":  # when the result is ready or handed over (the footer has no room before)
+        if action in ("rate", "attach_result"):  # when the result is ready or handed over (no footer room before)
             return self.dossier is not None and self.dossier.status.value in ("result_ready", "returned")
         return True
 
@@ -537,6 +618,30 @@ class DossierScreen(OneStopScreen):
         self.notify(f"Đã ghi đánh giá: {message.label}.", timeout=4)
         self.reload()
 
+    def action_attach_result(self) -> None:
+        """Số hóa kết quả: the officer picks the scanned result (scanner folder or a path); stored in a worker."""
+        d = self.dossier
+        if d is not None:
+            folder = self.onestop.services.settings.scanner_folder
+            self.app.push_screen(ResultFileDialog(d.code, folder), self._result_file_chosen)
+
+    def _result_file_chosen(self, path: str | None) -> None:
+        if path:
+            self._attach_result(path)
+
+    @work(thread=True, exclusive=True, group="dossier-result", exit_on_error=False, description="Số hóa kết quả")
+    def _attach_result(self, path: str) -> None:
+        """Worker: copy, record and queue the result file; a refusal reaches the worker-state handler."""
+        app = self.onestop
+        dossier = app.services.digitisation.attach_result(self.code, Path(path), actor=app.officer.username)
+        self.post_message(self.ResultAttached(dossier))
+
+    @on(ResultAttached)
+    def _result_attached(self, message: ResultAttached) -> None:
+        self.show(message.dossier)
+        latest = message.dossier.result_files[-1].file_name if message.dossier.result_files else ""
+        self.notify(f"Đã số hóa kết quả hồ sơ {message.dossier.code}: {latest}.", timeout=5)
+
     def action_reprint(self) -> None:
         if self.dossier is not None:
             self._reprint()
@@ -556,6 +661,16 @@ class DossierScreen(OneStopScreen):
 
 Asker = Callable[[DossierScreen, "Dossier", str], None]
 Runner = Callable[["DossierService", str, str, dict[str, Any]], "Dossier"]
+
+
+def _results_text(d: Dossier) -> Text:
+    """The digitised result (số hóa kết quả): its files, or nothing before the result exists."""
+    if d.result_files:
+        names = ", ".join(a.file_name for a in d.result_files)
+        return Text(f"Kết quả đã số hóa ({len(d.result_files)} tệp): {names}")
+    if d.status.value in ("result_ready", "returned"):
+        return Text("Kết quả chưa số hóa — nhấn D để gắn tệp quét kết quả.", style="italic")
+    return Text("")
 
 
 def _declaration_text(d: Any) -> Text:

@@ -60,6 +60,8 @@ def dossier_show(
         r = d.rating
         why = " — ".join(x for x in (r.reason, r.comment) if x)
         print(f"Đánh giá: {r.label}{' — ' + why if why else ''}  ({fmt_moment(r.at)}, {r.via})")
+    if d.result_files:
+        print("Kết quả đã số hóa: " + ", ".join(a.file_name for a in d.result_files))
 
 
 @app.command("rate")
@@ -91,6 +93,36 @@ def dossier_rate(
         emit_json(rating_json(rating))
         return
     say(f"Đã ghi đánh giá hồ sơ {code}: {rating.label}.")
+
+
+@app.command("result-file")
+def dossier_result_file(
+    code: Annotated[str, typer.Argument(help="Mã hồ sơ.")],
+    file: Annotated[
+        str | None,
+        typer.Argument(help="Tệp quét kết quả (mặc định: tệp mới nhất trong thư mục máy quét).", show_default=False),
+    ] = None,
+    officer: OfficerOpt = None,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Số hóa kết quả: gắn tệp quét kết quả vào hồ sơ (được ghi nhật ký, tệp được gửi lên tỉnh khi đồng bộ)."""
+    from pathlib import Path
+
+    from onestop.errors import BadInput
+    from onestop.services.digitisation import newest_scan
+
+    services = open_ctx(db, config)
+    actor = services.officers.require(officer).username
+    path = Path(file) if file else newest_scan(services.settings.scanner_folder)
+    if path is None:
+        raise BadInput("Chưa có tệp trong thư mục máy quét; ghi rõ đường dẫn tệp.", field="file")
+    d = services.digitisation.attach_result(code, path, actor=actor)
+    if json_out:
+        emit_json(dossier_json(d))
+        return
+    say(f"Đã số hóa kết quả hồ sơ {d.code}: {', '.join(a.file_name for a in d.result_files)}.")
 
 
 @app.command("list")

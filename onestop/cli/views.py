@@ -63,6 +63,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
             }
             for x in d.documents
         ],
+        "result_files": [{"name": a.file_name, "sha256": a.sha256, "size": a.size} for a in d.result_files],
         "payments": [
             {
                 "label": p.label,

@@ -91,6 +91,7 @@ class UpsertPayload(_Payload):
     ChuHoSo: Text200NonEmpty
     TrangThaiHoSo: int = Field(ge=1, le=10)
     TaiLieuNop: list[DocumentItem] | None = Field(default=None, max_length=200)
+    KetQuaSoHoa: list[FileItem] | None = Field(default=None, max_length=50)
 
 
 class EventPayload(_Payload):

@@ -27,6 +27,7 @@ from onestop.errors import BadInput, Conflict
 from onestop.services.audit import record
 from onestop.services.records import enqueue, find_row, to_domain
 from onestop.sync.payload import dossier_payload
+from onestop.sync.protocol import MAX_FILE_BYTES
 from onestop.text import clean
 
 _RESULT_STATES = ("in_progress", "financial", "result_ready", "returned")
@@ -41,28 +42,72 @@ class Reusable:
     files: tuple[Attachment, ...]
 
 
-def _store(files_dir: Path, path: Path) -> models.ResultFile:
+def newest_scan(folder: str) -> Path | None:
+    """The most recently modified regular file of the scanner folder (None when unset, empty or unreadable)."""
+    if not folder:
+        return None
+    try:
+        entries = [e for e in os.scandir(folder) if e.is_file() and not e.name.startswith(".")]
+    except OSError:
+        return None
+    return Path(max(entries, key=lambda e: e.stat().st_mtime).path) if entries else None
+
+
+def _check_file(path: Path) -> int:
+    """The size of a readable regular file that may be a digitised result; BadInput (Vietnamese) otherwise."""
+    try:
+        st = path.stat()
+    except OSError:
+        raise BadInput(f"Không tìm thấy tệp «{path.name or path}».", field="file") from None
     if not path.is_file():
-        raise BadInput(f"Không đọc được tệp {path.name}.", field="file")
+        raise BadInput(f"«{path.name}» không phải là một tệp.", field="file")
+    if st.st_size == 0:
+        raise BadInput(f"Tệp «{path.name}» rỗng (0 byte): cần quét lại kết quả.", field="file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise BadInput(
+            f"Tệp «{path.name}» quá lớn ({st.st_size // (1024 * 1024)} MB; tối đa "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB, như hệ thống tỉnh nhận).",
+            field="file",
+        )
+    return st.st_size
+
+
+def _store(files_dir: Path, path: Path) -> models.ResultFile:
+    """Copy the file into the content-addressed store beside the database (idempotent) and describe it."""
+    _check_file(path)
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    size = 0
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        raise BadInput(f"Không đọc được tệp «{path.name}».", field="file") from None
+    if size > MAX_FILE_BYTES:  # grew while being read
+        raise BadInput(f"Tệp «{path.name}» quá lớn.", field="file")
     sha = digest.hexdigest()
     target = files_dir / sha[:2] / sha
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = target.with_suffix(".part")
-        shutil.copyfile(path, tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
+        tmp = target.parent / f".{sha}.{os.getpid()}.part"
+        try:
+            shutil.copyfile(path, tmp)
+            os.chmod(tmp, 0o600)
+            with tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
+            if hashlib.sha256(tmp.read_bytes()).hexdigest() != sha:
+                raise BadInput(f"Tệp «{path.name}» đang bị thay đổi trong lúc chép; thử lại.", field="file")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return models.ResultFile(
         dossier_id=0,
         sha256=sha,
-        file_name=clean(path.name)[:255],
+        file_name=clean(path.name)[:255] or sha[:12],
         media_type=media,
-        size=path.stat().st_size,
+        size=size,
         officer="",
         at=now_vn(),
     )
@@ -91,13 +136,31 @@ class DigitisationService:
         return dossier
 
     def attach_result(self, code: str, path: Path, *, actor: str) -> Dossier:
-        """Attach the digitised result of dossier `code` (while in processing, ready or returned)."""
-        stored = _store(self.files_dir, Path(path))
+        """Attach a scanned file of the result of dossier `code` (số hóa kết quả): while in processing, ready or
+        returned. Audited; queues a newer `dossier.upsert` listing it in `KetQuaSoHoa` (its bytes go up first).
+        The same file twice is refused (nothing written)."""
+        path = Path(path)
+        _check_file(path)
+        with session_scope(self.engine) as s:  # refuse before copying anything
+            row = find_row(s, code)
+            if row.status not in _RESULT_STATES:
+                raise Conflict(
+                    f"Hồ sơ {row.code} chưa có kết quả để số hóa: chỉ số hóa kết quả khi hồ sơ đang xử lý, "
+                    "đã có kết quả hoặc đã trả."
+                )
+        stored = _store(self.files_dir, path)
         with session_scope(self.engine, write=True) as s:
             row = find_row(s, code)
             if row.status not in _RESULT_STATES:
-                raise Conflict("Chỉ số hóa kết quả cho hồ sơ đang xử lý, đã có kết quả hoặc đã trả.")
+                raise Conflict(f"Hồ sơ {row.code} vừa đổi trạng thái; không số hóa kết quả được nữa.")
             assert row.id is not None  # a stored dossier
+            same = s.exec(
+                select(models.ResultFile).where(
+                    models.ResultFile.dossier_id == row.id, models.ResultFile.sha256 == stored.sha256
+                )
+            ).first()
+            if same is not None:
+                raise Conflict(f"Tệp này đã được gắn vào kết quả của hồ sơ {row.code} (tên «{same.file_name}»).")
             stored.dossier_id, stored.officer = row.id, actor
             s.add(stored)
             record(s, actor, "dossier.result_file", row.code, f"{stored.file_name} {stored.sha256[:12]}")

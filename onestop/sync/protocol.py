@@ -81,31 +81,40 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 @dataclass(frozen=True)
 class FileRef:
-    """One file a dossier payload references (`TaiLieuNop[].TepDinhKem[]`)."""
+    """One file a dossier payload references (`TaiLieuNop[].TepDinhKem[]` or `KetQuaSoHoa[]`)."""
 
     sha256: str
     name: str
     size: int = 0
 
 
+def _file_entries(payload: dict[str, Any]) -> list[Any]:
+    """The raw file entries of a payload: each component's scans, then the digitised result's files."""
+    out: list[Any] = []
+    for doc in payload.get("TaiLieuNop") or []:
+        if isinstance(doc, dict):
+            out.extend(doc.get("TepDinhKem") or [])
+    result = payload.get("KetQuaSoHoa")
+    if isinstance(result, list):
+        out.extend(result)
+    return out
+
+
 def payload_files(payload: dict[str, Any]) -> list[FileRef]:
-    """Files in `TaiLieuNop[].TepDinhKem[]`, first mention of each SHA-256 only; invalid hashes are skipped
-    (the server's typed item model refuses them before this is called)."""
+    """Files in `TaiLieuNop[].TepDinhKem[]` and `KetQuaSoHoa[]` (the digitised result), first mention of each
+    SHA-256 only; invalid hashes are skipped (the server's typed item model refuses them before this is called)."""
     seen: set[str] = set()
     out: list[FileRef] = []
-    for doc in payload.get("TaiLieuNop") or []:
-        if not isinstance(doc, dict):
+    for f in _file_entries(payload):
+        if not isinstance(f, dict):
             continue
-        for f in doc.get("TepDinhKem") or []:
-            if not isinstance(f, dict):
-                continue
-            sha = str(f.get("Sha256") or "").lower()
-            if not SHA256_RE.match(sha) or sha in seen:
-                continue
-            seen.add(sha)
-            try:
-                size = int(f.get("KichThuoc") or 0)
-            except (TypeError, ValueError):
-                size = 0
-            out.append(FileRef(sha, str(f.get("TenTep") or "")[:255] or sha[:12], size))
+        sha = str(f.get("Sha256") or "").lower()
+        if not SHA256_RE.match(sha) or sha in seen:
+            continue
+        seen.add(sha)
+        try:
+            size = int(f.get("KichThuoc") or 0)
+        except (TypeError, ValueError):
+            size = 0
+        out.append(FileRef(sha, str(f.get("TenTep") or "")[:255] or sha[:12], size))
     return out

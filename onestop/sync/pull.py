@@ -28,6 +28,7 @@ event_t = models.StatusEvent.__table__
 payment_t = models.Payment.__table__
 procedure_t = models.Procedure.__table__
 declaration_t = models.DossierDeclaration.__table__
+result_file_t = models.ResultFile.__table__
 
 CHANNELS = {1: "paper", 2: "online", 3: "post"}
 RETURN_VIA = {0: "counter", 1: "post", 2: "online"}
@@ -290,7 +291,14 @@ class PullApplier:
         declarations = [
             row for snap in kept if (row := self._declaration_row(ids[snap["Uuid"]], snap.get("HoSo") or {}))
         ]
-        for table, values in ((document_t, docs), (payment_t, fees), (event_t, events), (declaration_t, declarations)):
+        results = [r for snap in kept for r in self._result_files(ids[snap["Uuid"]], snap.get("HoSo") or {})]
+        for table, values in (
+            (document_t, docs),
+            (payment_t, fees),
+            (event_t, events),
+            (declaration_t, declarations),
+            (result_file_t, results),
+        ):
             if values:
                 self.conn.execute(table.insert(), values)
         self._insert_attachments(files)
@@ -305,6 +313,10 @@ class PullApplier:
         self.conn.execute(document_t.delete().where(document_t.c.dossier_id == dossier_id))
         self.conn.execute(payment_t.delete().where(payment_t.c.dossier_id == dossier_id))
         self.conn.execute(declaration_t.delete().where(declaration_t.c.dossier_id == dossier_id))
+        self.conn.execute(result_file_t.delete().where(result_file_t.c.dossier_id == dossier_id))
+        results = self._result_files(dossier_id, hs)
+        if results:
+            self.conn.execute(result_file_t.insert(), results)
         declaration = self._declaration_row(dossier_id, hs)
         if declaration:
             self.conn.execute(declaration_t.insert(), [declaration])
@@ -329,6 +341,30 @@ class PullApplier:
             "persons_json": json.dumps(declaration.persons, ensure_ascii=False),
             "updated_at": self.now,
         }
+
+    def _result_files(self, dossier_id: int, hs: dict[str, Any]) -> list[dict[str, Any]]:
+        """`result_file` rows for the digitised result (`KetQuaSoHoa[]`) a pulled dossier lists; the bytes are
+        fetched after the pull like a component's scans."""
+        rows: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        raw = hs.get("KetQuaSoHoa")
+        for f in raw if isinstance(raw, list) else []:
+            sha = str(f.get("Sha256") or "").lower() if isinstance(f, dict) else ""
+            if not SHA256_RE.match(sha) or sha in seen:
+                continue
+            seen.add(sha)
+            rows.append(
+                {
+                    "dossier_id": dossier_id,
+                    "sha256": sha,
+                    "file_name": clean(str(f.get("TenTep") or ""))[:255] or sha[:12],
+                    "media_type": str(f.get("KieuTep") or "application/octet-stream")[:100],
+                    "size": max(0, _int(f.get("KichThuoc"), 0)),
+                    "officer": "",
+                    "at": self.now,
+                }
+            )
+        return rows
 
     @staticmethod
     def _attachments(dossier_id: int, hs: dict[str, Any]) -> list[tuple[int, int, list[dict[str, Any]]]]:

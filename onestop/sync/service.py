@@ -530,11 +530,17 @@ class SyncService:
         counter's or an online dossier's scans). A file that cannot be fetched now leaves a note in the dossier's
         `sync_message` and is tried again on the next run; the note goes once the file is here."""
         a, doc, d = models.Attachment.__table__, models.DossierDocument.__table__, models.Dossier.__table__
+        rf = models.ResultFile.__table__
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(a.c.sha256, a.c.file_name, d.c.id, d.c.sync_state, d.c.sync_message)
-                .join(doc, doc.c.id == a.c.document_id)
-                .join(d, d.c.id == doc.c.dossier_id)
+                sa.union_all(
+                    sa.select(a.c.sha256, a.c.file_name, d.c.id, d.c.sync_state, d.c.sync_message)
+                    .join(doc, doc.c.id == a.c.document_id)
+                    .join(d, d.c.id == doc.c.dossier_id),
+                    sa.select(rf.c.sha256, rf.c.file_name, d.c.id, d.c.sync_state, d.c.sync_message).join(
+                        d, d.c.id == rf.c.dossier_id
+                    ),
+                )
             ).all()
         if not rows:
             return
