@@ -188,6 +188,37 @@ def province_bench(
         raise typer.Exit(5)
 
 
+@app.command("files")
+def province_files(
+    agency_code: Annotated[
+        str | None, typer.Option("--agency-code", help="Chỉ đơn vị này (mặc định: mọi đơn vị).", show_default=False)
+    ] = None,
+    dossier: Annotated[str | None, typer.Option("--dossier", help="Chỉ hồ sơ có mã này.", show_default=False)] = None,
+    db: ProvinceDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Tệp số hóa máy chủ tỉnh đang lưu, theo đơn vị và hồ sơ: thành phần hồ sơ và kết quả đã số hóa."""
+    store = _open_store(db)
+    try:
+        rows = store.files((agency_code or "").strip().upper(), (dossier or "").strip())
+    finally:
+        store.close()
+    if json_out:
+        emit_json({"files": rows})
+        return
+    if not rows:
+        say("Chưa có tệp số hóa nào.")
+        return
+    for r in rows:
+        what = "Kết quả" if r["kind"] == "result" else f"Thành phần: {r['document'][:40]}"
+        held = "đã lưu" if r["held"] else "CHƯA CÓ TỆP"
+        print(
+            f"{r['agency_code']:<10} {r['dossier_code']:<26} {what:<52} {r['name'][:40]:<40} "
+            f"{r['size']:>10} B  {r['sha256'][:12]}  {held}"
+        )
+    sys.stdout.flush()
+
+
 @app.command("dump")
 def province_dump(
     db: ProvinceDbOpt = None,

@@ -64,7 +64,7 @@ class DroppedReply:
         await send(
             {
                 "type": "http.response.start",
-                "status": 200,
+                "status": getattr(self.inner, "status_code", 200),  # a HEAD's 404 stays a 404
                 "headers": [(b"content-type", b"application/json"), (b"content-length", b"100000")],
             }
         )

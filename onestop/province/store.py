@@ -52,6 +52,7 @@ from onestop.sync.protocol import (
     STATUS_LABELS,
     UPSERT,
     VN_TZ,
+    FileRef,
     payload_files,
 )
 
@@ -905,6 +906,53 @@ class ProvinceStore:
                 "files": conn.execute(sa.select(sa.func.count()).select_from(file_blob_t)).scalar(),
             }
         return {"totals": totals, "dossiers": dossiers}
+
+    def files(self, agency: str = "", dossier: str = "") -> list[dict[str, Any]]:
+        """What the server shows of digitised files: per dossier (of `agency`, or of every agency), each component
+        scan and result file its last upsert lists, with whether the agency holds the bytes here. Read through the
+        agency's own `file_ref` rows only, as a counter of that agency would see them."""
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            query = sa.select(dossier_t.c.code, dossier_t.c.agency_code, dossier_t.c.payload).order_by(
+                dossier_t.c.agency_code, dossier_t.c.created_at, dossier_t.c.code
+            )
+            if agency:
+                query = query.where(dossier_t.c.agency_code == agency)
+            if dossier:
+                query = query.where(sa.or_(dossier_t.c.code == dossier, dossier_t.c.official_code == dossier))
+            for r in conn.execute(query):
+                if '"Sha256"' not in r.payload:
+                    continue
+                p = json.loads(r.payload)
+                listed: list[tuple[str, str, FileRef]] = []
+                for doc in p.get("TaiLieuNop") or []:
+                    if isinstance(doc, dict):
+                        for f in payload_files({"TaiLieuNop": [doc]}):
+                            listed.append(("component", str(doc.get("TenTaiLieu") or "")[:200], f))
+                for f in payload_files({"KetQuaSoHoa": p.get("KetQuaSoHoa") or []}):
+                    listed.append(("result", "", f))
+                held = self._held(conn, r.agency_code, {f.sha256 for _k, _d, f in listed})
+                sizes = dict(
+                    conn.execute(
+                        sa.select(file_blob_t.c.sha256, file_blob_t.c.size).where(file_blob_t.c.sha256.in_(held))
+                    ).all()
+                    if held
+                    else []
+                )
+                out += [
+                    {
+                        "agency_code": r.agency_code,
+                        "dossier_code": r.code,
+                        "kind": kind,
+                        "document": doc_name,
+                        "name": f.name,
+                        "sha256": f.sha256,
+                        "size": sizes.get(f.sha256, f.size),
+                        "held": f.sha256 in held,
+                    }
+                    for kind, doc_name, f in listed
+                ]
+        return out
 
     def events(self, ref: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
