@@ -417,6 +417,31 @@ class ResultFile(SQLModel, table=True):
     at: datetime = Field(sa_column=_dt(False))
 
 
+# ---------------------------------------------------------------- results and calendar pull (migration 0007_results)
+
+
+class CalendarNotice(SQLModel, table=True):
+    """An official holiday notice of one year pulled from the province (or loaded by a leader): the groups it
+    replaces and its days, kept so the calendar is rebuilt from it on every start (`CalendarService`)."""
+
+    __tablename__ = "calendar_notice"
+    year: int = Field(primary_key=True)
+    reference: str = Field(max_length=300)
+    replaces_json: str = Field(default="[]")  # the statutory groups it replaces (holidays.toml `replaces`)
+    days_json: str = Field(default="[]")  # [{"day": "YYYY-MM-DD", "kind": "off"|"work", "reason", "source"}]
+    origin: str = Field(max_length=20)  # province | leader
+    received_at: datetime = Field(sa_column=_dt(False))
+
+
+# The scorecard finds dossiers whose result was first ready in a month by status and moment (onestop/services/kpi.py).
+sa.Index(
+    "ix_status_event_to_status_at",
+    StatusEvent.__table__.c.to_status,  # type: ignore[attr-defined]
+    StatusEvent.__table__.c.at,  # type: ignore[attr-defined]
+    StatusEvent.__table__.c.dossier_id,  # type: ignore[attr-defined]
+)
+
+
 # ---------------------------------------------------------------- declarations (tờ khai), migration 0002
 
 

@@ -34,6 +34,8 @@ __all__ = [
     "YearNotice",
     "load_calendar_data",
     "load_notices",
+    "notice_from_dict",
+    "notice_to_dict",
     "official_years",
     "seed_days",
     "statutory_days",
@@ -280,6 +282,87 @@ def _parse_notices(raw: list[dict[str, object]], path: Path, groups: set[str]) -
         else:
             notices[year] = YearNotice(year, frozenset(replaces), tuple(sorted(days, key=lambda c: c.day)), reference)
     return notices
+
+
+def notice_from_dict(data: Mapping[str, object], groups: Iterable[str] | None = None) -> YearNotice:
+    """An official notice given as data (the `calendar` feed of the province, `province calendar load`):
+    `{"year", "reference", "replaces": [group, …], "days": [{"day" (or "date"): "YYYY-MM-DD", "kind": "off"|"work",
+    "reason", "source"}]}`. ValueError with a Vietnamese message naming the field when anything is wrong.
+
+    `groups`: the holiday groups a notice may replace (default: the statutory ones and holidays.toml's fixed days).
+    A day without its own `source` carries the notice's reference.
+    """
+    allowed = set(groups) if groups is not None else set(HOLIDAY_GROUPS) | {f.group for f in load_calendar_data().fixed}
+    if not isinstance(data, Mapping):
+        raise ValueError("Thông báo lịch nghỉ phải là một đối tượng (year, reference, replaces, days).")
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise ValueError("Thông báo lịch nghỉ: năm (year) phải là số từ 2000 đến 2100.")
+    reference = data.get("reference")
+    if not isinstance(reference, str) or not reference.strip() or len(reference) > 300:
+        raise ValueError(f"Thông báo lịch nghỉ năm {year}: cần số, ngày của văn bản (reference), tối đa 300 ký tự.")
+    reference = nfc(reference.strip())
+    replaces = data.get("replaces", [])
+    if not isinstance(replaces, list) or not all(isinstance(g, str) for g in replaces):
+        raise ValueError(f"Thông báo lịch nghỉ năm {year}: replaces phải là danh sách tên nhóm ngày lễ.")
+    unknown = sorted(set(replaces) - allowed)
+    if unknown:
+        raise ValueError(
+            f"Thông báo lịch nghỉ năm {year}: nhóm ngày lễ không hợp lệ trong replaces: {', '.join(unknown)} "
+            f"(các nhóm: {', '.join(sorted(allowed))})."
+        )
+    raw_days = data.get("days", [])
+    if not isinstance(raw_days, list) or not raw_days or len(raw_days) > 366:
+        raise ValueError(f"Thông báo lịch nghỉ năm {year}: cần danh sách ngày (days), 1 đến 366 ngày.")
+    days: dict[date, CalendarDay] = {}
+    for i, item in enumerate(raw_days, start=1):
+        where = f"Thông báo lịch nghỉ năm {year}, ngày thứ {i}"
+        if not isinstance(item, Mapping):
+            raise ValueError(f"{where}: phải là một đối tượng (day, kind, reason).")
+        raw = item.get("day", item.get("date"))
+        if isinstance(raw, datetime):
+            raise ValueError(f"{where}: ngày không được kèm giờ.")
+        if isinstance(raw, date):
+            d = raw
+        else:
+            try:
+                d = date.fromisoformat(str(raw))
+            except ValueError:
+                raise ValueError(f"{where}: ngày {str(raw)[:20]!r} không hợp lệ (YYYY-MM-DD).") from None
+        if d.year != year:
+            raise ValueError(f"{where}: ngày {d:%d/%m/%Y} không thuộc năm {year}.")
+        if d in days:
+            raise ValueError(f"{where}: ngày {d:%d/%m/%Y} ghi hai lần.")
+        kind, reason, source = item.get("kind"), item.get("reason"), item.get("source", "")
+        if kind not in ("off", "work"):
+            raise ValueError(f"{where}: kind phải là 'off' (nghỉ) hoặc 'work' (làm bù).")
+        if kind == "work" and d.weekday() not in WEEKEND:
+            raise ValueError(f"{where}: ngày làm bù {d:%d/%m/%Y} phải là thứ Bảy hoặc Chủ nhật.")
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > 200:
+            raise ValueError(f"{where}: cần lý do (reason), tối đa 200 ký tự.")
+        if not isinstance(source, str) or len(source) > 200:
+            raise ValueError(f"{where}: nguồn (source) tối đa 200 ký tự.")
+        days[d] = CalendarDay(d, kind, reason.strip(), nfc(source.strip()) or reference[:200])
+    return YearNotice(year, frozenset(replaces), tuple(days[k] for k in sorted(days)), reference)
+
+
+def notice_to_dict(notice: YearNotice) -> dict[str, object]:
+    """The wire/storage form `notice_from_dict` reads back."""
+    return {
+        "year": notice.year,
+        "reference": notice.reference,
+        "replaces": sorted(notice.replaces),
+        "days": [
+            {"day": c.day.isoformat(), "kind": c.kind, "reason": c.reason, "source": c.source} for c in notice.days
+        ],
+    }
+
+
+def merge_notices(first: YearNotice, later: YearNotice) -> YearNotice:
+    """Two notices of one year as one: groups replaced by either, `later`'s day wins on a date both name."""
+    merged = {c.day: c for c in first.days} | {c.day: c for c in later.days}
+    refs = "; ".join(dict.fromkeys(r for r in (first.reference, later.reference) if r))
+    return YearNotice(first.year, first.replaces | later.replaces, tuple(merged[k] for k in sorted(merged)), refs)
 
 
 def _load_file(path: Path) -> CalendarData:

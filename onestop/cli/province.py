@@ -219,6 +219,98 @@ def province_files(
     sys.stdout.flush()
 
 
+calendar_app = typer.Typer(help="Thông báo lịch nghỉ lễ, Tết chính thức gửi xuống các quầy.", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+
+
+def _read_notices(path: str) -> list[dict[str, object]]:
+    """The notices of a TOML file (`[[notice]]` entries, as in holidays.toml) or a JSON file (one object or a list)."""
+    import json
+    import tomllib
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"Không đọc được tệp thông báo {p.name}: {type(exc).__name__}.")
+    try:
+        if p.suffix.lower() == ".json":
+            data = json.loads(text)
+            notices = data if isinstance(data, list) else [data]
+        else:
+            notices = tomllib.loads(text).get("notice", [])
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        fail(f"Tệp thông báo {p.name} không đúng định dạng: {str(exc)[:200]}")
+    if not isinstance(notices, list) or not notices:
+        fail(f"Tệp {p.name} không có thông báo nào ([[notice]] trong TOML, hoặc đối tượng JSON).")
+    return notices
+
+
+@calendar_app.command("load")
+def province_calendar_load(
+    file: Annotated[str, typer.Argument(help="Tệp thông báo: TOML ([[notice]] như holidays.toml) hoặc JSON.")],
+    agency_code: Annotated[
+        str | None,
+        typer.Option("--agency-code", help="Chỉ gửi cho đơn vị này (mặc định: mọi đơn vị).", show_default=False),
+    ] = None,
+    db: ProvinceDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Nạp thông báo lịch nghỉ chính thức của một năm (ngày nghỉ, hoán đổi, thứ Bảy làm bù, kèm nguồn) và gửi
+    xuống các quầy: năm đó thôi là lịch dự kiến khi quầy đồng bộ. Mọi thông báo được kiểm tra trước; lỗi → không
+    nạp gì (mã thoát 2)."""
+    import getpass
+
+    from onestop.calendar.holidays import notice_from_dict
+
+    notices = _read_notices(file)
+    for raw in notices:  # every notice checked before any is published
+        try:
+            notice_from_dict(raw)
+        except ValueError as exc:
+            fail(str(exc))
+    agency = (agency_code or "").strip().upper()
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = ""
+    store = _open_store(db)
+    try:
+        done = [store.load_notice(raw, agency, loaded_by=who) for raw in notices]
+    finally:
+        store.close()
+    if json_out:
+        emit_json({"notices": done})
+        return
+    for d in done:
+        to = f"đơn vị {d['agency_code']}" if d["agency_code"] else "mọi đơn vị"
+        say(
+            f"Đã nạp thông báo lịch nghỉ năm {d['year']} ({d['reference']}): {d['off']} ngày nghỉ, "
+            f"{d['work']} ngày làm bù; gửi xuống {to} ở lần đồng bộ tới."
+        )
+
+
+@calendar_app.command("list")
+def province_calendar_list(db: ProvinceDbOpt = None, json_out: JsonOpt = False) -> None:
+    """Các thông báo lịch nghỉ đã nạp: năm, văn bản, đơn vị nhận, ai nạp và khi nào."""
+    store = _open_store(db)
+    try:
+        rows = store.notices()
+    finally:
+        store.close()
+    if json_out:
+        emit_json({"notices": rows})
+        return
+    if not rows:
+        say("Chưa nạp thông báo lịch nghỉ nào.")
+    for r in rows:
+        print(
+            f"{r['year']}  {r['reference'][:60]:<60} {r['agency_code'] or 'mọi đơn vị':<12} {r['days']:>3} ngày  "
+            f"{r['loaded_by'] or '—'}  {r['loaded_at']}"
+        )
+
+
 @app.command("dump")
 def province_dump(
     db: ProvinceDbOpt = None,

@@ -119,6 +119,21 @@ file_ref_t = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
 )
 
+# Official holiday notices a province admin loaded (`province calendar load`): the record of who published what,
+# beside the `calendar` change that carries each one to the counters.
+calendar_notice_t = sa.Table(
+    "calendar_notice",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("year", sa.Integer, nullable=False, index=True),
+    sa.Column("agency_code", sa.String(35), nullable=False, server_default=""),  # "" = every agency
+    sa.Column("reference", sa.String(300), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("loaded_by", sa.String(100), nullable=False, server_default=""),
+    sa.Column("loaded_at", sa.String(32), nullable=False),
+    sa.Column("feed_seq", sa.BigInteger, nullable=False, server_default="0"),
+)
+
 sequence_t = sa.Table(
     "code_sequence",
     metadata,

@@ -30,6 +30,7 @@ from onestop.province.models import AGENCY_RE, item_problem, json_problem, onlin
 from onestop.province.schema import (
     applied_key_t,
     audit_t,
+    calendar_notice_t,
     change_t,
     create_or_upgrade,
     dossier_t,
@@ -856,6 +857,10 @@ class ProvinceStore:
         problem = json_problem(data)
         if problem or (agency and not AGENCY_RE.match(agency)):
             raise StoreError(400, problem or "Mã đơn vị (agency_code) không hợp lệ.")
+        if kind == "calendar" and "notice" in data:  # an official notice goes through its own check and record
+            rest = {k: v for k, v in data.items() if k != "notice"}
+            seq = int(self.load_notice(data["notice"], agency)["seq"])
+            return self.publish(kind, rest, agency) if rest.get("days") else seq
 
         def run(conn: Connection) -> int:
             change = {
@@ -871,6 +876,70 @@ class ProvinceStore:
             return int(change["aseq"])
 
         return self._write(run)
+
+    def load_notice(self, notice: dict[str, Any], agency: str = "", loaded_by: str = "") -> dict[str, Any]:
+        """A province admin publishes an official holiday notice of one year (days off, swaps, make-up Saturdays,
+        each with its source): checked whole, recorded in `calendar_notice` and published on the `calendar` feed
+        (to every agency, or one) in one transaction. Counters that pull it treat the year as official."""
+        from onestop.calendar.holidays import notice_from_dict, notice_to_dict
+
+        try:
+            parsed = notice_from_dict(notice)
+        except ValueError as exc:
+            raise StoreError(400, str(exc)) from None
+        if agency and not AGENCY_RE.match(agency):
+            raise StoreError(400, "Mã đơn vị (agency_code) không hợp lệ.")
+        body = notice_to_dict(parsed)
+
+        def run(conn: Connection) -> dict[str, Any]:
+            change = {
+                "agency_code": agency,
+                "source": "upstream",
+                "kind": "calendar",
+                "dossier_uuid": "",
+                "payload": json.dumps({"notice": body}, ensure_ascii=False),
+                "at": now_text(),
+            }
+            number_changes(conn, [change])
+            conn.execute(change_t.insert().values(**change))
+            conn.execute(
+                calendar_notice_t.insert().values(
+                    year=parsed.year,
+                    agency_code=agency,
+                    reference=parsed.reference[:300],
+                    payload=json.dumps(body, ensure_ascii=False),
+                    loaded_by=loaded_by[:100],
+                    loaded_at=now_text(),
+                    feed_seq=int(change["aseq"]),
+                )
+            )
+            return {
+                "year": parsed.year,
+                "reference": parsed.reference,
+                "days": len(parsed.days),
+                "off": sum(1 for d in parsed.days if d.kind == "off"),
+                "work": sum(1 for d in parsed.days if d.kind == "work"),
+                "agency_code": agency,
+                "seq": int(change["aseq"]),
+            }
+
+        return self._write(run)
+
+    def notices(self) -> list[dict[str, Any]]:
+        """Every notice loaded, oldest first: year, reference, agency ("" = all), who loaded it and when."""
+        with self.engine.connect() as conn:
+            return [
+                {
+                    "id": r.id,
+                    "year": r.year,
+                    "reference": r.reference,
+                    "agency_code": r.agency_code,
+                    "loaded_by": r.loaded_by,
+                    "loaded_at": r.loaded_at,
+                    "days": len(json.loads(r.payload).get("days") or []),
+                }
+                for r in conn.execute(sa.select(calendar_notice_t).order_by(calendar_notice_t.c.id))
+            ]
 
     # ------------------------------------------------------------------ inspection
 

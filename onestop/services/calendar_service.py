@@ -8,16 +8,18 @@ only new appointments and reports use the corrected calendar.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from db import models
 from db.engine import session_scope
-from onestop.calendar import CalendarDay, WorkCalendar, compute_due, official_years, seed_days
+from onestop.calendar import CalendarDay, WorkCalendar, YearNotice, compute_due, official_years, seed_days
+from onestop.calendar.holidays import load_notices, merge_notices, notice_from_dict, notice_to_dict
 from onestop.domain import DuePreview, OfficeHours, Procedure, Role, now_vn
 from onestop.errors import BadInput
 from onestop.formats import date_vn
@@ -55,58 +57,126 @@ class CalendarService:
     # ---------------------------------------------------------------- seeding
 
     def ensure_seeded(self, years: range = SEED_YEARS) -> list[str]:
-        """Bring the packaged days into the database; returns (and audits) what changed in an existing calendar."""
-        packaged = {d.day: d for d in seed_days(years)}
-        changes: list[str] = []
+        """Bring the packaged days (and the notices pulled from the province) into the database; returns (and
+        audits) what changed in an existing calendar."""
         with session_scope(self.engine, write=True) as s:
-            rows = {r.day: r for r in s.exec(select(models.CalendarDay)).all()}
-            fresh = not rows
-            for day, row in rows.items():
-                if row.source.startswith(OFFICER_SOURCE) or day.year not in years:
-                    continue
-                want = packaged.get(day)
-                if want is None:
-                    s.delete(row)
-                    changes.append(f"{date_vn(day)}: bỏ ({row.kind} {row.reason})")
-                elif (row.kind, row.reason, row.source, row.to_confirm) != (
-                    want.kind,
-                    want.reason,
-                    want.source,
-                    want.to_confirm,
-                ):
-                    if row.kind != want.kind:
-                        changes.append(f"{date_vn(day)}: {row.kind} → {want.kind} ({want.reason}; {want.source})")
-                    row.kind, row.reason, row.source, row.to_confirm = (
-                        want.kind,
-                        want.reason[:200],
-                        want.source[:200],
-                        want.to_confirm,
-                    )
-                    s.add(row)
-            for day, want in packaged.items():
-                if day not in rows:
-                    s.add(
-                        models.CalendarDay(
-                            day=day,
-                            kind=want.kind,
-                            reason=want.reason[:200],
-                            source=want.source[:200],
-                            to_confirm=want.to_confirm,
-                        )
-                    )
-                    if not fresh:
-                        changes.append(f"{date_vn(day)}: thêm {want.kind} ({want.reason}; {want.source})")
-            if changes and not fresh:
-                record(s, "system", "calendar.reseed", detail="; ".join(changes))
+            changes = self._reseed(s, set(years))
         self._cache = None
+        return changes
+
+    def _stored_notices(self, s: Session) -> dict[int, YearNotice]:
+        """Notices pulled from the province (or loaded by a leader), kept in `calendar_notice`."""
+        out: dict[int, YearNotice] = {}
+        for row in s.exec(select(models.CalendarNotice)).all():
+            try:
+                out[row.year] = notice_from_dict(
+                    {
+                        "year": row.year,
+                        "reference": row.reference,
+                        "replaces": json.loads(row.replaces_json),
+                        "days": json.loads(row.days_json),
+                    }
+                )
+            except ValueError:  # a notice stored by an older version that no longer reads: keep the packaged days
+                continue
+        return out
+
+    def _reseed(self, s: Session, years: set[int]) -> list[str]:
+        """Rewrite the non-officer days of `years` (plus every year a stored notice names) from the statutory
+        rules, holidays.toml and the stored notices, inside the caller's transaction; audits changes."""
+        notices = dict(load_notices())
+        for year, pulled in self._stored_notices(s).items():
+            notices[year] = merge_notices(notices[year], pulled) if year in notices else pulled
+            years.add(year)
+        packaged = {d.day: d for d in seed_days(years, notices=notices)}
+        changes: list[str] = []
+        rows = {r.day: r for r in s.exec(select(models.CalendarDay)).all()}
+        fresh = not rows
+        for day, row in rows.items():
+            if row.source.startswith(OFFICER_SOURCE) or day.year not in years:
+                continue
+            want = packaged.get(day)
+            if want is None:
+                s.delete(row)
+                changes.append(f"{date_vn(day)}: bỏ ({row.kind} {row.reason})")
+            elif (row.kind, row.reason, row.source, row.to_confirm) != (
+                want.kind,
+                want.reason[:200],
+                want.source[:200],
+                want.to_confirm,
+            ):
+                if row.kind != want.kind:
+                    changes.append(f"{date_vn(day)}: {row.kind} → {want.kind} ({want.reason}; {want.source})")
+                row.kind, row.reason, row.source, row.to_confirm = (
+                    want.kind,
+                    want.reason[:200],
+                    want.source[:200],
+                    want.to_confirm,
+                )
+                s.add(row)
+        for day, want in packaged.items():
+            if day not in rows:
+                s.add(
+                    models.CalendarDay(
+                        day=day,
+                        kind=want.kind,
+                        reason=want.reason[:200],
+                        source=want.source[:200],
+                        to_confirm=want.to_confirm,
+                    )
+                )
+                if not fresh:
+                    changes.append(f"{date_vn(day)}: thêm {want.kind} ({want.reason}; {want.source})")
+        if changes and not fresh:
+            record(s, "system", "calendar.reseed", detail="; ".join(changes)[:4000])
         return [] if fresh else changes
+
+    def apply_notice(self, notice: YearNotice, *, origin: str = "province", actor: str = "sync") -> list[str]:
+        """An official notice of `notice.year` (pulled from the province): stored, the year's days rebuilt from it
+        (days a leader set by hand stay), and the year made official, in one transaction; audited. Dossiers keep
+        the appointments they were given; new appointments and reports use the new days. Returns the changes
+        ([] when the same notice was applied before)."""
+        body = notice_to_dict(notice)
+        replaces = json.dumps(body["replaces"], ensure_ascii=False)
+        days = json.dumps(body["days"], ensure_ascii=False)
+        with session_scope(self.engine, write=True) as s:
+            row = s.get(models.CalendarNotice, notice.year)
+            if row is not None and (row.reference, row.replaces_json, row.days_json) == (
+                notice.reference[:300],
+                replaces,
+                days,
+            ):
+                return []
+            now = now_vn()
+            row = row or models.CalendarNotice(year=notice.year, reference="", origin=origin, received_at=now)
+            row.reference, row.replaces_json, row.days_json = notice.reference[:300], replaces, days
+            row.origin, row.received_at = origin, now
+            s.add(row)
+            year = s.get(models.CalendarYear, notice.year) or models.CalendarYear(
+                year=notice.year, reference="", entered_by=origin, entered_at=now
+            )
+            year.reference, year.entered_by, year.entered_at = notice.reference[:300], origin[:50], now
+            s.add(year)
+            s.flush()
+            changes = self._reseed(s, {notice.year})
+            record(
+                s,
+                actor,
+                "calendar.notice",
+                detail=(
+                    f"{notice.year}: {notice.reference} (từ {'hệ thống tỉnh' if origin == 'province' else origin}; "
+                    f"{len(notice.days)} ngày; {len(changes)} ngày thay đổi"
+                    + (": " + "; ".join(changes) if changes else "")
+                    + ")"
+                )[:4000],
+            )
+        self._cache = None
+        return changes or [f"{notice.year}: {notice.reference}"]
 
     # ---------------------------------------------------------------- reading
 
     def official_years(self) -> dict[int, str]:
         """Years with an official notice: packaged ones and those a leader entered, with their reference."""
-        from onestop.calendar import load_notices
-
         out = {y: n.reference or "holidays.toml" for y, n in load_notices().items()}
         with session_scope(self.engine) as s:
             for row in s.exec(select(models.CalendarYear)).all():

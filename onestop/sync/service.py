@@ -600,16 +600,33 @@ class SyncService:
                     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
                     self.catalog.import_file(path, actor="sync", merge=True)
             elif item["kind"] == "calendar":
-                for d in data.get("days") or []:
-                    try:
-                        self.calendar.set_day(
-                            date.fromisoformat(str(d.get("day"))),
-                            str(d.get("kind")),
-                            str(d.get("reason") or "Theo thông báo của tỉnh"),
-                            actor="sync",
-                        )
-                    except (ValueError, BadInput):
-                        continue
+                self._apply_calendar(data)
+
+    def _apply_calendar(self, data: dict[str, Any]) -> None:
+        """A calendar publication: an official notice of a year (`notice`, docs/sync-protocol.md), which makes that
+        year official, and/or single days (`days`, set as a leader would). A notice that does not read is refused
+        whole and audited, never half-applied."""
+        from onestop.calendar.holidays import notice_from_dict
+
+        raw = data.get("notice")
+        if raw is not None:
+            try:
+                notice = notice_from_dict(raw)
+            except ValueError as exc:
+                with session_scope(self.engine, write=True) as s:
+                    record(s, "sync", "calendar.notice_refused", detail=str(exc)[:2000])
+            else:
+                self.calendar.apply_notice(notice, origin="province", actor="sync")
+        for d in data.get("days") or []:
+            try:
+                self.calendar.set_day(
+                    date.fromisoformat(str(d.get("day"))),
+                    str(d.get("kind")),
+                    str(d.get("reason") or "Theo thông báo của tỉnh"),
+                    actor="system",
+                )
+            except (ValueError, BadInput):
+                continue
 
     # ------------------------------------------------------------------ reads
 
