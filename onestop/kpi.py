@@ -29,7 +29,9 @@ __all__ = [
     "cell",
     "KpiFigures",
     "KpiReport",
+    "ReceivedCounts",
     "figures",
+    "figures_from",
     "month_bounds",
     "previous_months",
 ]
@@ -138,30 +140,64 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+@dataclass(frozen=True)
+class ReceivedCounts:
+    """Counts over the dossiers received in a month (refused ones left out): what the received-side rates need.
+    The database sums these in SQL (`onestop.services.kpi`); `figures` counts them from `KpiDossier`s."""
+
+    received: int = 0
+    online: int = 0
+    digitised: int = 0
+    reused: int = 0
+    synced: int = 0
+
+    def __add__(self, other: ReceivedCounts) -> ReceivedCounts:
+        return ReceivedCounts(
+            self.received + other.received,
+            self.online + other.online,
+            self.digitised + other.digitised,
+            self.reused + other.reused,
+            self.synced + other.synced,
+        )
+
+
+def figures_from(month: str, field: str, received: ReceivedCounts, finished: list[KpiDossier]) -> KpiFigures:
+    """The scorecard of one month from its received counts and the dossiers finished in it (not refused)."""
+    timed = [d for d in finished if d.due_at is not None]
+    on_time = sum(1 for d in timed if d.finished_at is not None and d.due_at is not None and d.finished_at <= d.due_at)
+    spans = [d.working_days for d in finished if d.working_days is not None]
+    rated = [d for d in finished if d.rating_level is not None]
+    n = received.received
+    return KpiFigures(
+        month=month,
+        field=field,
+        received=n,
+        finished=len(finished),
+        on_time_rate=_rate(on_time, len(timed)),
+        avg_working_days=sum(spans) / len(spans) if spans else None,
+        online_rate=_rate(received.online, n),
+        digitised_rate=_rate(received.digitised, n),
+        reused_rate=_rate(received.reused, n),
+        results_digitised_rate=_rate(sum(d.result_digitised for d in finished), len(finished)),
+        synced_rate=_rate(received.synced, n),
+        rated_rate=_rate(len(rated), len(finished)),
+        satisfied_rate=_rate(sum(1 for d in rated if d.rating_level in (1, 2)), len(rated)),
+    )
+
+
 def figures(dossiers: list[KpiDossier], start: datetime, end: datetime, *, field: str = "") -> KpiFigures:
     """The scorecard of [start, end) over `dossiers` (restricted to `field` when given)."""
     pool = [d for d in dossiers if not field or d.field == field]
     received = [d for d in pool if start <= d.received_at < end and not d.rejected]
     finished = [d for d in pool if d.finished_at is not None and start <= d.finished_at < end and not d.rejected]
-    timed = [d for d in finished if d.due_at is not None]
-    on_time = sum(1 for d in timed if d.finished_at is not None and d.due_at is not None and d.finished_at <= d.due_at)
-    spans = [d.working_days for d in finished if d.working_days is not None]
-    rated = [d for d in finished if d.rating_level is not None]
-    return KpiFigures(
-        month=f"{start:%Y-%m}",
-        field=field,
+    counts = ReceivedCounts(
         received=len(received),
-        finished=len(finished),
-        on_time_rate=_rate(on_time, len(timed)),
-        avg_working_days=sum(spans) / len(spans) if spans else None,
-        online_rate=_rate(sum(d.online for d in received), len(received)),
-        digitised_rate=_rate(sum(d.digitised for d in received), len(received)),
-        reused_rate=_rate(sum(d.reused for d in received), len(received)),
-        results_digitised_rate=_rate(sum(d.result_digitised for d in finished), len(finished)),
-        synced_rate=_rate(sum(d.synced for d in received), len(received)),
-        rated_rate=_rate(len(rated), len(finished)),
-        satisfied_rate=_rate(sum(1 for d in rated if d.rating_level in (1, 2)), len(rated)),
+        online=sum(d.online for d in received),
+        digitised=sum(d.digitised for d in received),
+        reused=sum(d.reused for d in received),
+        synced=sum(d.synced for d in received),
     )
+    return figures_from(f"{start:%Y-%m}", field, counts, finished)
 
 
 def cell(key: str, value: object) -> str:

@@ -14,7 +14,7 @@ This package re-exports the public API so callers import from `onestop.calendar`
 
 from __future__ import annotations
 
-from onestop.calendar.deadline import DueResult, compute_due, estimate_note, working_days_between
+from onestop.calendar.deadline import DueResult, compute_due, due_moment, estimate_note, working_days_between
 from onestop.calendar.holidays import (
     HOLIDAY_GROUPS,
     NOTICES_PATH,
@@ -49,6 +49,7 @@ __all__ = [
     "WorkCalendar",
     "YearNotice",
     "compute_due",
+    "due_moment",
     "estimate_note",
     "format_vn_date",
     "format_vn_datetime",

@@ -19,7 +19,7 @@ from onestop.calendar.workdays import WEEKEND_REASON, WEEKEND_SOURCE, WorkCalend
 from onestop.domain import VN_TZ, DeadlineUnit, OfficeHours
 from onestop.formats import date_vn, number_vn, to_vn, weekday_mid
 
-__all__ = ["ESTIMATE_MARGIN_DAYS", "DueResult", "compute_due", "estimate_note", "working_days_between"]
+__all__ = ["ESTIMATE_MARGIN_DAYS", "DueResult", "compute_due", "due_moment", "estimate_note", "working_days_between"]
 
 ESTIMATE_MARGIN_DAYS = 3
 """Estimated days this close to the counted span make the appointment reasoning say it is estimated."""
@@ -309,6 +309,27 @@ def compute_due(
         notes.append(f"tính cả ngày làm bù {listed}")
     notes += _coverage_note(cal, received.date(), due_d)
     return DueResult(_at(due_d, due_t), start_at, "; ".join(notes), skipped)
+
+
+def due_moment(
+    received_at: datetime, amount: float, unit: DeadlineUnit, cutoff: time | None, cal: WorkCalendar, hours: OfficeHours
+) -> datetime:
+    """`compute_due(...).due_at` without the reasoning and the skipped days: the scorecard recomputes the appointment
+    of every finished dossier on the current calendar (a test holds the two equal)."""
+    if amount is None or math.isnan(amount) or amount < 0:
+        raise ValueError(f"thời hạn giải quyết không hợp lệ: {amount!r}")
+    unit = DeadlineUnit(unit)
+    segs = _segments(hours)
+    start_d, start_t, _why = _start(to_vn(received_at), cutoff, cal, segs)
+    if unit is DeadlineUnit.SAME_DAY or amount == 0:
+        return _at(start_d, segs[1][1])
+    if unit is DeadlineUnit.CALENDAR_DAYS:
+        return _at(cal.next_working_day(start_d + timedelta(days=math.ceil(amount)), inclusive=True), segs[1][1])
+    if unit is DeadlineUnit.WORKING_DAYS:
+        remaining = round(amount * sum(e - s for s, e in segs))
+    else:  # WORKING_HOURS
+        remaining = round(amount * 3600 * _US_PER_S)
+    return _at(*_walk(cal, start_d, start_t, remaining, segs))
 
 
 def working_days_between(start: datetime, end: datetime, cal: WorkCalendar, hours: OfficeHours) -> float:

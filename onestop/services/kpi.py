@@ -1,4 +1,5 @@
-"""The QĐ 766 scorecard from the database: one `KpiDossier` per dossier, then `onestop.kpi.figures` per month/field.
+"""The QĐ 766 scorecard from the database: received-side counts summed in SQL per month and procedure, and one
+`KpiDossier` per dossier finished in the 12 months, combined by `onestop.kpi.figures_from` per month and field.
 
 Reports use the current (corrected) calendar; dossiers keep the appointment they were given (see `onestop.kpi`).
 """
@@ -6,21 +7,30 @@ Reports use the current (corrected) calendar; dossiers keep the appointment they
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from db import models
 from db.engine import session_scope
-from onestop.calendar import compute_due, working_days_between
-from onestop.domain import VN_TZ, now_vn
+from onestop.calendar import due_moment, working_days_between
+from onestop.domain import VN_TZ, Procedure, now_vn
 from onestop.errors import BadInput
 from onestop.formats import parse_month
-from onestop.kpi import KPI_KEYS, KPI_LABELS, KpiDossier, KpiReport, figures, month_bounds, previous_months
+from onestop.kpi import (
+    KPI_KEYS,
+    KPI_LABELS,
+    KpiDossier,
+    KpiReport,
+    ReceivedCounts,
+    figures_from,
+    month_bounds,
+    previous_months,
+)
 from onestop.ports import FormRenderer, NoRenderer
 from onestop.services.calendar_service import CalendarService
 from onestop.services.catalog import to_domain as procedure_to_domain
@@ -29,27 +39,65 @@ _FINISH = ("result_ready", "returned")
 _OVERRIDE_PREFIX = "Cán bộ hẹn lại"
 TREND_MONTHS = 12
 
+# Received side, summed in SQL over the window's dossiers (range on ix_dossier_received_id), per month and procedure.
+# AwareDateTime stores Vietnam-time ISO text, so the first 7 characters are the month and text order is time order.
+_RECEIVED_SQL = text(
+    """
+    SELECT substr(d.received_at, 1, 7) AS month, d.procedure_id AS procedure_id, count(*) AS received,
+           sum(d.channel = 'online') AS online,
+           sum(d.sync_state = 'synced') AS synced,
+           sum(EXISTS (SELECT 1 FROM dossier_document dd JOIN attachment a ON a.document_id = dd.id
+                       WHERE dd.dossier_id = d.id)) AS digitised,
+           sum(EXISTS (SELECT 1 FROM dossier_document dd JOIN document_reuse r ON r.document_id = dd.id
+                       WHERE dd.dossier_id = d.id)) AS reused
+    FROM dossier d
+    WHERE d.received_at >= :start AND d.received_at < :end AND d.status != 'rejected'
+    GROUP BY month, d.procedure_id
+    """
+)
 
-_CHUNK = 900
-"""Ids per IN (...) query: SQLite refuses statements with more than 32,766 bound values (a year at 1M dossiers)."""
+# Finished side: dossiers whose result was *first* ready (or handed over) in the window (range on
+# ix_status_event_to_status_at; an earlier finish before the window rules a dossier out), with what the on-time,
+# time, result-digitised and rating figures need.
+_FINISHED_SQL = text(
+    """
+    WITH fin AS (
+        SELECT e.dossier_id AS id, min(e.at) AS finished_at
+        FROM status_event e
+        WHERE e.to_status IN ('result_ready', 'returned') AND e.at >= :start AND e.at < :end
+        GROUP BY e.dossier_id
+        HAVING NOT EXISTS (SELECT 1 FROM status_event x
+                           WHERE x.dossier_id = e.dossier_id AND x.to_status IN ('result_ready', 'returned')
+                             AND x.at < :start)
+    )
+    SELECT d.id AS id, d.code AS code, fin.finished_at AS finished_at, d.received_at AS received_at,
+           d.due_at AS due_at, d.due_reason AS due_reason, d.procedure_id AS procedure_id,
+           EXISTS (SELECT 1 FROM status_event c WHERE c.dossier_id = d.id
+                   AND (c.to_status = 'supplement' OR (c.seq > 1 AND c.new_due IS NOT NULL))) AS changed,
+           EXISTS (SELECT 1 FROM result_file f WHERE f.dossier_id = d.id) AS result_digitised,
+           (SELECT CASE WHEN r.declined THEN NULL ELSE r.level END FROM dossier_rating r
+            WHERE r.dossier_id = d.id) AS rating_level
+    FROM fin JOIN dossier d ON d.id = fin.id
+    WHERE d.status != 'rejected'
+    """
+)
 
 
-def _chunks(values: Iterable[int | None]) -> Iterator[list[int]]:
-    """`values` (None dropped) in lists of at most `_CHUNK`, so every IN (...) stays within SQLite's limit."""
-    batch: list[int] = []
-    for value in values:
-        if value is None:
-            continue
-        batch.append(value)
-        if len(batch) == _CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _iso(moment: datetime) -> str:
+    """A bound for the text comparisons above, in the stored form."""
+    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
+def _moment(value: str | None) -> datetime | None:
+    return models.AwareDateTime().process_result_value(value, None)  # type: ignore[arg-type]
 
 
 class KpiService:
-    """Monthly QĐ 766 figures for leaders (`onestop report kpi`, the F6 scorecard)."""
+    """Monthly QĐ 766 figures for leaders (`onestop report kpi`, the F6 scorecard).
+
+    The received side is summed in SQL; only the dossiers *finished* in the 12-month window come back as rows,
+    because their on-time test needs the appointment recomputed on the current calendar (in Python, no reasoning
+    text)."""
 
     def __init__(
         self, engine: Engine, calendar: CalendarService, commune: str = "", renderer: FormRenderer | None = None
@@ -64,115 +112,78 @@ class KpiService:
         year, mon = parse_month(month)
         months = previous_months(year, mon, TREND_MONTHS)
         window_start, _ = month_bounds(*months[0], VN_TZ)
-        start, end = month_bounds(year, mon, VN_TZ)
-        rows = self._dossiers(window_start, end)
-        total = figures(rows, start, end)
-        fields = sorted({d.field for d in rows if d.field})
-        by_field = tuple(f for f in (figures(rows, start, end, field=x) for x in fields) if f.received or f.finished)
-        trend = tuple(figures(rows, *month_bounds(y, m, VN_TZ)) for y, m in months)
+        _, end = month_bounds(year, mon, VN_TZ)
+        key = f"{year:04d}-{mon:02d}"
+        with session_scope(self.engine) as s:
+            procs = {p.id: procedure_to_domain(p) for p in s.exec(select(models.Procedure)).all()}
+            conn = s.connection()
+            received: dict[tuple[str, str], ReceivedCounts] = defaultdict(ReceivedCounts)
+            for r in conn.execute(_RECEIVED_SQL, {"start": _iso(window_start), "end": _iso(end)}):
+                field = procs[r.procedure_id].field if r.procedure_id in procs else ""
+                received[(r.month, field)] += ReceivedCounts(
+                    int(r.received), int(r.online or 0), int(r.digitised or 0), int(r.reused or 0), int(r.synced or 0)
+                )
+            finished = self._finished(conn, procs, window_start, end)
+        by_month: dict[str, list[KpiDossier]] = defaultdict(list)
+        for d in finished:
+            assert d.finished_at is not None
+            by_month[f"{d.finished_at.astimezone(VN_TZ):%Y-%m}"].append(d)
+
+        def month_total(m: str) -> ReceivedCounts:
+            return sum((c for (mm, _f), c in received.items() if mm == m), ReceivedCounts())
+
+        total = figures_from(key, "", month_total(key), by_month[key])
+        fields = sorted({f for (m, f) in received if m == key and f} | {d.field for d in by_month[key] if d.field})
+        by_field = tuple(
+            f
+            for f in (
+                figures_from(
+                    key, x, received.get((key, x), ReceivedCounts()), [d for d in by_month[key] if d.field == x]
+                )
+                for x in fields
+            )
+            if f.received or f.finished
+        )
+        trend = tuple(
+            figures_from(f"{y:04d}-{m:02d}", "", month_total(f"{y:04d}-{m:02d}"), by_month[f"{y:04d}-{m:02d}"])
+            for y, m in months
+        )
         notes = []
         estimated = sorted(y for y in self.calendar.work_calendar().estimated_years if y <= year)
         if year in estimated:
             notes.append(f"Lịch nghỉ lễ, Tết năm {year} là dự kiến (chưa có thông báo chính thức).")
-        return KpiReport(f"{year:04d}-{mon:02d}", self.commune, now or now_vn(), total, by_field, trend, tuple(notes))
+        return KpiReport(key, self.commune, now or now_vn(), total, by_field, trend, tuple(notes))
 
-    def _dossiers(self, window_start: datetime, end: datetime) -> list[KpiDossier]:
+    def _finished(
+        self, conn: Any, procs: dict[int | None, Procedure], window_start: datetime, end: datetime
+    ) -> list[KpiDossier]:
+        """The dossiers first finished in [window_start, end), each with its effective due moment: recomputed on
+        the current (corrected) calendar when it kept the appointment the rules gave it, else the stored one."""
         cal = self.calendar.work_calendar()
         hours = self.calendar.hours
-        with session_scope(self.engine) as s:
-            finish: dict[int, datetime] = {}
-            for dossier_id, at in s.exec(
-                select(models.StatusEvent.dossier_id, models.StatusEvent.at).where(
-                    col(models.StatusEvent.to_status).in_(_FINISH), models.StatusEvent.at < end
-                )
-            ):
-                if dossier_id not in finish or at < finish[dossier_id]:
-                    finish[dossier_id] = at
-            finishing = {i for i, at in finish.items() if at >= window_start}
-            rows = list(
-                s.exec(
-                    select(models.Dossier).where(
-                        and_(col(models.Dossier.received_at) >= window_start, col(models.Dossier.received_at) < end)
-                    )
+        out: list[KpiDossier] = []
+        for r in conn.execute(_FINISHED_SQL, {"start": _iso(window_start), "end": _iso(end)}):
+            proc = procs.get(r.procedure_id)
+            received_at = _moment(r.received_at)
+            done = _moment(r.finished_at)
+            assert received_at is not None and done is not None  # NOT NULL columns
+            due = _moment(r.due_at)
+            kept = not r.changed and not (r.due_reason or "").startswith(_OVERRIDE_PREFIX)
+            if kept and proc is not None and proc.deadline_amount is not None:
+                due = due_moment(received_at, proc.deadline_amount, proc.deadline_unit, proc.cutoff, cal, hours)
+            out.append(
+                KpiDossier(
+                    code=r.code,
+                    field=proc.field if proc else "",
+                    received_at=received_at,
+                    finished_at=done,
+                    due_at=due,
+                    working_days=working_days_between(received_at, done, cal, hours),
+                    result_digitised=bool(r.result_digitised),
+                    rating_level=r.rating_level,
                 )
             )
-            finishing -= {r.id for r in rows}
-            for part in _chunks(finishing):
-                rows.extend(s.exec(select(models.Dossier).where(col(models.Dossier.id).in_(part))))
-            ids = [r.id for r in rows]
-            if not ids:
-                return []
-            procs = {
-                p.id: p
-                for p in s.exec(
-                    select(models.Procedure).where(col(models.Procedure.id).in_({r.procedure_id for r in rows}))
-                )
-            }
-            docs = [
-                d
-                for part in _chunks(ids)
-                for d in s.exec(select(models.DossierDocument).where(col(models.DossierDocument.dossier_id).in_(part)))
-            ]
-            doc_owner = {d.id: d.dossier_id for d in docs}
-            digitised = {
-                doc_owner[a.document_id]
-                for part in _chunks(doc_owner)
-                for a in s.exec(select(models.Attachment).where(col(models.Attachment.document_id).in_(part)))
-            }
-            reused = {
-                doc_owner[r.document_id]
-                for part in _chunks(doc_owner)
-                for r in s.exec(select(models.DocumentReuse).where(col(models.DocumentReuse.document_id).in_(part)))
-            }
-            results = {
-                d
-                for part in _chunks(ids)
-                for d in s.exec(select(models.ResultFile.dossier_id).where(col(models.ResultFile.dossier_id).in_(part)))
-            }
-            ratings = {
-                r.dossier_id: (None if r.declined else r.level)
-                for part in _chunks(ids)
-                for r in s.exec(select(models.DossierRating).where(col(models.DossierRating.dossier_id).in_(part)))
-            }
-            changed: dict[int, bool] = defaultdict(bool)
-            events = (
-                e
-                for part in _chunks(ids)
-                for e in s.exec(select(models.StatusEvent).where(col(models.StatusEvent.dossier_id).in_(part)))
-            )
-            for e in events:
-                # a supplement request paused the clock; a later step with a new due is an apology's extension
-                if e.to_status == "supplement" or (e.seq > 1 and e.new_due is not None):
-                    changed[e.dossier_id] = True
-            out = []
-            for r in rows:
-                assert r.id is not None  # loaded rows have their key
-                proc = procedure_to_domain(procs[r.procedure_id])
-                due = r.due_at
-                kept = not changed[r.id] and not r.due_reason.startswith(_OVERRIDE_PREFIX)
-                if kept and proc.deadline_amount is not None:
-                    due = compute_due(
-                        r.received_at, proc.deadline_amount, proc.deadline_unit, proc.cutoff, cal, hours
-                    ).due_at
-                done = finish.get(r.id)
-                out.append(
-                    KpiDossier(
-                        code=r.code,
-                        field=proc.field,
-                        received_at=r.received_at,
-                        rejected=r.status == "rejected",
-                        online=r.channel == "online",
-                        digitised=r.id in digitised,
-                        reused=r.id in reused,
-                        synced=r.sync_state == "synced",
-                        finished_at=done,
-                        due_at=due,
-                        working_days=working_days_between(r.received_at, done, cal, hours) if done else None,
-                        result_digitised=r.id in results,
-                        rating_level=ratings.get(r.id),
-                    )
-                )
-            return out
+        return out
 
     # ---------------------------------------------------------------- export
 

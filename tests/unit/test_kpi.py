@@ -184,13 +184,128 @@ def test_kpi_pdf_text(services, january, db_path, config_path, tmp_path) -> None
     assert "Tất cả lĩnh vực" in text and "75,0%" in text and "Chứng thực" in text and "12/2025" in text
 
 
-def test_figures_do_not_depend_on_how_ids_are_chunked(services, january, monkeypatch) -> None:
-    """A year at 1M dossiers passes more ids than SQLite binds in one IN (...); the queries go in chunks, and the
-    figures must be the same however the ids are split (here two per query)."""
-    import onestop.services.kpi as kpi
+def _reference_dossiers(services, window_start, end):
+    """The scorecard's dossiers computed the slow, obvious way (every dossier of the window as an ORM row, the
+    appointment by `compute_due`): the oracle the SQL aggregation is held to."""
+    from collections import defaultdict
+
+    from sqlmodel import col, select
+
+    from db import models
+    from db.engine import session_scope
+    from onestop.calendar import compute_due, working_days_between
+    from onestop.kpi import KpiDossier
+    from onestop.services.catalog import to_domain
+
+    cal, hours = services.calendar.work_calendar(), services.calendar.hours
+    out = []
+    with session_scope(services.engine) as s:
+        finish: dict[int, datetime] = {}
+        for e in s.exec(select(models.StatusEvent)).all():
+            if e.to_status in ("result_ready", "returned") and e.at < end:
+                finish[e.dossier_id] = min(e.at, finish.get(e.dossier_id, e.at))
+        changed: dict[int, bool] = defaultdict(bool)
+        for e in s.exec(select(models.StatusEvent)).all():
+            if e.to_status == "supplement" or (e.seq > 1 and e.new_due is not None):
+                changed[e.dossier_id] = True
+        for r in s.exec(select(models.Dossier).order_by(col(models.Dossier.id))).all():
+            done = finish.get(r.id)
+            if not (window_start <= r.received_at < end or (done is not None and done >= window_start)):
+                continue
+            proc = to_domain(s.get(models.Procedure, r.procedure_id))
+            docs = s.exec(select(models.DossierDocument).where(models.DossierDocument.dossier_id == r.id)).all()
+            attached = any(
+                s.exec(select(models.Attachment).where(models.Attachment.document_id == d.id)).first() for d in docs
+            )
+            reused = any(s.get(models.DocumentReuse, d.id) for d in docs)
+            rating = s.exec(select(models.DossierRating).where(models.DossierRating.dossier_id == r.id)).first()
+            due = r.due_at
+            if not changed[r.id] and not r.due_reason.startswith("Cán bộ hẹn lại") and proc.deadline_amount is not None:
+                due = compute_due(
+                    r.received_at, proc.deadline_amount, proc.deadline_unit, proc.cutoff, cal, hours
+                ).due_at
+            out.append(
+                KpiDossier(
+                    code=r.code,
+                    field=proc.field,
+                    received_at=r.received_at,
+                    rejected=r.status == "rejected",
+                    online=r.channel == "online",
+                    digitised=attached,
+                    reused=reused,
+                    synced=r.sync_state == "synced",
+                    finished_at=done,
+                    due_at=due,
+                    working_days=working_days_between(r.received_at, done, cal, hours) if done else None,
+                    result_digitised=s.exec(
+                        select(models.ResultFile).where(models.ResultFile.dossier_id == r.id)
+                    ).first()
+                    is not None,
+                    rating_level=None if rating is None or rating.declined else rating.level,
+                )
+            )
+    return out
+
+
+def test_sql_aggregation_equals_the_per_dossier_oracle(services, january, make_dossier, monkeypatch) -> None:
+    """The scorecard sums in SQL (it had to: 29 s at 1M dossiers); every figure of every month and field must equal
+    the per-dossier computation over the same data, including a dossier finished twice, one finished before the
+    window, an officer's own appointment and an apology's extension."""
+    import onestop.services.lifecycle as lifecycle
+    from onestop.kpi import figures, month_bounds, previous_months
+
+    clock = {"now": vn(2025, 3, 3, 9)}
+    monkeypatch.setattr(lifecycle, "now_vn", lambda: clock["now"])
+    early = make_dossier("2.001035", received_at=vn(2025, 1, 6, 9))  # finished before the window, returned inside
+    services.dossiers.transition(early.code, Status.IN_PROGRESS, actor="canbo")
+    clock["now"] = vn(2025, 1, 7, 9)
+    services.dossiers.result_ready(early.code, "canbo")
+    clock["now"] = vn(2025, 3, 3, 9)
+    services.dossiers.return_result(early.code, collected_by="Đặng Thị Ánh", collected_id_number="", actor="canbo")
+    late = make_dossier("2.001035", received_at=vn(2025, 6, 2, 9))  # an apology extended it
+    clock["now"] = vn(2025, 6, 2, 10)
+    services.dossiers.transition(late.code, Status.IN_PROGRESS, actor="canbo")
+    services.dossiers.apologise(late.code, vn(2025, 6, 20, 16), "Chờ xác minh", "canbo")
+    clock["now"] = vn(2025, 6, 18, 9)
+    services.dossiers.result_ready(late.code, "canbo")
 
     moment = vn(2026, 2, 1, 8)
-    whole = services.kpi.report("2026-01", now=moment)
-    assert whole.total.received > 2  # more ids than one chunk below
-    monkeypatch.setattr(kpi, "_CHUNK", 2)
-    assert services.kpi.report("2026-01", now=moment) == whole
+    report = services.kpi.report("2026-01", now=moment)
+    months = previous_months(2026, 1, 12)
+    window_start, _ = month_bounds(*months[0], VN_TZ)
+    _, end = month_bounds(2026, 1, VN_TZ)
+    oracle = _reference_dossiers(services, window_start, end)
+    assert report.trend == tuple(figures(oracle, *month_bounds(y, m, VN_TZ)) for y, m in months)
+    start, _ = month_bounds(2026, 1, VN_TZ)
+    assert report.total == figures(oracle, start, end)
+    for f in report.by_field:
+        assert f == figures(oracle, start, end, field=f.field)
+    june = next(f for f in report.trend if f.month == "2025-06")
+    assert june.finished == 1 and june.on_time_rate == 1.0  # on time against the extended appointment
+    march = next(f for f in report.trend if f.month == "2025-03")
+    assert march.finished == 0  # its result was first ready in January 2025, before the window
+
+
+def test_due_moment_is_compute_due_without_the_reasoning(services) -> None:
+    """The scorecard's appointment (`due_moment`) and the printed one (`compute_due`) agree on every receipt moment
+    of two weeks around the New Year 2026 swap and Tết 2027, for every deadline unit."""
+    from datetime import time, timedelta
+
+    from onestop.calendar import compute_due, due_moment
+    from onestop.domain import DeadlineUnit
+
+    cal, hours = services.calendar.work_calendar(), services.calendar.hours
+    cases = [
+        (2.0, DeadlineUnit.WORKING_DAYS, None),
+        (0.5, DeadlineUnit.WORKING_DAYS, time(15, 0)),
+        (4.0, DeadlineUnit.WORKING_HOURS, None),
+        (0, DeadlineUnit.SAME_DAY, time(15, 0)),
+        (5.0, DeadlineUnit.CALENDAR_DAYS, None),
+    ]
+    for first in (vn(2025, 12, 29, 0), vn(2027, 2, 1, 0)):
+        moment = first
+        while moment < first + timedelta(days=14):
+            for amount, unit, cutoff in cases:
+                expected = compute_due(moment, amount, unit, cutoff, cal, hours).due_at
+                assert due_moment(moment, amount, unit, cutoff, cal, hours) == expected, (moment, amount, unit)
+            moment += timedelta(minutes=47)
