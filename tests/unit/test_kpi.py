@@ -309,3 +309,16 @@ def test_due_moment_is_compute_due_without_the_reasoning(services) -> None:
                 expected = compute_due(moment, amount, unit, cutoff, cal, hours).due_at
                 assert due_moment(moment, amount, unit, cutoff, cal, hours) == expected, (moment, amount, unit)
             moment += timedelta(minutes=47)
+
+
+def test_finished_query_looks_up_each_dossiers_own_events(services) -> None:
+    """The correlated NOT EXISTS of the finished-dossier query must search the dossier's own events; on the
+    (to_status, at) index it scans every earlier finish once per dossier (minutes at 1M dossiers)."""
+    from onestop.services.kpi import _FINISHED_SQL
+
+    with services.engine.connect() as conn:
+        compiled = str(_FINISHED_SQL).replace(":start", "'2025-12-01'").replace(":end", "'2026-12-01'")
+        plan = "\n".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled))
+    assert "SEARCH e USING COVERING INDEX ix_status_event_to_status_at" in plan, plan
+    assert "SEARCH x USING INDEX ix_status_event_dossier_id" in plan, plan
+    assert "SEARCH x USING COVERING INDEX ix_status_event_to_status_at" not in plan, plan
