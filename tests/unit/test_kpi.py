@@ -287,9 +287,10 @@ def test_sql_aggregation_equals_the_per_dossier_oracle(services, january, make_d
 
 
 def test_due_moment_is_compute_due_without_the_reasoning(services) -> None:
-    """The scorecard's appointment (`due_moment`) and the printed one (`compute_due`) agree on every receipt moment
-    of two weeks around the New Year 2026 swap and Tết 2027, for every deadline unit."""
-    from datetime import time, timedelta
+    """The scorecard's appointment (`due_moment`, and `OfficeClock`'s number line) and the printed one
+    (`compute_due`) agree on every receipt moment of two weeks around the New Year 2026 swap and Tết 2027 and at
+    the edges of the office day, for every deadline unit; so do the office-time durations."""
+    from datetime import date, time, timedelta
 
     from onestop.calendar import compute_due, due_moment
     from onestop.domain import DeadlineUnit
@@ -302,13 +303,33 @@ def test_due_moment_is_compute_due_without_the_reasoning(services) -> None:
         (0, DeadlineUnit.SAME_DAY, time(15, 0)),
         (5.0, DeadlineUnit.CALENDAR_DAYS, None),
     ]
-    for first in (vn(2025, 12, 29, 0), vn(2027, 2, 1, 0)):
+    from onestop.calendar import working_days_between
+    from onestop.calendar.clock import OfficeClock
+
+    clock = OfficeClock(cal, hours, date(2025, 12, 1), date(2027, 3, 31))
+    checked = 0
+    for first in (vn(2025, 12, 29, 0), vn(2027, 2, 1, 0), vn(2027, 3, 20, 0)):  # the last runs off the clock's span
         moment = first
         while moment < first + timedelta(days=14):
             for amount, unit, cutoff in cases:
                 expected = compute_due(moment, amount, unit, cutoff, cal, hours).due_at
                 assert due_moment(moment, amount, unit, cutoff, cal, hours) == expected, (moment, amount, unit)
+                assert clock.due_moment(moment, amount, unit, cutoff) == expected, (moment, amount, unit)
+                later = moment + timedelta(minutes=(checked * 631) % (6 * 24 * 60))
+                assert clock.working_days_between(moment, later) == working_days_between(moment, later, cal, hours)
+                checked += 1
             moment += timedelta(minutes=47)
+    # the edges: exactly at opening, the end of the morning, the lunch break, the afternoon's start and closing
+    for day in (date(2026, 1, 9), date(2026, 1, 10), date(2026, 2, 13)):
+        for hh, mm in ((7, 0), (11, 30), (12, 15), (13, 30), (17, 0), (16, 59)):
+            moment = vn(day.year, day.month, day.day, hh, mm)
+            for amount, unit, cutoff in [
+                *cases,
+                (1.0, DeadlineUnit.WORKING_DAYS, None),
+                (3.5, DeadlineUnit.WORKING_HOURS, None),
+            ]:
+                expected = compute_due(moment, amount, unit, cutoff, cal, hours).due_at
+                assert clock.due_moment(moment, amount, unit, cutoff) == expected, (moment, amount, unit)
 
 
 def test_finished_query_looks_up_each_dossiers_own_events(services) -> None:
