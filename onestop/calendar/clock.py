@@ -85,7 +85,7 @@ class OfficeClock:
         unit = DeadlineUnit(unit)
         if unit not in (DeadlineUnit.WORKING_DAYS, DeadlineUnit.WORKING_HOURS) or not amount or math.isnan(amount):
             return due_moment(received_at, amount, unit, cutoff, self.cal, self.hours)
-        received = received_at.astimezone(VN_TZ)
+        received = received_at.astimezone(VN_TZ).replace(microsecond=0)  # whole seconds, as compute_due counts
         i = self._index(received.date())
         if i is None or amount < 0:
             return due_moment(received_at, amount, unit, cutoff, self.cal, self.hours)

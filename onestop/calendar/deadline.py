@@ -320,7 +320,7 @@ def due_moment(
         raise ValueError(f"thời hạn giải quyết không hợp lệ: {amount!r}")
     unit = DeadlineUnit(unit)
     segs = _segments(hours)
-    start_d, start_t, _why = _start(to_vn(received_at), cutoff, cal, segs)
+    start_d, start_t, _why = _start(to_vn(received_at).replace(microsecond=0), cutoff, cal, segs)  # as compute_due
     if unit is DeadlineUnit.SAME_DAY or amount == 0:
         return _at(start_d, segs[1][1])
     if unit is DeadlineUnit.CALENDAR_DAYS:
