@@ -31,6 +31,7 @@ from onestop.sync.protocol import MAX_FILE_BYTES
 from onestop.text import clean
 
 _RESULT_STATES = ("in_progress", "financial", "result_ready", "returned")
+_NOT_REUSABLE_STATES = ("rejected", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,11 @@ class DigitisationService:
             return self._queue(s, row)
 
     def reusable(self, id_number: str, *, exclude_code: str = "") -> list[Reusable]:
-        """The citizen's earlier digitised components, newest first (one per document name)."""
+        """The citizen's earlier digitised components still valid for reuse, newest first (one per document name).
+
+        Not offered: papers of a dossier that was refused or withdrawn (the paper was not accepted or was taken
+        back) and papers whose scanned files are no longer in the file store.
+        """
         id_number = clean(id_number)
         if not id_number:
             return []
@@ -175,7 +180,11 @@ class DigitisationService:
         with session_scope(self.engine) as s:
             rows = s.exec(
                 select(models.Dossier)
-                .where(models.Dossier.applicant_id_number == id_number, models.Dossier.code != exclude_code)
+                .where(
+                    models.Dossier.applicant_id_number == id_number,
+                    models.Dossier.code != exclude_code,
+                    col(models.Dossier.status).not_in(_NOT_REUSABLE_STATES),
+                )
                 .order_by(col(models.Dossier.received_at).desc())
             ).all()
             for row in rows:
@@ -184,7 +193,8 @@ class DigitisationService:
                         Attachment(a.sha256, a.file_name, a.media_type, a.size)
                         for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == doc.id))
                     )
-                    if files and doc.name not in out:
+                    stored = all((self.files_dir / f.sha256[:2] / f.sha256).is_file() for f in files)
+                    if files and stored and doc.name not in out:
                         out[doc.name] = Reusable(row.code, doc.name, files)
         return list(out.values())
 

@@ -66,6 +66,9 @@ class IntakeStep(AppAccess, Widget):
     def fill_draft(self, values: dict[str, Any]) -> None:
         """Add this step's `IntakeDraft` keyword arguments (called only after every step checked out)."""
 
+    def after_save(self, code: str) -> None:
+        """The dossier `code` was saved: record what the intake save itself does not (reuse of earlier papers)."""
+
     def save_state(self, state: dict[str, Any]) -> None:
         """Add what the generic draft (inputs, checkboxes, radio sets by id) does not capture."""
 

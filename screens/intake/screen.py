@@ -329,6 +329,8 @@ class IntakeScreen(OneStopScreen):
         except OneStopError as err:
             self.notify(err.message, title=err.title, severity="error", timeout=10)
             return
+        for step in self.steps:
+            step.after_save(dossier.code)
         self.saved(dossier)
 
     def show_service_error(self, err: BadInput) -> None:

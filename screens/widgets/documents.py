@@ -1,4 +1,5 @@
-"""The documents checklist (original/copy/present-only, counts, extras) and the scanner-folder file picker."""
+"""The documents checklist (original/copy/present-only, counts, extras, reuse of earlier digitised papers) and the
+scanner-folder file picker."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Label, OptionList
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 KINDS = ("original", "copy", "present_only")
@@ -37,6 +38,8 @@ class DocLine:
     count: int = 1
     received: bool = True
     files: list[str] = field(default_factory=list)
+    reuse_from: str = ""
+    """Code of the citizen's earlier dossier whose digitised paper is reused instead of a new one (R)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +48,7 @@ class DocLine:
             "count": self.count,
             "received": self.received,
             "files": list(self.files),
+            "reuse_from": self.reuse_from,
         }
 
 
@@ -69,6 +73,8 @@ class DocumentsPanel(Horizontal):
     DocumentsPanel #docs-right { width: 1fr; margin-left: 1; }
     DocumentsPanel DataTable { height: 1fr; }
     DocumentsPanel OptionList { height: 1fr; }
+    DocumentsPanel #docs-reuse-note { height: auto; color: $success; display: none; }
+    DocumentsPanel #docs-reuse-note.-shown { display: block; }
     """
     BINDINGS = [
         Binding("space", "tick", "Đánh dấu", tooltip="Đánh dấu đã nhận / chưa nhận", id="docs.toggle"),
@@ -77,17 +83,27 @@ class DocumentsPanel(Horizontal):
         Binding("minus", "count(-1)", "Giảm SL", tooltip="Giảm số lượng", id="docs.less"),
         Binding("a", "add", "Thêm giấy tờ", tooltip="Thêm giấy tờ ngoài danh mục", id="docs.add"),
         Binding("f", "attach", "Gắn tệp", tooltip="Gắn tệp số hóa đang chọn vào dòng giấy tờ", id="docs.attach"),
+        Binding(
+            "r",
+            "reuse",
+            "Tái sử dụng",
+            tooltip="Dùng lại bản số hóa của công dân từ hồ sơ trước (không cần nộp lại giấy)",
+            id="docs.reuse",
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines: list[DocLine] = []
         self.files: list[Path] = []
+        self.reusable: dict[str, Any] = {}
+        """Paper name → `Reusable`: the citizen's earlier digitised components still valid for reuse."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="docs-left"):
             yield Label("Thành phần hồ sơ — Space: đã nhận · K: loại · +/-: SL · A: thêm · PgDn: tiếp")
             yield DataTable(id="docs-table", cursor_type="row")
+            yield Static("", id="docs-reuse-note")
         with Vertical(id="docs-right"):
             yield Label("Tệp số hóa mới nhất — Enter/F: gắn vào dòng đang chọn")
             yield OptionList(id="docs-files")
@@ -123,10 +139,73 @@ class DocumentsPanel(Horizontal):
                 name,
                 KIND_LABELS[line.kind],
                 str(line.count),
-                str(len(line.files)) if line.files else "",
+                self._files_cell(line),
             )
         if self.lines:
             table.move_cursor(row=max(0, min(row, len(self.lines) - 1)))
+        self.show_reuse_note()
+
+    def _files_cell(self, line: DocLine) -> str:
+        """Scanned files attached; "TSD" once reused; "R?" while an earlier digitised paper may be reused."""
+        if line.reuse_from:
+            return "TSD"
+        if line.files:
+            return str(len(line.files))
+        return "R?" if line.name in self.reusable else ""
+
+    def set_reusable(self, offers: list[Any]) -> None:
+        """The citizen's earlier digitised papers (`Reusable`); a chosen reuse no longer offered is dropped."""
+        self.reusable = {offer.document_name: offer for offer in offers}
+        for line in self.lines:
+            if line.reuse_from and line.name not in self.reusable:
+                line.reuse_from = ""
+        self.show_lines()
+        self.refresh_bindings()
+
+    def show_reuse_note(self) -> None:
+        note = self.query_one("#docs-reuse-note", Static)
+        offerable = [line for line in self.lines if line.name in self.reusable]
+        if not offerable:
+            note.update("")
+            note.set_class(False, "-shown")
+            return
+        chosen = sum(1 for line in offerable if line.reuse_from)
+        text = (
+            f"Công dân có {len(offerable)} giấy tờ đã số hóa còn dùng được (R? trong cột Tệp): "
+            f"R để tái sử dụng, không cần nộp lại. Đã chọn tái sử dụng: {chosen}."
+        )
+        line = self.current()
+        if line is not None and line.name in self.reusable:
+            offer = self.reusable[line.name]
+            text += f"\nDòng đang chọn: bản số hóa từ hồ sơ {offer.dossier_code} ({len(offer.files)} tệp)."
+        note.update(text)
+        note.set_class(True, "-shown")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_reuse_note()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """R is offered only when the citizen has an earlier digitised paper of this procedure's kinds."""
+        if action == "reuse":
+            return any(line.name in self.reusable for line in self.lines)
+        return True
+
+    def action_reuse(self) -> None:
+        """Reuse (or stop reusing) the earlier digitised paper of the highlighted line."""
+        line = self.current()
+        if line is None:
+            return
+        offer = self.reusable.get(line.name)
+        if offer is None:
+            self.app.notify(f"Không có bản số hóa trước đây của «{line.name[:40]}» để tái sử dụng.", severity="warning")
+            return
+        if line.reuse_from:
+            line.reuse_from = ""
+            self.app.notify(f"Bỏ tái sử dụng «{line.name[:40]}».")
+        else:
+            line.reuse_from, line.received = offer.dossier_code, True
+            self.app.notify(f"Tái sử dụng «{line.name[:40]}» đã số hóa từ hồ sơ {offer.dossier_code}.")
+        self.show_lines()
 
     def load_files(self, folder: str) -> None:
         self.files = newest_files(folder)
