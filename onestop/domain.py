@@ -585,6 +585,7 @@ class IntakeDraft:
     attachments: tuple[tuple[int, str], ...] = ()  # (document index, file path) pairs to store and attach
     received_at: datetime | None = None  # None: now; set by imports and tests
     confirm_address: bool = False  # the officer confirmed replacing a known citizen's address (BRIEF §11.5)
+    paper_receipt: str = ""  # paper receipt number written while the provincial payment system was down
     declaration: dict[str, Any] | None = None  # field id → value as typed; {"form": name, "values": {...}} also read
 
 

@@ -72,12 +72,24 @@ def take_number(conn: sa.Connection) -> tuple[str, str, int] | None:
 
 
 def insert_receipt(
-    conn: sa.Connection, payment_id: int, taken: tuple[str, str, int], officer: str, at: datetime
+    conn: sa.Connection,
+    payment_id: int,
+    taken: tuple[str, str, int] | None,
+    officer: str,
+    at: datetime,
+    paper_number: str = "",
 ) -> None:
-    symbol, book, number = taken
+    """The payment's receipt: a number `taken` from the series, or (system down) only a paper receipt number."""
+    symbol, book, number = taken or ("", "", 0)
     conn.execute(
         sa.insert(models.FeeReceipt).values(
-            payment_id=payment_id, symbol=symbol, book=book, number=number, paper_number="", officer=officer, at=at
+            payment_id=payment_id,
+            symbol=symbol,
+            book=book,
+            number=number,
+            paper_number=paper_number,
+            officer=officer,
+            at=at,
         )
     )
 

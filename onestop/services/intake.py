@@ -392,6 +392,9 @@ class IntakeService:
             raise BadInput("Thủ tục chưa có mức lệ phí trong danh mục: hãy nhập lệ phí (0 nếu miễn).", field="fee")
         if not 0 <= fee <= 100_000_000:
             raise BadInput("Lệ phí không hợp lệ.", field="fee")
+        paper_receipt = _text_field(draft.paper_receipt, "paper_receipt", "Số biên lai giấy", 40)
+        if paper_receipt and not fee:
+            raise BadInput("Hồ sơ không thu lệ phí nên không có biên lai giấy.", field="paper_receipt")
         if draft.fee_method not in ("cash", "transfer", "card", "online", "none"):
             raise BadInput("Hình thức thu phí không hợp lệ.", field="fee_method")
         return_address = _text_field(draft.return_address, "return_address", "Địa chỉ nhận kết quả", 500)
@@ -436,6 +439,7 @@ class IntakeService:
             documents=tuple(documents),
             fee_vnd=fee,
             exemption=exemption,
+            paper_receipt=paper_receipt,
             return_address=return_address,
             due_override_reason=reason,
             summary=_text_field(draft.summary, "summary", "Trích yếu", 1000),
@@ -512,7 +516,8 @@ class IntakeService:
             declaration = checked.prepared.declaration if checked.prepared else None
             if declaration is not None:
                 self._insert_declaration(conn, dossier_id, declaration, now)
-            receipt = take_number(conn) if draft.fee_vnd else None  # the next number of the receipt series
+            # the next number of the receipt series; none while the provincial payment system is down (paper)
+            receipt = take_number(conn) if draft.fee_vnd and not draft.paper_receipt else None
             self._add_children(conn, dossier_id, documents, draft, received_at, receipt, actor.username)
             event = StatusEvent(1, received_at, None, Status.RECEIVED, actor.username, "Tiếp nhận hồ sơ", due_at)
             self._insert_event_and_audit(conn, dossier_id, event, code, procedure, draft, now)
@@ -706,7 +711,9 @@ class IntakeService:
                     draft.fee_method if paid else "none",
                     draft.exemption,
                     received_at if paid else None,
-                    receipt_number=ReceiptNumber(values["code"], *receipt).text if receipt else "",
+                    receipt_number=ReceiptNumber(
+                        values["code"], *(receipt or ("", "", 0)), paper_number=draft.paper_receipt
+                    ).text,
                 ),
             ),
             return_address=draft.return_address,
@@ -831,8 +838,8 @@ class IntakeService:
                 received_at if paid else None,
             ),
         ).scalar_one()
-        if receipt is not None:
-            insert_receipt(conn, payment_id, receipt, officer, received_at)
+        if receipt is not None or draft.paper_receipt:
+            insert_receipt(conn, payment_id, receipt, officer, received_at, paper_number=draft.paper_receipt)
 
     # ------------------------------------------------------------------ drafts
 

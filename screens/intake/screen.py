@@ -23,6 +23,7 @@ from screens.common import OneStopScreen, describe_print, fmt_datetime
 from screens.intake.applicant import PERSON_ORDER, ApplicantStep
 from screens.intake.base import IntakeStep
 from screens.intake.declaration import DeclarationStep
+from screens.intake.fee import FeeStep
 from screens.intake.registry import STEPS
 from screens.widgets.status_bar import StatusBar
 
@@ -349,9 +350,10 @@ class IntakeScreen(OneStopScreen):
         self.saved_code = dossier.code
         self.refresh_bindings()
         self.set_large(False)
+        receipt = self.step_of(FeeStep).done_line(dossier)  # the fee's receipt number (series or paper)
         self.query_one("#done-code", Static).update(
             f"[b]{dossier.code}[/b]\n{dossier.applicant.full_name} — {dossier.procedure.name}\n"
-            f"Hẹn trả: {fmt_datetime(dossier.due_at)}"
+            f"Hẹn trả: {fmt_datetime(dossier.due_at)}" + (f"\n{receipt}" if receipt else "")
         )
         self.show_step(len(self.steps))
         self.query_one("#done-print", Static).update("Đang in giấy tiếp nhận…")

@@ -3,8 +3,6 @@ the scanned address that never silently replaces a known one, and fee receipts (
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from tests.ui.conftest import SCAN
@@ -98,3 +96,149 @@ async def test_no_reuse_offered_to_a_new_citizen_or_from_a_refused_dossier(app, 
         await pilot.press("r")
         await pilot.pause()
         assert not screen.query_one("#docs-panel").lines[0].reuse_from
+
+
+# ---------------------------------------------------------------------------------------------- 2. tiered fee
+
+
+async def test_copy_certification_asks_pages_and_copies_and_prefills_the_tiered_fee(app, services):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, COPY)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "fee")
+        assert app.focused.id == "fee-pages"  # the pages are asked first
+        assert screen.query_one("#fee").value == ""  # not the flat 2.000 đ of the catalog
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.current_step.KEY == "fee"
+        assert "số trang" in str(screen.query_one("#fee-pages-error").render())
+        await pilot.press("5", "enter")
+        assert app.focused.id == "fee-copies"
+        await pilot.press("backspace", "2", "enter")
+        await pilot.pause()
+        assert app.focused.id == "fee"
+        assert screen.query_one("#fee").value == "14000"
+        how = str(screen.query_one("#fee-how").render())
+        assert "2 trang × 2.000 đ + 3 trang × 1.000 đ = 7.000 đ/bản × 2 bản = 14.000 đ" in how
+        # 300 pages: 4.000 + 298.000 đ, capped at 200.000 đ a copy
+        await pilot.press("shift+tab", "shift+tab", "backspace", "3", "0", "0")
+        await pilot.pause()
+        assert screen.query_one("#fee").value == "400000"
+        assert "tối đa 200.000 đ/bản" in str(screen.query_one("#fee-how").render())
+        await pilot.press("tab", "backspace", "1")  # one copy
+        await pilot.pause()
+        assert screen.query_one("#fee").value == "200000"
+        code = await save(app, pilot, screen)
+    dossier = services.dossiers.peek(code)
+    assert dossier.payments[0].amount_vnd == 200_000
+
+
+async def test_a_fee_typed_by_the_officer_is_kept_and_shown_as_edited(app, services):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, COPY)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "fee")
+        await pilot.press("3", "enter", "enter")
+        await pilot.pause()
+        assert screen.query_one("#fee").value == "5000"
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "4")
+        await pilot.pause()
+        how = str(screen.query_one("#fee-how").render())
+        assert "sửa tay" in how and "5.000" in how
+        await pilot.press("shift+tab", "shift+tab", "backspace", "4")  # a new page count keeps the typed fee
+        await pilot.pause()
+        assert screen.query_one("#fee").value == "4"
+
+
+# ---------------------------------------------------------------------------------------------- 3. no paper
+
+
+@pytest.fixture
+def birth_is_no_paper(tmp_path, monkeypatch):
+    import onestop.catalog_flags as flags
+
+    path = tmp_path / "no_paper.toml"
+    path.write_text(f'schema = 1\n[[procedure]]\ncode = "{BIRTH}"\nsource = "QĐ thử nghiệm của tỉnh"\n', "utf-8")
+    monkeypatch.setattr(flags, "NO_PAPER_PATH", path)
+
+
+async def test_no_paper_procedure_takes_no_paper_and_steers_to_assisted_online_filing(app, services, birth_is_no_paper):
+    from onestop.domain import Channel
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "documents")
+        banner = str(screen.query_one("#docs-no-paper").render())
+        assert "KHÔNG THU GIẤY TỜ" in banner and "Chỉ thị 24/CT-TTg" in banner
+        lines = screen.query_one("#docs-panel").lines
+        assert lines and not any(line.received for line in lines)
+        assert {line.kind for line in lines} == {"present_only"}
+        await pilot.press("space", "k", "pagedown")  # ticked and turned into a kept original: refused
+        await pilot.pause()
+        assert screen.current_step.KEY == "documents"
+        assert "Chỉ thị 24/CT-TTg" in str(screen.query_one("#documents-error").render())
+        await pilot.press("k", "k", "pagedown")  # back to "Xuất trình": only shown, not collected
+        await pilot.pause()
+        assert screen.current_step.KEY == "fee"
+        assert "Chỉ thị 24/CT-TTg" in str(screen.query_one("#fee-no-paper").render())
+        assert screen.step_of(type(screen.current_step)).channel() == "online"
+        await pilot.press("pagedown")  # the citizen's consent is not recorded yet
+        await pilot.pause()
+        assert screen.current_step.KEY == "fee"
+        assert "đồng ý" in str(screen.query_one("#consent-error").render())
+        assert app.focused.id == "consent"
+        await pilot.press("space", "tab", "space")  # consent, then the VNeID account
+        await pilot.pause()
+        code = await save(app, pilot, screen)
+    dossier = services.dossiers.peek(code)
+    assert dossier.channel is Channel.ONLINE and dossier.consent_recorded and dossier.has_eid_account
+    assert [d.kind.value for d in dossier.documents] == ["present_only"]
+
+
+# ---------------------------------------------------------------------------------------------- 5. receipts
+
+
+async def test_fee_gets_the_next_number_of_the_series_shown_before_and_after_saving(app, services):
+    services.fee_receipts.set_series("AA/26P", "01", 123, actor="lanhdao")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, COPY)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "fee")
+        assert "Ký hiệu AA/26P, quyển 01, số 0000123" in str(screen.query_one("#receipt-series").render())
+        await pilot.press("1", "enter", "enter")
+        code = await save(app, pilot, screen)
+        assert "Biên lai: Ký hiệu AA/26P, quyển 01, số 0000123" in str(screen.query_one("#done-code").render())
+    assert services.dossiers.peek(code).payments[0].receipt_number == "Ký hiệu AA/26P, quyển 01, số 0000123"
+    assert services.fee_receipts.series().next_number == 124
+
+
+async def test_paper_receipt_is_recorded_while_the_payment_system_is_down(app, services):
+    services.fee_receipts.set_series("AA/26P", "01", 123, actor="lanhdao")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, COPY)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "fee")
+        await pilot.press("1", "enter", "enter")  # on the fee: 2.000 đ
+        await pilot.press("tab", "tab", "tab")  # exemption, payment method, the payment system is down
+        assert app.focused.id == "paper-toggle"
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.focused.id == "paper_receipt"
+        assert "không cấp số điện tử" in str(screen.query_one("#receipt-series").render())
+        await pilot.press("pagedown")  # no number written yet: refused
+        await pilot.pause()
+        assert "số biên lai giấy" in str(screen.query_one("#paper_receipt-error").render())
+        await pilot.press(*"BL-0042", "enter")
+        await pilot.pause()
+        assert screen.current_step.KEY != "fee"
+        code = await save(app, pilot, screen)
+        assert "Biên lai giấy số BL-0042" in str(screen.query_one("#done-code").render())
+    assert services.dossiers.peek(code).payments[0].receipt_number == "Biên lai giấy số BL-0042"
+    assert services.fee_receipts.series().next_number == 123  # no electronic number was used up
+    assert [(r.dossier_code, r.paper_number) for r in services.fee_receipts.unreconciled()] == [(code, "BL-0042")]
