@@ -1,8 +1,9 @@
-"""Modal questions returning typed data: ConfirmDialog -> bool, ErrorDialog -> None, ReasonDialog -> str | None."""
+"""Modal questions returning typed data: ConfirmDialog -> bool, ErrorDialog -> None, ReasonDialog -> str | None,
+ChoiceDialog -> one of several values (a letter key each) | None."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -207,5 +208,55 @@ class ChecklistDialog(ModalScreen["list[str] | None"]):
             self.dismiss(ticked + typed)
 
     @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen["str | None"]):
+    """A question with several answers, each on its own letter key (shown on its button); Esc answers None."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    ChoiceDialog { align: center middle; background: $background 60%; }
+    ChoiceDialog .dialog { width: 90; }
+    ChoiceDialog #choice-question { height: auto; }
+    """
+    )
+    BINDINGS = [Binding("escape", "cancel", "Quay lại", tooltip="Đóng, chưa chọn", id="choice.cancel")]
+
+    def __init__(
+        self, question: str, choices: list[tuple[str, str, str]], *, title: str, back: str = "Quay lại"
+    ) -> None:
+        """`choices`: (key, value, label) — pressing `key` (or its button) returns `value`."""
+        super().__init__()
+        self.question, self.choices, self.title_text, self.back = question, choices, title, back
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.question, id="choice-question")
+            with Horizontal():
+                for i, (key, value, label) in enumerate(self.choices):
+                    yield Button(
+                        f"{label} ({key.upper()})", variant="primary" if i == 0 else "default", id=f"choice-{value}"
+                    )
+                yield Button(f"{self.back} (Esc)", id="choice-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for key, value, _ in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
+
+    @on(Button.Pressed)
+    def answer_from_button(self, event: Button.Pressed) -> None:
+        value = (event.button.id or "").removeprefix("choice-")
+        self.dismiss(None if value == "cancel" else value)
+
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,8 @@
-"""Step 2: the applicant (QR scan or typed) and, optionally, a representative with their authorisation."""
+"""Step 2: the applicant (QR scan or typed) and, optionally, a representative with their authorisation.
+
+A known citizen's current address is never replaced by a scanned one without the officer's answer: cards are not
+re-issued after the 2025 merger, so a scan may name a commune that no longer exists (BRIEF §11.5).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
 from onestop.errors import BadInput
+from onestop.text import fold
 from screens.intake.base import IntakeStep
 from screens.intake_logic import split_scan
 from screens.widgets.person_form import COMPLETE_DATE_RE, COMPLETE_ID_RE, PersonForm
@@ -36,6 +41,9 @@ class ApplicantStep(IntakeStep):
         super().__init__()
         self._typing: dict[str, tuple[float, bool]] = {}
         """Input id → (time of its last change, whether a person's pace was seen since it was empty)."""
+        self._address_updates: set[tuple[str, str]] = set()
+        """(ID number, address) pairs the officer confirmed as the citizen's new current address."""
+        self._asking_address = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="applicant-col"):
@@ -145,7 +153,10 @@ class ApplicantStep(IntakeStep):
             note.update("")
             return
         form.fill(known, only_empty=True)
-        note.update(f"Công dân đã từng nộp hồ sơ tại quầy: {known.full_name}, ĐT {known.phone or '—'}")
+        text = f"Công dân đã từng nộp hồ sơ tại quầy: {known.full_name}, ĐT {known.phone or '—'}"
+        if known.address and fold(known.address) != fold(form.value("address")):
+            text += f"\nĐịa chỉ hiện tại đã lưu khác địa chỉ đang nhập: {known.address}"
+        note.update(text)
 
     def typed_by_a_person(self, input_id: str, value: str) -> bool:
         """Record a change; True once the field's changes came at a person's pace (any gap over BURST_GAP)."""
@@ -204,9 +215,52 @@ class ApplicantStep(IntakeStep):
             first = self.applicant.first_error_input() or self.representative.first_error_input()
             if first is not None:
                 first.focus()
-        return ok
+            return False
+        assert person is not None  # ok
+        return self._address_settled(person)
+
+    def _address_settled(self, person: Any) -> bool:
+        """True unless the address differs from the known citizen's current one and the officer has not answered
+        (then the question is asked and the officer moves on once it is answered)."""
+        known = self.onestop.services.intake.address_change(person)
+        if not known or (person.id_number, person.address) in self._address_updates:
+            return True
+        if not self._asking_address:
+            self._ask_address(person, known)
+        return False
+
+    def _ask_address(self, person: Any, known: str) -> None:
+        from screens.dialogs import ChoiceDialog
+
+        def answered(choice: str | None) -> None:
+            self._asking_address = False
+            address = self.applicant.input("address")
+            if choice is None:
+                address.focus()
+                return
+            if choice == "keep":
+                address.value = known
+            else:
+                self._address_updates.add((person.id_number, person.address))
+            if self.intake.current_step is self:
+                self.intake.action_next_step()
+
+        self._asking_address = True
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Địa chỉ đang nhập (từ mã QR thẻ căn cước hoặc gõ tay):\n  {person.address}\n"
+                f"Địa chỉ hiện tại của công dân đã lưu:\n  {known}\n\n"
+                "Thẻ căn cước không được cấp lại khi sắp xếp đơn vị hành chính năm 2025: địa chỉ trên thẻ có thể "
+                "ghi xã, phường cũ. Hỏi công dân địa chỉ nào là địa chỉ hiện tại.",
+                [("c", "update", "Cập nhật địa chỉ mới"), ("g", "keep", "Giữ địa chỉ đã lưu")],
+                title="Địa chỉ khác địa chỉ đã lưu",
+                back="Quay lại sửa",
+            ),
+            answered,
+        )
 
     def fill_draft(self, values: dict[str, Any]) -> None:
-        values["applicant"] = self.applicant.person()
+        values["applicant"] = person = self.applicant.person()
+        values["confirm_address"] = person is not None and (person.id_number, person.address) in self._address_updates
         values["representative"] = self.representative.person() if self.has_representative else None
         values["authorisation_doc"] = self.authorisation.value if self.has_representative else ""

@@ -3,6 +3,8 @@ the scanned address that never silently replaces a known one, and fee receipts (
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.ui.conftest import SCAN
@@ -242,3 +244,52 @@ async def test_paper_receipt_is_recorded_while_the_payment_system_is_down(app, s
     assert services.dossiers.peek(code).payments[0].receipt_number == "Biên lai giấy số BL-0042"
     assert services.fee_receipts.series().next_number == 123  # no electronic number was used up
     assert [(r.dossier_code, r.paper_number) for r in services.fee_receipts.unreconciled()] == [(code, "BL-0042")]
+
+
+# ---------------------------------------------------------------------------------------------- 4. address
+
+
+CURRENT = "Số 5 đường Lê Lợi, Phường Hạc Thành, Tỉnh Thanh Hóa"
+ON_CARD = "Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa"  # what SCAN says: a commune merged away in 2025
+
+
+@pytest.mark.parametrize(("key", "kept"), [("g", CURRENT), ("c", ON_CARD)], ids=["keep-current", "update"])
+async def test_a_scanned_address_replaces_a_known_one_only_when_the_officer_says_so(
+    app, services, make_dossier, applicant, key, kept
+):
+    from screens.dialogs import ChoiceDialog
+
+    make_dossier(applicant=replace(applicant, address=CURRENT))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        await scan_into(pilot, screen, "id_number")
+        assert screen.query_one("#address").value == ON_CARD
+        assert CURRENT in str(screen.query_one("#recall-note").render())
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        question = str(app.screen.query_one("#choice-question").render())
+        assert CURRENT in question and ON_CARD in question and "sắp xếp đơn vị hành chính" in question
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is screen and screen.current_step.KEY != "applicant"
+        assert screen.query_one("#address").value == kept
+        code = await save(app, pilot, screen)
+    assert services.intake.recall_citizen(applicant.id_number).address == kept
+    assert services.dossiers.peek(code).applicant.address == kept
+
+
+async def test_escape_on_the_address_question_stays_on_the_applicant(app, services, make_dossier, applicant):
+    make_dossier(applicant=replace(applicant, address=CURRENT))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        await scan_into(pilot, screen, "id_number")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.current_step.KEY == "applicant"
+        assert app.focused.id == "address"
+    assert services.intake.recall_citizen(applicant.id_number).address == CURRENT
