@@ -252,12 +252,22 @@ class ApplicantStep(IntakeStep):
                 f"Địa chỉ hiện tại của công dân đã lưu:\n  {known}\n\n"
                 "Thẻ căn cước không được cấp lại khi sắp xếp đơn vị hành chính năm 2025: địa chỉ trên thẻ có thể "
                 "ghi xã, phường cũ. Hỏi công dân địa chỉ nào là địa chỉ hiện tại.",
-                [("c", "update", "Cập nhật địa chỉ mới"), ("g", "keep", "Giữ địa chỉ đã lưu")],
+                [("g", "keep", "Giữ địa chỉ đã lưu"), ("c", "update", "Cập nhật địa chỉ mới")],  # Enter: keep
                 title="Địa chỉ khác địa chỉ đã lưu",
                 back="Quay lại sửa",
             ),
             answered,
         )
+
+    def save_state(self, state: dict[str, Any]) -> None:
+        state["address_updates"] = sorted(list(pair) for pair in self._address_updates)
+
+    def restore_state(self, data: dict[str, Any]) -> None:
+        self._address_updates = {
+            (str(pair[0]), str(pair[1]))
+            for pair in data.get("address_updates") or []
+            if isinstance(pair, list) and len(pair) == 2
+        }
 
     def fill_draft(self, values: dict[str, Any]) -> None:
         values["applicant"] = person = self.applicant.person()

@@ -76,6 +76,8 @@ class DocumentsStep(IntakeStep):
     def enter(self) -> None:
         self.panel.load_files(self.onestop.services.settings.scanner_folder)
         self.offer_reuse()
+        # the lines were laid out while the step was hidden: fit the names to the table's real width
+        self.call_after_refresh(self.panel.show_lines)
 
     def offer_reuse(self) -> None:
         """A known citizen's earlier digitised papers of the same names, still valid, offered for reuse (R)."""

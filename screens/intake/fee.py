@@ -40,6 +40,7 @@ class FeeStep(IntakeStep):
     FeeStep #receipt-series { height: auto; margin-top: 1; }
     FeeStep #paper-row { height: auto; display: none; }
     FeeStep #paper-row.-shown { display: block; }
+    FeeStep.-free #receipt-series, FeeStep.-free #paper-toggle, FeeStep.-free #paper-row { display: none; }
     FeeStep #fee-no-paper { height: auto; border: round $warning; padding: 0 1; display: none; }
     FeeStep #fee-no-paper.-shown { display: block; }
     """
@@ -82,7 +83,7 @@ class FeeStep(IntakeStep):
                 *[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(FEE_METHODS)], id="fee_method"
             )
             yield Static("", id="receipt-series")
-            yield Checkbox("Hệ thống thu phí của tỉnh không hoạt động: ghi biên lai giấy", id="paper-toggle")
+            yield Checkbox("Hệ thống thu phí lỗi: ghi biên lai giấy", id="paper-toggle")
             with Vertical(id="paper-row"):
                 yield Label("Số biên lai giấy đã viết cho công dân")
                 yield Input(id="paper_receipt", max_length=40, compact=True)
@@ -91,8 +92,8 @@ class FeeStep(IntakeStep):
             yield Static("", id="fee-no-paper")
             yield Label("Kênh tiếp nhận", classes="section-title")
             yield RadioSet(*[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(CHANNELS)], id="channel")
-            yield Checkbox("Công dân đồng ý để cán bộ nộp trực tuyến thay", id="consent")
-            yield Checkbox("Công dân có tài khoản định danh điện tử (VNeID)", id="eid")
+            yield Checkbox("Công dân đồng ý cho nộp trực tuyến thay", id="consent")
+            yield Checkbox("Có tài khoản định danh điện tử (VNeID)", id="eid")
             yield Static("", id="consent-error", classes="field-error")
             yield Label("Nhận kết quả", classes="section-title")
             yield RadioSet(*[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(RETURNS)], id="return_via")
@@ -194,10 +195,12 @@ class FeeStep(IntakeStep):
             self.call_after_refresh(self.pages.focus)
 
     def show_series(self) -> None:
-        """Which receipt the fee gets: the series' next number, a paper receipt, or a missing series."""
+        """Which receipt the fee gets: the series' next number, a paper receipt, or a missing series (nothing
+        about receipts when there is no fee to collect)."""
         from onestop.formats import fee_receipt
         from onestop.services.fee_receipts import NUMBER_WIDTH
 
+        self.set_class(self.fee()[0] == 0, "-free")
         series = self.onestop.services.fee_receipts.series()
         if self.paper_toggle.value:
             text = "Biên lai: không cấp số điện tử — ghi số biên lai giấy để đối soát khi hệ thống hoạt động lại."
@@ -245,6 +248,7 @@ class FeeStep(IntakeStep):
     @on(Input.Changed, "#fee")
     def fee_changed(self) -> None:
         self.show_how()
+        self.set_class(self.fee()[0] == 0, "-free")
 
     def build_exemptions(self, pressed: int) -> None:
         """The exemption choices of the selected procedure; the highlighted line is the choice."""
@@ -263,6 +267,7 @@ class FeeStep(IntakeStep):
     @on(OptionList.OptionHighlighted, "#exemption")
     def exemption_highlighted(self) -> None:
         self.show_how()
+        self.set_class(self.fee()[0] == 0, "-free")
 
     @on(Checkbox.Changed, "#paper-toggle")
     def paper_toggled(self, event: Checkbox.Changed) -> None:

@@ -26,6 +26,7 @@ def conditional(name: str) -> bool:
     return bool(CONDITIONAL_RE.search(name))
 
 
+COLUMNS = ("Nhận", "Giấy tờ", "Loại", "SL", "Tệp")
 KIND_LABELS = {"original": "Bản chính", "copy": "Bản sao", "present_only": "Xuất trình"}
 
 
@@ -77,12 +78,7 @@ class DocumentsPanel(Horizontal):
     DocumentsPanel #docs-reuse-note.-shown { display: block; }
     """
     BINDINGS = [
-        Binding("space", "tick", "Đánh dấu", tooltip="Đánh dấu đã nhận / chưa nhận", id="docs.toggle"),
-        Binding("k", "cycle_kind", "Loại", tooltip="Bản chính / bản sao / xuất trình", id="docs.kind"),
-        Binding("plus,equals_sign", "count(1)", "Tăng SL", tooltip="Tăng số lượng", id="docs.more"),
-        Binding("minus", "count(-1)", "Giảm SL", tooltip="Giảm số lượng", id="docs.less"),
-        Binding("a", "add", "Thêm giấy tờ", tooltip="Thêm giấy tờ ngoài danh mục", id="docs.add"),
-        Binding("f", "attach", "Gắn tệp", tooltip="Gắn tệp số hóa đang chọn vào dòng giấy tờ", id="docs.attach"),
+        # first, so that a narrow footer still shows it (offered only when there is something to reuse)
         Binding(
             "r",
             "reuse",
@@ -90,6 +86,12 @@ class DocumentsPanel(Horizontal):
             tooltip="Dùng lại bản số hóa của công dân từ hồ sơ trước (không cần nộp lại giấy)",
             id="docs.reuse",
         ),
+        Binding("space", "tick", "Đánh dấu", tooltip="Đánh dấu đã nhận / chưa nhận", id="docs.toggle"),
+        Binding("k", "cycle_kind", "Loại", tooltip="Bản chính / bản sao / xuất trình", id="docs.kind"),
+        Binding("plus,equals_sign", "count(1)", "Tăng SL", tooltip="Tăng số lượng", id="docs.more"),
+        Binding("minus", "count(-1)", "Giảm SL", tooltip="Giảm số lượng", id="docs.less"),
+        Binding("a", "add", "Thêm giấy tờ", tooltip="Thêm giấy tờ ngoài danh mục", id="docs.add"),
+        Binding("f", "attach", "Gắn tệp", tooltip="Gắn tệp số hóa đang chọn vào dòng giấy tờ", id="docs.attach"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -109,7 +111,7 @@ class DocumentsPanel(Horizontal):
             yield OptionList(id="docs-files")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Nhận", "Giấy tờ", "Loại", "SL", "Tệp")
+        self.query_one(DataTable).add_columns(*COLUMNS)
 
     def on_resize(self) -> None:
         if self.lines:
@@ -130,7 +132,8 @@ class DocumentsPanel(Horizontal):
     def show_lines(self, keep_row: int | None = None) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row if keep_row is None else keep_row
-        table.clear()
+        table.clear(columns=True)  # a column keeps its widest width otherwise: SL and Tệp would leave the screen
+        table.add_columns(*COLUMNS)
         room = self._name_width()
         for line in self.lines:
             name = line.name if len(line.name) <= room else line.name[: room - 1] + "…"
@@ -171,8 +174,8 @@ class DocumentsPanel(Horizontal):
             return
         chosen = sum(1 for line in offerable if line.reuse_from)
         text = (
-            f"Công dân có {len(offerable)} giấy tờ đã số hóa còn dùng được (R? trong cột Tệp): "
-            f"R để tái sử dụng, không cần nộp lại. Đã chọn tái sử dụng: {chosen}."
+            f"Công dân có {len(offerable)} giấy tờ đã số hóa còn dùng được (R? ở cột Tệp) — "
+            f"R để tái sử dụng, không cần nộp lại; đã chọn {chosen}."
         )
         line = self.current()
         if line is not None and line.name in self.reusable:
