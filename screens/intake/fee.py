@@ -30,6 +30,7 @@ class FeeStep(IntakeStep):
 
     DEFAULT_CSS = """
     FeeStep { layout: horizontal; }
+    FeeStep .fee-col { overflow-x: hidden; }
     FeeStep #fee-tier { height: auto; display: none; }
     FeeStep #fee-tier.-shown { display: block; }
     FeeStep .fee-row { height: 1; margin-top: 1; }
@@ -83,7 +84,7 @@ class FeeStep(IntakeStep):
                 *[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(FEE_METHODS)], id="fee_method"
             )
             yield Static("", id="receipt-series")
-            yield Checkbox("Hệ thống thu phí lỗi: ghi biên lai giấy", id="paper-toggle")
+            yield Checkbox("Thu phí của tỉnh lỗi: biên lai giấy", id="paper-toggle")
             with Vertical(id="paper-row"):
                 yield Label("Số biên lai giấy đã viết cho công dân")
                 yield Input(id="paper_receipt", max_length=40, compact=True)
@@ -177,9 +178,9 @@ class FeeStep(IntakeStep):
         self.build_exemptions(0)
         self.no_paper = no_paper_reason(procedure.code)
         banner = self.query_one("#fee-no-paper", Static)
-        banner.update(
-            "NỘP TRỰC TUYẾN CÓ HỖ TRỢ — " + self.no_paper + "\nHỏi và đánh dấu sự đồng ý của công dân (Space); "
-            "đánh dấu nếu công dân có tài khoản định danh điện tử (VNeID)."
+        banner.update(  # the whole reason is on the documents step; here what to do about it
+            "NỘP TRỰC TUYẾN CÓ HỖ TRỢ — thủ tục không nhận hồ sơ giấy (Chỉ thị 24/CT-TTg): cán bộ nộp trực tuyến "
+            "thay công dân. Hỏi và đánh dấu sự đồng ý của công dân (Space), và tài khoản VNeID nếu có."
             if self.no_paper
             else ""
         )
@@ -203,7 +204,7 @@ class FeeStep(IntakeStep):
         self.set_class(self.fee()[0] == 0, "-free")
         series = self.onestop.services.fee_receipts.series()
         if self.paper_toggle.value:
-            text = "Biên lai: không cấp số điện tử — ghi số biên lai giấy để đối soát khi hệ thống hoạt động lại."
+            text = "Biên lai giấy: không cấp số điện tử; đối soát khi hệ thống hoạt động lại."
         elif series is None:
             text = "Biên lai: chưa đặt ký hiệu biên lai (lãnh đạo đặt bằng «onestop fee series»)."
         else:
@@ -274,7 +275,7 @@ class FeeStep(IntakeStep):
         self.query_one("#paper-row").set_class(event.value, "-shown")
         self.show_series()
         if event.value and self.intake.current_step is self and not self.intake.restoring:
-            self.paper_receipt.focus()
+            self.call_after_refresh(self.paper_receipt.focus)  # once the row is laid out, so it scrolls into view
 
     @on(RadioSet.Changed, "#return_via")
     def return_channel_changed(self, event: RadioSet.Changed) -> None:
@@ -324,6 +325,7 @@ class FeeStep(IntakeStep):
             self.fee_input.focus()
         elif paper_missing:
             self.paper_receipt.focus()
+            self.call_after_refresh(self.query_one("#paper-row").scroll_visible)  # with its message under it
         elif offline:
             self.query_one("#channel", RadioSet).focus()
         elif consent_missing:
@@ -375,6 +377,7 @@ class FeeStep(IntakeStep):
         paid = [p for p in dossier.payments if p.amount_vnd > 0]
         if not paid:
             return ""
-        if paid[0].receipt_number:
-            return f"Biên lai: {paid[0].receipt_number}"
+        text = paid[0].receipt_number
+        if text:
+            return text if text.startswith("Biên lai") else f"Biên lai: {text}"
         return "Chưa cấp số biên lai: chưa đặt ký hiệu biên lai (lãnh đạo đặt bằng «onestop fee series»)."
