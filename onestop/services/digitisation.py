@@ -171,8 +171,12 @@ class DigitisationService:
         """The citizen's earlier digitised components still valid for reuse, newest first (one per document name).
 
         Not offered: papers of a dossier that was refused or withdrawn (the paper was not accepted or was taken
-        back) and papers whose scanned files are no longer in the file store.
+        back), papers past their validity (`onestop/data/paper_validity.toml`, counted from the earlier dossier's
+        reception) and papers whose scanned files are no longer in the file store.
         """
+        from onestop.paper_validity import expired
+
+        now = now_vn()
         id_number = clean(id_number)
         if not id_number:
             return []
@@ -189,12 +193,13 @@ class DigitisationService:
             ).all()
             for row in rows:
                 for doc in s.exec(select(models.DossierDocument).where(models.DossierDocument.dossier_id == row.id)):
+                    if doc.name in out or expired(doc.name, row.received_at, now):
+                        continue
                     files = tuple(
                         Attachment(a.sha256, a.file_name, a.media_type, a.size)
                         for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == doc.id))
                     )
-                    stored = all((self.files_dir / f.sha256[:2] / f.sha256).is_file() for f in files)
-                    if files and stored and doc.name not in out:
+                    if files and all((self.files_dir / f.sha256[:2] / f.sha256).is_file() for f in files):
                         out[doc.name] = Reusable(row.code, doc.name, files)
         return list(out.values())
 
@@ -228,6 +233,12 @@ class DigitisationService:
             )
             if src_doc is None or not files:
                 raise Conflict(f"Hồ sơ {source.code} không có «{doc.name}» đã số hóa để tái sử dụng.")
+            if source.status in _NOT_REUSABLE_STATES:
+                raise Conflict(f"Hồ sơ {source.code} đã bị từ chối hoặc rút: không tái sử dụng giấy tờ của hồ sơ này.")
+            from onestop.paper_validity import expired
+
+            if expired(doc.name, source.received_at, now_vn()):
+                raise Conflict(f"«{doc.name[:60]}» nộp ở hồ sơ {source.code} đã hết thời hạn sử dụng: cần giấy mới.")
             have = {a.sha256 for a in s.exec(select(models.Attachment).where(models.Attachment.document_id == doc.id))}
             for a in files:
                 if a.sha256 not in have:

@@ -293,3 +293,97 @@ async def test_escape_on_the_address_question_stays_on_the_applicant(app, servic
         assert app.screen is screen and screen.current_step.KEY == "applicant"
         assert app.focused.id == "address"
     assert services.intake.recall_citizen(applicant.id_number).address == CURRENT
+
+
+async def test_a_paper_past_its_validity_is_not_offered(app, services, applicant, tmp_path, monkeypatch):
+    """Validity is data (onestop/data/paper_validity.toml); here the tờ khai is valid one month."""
+    from datetime import datetime
+
+    import onestop.paper_validity as validity
+    from onestop.domain import VN_TZ, DocKind, DocumentLine, IntakeDraft
+    from onestop.errors import Conflict
+
+    rules = tmp_path / "paper_validity.toml"
+    rules.write_text('schema = 1\n[[paper]]\nname_contains = "to khai dang ky khai sinh"\nmonths = 1\nsource = "thử"\n')
+    monkeypatch.setattr(validity, "PAPER_VALIDITY_PATH", rules)
+    scan = tmp_path / "cu.pdf"
+    scan.write_bytes(b"%PDF-1.4 old")
+    name = services.catalog.get(BIRTH).documents[0].name
+    old = services.intake.save(
+        IntakeDraft(
+            procedure_code=BIRTH,
+            applicant=applicant,
+            documents=(DocumentLine(name, DocKind.ORIGINAL, 1),),
+            attachments=((0, str(scan)),),
+            received_at=datetime(2026, 9, 1, 9, 0, tzinfo=VN_TZ),
+        ),
+        "canbo",
+    )
+    assert services.digitisation.reusable(applicant.id_number) == []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "documents")
+        assert "Tái sử dụng" not in footer_keys(app).values()
+        code = await save(app, pilot, screen)
+    with pytest.raises(Conflict):  # nor through the service
+        services.digitisation.reuse(code, 1, old.code, actor="canbo")
+
+
+async def test_narrow_counter_screen_keeps_reuse_in_the_footer_and_the_files_column_on_screen(
+    app, services, earlier_scan
+):
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "documents")
+        table = screen.query_one("#docs-table")
+        used = sum(column.get_render_width(table) for column in table.columns.values())
+        assert used <= table.scrollable_content_region.width  # "SL" and "Tệp" (R?, TSD) are visible
+        assert str(table.get_cell_at((0, 4))) == "R?"
+        footer = [b.binding.description for b in app.active_bindings.values() if b.binding.show]
+        assert footer.index("Tái sử dụng") <= 3  # right after the steps' keys: a narrow footer still shows it
+        await pilot.press("r")
+        await pilot.pause()
+        assert str(table.get_cell_at((0, 4))) == "TSD"
+
+
+async def test_a_resumed_draft_keeps_the_reuse_and_the_address_answer(app, services, applicant, tmp_path):
+    from onestop.domain import DocKind, DocumentLine, IntakeDraft
+    from screens.dialogs import ChoiceDialog
+
+    scan = tmp_path / "to-khai.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned")
+    earlier = services.intake.save(
+        IntakeDraft(
+            procedure_code=BIRTH,
+            applicant=replace(applicant, address=CURRENT),
+            documents=(DocumentLine(services.catalog.get(BIRTH).documents[0].name, DocKind.ORIGINAL, 1),),
+            attachments=((0, str(scan)),),
+        ),
+        "canbo",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        await scan_into(pilot, screen, "id_number")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press("c")  # the card's address is the current one
+        await to_step(pilot, screen, "documents")
+        await pilot.press("r", "escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        resumed = app.screen
+        assert resumed.query_one("#docs-panel").lines[0].reuse_from == earlier.code
+        code = await save(app, pilot, resumed)
+        assert not isinstance(app.screen, ChoiceDialog)  # answered before the draft was kept: not asked again
+    dossier = services.dossiers.peek(code)
+    assert dossier.documents[0].reused_from == earlier.code
+    assert services.intake.recall_citizen(applicant.id_number).address == ON_CARD
