@@ -176,7 +176,7 @@ class FeeStep(IntakeStep):
         flat = procedure.fee_vnd is not None and self.rule is None
         self.fee_input.value = str(procedure.fee_vnd) if flat else ""
         self.build_exemptions(0)
-        self.no_paper = no_paper_reason(procedure.code)
+        was_no_paper, self.no_paper = self.no_paper, no_paper_reason(procedure.code)
         banner = self.query_one("#fee-no-paper", Static)
         banner.update(  # the whole reason is on the documents step; here what to do about it
             "NỘP TRỰC TUYẾN CÓ HỖ TRỢ — thủ tục không nhận hồ sơ giấy (Chỉ thị 24/CT-TTg): cán bộ nộp trực tuyến "
@@ -185,8 +185,11 @@ class FeeStep(IntakeStep):
             else ""
         )
         banner.set_class(bool(self.no_paper), "-shown")
-        if self.no_paper:
-            list(self.query_one("#channel", RadioSet).query(RadioButton))[ONLINE_CHANNEL].value = True
+        channels = list(self.query_one("#channel", RadioSet).query(RadioButton))
+        if self.no_paper:  # steered to assisted online filing
+            channels[ONLINE_CHANNEL].value = True
+        elif was_no_paper:  # another procedure chosen instead: back to the counter's usual paper filing
+            channels[0].value = True
         self.show_how()
 
     def enter(self) -> None:

@@ -387,3 +387,19 @@ async def test_a_resumed_draft_keeps_the_reuse_and_the_address_answer(app, servi
     dossier = services.dossiers.peek(code)
     assert dossier.documents[0].reused_from == earlier.code
     assert services.intake.recall_citizen(applicant.id_number).address == ON_CARD
+
+
+async def test_choosing_another_procedure_after_a_no_paper_one_restores_paper_filing(app, services, birth_is_no_paper):
+    from screens.intake.fee import FeeStep
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        assert screen.step_of(FeeStep).channel() == "online"
+        screen.select_procedure(COPY)  # what step 1 does when the officer picks another procedure
+        await pilot.pause()
+        assert screen.step_of(FeeStep).channel() == "paper"
+        assert not screen.query_one("#fee-no-paper").has_class("-shown")
+        lines = screen.query_one("#docs-panel").lines
+        assert [line.kind for line in lines] == ["present_only", "copy"]
+        assert not screen.query_one("#docs-no-paper").has_class("-shown")
