@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,56 @@ ADMIN_PASSWORD = "matkhau-admin"
 OFFICER_PASSWORD = "matkhau-canbo"
 LEADER_PASSWORD = "matkhau-lanhdao"
 PASSWORDS = {"admin": ADMIN_PASSWORD, "canbo": OFFICER_PASSWORD, "lanhdao": LEADER_PASSWORD}
+
+
+# ---------------------------------------------------------------- running in parallel (pytest-xdist)
+#
+# `.ci/run` runs the suite on two workers (`-n 2 --dist loadgroup`); the README's plain `python -m pytest` runs it in
+# one process. What the workers would otherwise share: the PostgreSQL database named by ONESTOP_TEST_PG_URL (each
+# worker gets its own, created here) and the CUPS queue, whose printed files are found by name (those tests run on one
+# worker, in the group below). Ports are always taken with port 0, files always under each test's tmp_path.
+
+SERIAL_GROUPS = {
+    "cups": ("tests/receipts/test_printing.py", "tests/receipts/test_cli_print.py"),
+}
+
+
+def _worker() -> str | None:
+    return os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    url = os.environ.get("ONESTOP_TEST_PG_URL")
+    worker = _worker()
+    if url and worker:
+        os.environ["ONESTOP_TEST_PG_URL"] = _worker_database(url, worker)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """`…/onestop_test` → `…/onestop_test_gw0`, created when missing; the shared URL if that cannot be done."""
+    import re
+
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", own):
+        return url
+    try:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{own}"')
+    except Exception:  # no server or no right to create one: the tests skip or fail on the URL as given
+        return url
+    return f"{base}/{own}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        for group, files in SERIAL_GROUPS.items():
+            if path in files:
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +120,92 @@ def login_for(db_path: Path, args, passwords: dict[str, str] | None = None) -> N
             pass
     finally:
         engine.dispose()
+
+
+# ---------------------------------------------------------------- the command line, in this process
+
+# One citizen's intake on the command line (add `--officer X` and what the test needs).
+INTAKE_ARGS = (
+    "intake",
+    "--procedure",
+    "2.001035",
+    "--id-number",
+    "038190012345",
+    "--name",
+    "Đặng Thị Ánh",
+    "--dob",
+    "17/05/1990",
+    "--gender",
+    "Nữ",
+)
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(args: list[str], stdin: str = "") -> CliResult:
+    """Run `onestop.cli.main` in this process exactly as the console script does; returns exit code and streams."""
+    from onestop.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_argv, old_stdin = sys.argv, sys.stdin
+    sys.argv, sys.stdin = ["onestop", *args], io.StringIO(stdin)
+    code = 0
+    old_umask = os.umask(0o022)  # a new process starts with the login's umask; `main` must tighten it itself
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv, sys.stdin = old_argv, old_stdin
+        os.umask(old_umask)
+        gc.collect()  # a one-shot process would have closed its engine by exiting
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def init_commune(db: Path, config: Path, *, admin: str = "admin", password: str = ADMIN_PASSWORD) -> CliResult:
+    """`onestop init` the tests' commune (Xã Quảng Phú, H56.14, counter 01) on `db` and `config`, as an officer
+    would type it; asserts it succeeded."""
+    result = run_cli(
+        [
+            "init",
+            "--commune",
+            "Xã Quảng Phú",
+            "--agency-code",
+            "H56.14",
+            "--province",
+            "Thanh Hóa",
+            "--counter",
+            "01",
+            "--admin",
+            admin,
+            "--password-stdin",
+            "--db",
+            str(db),
+            "--config",
+            str(config),
+        ],
+        f"{password}\n",
+    )
+    assert result.code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def commune(tmp_path: Path) -> tuple[Path, Path]:
+    """A commune set up through `onestop init` (administrator admin / ADMIN_PASSWORD): its database and config."""
+    db, config = tmp_path / "data" / "onestop.db", tmp_path / "config.toml"
+    init_commune(db, config)
+    return db, config
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ previous database beside it as `onestop.db.before-restore-<timestamp>`.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import io
 import json
@@ -21,6 +23,7 @@ import struct
 import tarfile
 import tempfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +46,16 @@ SUFFIX = ".osbak"
 AUTO_PREFIX = "onestop-auto-"
 MANUAL_PREFIX = "onestop-"
 _AUTO_NAME_RE = re.compile(r"^onestop-auto-(\d{8})-(\d{6})(?:-\d+)?\.osbak$")
+# Work in progress: folders named so that nobody takes them (or the database copy inside) for a backup, each holding
+# an exclusive lock on its LOCK_NAME file while its process lives; archives are written as `.NAME.part` under a lock.
+# Whatever a killed process left behind has no lock holder and is removed by `clean_interrupted` (at the next start).
+WORK_PREFIX = ".unfinished-backup-"
+INSPECT_PREFIX = ".unfinished-inspect-"
+RESTORE_PREFIX = ".unfinished-restore-"
+LOCK_NAME = "in-progress.lock"
+_LEFTOVER_DIR_RE = re.compile(r"^\.(?:unfinished-(?:backup|inspect|restore)|backup|inspect|restore)-[A-Za-z0-9_]+$")
+_LEFTOVER_PART_RE = re.compile(r"^\..+\.osbak\.part$")
+_UNLOCKED_GRACE_S = 300.0  # a folder whose lock file was never created (killed within microseconds) is old by then
 
 MAGIC = b"ONESTOPBAK\x01"
 CHUNK = 1 << 20
@@ -226,6 +239,66 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _work_dir(parent: Path, prefix: str) -> Iterator[Path]:
+    """A private temporary folder under `parent`, locked while this process works in it and removed afterwards."""
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        lock = os.open(work / LOCK_NAME, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield work
+        finally:
+            os.close(lock)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _abandoned(path: Path, lock_file: Path) -> bool:
+    """True when no living process holds `lock_file` (a lock dies with its process, SIGKILL included)."""
+    try:
+        fd = os.open(lock_file, os.O_RDONLY)
+    except FileNotFoundError:
+        try:
+            return now_vn().timestamp() - path.stat().st_mtime > _UNLOCKED_GRACE_S
+        except OSError:
+            return False
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # still being written by a running backup, inspection or restore
+    finally:
+        os.close(fd)  # closing drops the probe's own lock
+    return True
+
+
+def clean_interrupted(*folders: Path) -> list[Path]:
+    """Remove what an interrupted backup, inspection or restore left in `folders` (work folders, `.part` archives);
+    never touches one still in progress. Returns what was removed."""
+    removed = []
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for path in entries:
+            if path.is_dir() and not path.is_symlink() and _LEFTOVER_DIR_RE.match(path.name):
+                if _abandoned(path, path / LOCK_NAME):
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
+            elif path.is_file() and _LEFTOVER_PART_RE.match(path.name) and _abandoned(path, path):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def _part_of(target: Path) -> Path:
+    """Where the archive for `target` is written until it is complete (then renamed to `target`)."""
+    return target.with_name(f".{target.name}.part")
+
+
 def _snapshot_facts(db_file: Path) -> dict[str, Any]:
     """Facts read from a database copy: integrity, revision, agency, counts."""
     conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
@@ -369,7 +442,7 @@ class BackupService:
         base = _private_dir(self.paths.backup_dir)
         name = f"{AUTO_PREFIX if auto else MANUAL_PREFIX}{stamp}"
         candidate, n = base / f"{name}{SUFFIX}", 1
-        while candidate.exists():
+        while candidate.exists() or _part_of(candidate).exists():  # a backup of the same second still being written
             candidate, n = base / f"{name}-{n}{SUFFIX}", n + 1
         return candidate
 
@@ -380,33 +453,32 @@ class BackupService:
         who = self._actor(actor, Role.OFFICER)
         if passphrase is not None and len(passphrase) < 8:
             raise BadInput("Mật khẩu sao lưu phải có ít nhất 8 ký tự.", field="passphrase")
+        self.clean_interrupted()
         target = Path(out) if out else self.default_path(auto=auto)
         if target.exists() and target.is_dir():
             raise BadInput(f"{target} là một thư mục; hãy ghi rõ tên tệp sao lưu.", field="out")
         if out:
             _private_dir(target.parent) if not target.parent.exists() else None
         self._check_free_space(target.parent)
-        work = Path(tempfile.mkdtemp(prefix=".backup-", dir=_private_dir(self.paths.backup_dir)))
         try:
-            snapshot = work / "onestop.db"
-            self._snapshot(snapshot)
-            facts = _snapshot_facts(snapshot)
-            if facts.get("integrity") != "ok":
-                raise OneStopError(
-                    f"Cơ sở dữ liệu đang dùng không toàn vẹn ({facts.get('integrity')}); "
-                    "hãy chạy 'onestop doctor'. Chưa tạo bản sao lưu."
-                )
-            files = self._attachment_files()
-            manifest = self._manifest(snapshot, facts, files, encrypted=passphrase is not None)
-            size = self._write_archive(target, snapshot, files, manifest, passphrase)
+            with _work_dir(_private_dir(self.paths.backup_dir), WORK_PREFIX) as work:
+                snapshot = work / "onestop.db"
+                self._snapshot(snapshot)
+                facts = _snapshot_facts(snapshot)
+                if facts.get("integrity") != "ok":
+                    raise OneStopError(
+                        f"Cơ sở dữ liệu đang dùng không toàn vẹn ({facts.get('integrity')}); "
+                        "hãy chạy 'onestop doctor'. Chưa tạo bản sao lưu."
+                    )
+                files = self._attachment_files()
+                manifest = self._manifest(snapshot, facts, files, encrypted=passphrase is not None)
+                size = self._write_archive(target, snapshot, files, manifest, passphrase)
         except (OSError, sqlite3.OperationalError) as exc:
             from onestop.crashlog import is_disk_full
 
             if is_disk_full(exc):
                 raise DiskFull(BACKUP_DISK_FULL.format(where=target.parent) + ".") from exc
             raise
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
         self.audit.log(
             who,
             "backup.auto" if auto else "backup.create",
@@ -414,6 +486,10 @@ class BackupService:
             f"{'mã hóa' if passphrase else 'không mã hóa'}; sha256 {manifest['db_sha256'][:16]}",
         )
         return BackupResult(target, manifest, passphrase is not None, size)
+
+    def clean_interrupted(self) -> list[Path]:
+        """Remove what a killed backup, inspection or restore left behind (never one still running)."""
+        return clean_interrupted(self.paths.backup_dir, self.paths.db_path.parent)
 
     def needed_bytes(self) -> int:
         """What a backup needs on disk at most: a snapshot of the database plus the archive (≤ database + files)."""
@@ -493,29 +569,41 @@ class BackupService:
         manifest: dict[str, Any],
         passphrase: str | None,
     ) -> int:
-        tmp = target.with_name(f".{target.name}.part")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        tmp = _part_of(target)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT, 0o600)
         try:
-            with os.fdopen(fd, "wb") as raw:
-                sink: Any = _EncryptingWriter(raw, passphrase) if passphrase is not None else raw
-                with tarfile.open(fileobj=sink, mode="w|gz", format=tarfile.PAX_FORMAT) as tar:
-                    data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-                    info = tarfile.TarInfo("manifest.json")
-                    info.size, info.mode, info.mtime = len(data), 0o600, int(now_vn().timestamp())
-                    tar.addfile(info, io.BytesIO(data))
-                    self._add_file(tar, "onestop.db", snapshot)
-                    for rel, path in files:
-                        self._add_file(tar, rel, path)
-                if passphrase is not None:
-                    sink.finish()
-                raw.flush()
-                os.fsync(raw.fileno())
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held until closed: a live `.part` is never cleaned away
+        except OSError as exc:
+            os.close(fd)
+            raise Conflict(
+                f"Một bản sao lưu khác đang được ghi vào {target} ngay lúc này; hãy đợi nó xong hoặc chọn tên khác. "
+                "Chưa tạo bản sao lưu.",
+                field="out",
+            ) from exc
+        raw = os.fdopen(fd, "wb")
+        try:
+            raw.truncate(0)  # what a killed backup left in this `.part` is discarded
+            sink: Any = _EncryptingWriter(raw, passphrase) if passphrase is not None else raw
+            with tarfile.open(fileobj=sink, mode="w|gz", format=tarfile.PAX_FORMAT) as tar:
+                data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+                info = tarfile.TarInfo("manifest.json")
+                info.size, info.mode, info.mtime = len(data), 0o600, int(now_vn().timestamp())
+                tar.addfile(info, io.BytesIO(data))
+                self._add_file(tar, "onestop.db", snapshot)
+                for rel, path in files:
+                    self._add_file(tar, rel, path)
+            if passphrase is not None:
+                sink.finish()
+            raw.flush()
+            os.fsync(raw.fileno())
             os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
+            os.replace(tmp, target)  # still locked: renamed before anyone could take it for abandoned
             _fsync_dir(target.parent)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        finally:
+            raw.close()
         return target.stat().st_size
 
     @staticmethod
@@ -537,6 +625,7 @@ class BackupService:
     def maybe_daily_backup(self, *, now: datetime | None = None, actor: str = "workstation") -> BackupResult | None:
         """Make today's automatic backup if there is none yet, then keep only `security.backup_keep` of them."""
         today = (now or now_vn()).strftime("%Y%m%d")
+        self.clean_interrupted()  # the app's start: what a killed start left behind goes first
         existing = self.auto_backups()
         result = None
         if not any(p.name.startswith(f"{AUTO_PREFIX}{today}") for p in existing):
@@ -557,12 +646,9 @@ class BackupService:
 
     def inspect(self, path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
         """Decrypt and verify a backup without touching the database; returns its manifest."""
-        work = Path(tempfile.mkdtemp(prefix=".inspect-", dir=_private_dir(self.paths.backup_dir)))
-        try:
+        with _work_dir(_private_dir(self.paths.backup_dir), INSPECT_PREFIX) as work:
             manifest, _ = self._unpack_and_verify(Path(path), passphrase, work)
             return manifest
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
 
     def restore(
         self,
@@ -581,9 +667,8 @@ class BackupService:
         who = self.officers.require(actor, Role.ADMIN).username if verify_actor else (actor or "system")
         path = Path(path)
         db_path = self.paths.db_path
-        work = Path(tempfile.mkdtemp(prefix=".restore-", dir=db_path.parent))
-        os.chmod(work, 0o700)
-        try:
+        with _work_dir(db_path.parent, RESTORE_PREFIX) as work:
+            os.chmod(work, 0o700)
             manifest, files = self._unpack_and_verify(path, passphrase, work)
             agency = self.settings.office.agency_code
             if manifest.get("agency_code") and manifest["agency_code"] != agency and not force_foreign:
@@ -594,8 +679,6 @@ class BackupService:
                 )
             previous = self._swap_in(work / "onestop.db")
             restored_files = self._restore_files(files)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
         warnings = self._after_swap(who, path, manifest)
         return RestoreReport(
             path,

@@ -23,29 +23,11 @@ def onestop(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Comp
 
 def init_workstation(tmp_path: Path) -> dict[str, str]:
     """`onestop init` a commune on a fresh database and config under `tmp_path`; returns the environment."""
-    env = {
-        **os.environ,
-        "ONESTOP_DB": str(tmp_path / "data" / "onestop.db"),
-        "ONESTOP_CONFIG": str(tmp_path / "config.toml"),
-    }
-    done = onestop(
-        env,
-        "init",
-        "--commune",
-        "Xã Quảng Phú",
-        "--agency-code",
-        "H56.14",
-        "--province",
-        "Thanh Hóa",
-        "--counter",
-        "01",
-        "--admin",
-        "admin",
-        "--password-stdin",
-        stdin="matkhau-admin\n",
-    )
-    assert done.returncode == 0, done.stderr
-    return env
+    from tests.conftest import init_commune
+
+    db, config = tmp_path / "data" / "onestop.db", tmp_path / "config.toml"
+    init_commune(db, config)
+    return {**os.environ, "ONESTOP_DB": str(db), "ONESTOP_CONFIG": str(config)}
 
 
 def receive(env: dict[str, str]) -> str:

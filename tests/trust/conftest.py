@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import io
-import os
 import sqlite3
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import CliResult, run_cli
+
+__all__ = ["CliResult", "run_cli", "cli", "row_counts", "mode", "consistency_problems"]
 
 ROW_TABLES = (
     "dossier",
@@ -26,38 +24,6 @@ ROW_TABLES = (
     "purge_record",
     "dossier_document",
 )
-
-
-@dataclass
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-def run_cli(args: list[str], stdin: str = "") -> CliResult:
-    """Run `onestop.cli.main` in this process exactly as the console script does; returns exit code and streams."""
-    from onestop.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    old_argv, old_stdin = sys.argv, sys.stdin
-    sys.argv, sys.stdin = ["onestop", *args], io.StringIO(stdin)
-    code = 0
-    old_umask = os.umask(0o022)  # a new process starts with the login's umask; `main` must tighten it itself
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv, sys.stdin = old_argv, old_stdin
-        os.umask(old_umask)
-        gc.collect()  # a one-shot process would have closed its engine by exiting
-    return CliResult(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

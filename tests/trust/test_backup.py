@@ -119,7 +119,11 @@ def test_corrupted_backup_refused_and_nothing_changes(
     assert "Không có gì bị thay đổi" in info.value.message or "không phải bản sao lưu" in info.value.message
     assert sha(db_path) == before and row_counts(db_path) == counts
     assert not list(db_path.parent.glob("*.before-restore-*"))
-    assert not list(db_path.parent.glob(".restore-*")) and not list(db_path.parent.glob(".onestop.db.restore-*"))
+    from onestop.services.backup import RESTORE_PREFIX
+
+    assert not list(db_path.parent.glob(f"{RESTORE_PREFIX}*")) and not list(
+        db_path.parent.glob(".onestop.db.restore-*")
+    )
 
 
 def test_tampered_database_inside_archive_refused(services, make_dossier, tmp_path, db_path) -> None:
@@ -248,6 +252,79 @@ def test_daily_backup_once_a_day_with_rotation(services, make_dossier) -> None:
     assert manual.path.exists()  # rotation only touches automatic backups
     assert all(mode(p) == 0o600 for p in kept)
     assert "backup.auto" in [e.action for e in services.audit.entries(limit=20)]
+
+
+# A daily backup that blocks once the archive is half written, as a start killed at that moment would leave it.
+_STUCK_BACKUP = """
+import signal, sys
+from pathlib import Path
+from onestop.config import load_settings
+from onestop.services import open_services
+from onestop.services.backup import BackupService
+
+original = BackupService._add_file
+
+def add_then_stop(tar, name, path):
+    original(tar, name, path)
+    print("writing", flush=True)
+    signal.pause()
+
+BackupService._add_file = staticmethod(add_then_stop)
+services = open_services(Path(sys.argv[1]), load_settings(Path(sys.argv[2])), prepare=False)
+services.backup.maybe_daily_backup()
+"""
+
+
+def _stuck_backup(db_path: Path, config_path: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _STUCK_BACKUP, str(db_path), str(config_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"  # mid-archive: state, not time
+    return proc
+
+
+def test_a_killed_daily_backup_leaves_nothing_taken_for_a_backup_and_is_cleaned_at_the_next_start(
+    services, make_dossier, db_path, config_path
+) -> None:
+    """A start killed during the automatic backup leaves a work folder (with a database copy inside) and a partial
+    archive: neither is ever listed as a backup, the next start removes them, and a backup still running in another
+    process is left alone."""
+    import time
+
+    from onestop.services.backup import WORK_PREFIX
+
+    make_dossier()
+    folder = services.backup_dir
+    killed = _stuck_backup(db_path, config_path)
+    killed.kill()
+    killed.wait()
+    leftovers = sorted(p.name for p in folder.iterdir())
+    assert any(n.startswith(WORK_PREFIX) for n in leftovers) and any(n.endswith(".osbak.part") for n in leftovers)
+    assert [p for p in folder.glob(f"{WORK_PREFIX}*/onestop.db")]  # a database copy a person could mistake
+    assert not any(n.endswith(".osbak") for n in leftovers)  # only a finished archive bears the backup's name
+    assert services.backup.auto_backups() == []
+    legacy = folder / ".backup-k1ll3d"  # what the previous version left: no lock file, from an earlier day
+    legacy.mkdir(mode=0o700)
+    (legacy / "onestop.db").write_bytes(b"SQLite format 3\0")
+    os.utime(legacy, (time.time() - 86400, time.time() - 86400))
+
+    running = _stuck_backup(db_path, config_path)  # another process's backup, alive
+    try:
+        live = set(folder.iterdir()) - {folder / n for n in leftovers}
+        assert len(live) == 2, live  # its work folder and its .part
+        made = services.backup.maybe_daily_backup()  # the next start
+        assert made is not None and made.path.exists()
+        assert set(folder.iterdir()) == live | {made.path}  # the dead ones are gone, the live ones kept
+        assert services.backup.auto_backups() == [made.path]
+    finally:
+        running.kill()
+        running.wait()
+    assert set(services.backup.clean_interrupted()) == live  # once its process is gone
+    assert list(folder.iterdir()) == [made.path]
+    services.backup.restore(made.path, actor="admin")  # the real one restores
 
 
 def test_backup_while_another_process_keeps_writing_then_restore(services, db_path, config_path, tmp_path) -> None:

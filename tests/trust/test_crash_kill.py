@@ -87,9 +87,11 @@ def _kill_rounds(db_path: Path, config_path: Path) -> None:
             assert line.startswith("pid "), line
             pid = int(line.split()[1])
             out = db_path.parent / f"run-{run}.out"
-            if rng.random() >= 0.1:  # most rounds: wait for some reported progress, then a random delay, so a
-                _wait_lines(out, rng.randrange(1, 7))  # loaded machine still kills mid-work; one in ten is killed
-            time.sleep(rng.choice((0.0, 0.05, 0.1)) + rng.random() * 0.15)  # while it may still be opening
+            if rng.random() >= 0.1:  # most rounds: wait for some reported progress (state, so a loaded machine
+                _wait_lines(out, rng.randrange(1, 7))  # still kills mid-work), then a moment into the next step
+                time.sleep(rng.random() * 0.03)
+            else:  # one in ten is killed while it may still be opening the database
+                time.sleep(rng.choice((0.0, 0.05, 0.1)) + rng.random() * 0.15)
             os.kill(pid, signal.SIGKILL)
             assert zygote.stdout.readline().strip() == "end"
             kills += 1

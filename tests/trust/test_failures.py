@@ -11,22 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import INTAKE_ARGS as INTAKE
+from tests.conftest import init_commune
 from tests.trust.conftest import row_counts, run_cli
-
-INTAKE = (
-    "intake",
-    "--procedure",
-    "2.001035",
-    "--id-number",
-    "038190012345",
-    "--name",
-    "Đặng Thị Ánh",
-    "--dob",
-    "17/05/1990",
-    "--gender",
-    "Nữ",
-)
-
 
 # ---------------------------------------------------------------- a full disk
 
@@ -61,34 +48,9 @@ def fill(folder: Path) -> Path:
     return filler
 
 
-def _init(db: Path, config: Path) -> None:
-    result = run_cli(
-        [
-            "init",
-            "--commune",
-            "Xã Quảng Phú",
-            "--agency-code",
-            "H56.14",
-            "--province",
-            "Thanh Hóa",
-            "--counter",
-            "01",
-            "--admin",
-            "admin",
-            "--password-stdin",
-            "--db",
-            str(db),
-            "--config",
-            str(config),
-        ],
-        "matkhau-admin\n",
-    )
-    assert result.code == 0, result.output
-
-
 def test_full_disk_during_save_and_backup_says_so_and_writes_nothing(tiny_disk: Path, tmp_path: Path) -> None:
     db, config = tiny_disk / "data" / "onestop.db", tmp_path / "config.toml"
-    _init(db, config)
+    init_commune(db, config)
     common = ["--db", str(db), "--config", str(config)]
     assert run_cli(["login", "admin", "--password-stdin", *common], "matkhau-admin\n").code == 0
     assert run_cli([*INTAKE, "--officer", "admin", *common]).code == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import INTAKE_ARGS, init_commune
 from tests.trust.conftest import mode
 
 
@@ -19,32 +20,9 @@ def permissive_umask():
 
 
 def test_init_creates_owner_only_database_config_and_dirs(tmp_path: Path) -> None:
-    from tests.trust.conftest import run_cli
-
     db = tmp_path / "new-data" / "onestop.db"
     config = tmp_path / "new-config" / "config.toml"
-    result = run_cli(
-        [
-            "init",
-            "--commune",
-            "Xã Quảng Phú",
-            "--agency-code",
-            "H56.14",
-            "--province",
-            "Thanh Hóa",
-            "--counter",
-            "01",
-            "--admin",
-            "quantri",
-            "--password-stdin",
-            "--db",
-            str(db),
-            "--config",
-            str(config),
-        ],
-        "matkhau-quantri\n",
-    )
-    assert result.code == 0, result.output
+    init_commune(db, config, admin="quantri", password="matkhau-quantri")
     assert mode(db) == 0o600 and mode(db.parent) == 0o700
     assert mode(config) == 0o600 and mode(config.parent) == 0o700
 
@@ -149,8 +127,7 @@ def test_a_full_day_leaves_nothing_readable_by_others(tmp_path: Path) -> None:
         assert result.code == 0, (args, result.output)
         return result.stdout
 
-    init = ["init", "--commune", "Xã Quảng Phú", "--agency-code", "H56.14", "--province", "Thanh Hóa"]
-    ok(*init, "--counter", "01", "--admin", "admin", "--password-stdin", stdin="matkhau-admin\n")
+    init_commune(db, config)
     ok("login", "admin", "--password-stdin", stdin="matkhau-admin\n")
     province_dir.mkdir(mode=0o700)
     token_out = ok(
@@ -167,17 +144,7 @@ def test_a_full_day_leaves_nothing_readable_by_others(tmp_path: Path) -> None:
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF scan")
     code = ok(
-        "intake",
-        "--procedure",
-        "2.001035",
-        "--id-number",
-        "038190012345",
-        "--name",
-        "Đặng Thị Ánh",
-        "--dob",
-        "17/05/1990",
-        "--gender",
-        "Nữ",
+        *INTAKE_ARGS,
         "--attach",
         str(scan),
         "--officer",

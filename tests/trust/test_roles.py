@@ -15,6 +15,7 @@ import pytest
 
 from onestop.domain import Role
 from onestop.errors import BadInput, NotFound, PermissionDenied
+from tests.conftest import INTAKE_ARGS
 from tests.trust.conftest import row_counts
 
 
@@ -106,20 +107,7 @@ def test_due_date_override_needs_a_leader(services, make_dossier) -> None:
 
 
 def _intake_args(officer: str | None) -> list[str]:
-    args = [
-        "intake",
-        "--procedure",
-        "2.001035",
-        "--id-number",
-        "038190012345",
-        "--name",
-        "Đặng Thị Ánh",
-        "--dob",
-        "17/05/1990",
-        "--gender",
-        "Nữ",
-    ]
-    return args + (["--officer", officer] if officer else [])
+    return [*INTAKE_ARGS, *(["--officer", officer] if officer else [])]
 
 
 CLI_CASES = {

@@ -12,6 +12,7 @@ import pytest
 
 from onestop.domain import now_vn
 from tests.conftest import ADMIN_PASSWORD, LEADER_PASSWORD, OFFICER_PASSWORD
+from tests.conftest import INTAKE_ARGS as INTAKE
 from tests.trust.conftest import mode, row_counts, run_cli
 
 
@@ -31,21 +32,6 @@ def audit(db_path: Path, action: str) -> list[tuple[str, str]]:
         return conn.execute("SELECT officer, detail FROM audit_entry WHERE action=? ORDER BY id", (action,)).fetchall()
     finally:
         conn.close()
-
-
-INTAKE = (
-    "intake",
-    "--procedure",
-    "2.001035",
-    "--id-number",
-    "038190012345",
-    "--name",
-    "Đặng Thị Ánh",
-    "--dob",
-    "17/05/1990",
-    "--gender",
-    "Nữ",
-)
 
 
 def test_the_issue_attack_is_refused_without_a_session(raw, db_path) -> None:
