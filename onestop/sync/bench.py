@@ -21,11 +21,12 @@ def _bench_payloads(services: Any, count: int) -> list[dict[str, Any]]:
     import sqlalchemy as sa
 
     from db import models
+    from db.tables import table_of
     from onestop.domain import Status, now_vn
     from onestop.sync.payload import wire_dt
 
     office = services.settings.office
-    d = models.Dossier.__table__
+    d = table_of(models.Dossier)
     with services.engine.connect() as conn:
         rows = conn.execute(sa.select(d).where(d.c.origin == "bench").order_by(d.c.id).limit(count)).all()
     created = now_vn()
@@ -128,13 +129,14 @@ def _push(services: Any, server: Any) -> dict[str, Any]:
     import sqlalchemy as sa
 
     from db import models
+    from db.tables import table_of
 
     # synthetic dossiers carry counter 99 in their codes; the server accepts a new dossier only from
     # the counter its code names, so the push runs with counter 99's token
     _bind(services, server, "99")
     rows = _bench_payloads(services, ITEMS)
     with services.engine.begin() as conn:
-        conn.execute(sa.insert(models.OutboxItem.__table__), rows)
+        conn.execute(sa.insert(table_of(models.OutboxItem)), rows)
     svc = services.sync
     t0 = time.perf_counter()
     report = svc.run_once(force=True)
@@ -184,12 +186,13 @@ def _skip_to_head(counter: Any, server: Any) -> None:
     import sqlalchemy as sa
 
     from db import models
+    from db.tables import table_of
     from onestop.province.store import change_t
 
     with server.store.engine.connect() as conn:
         head = conn.execute(sa.select(sa.func.max(change_t.c.seq))).scalar() or 0
     with counter.engine.begin() as conn:
-        t = models.SyncState.__table__
+        t = table_of(models.SyncState)
         conn.execute(t.delete())
         conn.execute(t.insert().values(id=1, pull_cursor=str(head), last_error="", audit_cursor=0))
 
@@ -206,12 +209,13 @@ def _frames(ctx: Any, server: Any, workdir: Path) -> dict[str, Any]:
     import sqlalchemy as sa
 
     from db import models
+    from db.tables import table_of
 
     rows = _bench_payloads(ctx.services, 2000)
     for r in rows:
         r["key"] = r["key"].replace("bench:", "frames:")
     with counter.engine.begin() as conn:
-        conn.execute(sa.insert(models.OutboxItem.__table__), rows)
+        conn.execute(sa.insert(table_of(models.OutboxItem)), rows)
     _skip_to_head(counter, server)
     server.store.submit_online_many(counter.settings.office.agency_code, _online_payloads(2000))
     write_settings(counter.settings, workdir / "frames" / "config.toml")

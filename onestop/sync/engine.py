@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from db import models
+from db.tables import table_of
 
 QUEUED, SENDING, SYNCED, RETRY_WAIT, REJECTED, CONFLICT, DISCARDED = (
     "queued",
@@ -39,8 +40,8 @@ STATE_LABELS = {
 BACKOFF_BASE_S = 5.0
 BACKOFF_CAP_S = 30 * 60.0
 
-outbox = models.OutboxItem.__table__
-dossier = models.Dossier.__table__
+outbox = table_of(models.OutboxItem)
+dossier = table_of(models.Dossier)
 
 
 @dataclass

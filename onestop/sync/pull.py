@@ -5,15 +5,17 @@ official codes. A dossier with unsent local changes is never overwritten: diverg
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from db import models
+from db.tables import table_of
 from onestop.domain import Status
 from onestop.services.records import person_to_json, search_text
 from onestop.sync.engine import CONFLICT, UNSENT, outbox
@@ -21,14 +23,16 @@ from onestop.sync.payload import parse_wire_dt, person_from_wire
 from onestop.sync.protocol import SHA256_RE
 from onestop.text import clean, fold
 
-dossier_t = models.Dossier.__table__
-document_t = models.DossierDocument.__table__
-attachment_t = models.Attachment.__table__
-event_t = models.StatusEvent.__table__
-payment_t = models.Payment.__table__
-procedure_t = models.Procedure.__table__
-declaration_t = models.DossierDeclaration.__table__
-result_file_t = models.ResultFile.__table__
+dossier_t = table_of(models.Dossier)
+document_t = table_of(models.DossierDocument)
+attachment_t = table_of(models.Attachment)
+event_t = table_of(models.StatusEvent)
+payment_t = table_of(models.Payment)
+procedure_t = table_of(models.Procedure)
+declaration_t = table_of(models.DossierDeclaration)
+result_file_t = table_of(models.ResultFile)
+
+_V = TypeVar("_V")
 
 CHANNELS = {1: "paper", 2: "online", 3: "post"}
 RETURN_VIA = {0: "counter", 1: "post", 2: "online"}
@@ -174,7 +178,7 @@ class PullApplier:
                 self.conn.execute(sa.select(procedure_t.c.name).where(procedure_t.c.id == merged.procedure_id)).scalar()
                 or ""
             )
-            values["search_fold"] = search_text(merged, proc)  # type: ignore[arg-type]
+            values["search_fold"] = search_text(merged, proc)
         values["updated_at"] = self.now
         self.conn.execute(dossier_t.update().where(dossier_t.c.id == local.id).values(**values))
 
@@ -262,7 +266,7 @@ class PullApplier:
                 row_version=1,
                 updated_at=self.now,
             )
-            row["search_fold"] = search_text(SimpleNamespace(**row), proc[1])  # type: ignore[arg-type]
+            row["search_fold"] = search_text(SimpleNamespace(**row), proc[1])
             rows.append(row)
             kept.append(snap)
         if not rows:
@@ -289,7 +293,7 @@ class PullApplier:
             ]
             out.touched.add(snap["Uuid"])
         declarations = [
-            row for snap in kept if (row := self._declaration_row(ids[snap["Uuid"]], snap.get("HoSo") or {}))
+            decl for snap in kept if (decl := self._declaration_row(ids[snap["Uuid"]], snap.get("HoSo") or {}))
         ]
         results = [r for snap in kept for r in self._result_files(ids[snap["Uuid"]], snap.get("HoSo") or {})]
         for table, values in (
@@ -395,7 +399,7 @@ class PullApplier:
         if not files:
             return
         doc_ids: dict[tuple[int, int], int] = {}
-        for chunk in _chunks(sorted({dossier_id for dossier_id, _pos, _rows in files})):  # type: ignore[type-var]
+        for chunk in _chunks(sorted({dossier_id for dossier_id, _pos, _rows in files})):
             for r in self.conn.execute(
                 sa.select(document_t.c.id, document_t.c.dossier_id, document_t.c.position).where(
                     document_t.c.dossier_id.in_(chunk)
@@ -492,8 +496,8 @@ class PullApplier:
             self.conn.execute(event_t.insert(), inserts)
 
 
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
+def _chunks(values: Sequence[_V], size: int = 500) -> list[list[_V]]:
+    return [list(values[i : i + size]) for i in range(0, len(values), size)]
 
 
 def _base_status(unsent: list[Any], local_status: str) -> str:

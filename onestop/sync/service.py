@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 
 from db import models
 from db.engine import session_scope
+from db.tables import table_of
 from onestop.domain import Role, Status, now_vn
 from onestop.errors import BadInput, Conflict, NotFound
 from onestop.services.audit import record
@@ -159,14 +161,14 @@ class SyncService:
             self._adapter = None
 
     def _state_row(self, conn: sa.Connection) -> Any:
-        t = models.SyncState.__table__
+        t = table_of(models.SyncState)
         row = conn.execute(sa.select(t).where(t.c.id == 1)).first()
         if row is None:
             conn.execute(t.insert().values(id=1, pull_cursor="", last_error="", audit_cursor=0))
             row = conn.execute(sa.select(t).where(t.c.id == 1)).first()
         return row
 
-    def _write(self):  # type: ignore[no-untyped-def]
+    def _write(self) -> AbstractContextManager[sa.Connection]:
         return self.engine.execution_options(sqlite_begin="IMMEDIATE").begin()
 
     # ------------------------------------------------------------------ the run
@@ -247,14 +249,16 @@ class SyncService:
             if online and not refused:
                 values["last_success_at"] = now_vn()
             conn.execute(
-                models.SyncState.__table__.update().where(models.SyncState.__table__.c.id == 1).values(**values)
+                table_of(models.SyncState).update().where(table_of(models.SyncState).c.id == 1).values(**values)
             )
             moved = (
                 counts["applied"] + counts["duplicates"] + counts["pulled"] + counts["rejected"] + counts["conflicts"]
             )
             if moved:  # who synced what: counts only, no personal data
                 conn.execute(
-                    models.AuditEntry.__table__.insert().values(
+                    table_of(models.AuditEntry)
+                    .insert()
+                    .values(
                         at=now_vn(),
                         officer=actor[:50],
                         action="sync.run",
@@ -424,7 +428,7 @@ class SyncService:
     def _apply_official_codes(self, conn: sa.Connection, codes: dict[str, str]) -> None:
         if not codes:
             return
-        t = models.Dossier.__table__
+        t = table_of(models.Dossier)
         for row in conn.execute(sa.select(t).where(t.c.uuid.in_(list(codes)))):
             new = codes[row.uuid]
             if row.official_code == new:
@@ -432,19 +436,19 @@ class SyncService:
             merged = SimpleNamespace(**(dict(row._mapping) | {"official_code": new}))
             proc = (
                 conn.execute(
-                    sa.select(models.Procedure.__table__.c.name).where(
-                        models.Procedure.__table__.c.id == row.procedure_id
+                    sa.select(table_of(models.Procedure).c.name).where(
+                        table_of(models.Procedure).c.id == row.procedure_id
                     )
                 ).scalar()
                 or ""
             )
             conn.execute(
                 t.update().where(t.c.id == row.id).values(official_code=new, search_fold=search_text(merged, proc))
-            )  # type: ignore[arg-type]
+            )
 
     def _push_audit(self, adapter: Adapter, counts: dict[str, int]) -> None:
         office = self._settings.office
-        a = models.AuditEntry.__table__
+        a = table_of(models.AuditEntry)
         while True:
             with self.engine.connect() as conn:
                 cursor = int(self._peek_state(conn).get("audit_cursor") or 0)
@@ -480,14 +484,15 @@ class SyncService:
             with self._write() as conn:
                 self._state_row(conn)
                 conn.execute(
-                    models.SyncState.__table__.update()
-                    .where(models.SyncState.__table__.c.id == 1)
+                    table_of(models.SyncState)
+                    .update()
+                    .where(table_of(models.SyncState).c.id == 1)
                     .values(audit_cursor=rows[-1].id)
                 )
             counts["audit_pushed"] += len(rows)
 
     def _peek_state(self, conn: sa.Connection) -> dict[str, Any]:
-        t = models.SyncState.__table__
+        t = table_of(models.SyncState)
         row = conn.execute(sa.select(t).where(t.c.id == 1)).first()
         return dict(row._mapping) if row else {}
 
@@ -508,8 +513,9 @@ class SyncService:
                 )
                 self._state_row(conn)
                 conn.execute(
-                    models.SyncState.__table__.update()
-                    .where(models.SyncState.__table__.c.id == 1)
+                    table_of(models.SyncState)
+                    .update()
+                    .where(table_of(models.SyncState).c.id == 1)
                     .values(pull_cursor=next_cursor)
                 )
                 if out.conflicts:
@@ -529,8 +535,8 @@ class SyncService:
         """Download every digitised file a local dossier references but this workstation lacks (another
         counter's or an online dossier's scans). A file that cannot be fetched now leaves a note in the dossier's
         `sync_message` and is tried again on the next run; the note goes once the file is here."""
-        a, doc, d = models.Attachment.__table__, models.DossierDocument.__table__, models.Dossier.__table__
-        rf = models.ResultFile.__table__
+        a, doc, d = table_of(models.Attachment), table_of(models.DossierDocument), table_of(models.Dossier)
+        rf = table_of(models.ResultFile)
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.union_all(
@@ -647,7 +653,8 @@ class SyncService:
             }
             oldest = conn.execute(sa.select(sa.func.min(o.c.created_at)).where(o.c.state.in_(eng.UNSENT))).scalar()
             state = self._peek_state(conn)
-        oldest_at = models.AwareDateTime().process_result_value(oldest, None) if isinstance(oldest, str) else oldest
+            dialect = conn.dialect
+        oldest_at = models.AwareDateTime().process_result_value(oldest, dialect) if isinstance(oldest, str) else oldest
         pending = sum(counts.get(s, 0) for s in eng.UNSENT)
         age = (now - oldest_at) if oldest_at else None
         warn_days = self.settings.sync.backlog_warn_days
@@ -690,9 +697,9 @@ class SyncService:
         with self.engine.connect() as conn:
             if state:
                 q = sa.select(o).where(o.c.state == state).order_by(o.c.id).limit(limit)
-                rows = conn.execute(q).all()
+                rows = list(conn.execute(q))
             else:
-                rows = conn.execute(sa.select(o).where(o.c.state.in_(eng.UNSENT)).order_by(o.c.id).limit(limit)).all()
+                rows = list(conn.execute(sa.select(o).where(o.c.state.in_(eng.UNSENT)).order_by(o.c.id).limit(limit)))
                 if len(rows) < limit:
                     rows += conn.execute(
                         sa.select(o).where(o.c.state.in_(eng.DONE)).order_by(o.c.id.desc()).limit(limit - len(rows))
