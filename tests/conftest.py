@@ -246,16 +246,43 @@ def renderer():
     return None
 
 
+_TEMPLATES: dict[str, Path] = {}
+
+
+def seeded_template(settings, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """A database made once per test process (and per distinct settings) exactly as `services` used to make it for
+    every test: migrated, seeded (catalog, calendar, profile) and with the three officers (argon2 hashes are slow on
+    purpose). Each test gets its own copy."""
+    import hashlib
+
+    key = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    if key not in _TEMPLATES:
+        from onestop.domain import Role
+        from onestop.services import open_services
+
+        path = tmp_path_factory.mktemp(f"template-{key}") / "onestop.db"
+        svc = open_services(path, settings)
+        svc.officers.add("admin", "Quản Trị Viên", Role.ADMIN, ADMIN_PASSWORD)
+        svc.officers.add("canbo", "Nguyễn Thị Lan", Role.OFFICER, OFFICER_PASSWORD)
+        svc.officers.add("lanhdao", "Trần Văn Hùng", Role.LEADER, LEADER_PASSWORD)
+        svc.close()
+        _TEMPLATES[key] = path
+    return _TEMPLATES[key]
+
+
 @pytest.fixture
-def services(db_path: Path, settings, renderer):
-    """Services on a fresh, migrated database with the shipped catalog and three officers."""
-    from onestop.domain import Role
+def services(db_path: Path, settings, renderer, tmp_path_factory):
+    """Services on a fresh, migrated database with the shipped catalog and three officers (a copy of the template)."""
+    import shutil
+
     from onestop.services import open_services
 
+    template = seeded_template(settings, tmp_path_factory)
+    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for suffix in ("", "-wal"):  # the template is closed: its WAL is folded back, but copy one if it is there
+        if Path(f"{template}{suffix}").exists():
+            shutil.copy2(f"{template}{suffix}", f"{db_path}{suffix}")
     svc = open_services(db_path, settings, renderer=renderer)
-    svc.officers.add("admin", "Quản Trị Viên", Role.ADMIN, ADMIN_PASSWORD)
-    svc.officers.add("canbo", "Nguyễn Thị Lan", Role.OFFICER, OFFICER_PASSWORD)
-    svc.officers.add("lanhdao", "Trần Văn Hùng", Role.LEADER, LEADER_PASSWORD)
     yield svc
     svc.close()
 
