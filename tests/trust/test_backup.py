@@ -298,23 +298,23 @@ def test_a_killed_daily_backup_leaves_nothing_taken_for_a_backup_and_is_cleaned_
 
     make_dossier()
     folder = services.backup_dir
-    killed = _stuck_backup(db_path, config_path)
-    killed.kill()
-    killed.wait()
-    leftovers = sorted(p.name for p in folder.iterdir())
-    assert any(n.startswith(WORK_PREFIX) for n in leftovers) and any(n.endswith(".osbak.part") for n in leftovers)
-    assert [p for p in folder.glob(f"{WORK_PREFIX}*/onestop.db")]  # a database copy a person could mistake
-    assert not any(n.endswith(".osbak") for n in leftovers)  # only a finished archive bears the backup's name
-    assert services.backup.auto_backups() == []
-    legacy = folder / ".backup-k1ll3d"  # what the previous version left: no lock file, from an earlier day
-    legacy.mkdir(mode=0o700)
-    (legacy / "onestop.db").write_bytes(b"SQLite format 3\0")
-    os.utime(legacy, (time.time() - 86400, time.time() - 86400))
-
-    running = _stuck_backup(db_path, config_path)  # another process's backup, alive
+    running = _stuck_backup(db_path, config_path)  # another process's backup, alive throughout
     try:
-        live = set(folder.iterdir()) - {folder / n for n in leftovers}
+        live = set(folder.iterdir())
         assert len(live) == 2, live  # its work folder and its .part
+        killed = _stuck_backup(db_path, config_path)  # a start killed while writing its archive
+        killed.kill()
+        killed.wait()
+        leftovers = set(folder.iterdir()) - live
+        names = sorted(p.name for p in leftovers)
+        assert len(names) == 2 and names[0].startswith(".onestop-auto-") and names[0].endswith(".osbak.part")
+        assert names[1].startswith(WORK_PREFIX) and (folder / names[1] / "onestop.db").exists()  # a database copy
+        assert services.backup.auto_backups() == []  # neither is ever listed as a backup
+        legacy = folder / ".backup-k1ll3d"  # what the previous version left: no lock file, from an earlier day
+        legacy.mkdir(mode=0o700)
+        (legacy / "onestop.db").write_bytes(b"SQLite format 3\0")
+        os.utime(legacy, (time.time() - 86400, time.time() - 86400))
+
         made = services.backup.maybe_daily_backup()  # the next start
         assert made is not None and made.path.exists()
         assert set(folder.iterdir()) == live | {made.path}  # the dead ones are gone, the live ones kept
