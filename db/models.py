@@ -536,3 +536,17 @@ TRUST_SCHEMA_OBJECTS: dict[str, tuple[str, ...]] = {
     "table": ("audit_entry", "officer", "dossier", "outbox_item", "dossier_fts", "login_throttle", "officer_session"),
 }
 """Schema objects the product relies on for its guarantees; `restore` refuses a database missing any of them."""
+
+
+# ---------------------------------------------------------------- queue counts (migration 0005_counts)
+
+
+class DossierCount(SQLModel, table=True):
+    """How many dossiers are in each status (`undated`: of them, without a due date), kept by the triggers of
+    migration 0005 in the same transaction as every write to `dossier`: the home screen reads these few rows
+    instead of counting a million."""
+
+    __tablename__ = "dossier_count"
+    status: str = Field(primary_key=True, max_length=20)
+    n: int = 0
+    undated: int = 0
