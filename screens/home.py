@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, error_text, fmt_short
+from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
 
@@ -71,12 +72,12 @@ class HomeScreen(OneStopScreen):
             yield Label("", id="home-queue-title", classes="section-title")
             yield CounterTable(id="home-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="home-sync")
-        yield Footer()
+        yield CounterFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(CounterTable)
         # by priority from the left: at 100 (or 80) columns what is cut is the procedure's tail and the reception time
-        table.add_columns("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Nhận lúc")
+        table.set_columns(("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Nhận lúc"))
         self._mark_selected()
         self.sync_status_changed()
         self.reload()
@@ -117,18 +118,23 @@ class HomeScreen(OneStopScreen):
         self.counts = counts = message.counts
         for name, label in QUEUES:
             self.query_one(f"#count-{name}", Static).update(f"{label}\n{counts.get(name, '—')}")
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in message.rows:
-            table.add_row(
-                row.code,
-                _short(row.applicant_name, 24),
-                row.status.label,
-                fmt_short(row.due_at),
-                _short(row.procedure_name or row.procedure_code, self._procedure_room()),
-                fmt_short(row.received_at),
-                key=row.code,
-            )
+        room = self._procedure_room()
+        self.query_one(CounterTable).fill(
+            [
+                (
+                    row.code,
+                    (
+                        row.code,
+                        _short(row.applicant_name, 24),
+                        row.status.label,
+                        fmt_short(row.due_at),
+                        _short(row.procedure_name or row.procedure_code, room),
+                        fmt_short(row.received_at),
+                    ),
+                )
+                for row in message.rows
+            ]
+        )
         hint = self.query_one("#home-draft", Static)
         hint.update(f"Có hồ sơ đang nhập dở ({message.draft}): nhấn F2 để nhập tiếp." if message.draft else "")
         hint.display = bool(message.draft)

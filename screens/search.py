@@ -18,10 +18,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select
+from textual.widgets import Checkbox, DataTable, Input, Label, Select
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, error_text, fmt_short
+from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
 
@@ -129,13 +130,13 @@ class SearchScreen(OneStopScreen):
                 yield Checkbox("Quá hạn (Ctrl+O)", id="search-overdue")
             yield Label("", id="search-info")
             yield CounterTable(id="search-results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield CounterFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(CounterTable)
         # status and due date first: at 120 columns they must not sit past the right edge
-        table.add_columns(
-            "Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Số định danh", "Điện thoại", "Nhận lúc"
+        table.set_columns(
+            ("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Số định danh", "Điện thoại", "Nhận lúc")
         )
         self.query_one("#search-box", Input).focus()
         self.restart()
@@ -250,14 +251,12 @@ class SearchScreen(OneStopScreen):
         if message.first:
             self.total, self.total_capped = page.total, page.total_capped
         self.next_cursor = page.next_cursor
-        table = self.query_one(DataTable)
-        table.clear()
-        self.codes = []
+        rows = []
         for s in page.items:
             no_result = s.status.is_closed and s.status.value != "returned"  # rejected, withdrawn, stopped
             due = Text("—" if no_result else fmt_short(s.due_at), style="bold red" if s.overdue else "")
             status = Text(s.status.label + (" · QUÁ HẠN" if s.overdue else ""), style="bold red" if s.overdue else "")
-            table.add_row(
+            cells = (
                 s.code,
                 s.applicant_name,
                 status,
@@ -266,9 +265,10 @@ class SearchScreen(OneStopScreen):
                 s.id_number,
                 s.phone,
                 fmt_short(s.received_at),
-                key=s.code,
             )
-            self.codes.append(s.code)
+            rows.append((s.code, cells))
+        self.codes = [code for code, _cells in rows]
+        self.query_one(CounterTable).fill(rows)
         self.query_one("#search-info", Label).update(self.info_text(len(page.items)))
         if self._open_top:
             self._open_top = False

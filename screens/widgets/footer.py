@@ -2,13 +2,20 @@
 
 Textual's `Footer` is one line that cuts what does not fit: at 100 columns the home screen lost F6 … Esc. Every
 screen's `Footer()` becomes a `CounterFooter` (see `OneStopScreen.mount_composed_widgets`), so no screen changes.
+
+It is also rebuilt only when the keys it shows change. Textual's Footer recomposes (removes and mounts a widget per
+key, each styled by the stylesheet) every time the screen signals that bindings may have changed: on every focus
+change, every mount, every screen resume: several times per screen switch, and most of a screen's opening time.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import HorizontalGroup
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -51,8 +58,33 @@ class CounterFooter(Footer):
         self._counts_shown: list[int] = [0]
         self._widths: list[int] = []
         self._reserved = 0
+        self._shown: tuple[Any, ...] | None = None
+        """What the keys were when last composed (see `_signature`)."""
+
+    def _signature(self) -> tuple[Any, ...]:
+        """The keys as shown: (key, action, label, enabled, tooltip) in order, the palette key, the style."""
+        screen = self.screen
+        keys = tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for (_node, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+        palette = self.app.COMMAND_PALETTE_BINDING in screen.active_bindings
+        return keys, palette, self.compact, self.show_command_palette
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if self._bindings_ready and self.is_attached and screen is self.screen and self._shown is not None:
+            shown = self._signature()
+            if shown == self._shown:
+                return
+            if screen.app.app_focus:  # a rebuild is on its way: further signals before it runs need no other
+                self._shown = shown
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
+        if self.is_attached:  # the screen's bindings are known once mounted: no empty first footer to rebuild
+            self.set_reactive(Footer._bindings_ready, True)
+            self._shown = self._signature()
         items: list[Widget] = list(super().compose())
         palette = [item for item in items if item.has_class("-command-palette")]
         keys = [item for item in items if item not in palette]
