@@ -21,10 +21,11 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Label, LoadingIndicator, Static
+from textual.widgets import Label, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from screens.common import KeepsDraft, LargePrint, SyncAware, report_failure
+from screens.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from onestop.domain import Officer
@@ -50,7 +51,8 @@ ACTIONS_NEEDING_LOGIN = {
 
 
 class LoadingScreen(Screen[None]):
-    """Painted at once while the database opens in the background."""
+    """Painted at once while the database opens in the background: the app's first (bottom) screen, so that it
+    is in the very first frame; everything after it is pushed on top."""
 
     def __init__(self, hint: str = "") -> None:
         super().__init__()
@@ -61,7 +63,11 @@ class LoadingScreen(Screen[None]):
             yield Label("onestop — Bộ phận Một cửa", id="loading-title")
             yield Label("Đang mở cơ sở dữ liệu…", id="loading-text")
             yield LoadingIndicator()
-        yield Footer()
+        yield CounterFooter()
+
+    def loaded(self) -> None:
+        """The database is open: nothing to wait for any more (the indicator would keep animating underneath)."""
+        self.query(LoadingIndicator).remove()
 
 
 class FatalErrorScreen(Screen[None]):
@@ -76,7 +82,7 @@ class FatalErrorScreen(Screen[None]):
             yield Label(self.title_text, id="fatal-title")
             yield Static(self.message, id="fatal-message")
             yield Static("Hãy báo cán bộ phụ trách công nghệ thông tin. Nhấn Ctrl+Q để thoát.", id="fatal-hint")
-        yield Footer()
+        yield CounterFooter()
 
 
 class OneStopApp(App[None]):
@@ -192,10 +198,13 @@ class OneStopApp(App[None]):
 
         return self.clock() if self.clock else now_vn()
 
+    def get_default_screen(self) -> Screen[Any]:
+        """Starting without services: the loading screen is the first screen, painted in the first frame."""
+        return LoadingScreen() if self._services is None else super().get_default_screen()
+
     def on_mount(self) -> None:
         self.set_interval(5, self._check_idle)
         if self._services is None:
-            self.push_screen(LoadingScreen())
             # Start loading only once the loading screen is painted: the imports would compete for the GIL.
             self.call_after_refresh(self._open_services)
         elif self._officer is None:
@@ -205,7 +214,10 @@ class OneStopApp(App[None]):
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False, description="Mở cơ sở dữ liệu")
     def _open_services(self) -> None:
-        assert self.db_path is not None and self.config_path is not None
+        from onestop.config import resolve_config_path, resolve_db_path
+
+        # resolved here rather than before the first frame: onestop.config is not needed to paint it
+        self.db_path, self.config_path = resolve_db_path(self.db_path), resolve_config_path(self.config_path)
         if not self.config_path.exists():
             self.post_message(self.ServicesOpened(None))
             return
@@ -218,6 +230,9 @@ class OneStopApp(App[None]):
 
     @on(ServicesOpened)
     def _services_ready(self, message: ServicesOpened) -> None:
+        for screen in self.screen_stack[:1]:
+            if isinstance(screen, LoadingScreen):
+                screen.loaded()
         if message.services is None:
             self._show_setup()
         else:
@@ -685,6 +700,12 @@ def make_app(
     return OneStopApp(services, officer=officer, demo_hint=demo_hint, clock=clock)
 
 
-def run(db_path: Path, config_path: Path, demo_hint: str = "") -> None:
-    """Start the TUI on a database and config (called by `onestop` / `onestop demo`)."""
-    OneStopApp(None, demo_hint=demo_hint, db_path=Path(db_path), config_path=Path(config_path)).run()
+def run(db_path: Path | None, config_path: Path | None, demo_hint: str = "") -> None:
+    """Start the TUI on a database and config (called by `onestop` / `onestop demo`); None means the default
+    (`--db`/`$ONESTOP_DB`/data dir, as `onestop.config` resolves it, off the UI thread after the first frame)."""
+    OneStopApp(
+        None,
+        demo_hint=demo_hint,
+        db_path=Path(db_path) if db_path is not None else None,
+        config_path=Path(config_path) if config_path is not None else None,
+    ).run()

@@ -23,8 +23,8 @@ def tui_only_args(argv: list[str]) -> tuple[Path | None, Path | None] | None:
 
 
 def run_tui(db: Path | None, config: Path | None, *, demo_hint: str = "") -> None:
-    """Start the TUI; the Textual import lives here so that every other command starts fast."""
-    from onestop.config import resolve_config_path, resolve_db_path
+    """Start the TUI; the Textual import lives here so that every other command starts fast. The paths are
+    resolved by the app after its first frame (onestop.config is not needed to paint it)."""
     from screens.app import run  # imported here on purpose: Textual is only needed for the TUI
 
-    run(db_path=resolve_db_path(db), config_path=resolve_config_path(config), demo_hint=demo_hint)
+    run(db_path=db, config_path=config, demo_hint=demo_hint)
