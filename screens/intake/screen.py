@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, RadioButton, RadioSet, Static
 
 from screens.common import OneStopScreen, describe_print, fmt_datetime
 from screens.intake.applicant import PERSON_ORDER, ApplicantStep
@@ -25,6 +25,7 @@ from screens.intake.base import IntakeStep
 from screens.intake.declaration import DeclarationStep
 from screens.intake.fee import FeeStep
 from screens.intake.registry import STEPS
+from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class IntakeScreen(OneStopScreen):
                 yield Static("", id="done-code")
                 yield Static("", id="done-print")
                 yield Label("Enter hoặc F4: về trang chính · F2: tiếp nhận hồ sơ mới · F8: in lại giấy tiếp nhận")
-        yield Footer()
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         self.show_step(0)

@@ -99,6 +99,7 @@ class DeclarationForm(Vertical):
                 self.initial[f.key] = f.default
         self.errors: dict[str, str] = {}
         self.built: set[str] = set()
+        self._widgets: dict[str, Any] = {}
         self._pending: list[Any] = []
 
     # ------------------------------------------------------------------ building
@@ -188,22 +189,38 @@ class DeclarationForm(Vertical):
     # ------------------------------------------------------------------ values
 
     def widget(self, key: str) -> Any:
-        return self.query_one(f"#decl-{key}")
+        found = self._mounted(key)
+        return found if found is not None else self.query_one(f"#decl-{key}")
+
+    def _mounted(self, key: str) -> Any:
+        """The field's mounted widget or None; remembered, since a query walks every widget of the form (a form
+        read field by field would cost fields × widgets, hundreds of ms on a screen switch)."""
+        found = self._widgets.get(key)
+        if found is not None and found.is_attached:
+            return found
+        if key not in self.built:
+            return None
+        matches = self.query(f"#decl-{key}")
+        found = matches.first() if matches else None
+        if found is not None:
+            self._widgets[key] = found
+        return found
 
     def raw(self, key: str) -> Any:
-        if key not in self.built or not self.query(f"#decl-{key}"):
+        w = self._mounted(key)
+        if w is None:
             from onestop.declarations.values import display
 
             v = self.initial.get(key)
             return display(self.by_key[key], v) if v not in (None, "") else ""
-        w = self.widget(key)
         return w.value if isinstance(w, Checkbox) else w.value.strip()
 
     def values(self) -> dict[str, Any]:
         """Typed values (choices by label, dates as shown), visible fields only, empty ones left out."""
         out: dict[str, Any] = {}
+        visible = set(self.visible_keys())
         for f in self.fields:
-            if f.key in self.visible_keys():
+            if f.key in visible:
                 v = self.raw(f.key)
                 if v not in ("", None) and not (f.type == "checkbox" and v is False):
                     out[f.key] = v
@@ -296,11 +313,11 @@ class DeclarationForm(Vertical):
 
         data = self.normalised()
         self._hidden = {f.key for f in self.fields if not visible(f, data)}
+        by_id = {node.id: node for node in self.walk_children() if node.id}  # one walk, not one per field
         for f in self.fields:
-            rows = self.query(f"#row-{f.key}")
-            if not rows:
+            row = by_id.get(f"row-{f.key}")
+            if row is None:
                 continue
-            row = rows.first()
             hidden = f.key in self._hidden
             if row.has_class("-hidden") != hidden:
                 row.set_class(hidden, "-hidden")
