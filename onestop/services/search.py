@@ -377,7 +377,7 @@ class SearchService:
                 "SELECT count(*) FROM dossier d WHERE d.received_at >= ? AND d.received_at < ?",
                 (_iso(today), tomorrow),
             ).scalar_one()
-            not_due = dict(
+            not_due: dict[str, int] = dict(
                 conn.exec_driver_sql(
                     f"SELECT d.status, count(*) FROM dossier d WHERE d.status IN ({marks}) AND d.due_at >= ? "
                     "GROUP BY d.status",

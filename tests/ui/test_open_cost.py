@@ -53,7 +53,7 @@ async def test_default_paths_are_resolved_after_the_first_frame(tmp_path, monkey
         assert app.logged_in
 
 
-def footer_keys(screen) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def footer_keys(screen) -> list[tuple[str, str]]:
     from textual.widgets._footer import FooterKey
 
     return [(k.key, k.description) for k in screen.query(FooterKey)]

@@ -10,13 +10,13 @@ from pathlib import Path
 from onestop.domain import Status, now_vn
 
 
-def table_counts(engine) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
+def table_counts(engine) -> dict[str, tuple[int, int]]:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT status, n, undated FROM dossier_count WHERE n <> 0 OR undated <> 0")
         return {status: (n, undated) for status, n, undated in rows}
 
 
-def counted(engine) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
+def counted(engine) -> dict[str, tuple[int, int]]:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT status, count(*), sum(due_at IS NULL) FROM dossier GROUP BY status"
@@ -24,7 +24,7 @@ def counted(engine) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-de
         return {status: (n, undated) for status, n, undated in rows}
 
 
-def plain_queue_counts(services, now) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def plain_queue_counts(services, now) -> dict[str, int]:
     """The queues counted the slow way: `count(*)` over each queue's own conditions."""
     search = services.search
     out = {}
@@ -37,7 +37,7 @@ def plain_queue_counts(services, now) -> dict[str, int]:  # type: ignore[no-unty
     return out
 
 
-def assert_right(services, now=None) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
+def assert_right(services, now=None) -> dict[str, tuple[int, int]]:
     now = now or now_vn()
     expected = counted(services.engine)
     assert table_counts(services.engine) == expected
