@@ -58,15 +58,26 @@ class LoadingScreen(Screen[None]):
         super().__init__()
         self.hint = hint
 
+    _loaded = False
+
     def compose(self) -> ComposeResult:
         with Center(id="loading-box"):
             yield Label("onestop — Bộ phận Một cửa", id="loading-title")
             yield Label("Đang mở cơ sở dữ liệu…", id="loading-text")
-            yield LoadingIndicator()
-        yield CounterFooter()
+
+    def on_mount(self) -> None:
+        # The footer and the spinner come a frame later: the first frame is only the words above, as cheap to
+        # paint as a one-label app (the bench's first-paint floor).
+        self.call_after_refresh(self._mount_rest)
+
+    def _mount_rest(self) -> None:
+        if not self._loaded:
+            self.query_one("#loading-box").mount(LoadingIndicator())
+        self.mount(CounterFooter())
 
     def loaded(self) -> None:
         """The database is open: nothing to wait for any more (the indicator would keep animating underneath)."""
+        self._loaded = True
         self.query(LoadingIndicator).remove()
 
 
