@@ -170,3 +170,16 @@ def test_bulk_load_keeps_counts_and_the_schema(services, db_path: Path) -> None:
     finally:
         conn.close()
     assert {"dossier_count_ai", "dossier_count_ad", "dossier_count_au"} <= names
+
+
+def test_a_database_without_the_table_is_counted_the_slow_way(services, make_dossier) -> None:
+    """A development database stamped 0007 while 0005 was still an empty slot has no table: same answers."""
+    for _ in range(3):
+        make_dossier()
+    with services.engine.begin() as conn:
+        for name in ("dossier_count_ai", "dossier_count_ad", "dossier_count_au"):
+            conn.exec_driver_sql(f"DROP TRIGGER {name}")
+        conn.exec_driver_sql("DROP TABLE dossier_count")
+    now = now_vn()
+    assert services.search.queue_counts(now=now) == plain_queue_counts(services, now)
+    assert services.search.queue_counts(now=now)["received_today"] == 3
