@@ -601,13 +601,22 @@ class DeclarationForm(Vertical):
         return shown in ("", None, False) or (bool(f.default) and self._is_default(f, shown))
 
     def _show_offer(self, offer: tuple[str, dict[str, Any]] | None, text: str, after: str = "") -> None:
+        """One offer line at a time, under the ID number it answers (hidden when there is nothing to offer)."""
         self.offer = offer
-        if self._offer_line is not None:
-            self._offer_line.remove()
-            self._offer_line = None
-        if offer is not None and after in self._rows:
-            self._offer_line = Static(text, id="decl-known", classes="decl-known")
-            self.mount(self._offer_line, after=self._errs.get(after) or self._rows[after])
+        line = self._offer_line
+        if offer is None or after not in self._rows:
+            self.offer = None
+            if line is not None:
+                line.display = False
+        else:
+            anchor = self._errs.get(after) or self._rows[after]
+            if line is None:
+                line = self._offer_line = Static(text, id="decl-known", classes="decl-known")
+                self.mount(line, after=anchor)
+            else:
+                line.update(text)
+                line.display = True
+                self.move_child(line, after=anchor)
         self.refresh_bindings()
 
     def action_use_known(self) -> None:
