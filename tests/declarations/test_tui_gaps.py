@@ -16,11 +16,11 @@ from tests.ui.conftest import app, fixed_clock, messages, officer, renderer  # n
 from tests.ui.test_dossier_screen import open_dossier
 
 
-def footer_actions(app) -> dict[str, str]:
+def footer_actions(pilot_app) -> dict[str, str]:
     """The keys the footer offers now: action → description."""
     return {
         b.binding.action: b.binding.description
-        for b in app.screen.active_bindings.values()
+        for b in pilot_app.screen.active_bindings.values()
         if b.enabled and b.binding.show
     }
 
