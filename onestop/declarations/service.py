@@ -487,7 +487,9 @@ def known_summary(known: KnownPerson) -> str:
 
 def _facts_in(defn: FormDefinition, values: dict[str, Any], id_number: str) -> dict[str, str]:
     """The facts of every person block of a stored declaration whose ID number is `id_number`."""
-    blocks = {f.person for f in defn.fields if f.role == "id_number" and not f.repeat and values.get(f.key) == id_number}
+    blocks = {
+        f.person for f in defn.fields if f.role == "id_number" and not f.repeat and values.get(f.key) == id_number
+    }
     facts: dict[str, str] = {}
     for f in defn.fields:
         if f.person in blocks and not f.repeat and f.fact in KNOWN_FACTS and values.get(f.key) not in (None, ""):

@@ -2,7 +2,9 @@
 
 The form is built when the procedure is chosen (so opening the step only shows it); the applicant's identity fills
 "Người yêu cầu" when the step is entered; a CCCD scanned into a person block fills that person; the values travel
-in `IntakeDraft.declaration` and are checked again by the intake service.
+in `IntakeDraft.declaration` and are checked again by the intake service. A procedure with a form is not saved
+without its declaration: the step names the required fields still empty and keeps the officer there. On the saved
+view (and on the dossier screen) D prints the filled tờ khai for the citizen to sign.
 """
 
 from __future__ import annotations

@@ -827,16 +827,6 @@ class DeclarationForm(Vertical):
 
     # ------------------------------------------------------------------ the whole form
 
-    def started(self) -> bool:
-        """True once anything beyond the pre-filled requester and "Kính gửi" was typed."""
-        for f in self.fields:
-            if f.person == "requester" or f.key in ("KinhGui", "QuanHe", "QuanHeKhac"):
-                continue
-            v = self.raw(f.key)
-            if v not in ("", None, False) and not (f.default and self._is_default(f, v)):
-                return True
-        return any(any(r.values()) for g in self.members for r in self.row_values(g))
-
     def _is_default(self, f: Any, shown: Any) -> bool:
         from onestop.declarations.values import display
 
