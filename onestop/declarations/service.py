@@ -275,8 +275,25 @@ class DeclarationService:
         """The filled fields in form order: [{id, label, group, value, display}] (for `dossier show`)."""
         defn = self.definition_of(declaration)
         out = []
+        seen: set[str] = set()
         for f in defn.fields:
-            if f.repeat:
+            if f.repeat:  # each row of a repeating group, row by row, numbered as printed: "Tên con (2)"
+                if f.repeat not in seen:
+                    seen.add(f.repeat)
+                    members = [m for m in defn.fields if m.repeat == f.repeat]
+                    for n, row in enumerate(declaration.values.get(f.repeat) or [], start=1):
+                        for m in members:
+                            v = row.get(m.key) if isinstance(row, dict) else None
+                            if v not in (None, ""):
+                                out.append(
+                                    {
+                                        "id": f"{f.repeat}.{n}.{m.key}",
+                                        "label": f"{m.label} ({n})",
+                                        "group": m.group,
+                                        "value": v,
+                                        "display": display(m, v),
+                                    }
+                                )
                 continue
             v = declaration.values.get(f.key)
             if v in (None, ""):

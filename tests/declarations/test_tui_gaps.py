@@ -279,6 +279,9 @@ async def test_repeating_group_rows_added_removed_checked_saved_and_printed(app,
         {"TenCon": "Bé Na", "NgaySinhCon": "01/02/2020"},
         {"TenCon": "Bé Bi", "NgaySinhCon": "03/04/2021"},
     ]
+    shown = {r["label"]: r["display"] for r in services.intake.declarations.show(stored)}  # `dossier show`
+    assert shown["Tên con (1)"] == "Bé Na" and shown["Tên con (2)"] == "Bé Bi"
+    assert shown["Ngày sinh của con (2)"] == "03/04/2021"
     text = declaration_pdfs(services, code)[0]
     assert "Tên con (1)" in text and "Bé Na" in text and "Tên con (2)" in text and "Bé Bi" in text
     assert "03/04/2021" in text
