@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from db import models
 from db.engine import session_scope
@@ -87,11 +86,22 @@ class DeclarationService:
 
     # ------------------------------------------------------------------ definitions
 
+    _imported_cache: tuple[tuple[int, int], tuple[FormDefinition, ...]] | None = None
+
     def _imported(self) -> list[FormDefinition]:
-        with session_scope(self.engine) as s:
-            rows = s.exec(select(models.FormDefinitionRow)).all()
-            texts = [r.definition_json for r in rows]
-        return [_parse_cached(t) for t in texts]
+        """The imported definitions, parsed once per (name, version): rows are re-read only when the table changed
+        (an import from another process shows up at the next look)."""
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            count, top = conn.execute(text("SELECT count(*), coalesce(max(id), 0) FROM form_definition")).one()
+            signature = (int(count), int(top))
+            if self._imported_cache is not None and self._imported_cache[0] == signature:
+                return list(self._imported_cache[1])
+            texts = [r[0] for r in conn.execute(text("SELECT definition_json FROM form_definition ORDER BY id"))]
+        parsed = tuple(_parse_cached(t) for t in texts)
+        self._imported_cache = (signature, parsed)
+        return list(parsed)
 
     def all_versions(self) -> list[tuple[FormDefinition, str]]:
         out = [(d, "shipped") for d in shipped_definitions()]
