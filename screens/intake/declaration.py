@@ -86,13 +86,16 @@ class DeclarationStep(IntakeStep):
         form = self.form
         if form is None:
             return
+        self._prefill_requester(form)
+        self.call_after_refresh(self._focus_first)
+
+    def _prefill_requester(self, form: DeclarationForm) -> None:
         applicant = self._applicant()
-        if applicant is not None:
+        if applicant is not None and applicant != form.applicant:  # the same applicant again: nothing to do
             from onestop.declarations.service import person_values
 
             form.applicant = applicant
             form.fill(person_values(form.definition, "requester", applicant, values={}))
-        self.call_after_refresh(self._focus_first)
 
     def _focus_first(self) -> None:
         form = self.form
@@ -150,6 +153,7 @@ class DeclarationStep(IntakeStep):
             return True
         from onestop.domain import now_vn
 
+        self._prefill_requester(form)  # saved from another step: the applicant is still "Người yêu cầu"
         received = self.intake.received_at() or now_vn()
         if form.validate(received.date(), max(now_vn(), received)) is not None:
             return True
