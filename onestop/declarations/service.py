@@ -245,6 +245,17 @@ class DeclarationService:
                 text("SELECT full_name, birth_date, gender, address FROM citizen WHERE id_number = :n"),
                 {"n": id_number},
             ).first()
+            applicant_of = "công dân đã tiếp nhận"
+            if citizen is None:  # the applicant of a dossier received elsewhere (pulled from the province)
+                citizen = conn.execute(
+                    text(
+                        "SELECT applicant_name, applicant_birth_date, applicant_gender, applicant_address, code "
+                        "FROM dossier WHERE applicant_id_number = :n ORDER BY id DESC LIMIT 1"
+                    ),
+                    {"n": id_number},
+                ).first()
+                if citizen is not None:
+                    applicant_of = f"người nộp hồ sơ {citizen[4]}"
         if rows:
             versions = {(d.name, d.version): d for d, _ in self.all_versions()}
             for code, form, version, values_json in rows:
@@ -261,7 +272,7 @@ class DeclarationService:
                     for fact, value in found.items():
                         facts.setdefault(fact, value)
         if citizen is not None:
-            name, birth, gender, address = citizen
+            name, birth, gender, address = tuple(citizen)[:4]
             if isinstance(birth, str) and birth:
                 birth = date.fromisoformat(birth[:10])
             latest = {
@@ -271,7 +282,7 @@ class DeclarationService:
                 "address": address or "",
             }
             facts.update({k: v for k, v in latest.items() if v})
-            sources.insert(0, "công dân đã tiếp nhận")
+            sources.insert(0, applicant_of)
         if not facts:
             return None
         return KnownPerson(id_number, facts, tuple(sources))

@@ -149,7 +149,7 @@ async def test_dossier_without_a_declaration_offers_no_print_key(app, services, 
         assert "print_declaration" not in footer_actions(app)
 
 
-def test_known_person_reads_citizens_and_earlier_declarations(services, applicant):
+def test_known_person_reads_citizens_and_earlier_declarations(services, applicant, db_path):
     from onestop.declarations.service import known_summary, known_values
 
     declarations = services.intake.declarations
@@ -172,6 +172,15 @@ def test_known_person_reads_citizens_and_earlier_declarations(services, applican
         "QuocTichBenNam": "VN",
     }
     assert declarations.known_person("12345") is None
+    # a dossier pulled from the province leaves no citizen row here: its applicant is still known
+    import sqlite3
+
+    with sqlite3.connect(db_path) as con:
+        con.execute("UPDATE dossier SET citizen_id = NULL")
+        con.execute("DELETE FROM citizen")
+    pulled = declarations.known_person("038190012345")
+    assert pulled is not None and pulled.sources[0] == f"người nộp hồ sơ {first.code}"
+    assert pulled.facts["name"] == "Đặng Thị Ánh" and pulled.facts["birth"] == "17/05/1990"
 
 
 REPEAT_FORM = {
