@@ -7,11 +7,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+PROCEDURES = ("1.001193", "1.004884", "1.000656", "1.000894", "1.004873", "2.000635", "1.004859")
+"""The procedures whose shipped form has a sample here."""
+
 
 def sample(procedure_code: str, registered_on: date, *, child: str = "Lê Minh Khang") -> dict[str, Any] | None:
     """Field id → value (as an officer would type them) for the procedure's form; None when it has no form."""
-    before = registered_on - timedelta(days=7)
-    day = before.strftime("%d/%m/%Y")
+    if procedure_code not in PROCEDURES:
+        return None
+    week, two_days = (
+        registered_on - timedelta(days=n) if registered_on.toordinal() > n else registered_on for n in (7, 2)
+    )
+    day = week.strftime("%d/%m/%Y")
     birth = {
         "HoTenKS": child,
         "NgaySinhChon": day,
@@ -29,7 +36,7 @@ def sample(procedure_code: str, registered_on: date, *, child: str = "Lê Minh K
             "NgaySinh": "1941",
             "GioMat": "8",
             "PhutMat": "0",
-            "NgayMat": (registered_on - timedelta(days=2)).strftime("%d/%m/%Y"),
+            "NgayMat": two_days.strftime("%d/%m/%Y"),
             "nktNoiChet_TrongNuoc": "Tại nhà, thôn Đông Hải, xã Quảng Phú",
             "NguyenNhanMat": "Già yếu",
         },
