@@ -4,7 +4,7 @@ The form is built when the procedure is chosen (so opening the step only shows i
 "Người yêu cầu" when the step is entered; a CCCD scanned into a person block fills that person; the values travel
 in `IntakeDraft.declaration` and are checked again by the intake service. A procedure with a form is not saved
 without its declaration: the step names the required fields still empty and keeps the officer there. On the saved
-view (and on the dossier screen) D prints the filled tờ khai for the citizen to sign.
+view (and on the dossier screen) I prints the filled tờ khai for the citizen to sign.
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ class DeclarationStep(IntakeStep):
 
 # ---------------------------------------------------------------- printing the filled tờ khai (intake and dossier)
 
-PRINT_KEY = "d"
+PRINT_KEY = "i"
 """The key that prints a saved dossier's tờ khai, on the intake's saved view and on the dossier screen."""
 
 

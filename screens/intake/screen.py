@@ -107,7 +107,7 @@ class IntakeScreen(OneStopScreen):
         ),
         Binding("f8", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="intake.reprint"),
         Binding(
-            "d",
+            "i",
             "print_declaration",
             "In tờ khai",
             tooltip="In tờ khai đã điền cho công dân ký",

@@ -92,7 +92,7 @@ async def test_known_mother_offered_on_one_key_and_the_tokhai_printed_from_intak
     messages,  # noqa: F811
 ):
     """The mother (Đặng Thị Ánh) registered her first child here; at her second child's registration the father
-    comes, the officer types her ID number in her block and Ctrl+Y fills her block. Then D prints the tờ khai."""
+    comes, the officer types her ID number in her block and Ctrl+Y fills her block. Then I prints the tờ khai."""
     first = services.intake.save(draft(applicant, "1.001193", dict(BIRTH)), "canbo")
     assert first.declaration.values["DanTocMeKS"] == "01"
     async with app.run_test(size=SIZE, message_hook=messages) as pilot:
@@ -120,7 +120,7 @@ async def test_known_mother_offered_on_one_key_and_the_tokhai_printed_from_intak
         code = screen.saved_code
         assert code
         assert footer_actions(app)["print_declaration"] == "In tờ khai"
-        await pilot.press("d")
+        await pilot.press("i")
         await app.workers.wait_for_complete()
         await pilot.pause()
         printed = declaration_pdfs(services, code)
@@ -130,7 +130,7 @@ async def test_known_mother_offered_on_one_key_and_the_tokhai_printed_from_intak
         # the same key on the dossier screen, for a dossier received earlier
         dossier_screen = await open_dossier(app, pilot, messages, first.code)
         assert footer_actions(app)["print_declaration"] == "Tờ khai"
-        await pilot.press("d")
+        await pilot.press("i")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert dossier_screen is app.screen
@@ -279,7 +279,7 @@ async def test_repeating_group_rows_added_removed_checked_saved_and_printed(app,
         await pilot.pause()
         code = screen.saved_code
         assert code
-        await pilot.press("d")
+        await pilot.press("i")
         await app.workers.wait_for_complete()
         await pilot.pause()
     stored = services.dossiers.peek(code).declaration

@@ -373,7 +373,7 @@ async def test_footer_offers_only_keys_that_work_before_and_after_saving(app, se
         assert screen.saved_code
         after = {b.binding.action for b in screen.active_bindings.values()}
         assert not {"next_step", "prev_step", "save", "toggle_rep"} & after
-        assert "reprint" in after and "print_declaration" in after  # D prints the tờ khai
+        assert "reprint" in after and "print_declaration" in after  # I prints the tờ khai
 
 
 async def test_a_procedure_needing_gender_and_address_refuses_them_empty_inline(app, services):
