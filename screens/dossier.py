@@ -231,7 +231,7 @@ class DossierScreen(OneStopScreen):
         ),
         Binding("h", "rate", "Đánh giá", tooltip="Công dân đánh giá mức độ hài lòng (chữ lớn)", id="dossier.rate"),
         Binding(
-            "d", "print_declaration", "Tờ khai", tooltip="In tờ khai đã điền cho công dân ký", id="dossier.declaration"
+            "i", "print_declaration", "Tờ khai", tooltip="In tờ khai đã điền cho công dân ký", id="dossier.declaration"
         ),
         Binding("f8", "reprint", "In lại", show=False, tooltip="In lại giấy tiếp nhận", id="dossier.reprint-f8"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="dossier.back"),
