@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from onestop.config import Settings, parse_settings
+from onestop.declarations.samples import sample
 from onestop.domain import VN_TZ, Channel, DocumentLine, Dossier, IntakeDraft, Person, ReturnVia, Role, Status, now_vn
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ POPULAR = (
     ("2.000913", 2),
 )
 FEE_UNKNOWN_DEFAULT = 0
+
+CHILD_NAMES = ("Minh Khang", "Ngọc Hà", "Gia Bảo", "Thảo Linh", "Đức Phúc", "Bảo An")
+"""Given names of the children the demo's birth registrations declare."""
 
 
 def demo_settings() -> Settings:
@@ -146,6 +150,11 @@ def build_demo(
             return_address=applicant.address,
             fee_vnd=None if procedure.fee_vnd is not None else FEE_UNKNOWN_DEFAULT,
             received_at=received_at,
+            declaration=sample(  # a procedure with a form is received with its tờ khai
+                procedure.code,
+                received_at.date(),
+                child=f"{applicant.full_name.split()[0]} {rng.choice(CHILD_NAMES)}",
+            ),
         )
         if procedure.deadline_amount is None:
             draft = replace(

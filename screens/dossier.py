@@ -230,6 +230,9 @@ class DossierScreen(OneStopScreen):
             id="dossier.result-file",
         ),
         Binding("h", "rate", "Đánh giá", tooltip="Công dân đánh giá mức độ hài lòng (chữ lớn)", id="dossier.rate"),
+        Binding(
+            "i", "print_declaration", "Tờ khai", tooltip="In tờ khai đã điền cho công dân ký", id="dossier.declaration"
+        ),
         Binding("f8", "reprint", "In lại", show=False, tooltip="In lại giấy tiếp nhận", id="dossier.reprint-f8"),
         Binding("escape", "back", "Quay lại", tooltip="Quay lại màn hình trước", id="dossier.back"),
     ]
@@ -444,6 +447,8 @@ class DossierScreen(OneStopScreen):
             return action_allowed(self.dossier.status, str(parameters[0]))
         if action == "reprint":
             return self.dossier is not None
+        if action == "print_declaration":  # only a dossier received with an electronic tờ khai
+            return self.dossier is not None and self.dossier.declaration is not None
         if action in ("rate", "attach_result"):  # when the result is ready or handed over (no footer room before)
             return self.dossier is not None and self.dossier.status.value in ("result_ready", "returned")
         return True
@@ -641,6 +646,12 @@ class DossierScreen(OneStopScreen):
         self.show(message.dossier)
         latest = message.dossier.result_files[-1].file_name if message.dossier.result_files else ""
         self.notify(f"Đã số hóa kết quả hồ sơ {message.dossier.code}: {latest}.", timeout=5)
+
+    def action_print_declaration(self) -> None:
+        from screens.intake.declaration import print_declaration
+
+        if self.dossier is not None and self.dossier.declaration is not None:
+            print_declaration(self, self.code)
 
     def action_reprint(self) -> None:
         if self.dossier is not None:

@@ -303,12 +303,22 @@ def applicant():
     )
 
 
+def sample_declaration(procedure: str, received_at=None):
+    """A valid tờ khai for a procedure that has a form (None otherwise): a dossier of such a procedure is not
+    received without one; tests about something else receive it with this."""
+    from onestop.declarations.samples import sample
+    from onestop.domain import now_vn
+
+    return sample(procedure, (received_at or now_vn()).date())
+
+
 @pytest.fixture
 def make_dossier(services, applicant):
     """Receive a dossier through the real intake service."""
     from onestop.domain import DocKind, DocumentLine, IntakeDraft
 
     def _make(procedure: str = "2.001035", *, officer: str = "canbo", **changes):
+        changes.setdefault("declaration", sample_declaration(procedure, changes.get("received_at")))
         draft = IntakeDraft(
             procedure_code=procedure,
             applicant=changes.pop("applicant", applicant),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sample_declaration
 from tests.trust.conftest import CliResult, run_cli
 
 
@@ -103,5 +104,18 @@ def test_birth_registration_needs_gender_and_address(cli, services, applicant, d
     no_gender = cli("intake", "--procedure", "1.001193", *typed, "--address", "Thôn Đông Hải")
     assert no_gender.code == 2 and "Cần nhập giới tính của người nộp" in no_gender.stderr
     assert count_rows(db_path, "dossier") == before
-    done = cli("intake", "--procedure", "1.001193", *typed, "--gender", "Nữ", "--address", "Thôn Đông Hải")
+    tokhai = db_path.parent / "tokhai.json"  # birth registration is received with its tờ khai
+    tokhai.write_text(json.dumps(sample_declaration("1.001193"), ensure_ascii=False), encoding="utf-8")
+    done = cli(
+        "intake",
+        "--procedure",
+        "1.001193",
+        *typed,
+        "--gender",
+        "Nữ",
+        "--address",
+        "Thôn Đông Hải",
+        "--declaration",
+        str(tokhai),
+    )
     assert done.code == 0, done.output

@@ -8,6 +8,7 @@ import random
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,10 @@ def figures(ctx: BenchContext) -> dict[str, Any]:
 
 def batch_lines(count: int, seed: int = 17) -> list[str]:
     """`count` intake lines (JSON objects with the single intake's fields) for synthetic citizens."""
+    from onestop.declarations.samples import sample
+
     rng = random.Random(seed)
+    declaration = sample("1.001193", date.today())
     lines = []
     for _ in range(count):
         p = random_person(rng)
@@ -48,6 +52,7 @@ def batch_lines(count: int, seed: int = 17) -> list[str]:
                     "address": p["address"],
                     "phone": p["phone"],
                     "officer": "bench",
+                    "declaration": declaration,  # a birth registration is received with its tờ khai
                 },
                 ensure_ascii=False,
             )

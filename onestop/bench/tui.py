@@ -19,8 +19,18 @@ from onestop.bench.context import BenchContext
 BENCH_USER = "bench"
 BENCH_PASSWORD = "bench-password"
 SCAN = "038190012345|012345678|ĐẶNG THỊ ÁNH|17051990|Nữ|Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa|15042021"
-# The officer's keys for a standard birth registration (1.001193) with a scan, besides the scan itself.
-INTAKE_KEYS = ("f2", *"khai sinh", "enter", "pagedown", "enter", "enter", "enter", "ctrl+s")
+# The officer's keys for a standard birth registration (1.001193) with a scan, besides the scan itself: the
+# procedure, then the Tờ khai step (the child's facts, typed where Enter leads: `DECLARATION`), then save.
+INTAKE_KEYS = ("f2", *"khai sinh", "enter", "pagedown", "ctrl+s")
+DECLARATION = (
+    ("QuanHe", "me"),  # "Mẹ": the applicant (the mother) fills the mother's block
+    ("HoTenKS", "Lê Minh Khang"),
+    ("NgaySinhChon", ""),  # yesterday, as ddMMyyyy (filled in at run time)
+    ("NgaySinhChonBangChu", ""),  # left empty: written in words on save
+    ("GioiTinhKS", "nam"),
+    ("DanTocKS", "kinh"),
+    ("nksNoiSinh_TrongNuoc", "Trạm y tế xã Quảng Phú"),
+)
 
 
 def figures(ctx: BenchContext) -> dict[str, Any]:
@@ -92,8 +102,30 @@ async def _drive_intake(pilot: Any, switches: list[float], declaration: list[flo
             field = screen.query_one("#id_number")
             field.value = SCAN  # the scanner's keystrokes are not the officer's
             await pilot.press("enter")
+        if key == "pagedown" and "Declaration" in type(getattr(screen, "current_step", None)).__name__:
+            presses += await _type_declaration(pilot)
     await app.workers.wait_for_complete()
     return presses, bool(getattr(app.screen, "saved_code", ""))
+
+
+async def _type_declaration(pilot: Any) -> int:
+    """Type the birth declaration where Enter leads (from "Quan hệ" through the place of birth); the keys pressed."""
+    from datetime import date, timedelta
+
+    yesterday = (date.today() - timedelta(days=1)).strftime("%d%m%Y")
+    wanted = dict(DECLARATION) | {"NgaySinhChon": yesterday}
+    presses = 0
+    for _ in range(len(wanted) + 5):
+        await pilot.pause()
+        key = (getattr(pilot.app.focused, "id", "") or "").removeprefix("decl-")
+        if key not in wanted:
+            break
+        keys = [c if c != " " else "space" for c in wanted.pop(key)] + ["enter"]
+        await pilot.press(*keys)
+        presses += len(keys)
+        if key == "nksNoiSinh_TrongNuoc":
+            break
+    return presses
 
 
 async def _home_open(services: Any, officer: Any) -> tuple[list[float], list[float]]:

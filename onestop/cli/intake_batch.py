@@ -79,6 +79,10 @@ def parse_line(text: str) -> dict[str, Any]:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise LineError(f"trường '{key}' phải là số nguyên.", key)
             fields[key] = value
+        elif key == "declaration":  # the tờ khai, as `--declaration` reads it: field id → value
+            if not isinstance(value, dict):
+                raise LineError("trường 'declaration' phải là một đối tượng JSON (mã trường → giá trị).", key)
+            fields[key] = value
         elif key in LIST_FIELDS:
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not all(isinstance(v, str) for v in items):

@@ -41,6 +41,9 @@ REPEAT_TYPES = {"editgrid", "datagrid"}
 STATIC_TYPES = {"content", "htmlelement"}
 SUPPORTED = set(INPUT_TYPES) | GROUP_TYPES | LAYOUT_TYPES | REPEAT_TYPES | STATIC_TYPES
 
+LIST_FACTS = {"dan-toc": "ethnicity", "quoc-tich": "nationality", "gioi-tinh": "gender", "giay-to": "id_type"}
+"""The person fact a field filled from a shipped list holds."""
+
 DEFAULT_MAX = {"text": 200, "textarea": 2000}
 """Length caps when a definition sets no `validate.maxLength` (a 5,000-character paste is always refused)."""
 
@@ -91,6 +94,13 @@ class Field:
     description: str = ""
     row: str = ""  # key of the `columns` component it sits in: printed on one line with its neighbours
     default: str = ""  # Form.io `defaultValue`: what the form shows before the officer types (e.g. VN)
+    choice_list: str = ""  # the shipped list filling the choices (dan-toc, quoc-tich, …), if any
+
+    @property
+    def fact(self) -> str:
+        """What the field holds about its person: its `role`, else what its shipped list says (a block's ethnicity
+        and nationality carry no role in the definitions)."""
+        return self.role or LIST_FACTS.get(self.choice_list, "")
 
     def choice_for(self, text: str) -> Choice | None:
         """The choice whose value or label matches `text` (accents and case ignored for labels)."""
@@ -339,6 +349,7 @@ class _Reader:
             description=str(comp.get("description") or ""),
             row=row,
             default="" if comp.get("defaultValue") in (None, "") else str(comp.get("defaultValue")),
+            choice_list=str(props.get("list") or ""),
         )
         self.fields.append(f)
         self.keys.add(key)

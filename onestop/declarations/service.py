@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from db import models
 from db.engine import session_scope
@@ -87,11 +86,22 @@ class DeclarationService:
 
     # ------------------------------------------------------------------ definitions
 
+    _imported_cache: tuple[tuple[int, int], tuple[FormDefinition, ...]] | None = None
+
     def _imported(self) -> list[FormDefinition]:
-        with session_scope(self.engine) as s:
-            rows = s.exec(select(models.FormDefinitionRow)).all()
-            texts = [r.definition_json for r in rows]
-        return [_parse_cached(t) for t in texts]
+        """The imported definitions, parsed once per (name, version): rows are re-read only when the table changed
+        (an import from another process shows up at the next look)."""
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            count, top = conn.execute(text("SELECT count(*), coalesce(max(id), 0) FROM form_definition")).one()
+            signature = (int(count), int(top))
+            if self._imported_cache is not None and self._imported_cache[0] == signature:
+                return list(self._imported_cache[1])
+            texts = [r[0] for r in conn.execute(text("SELECT definition_json FROM form_definition ORDER BY id"))]
+        parsed = tuple(_parse_cached(t) for t in texts)
+        self._imported_cache = (signature, parsed)
+        return list(parsed)
 
     def all_versions(self) -> list[tuple[FormDefinition, str]]:
         out = [(d, "shipped") for d in shipped_definitions()]
@@ -199,6 +209,84 @@ class DeclarationService:
         checked = validate_values(defn, values, registered_on=registered_on or now.date(), now=now, partial=partial)
         return Prepared(defn, checked, persons_fold(defn, checked))
 
+    def known_person(self, id_number: str, *, limit: int = 20) -> KnownPerson | None:
+        """A known citizen's earlier data for a person block whose ID number was typed or scanned: the citizen this
+        counter received (name, birth date, sex, address) over what the newest earlier declarations naming that
+        number held (ethnicity, nationality, residence, ID card…). None when nothing is known."""
+        from sqlalchemy import text
+
+        from onestop.text import clean
+
+        id_number = clean(str(id_number or ""))
+        if len(id_number) != 12 or not id_number.isdigit():
+            return None
+        facts: dict[str, str] = {}
+        sources: list[str] = []
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":  # the one-box search index holds every ID number a dossier names
+                rows = conn.execute(
+                    text(
+                        "SELECT d.code, dd.form_name, dd.form_version, dd.values_json FROM dossier_fts f "
+                        "CROSS JOIN dossier d ON d.id = f.rowid JOIN dossier_declaration dd ON dd.dossier_id = d.id "
+                        "WHERE dossier_fts MATCH :q ORDER BY f.rowid DESC LIMIT :n"
+                    ),
+                    {"q": f'"{id_number}"', "n": limit},
+                ).all()
+            else:
+                rows = conn.execute(
+                    text(
+                        "SELECT d.code, dd.form_name, dd.form_version, dd.values_json FROM dossier_declaration dd "
+                        "JOIN dossier d ON d.id = dd.dossier_id WHERE dd.persons_json LIKE :q "
+                        "ORDER BY dd.dossier_id DESC LIMIT :n"
+                    ),
+                    {"q": f"%{id_number}%", "n": limit},
+                ).all()
+            citizen = conn.execute(
+                text("SELECT full_name, birth_date, gender, address FROM citizen WHERE id_number = :n"),
+                {"n": id_number},
+            ).first()
+            applicant_of = "công dân đã tiếp nhận"
+            if citizen is None:  # the applicant of a dossier received elsewhere (pulled from the province)
+                citizen = conn.execute(
+                    text(
+                        "SELECT applicant_name, applicant_birth_date, applicant_gender, applicant_address, code "
+                        "FROM dossier WHERE applicant_id_number = :n ORDER BY id DESC LIMIT 1"
+                    ),
+                    {"n": id_number},
+                ).first()
+                if citizen is not None:
+                    applicant_of = f"người nộp hồ sơ {citizen[4]}"
+        if rows:
+            versions = {(d.name, d.version): d for d, _ in self.all_versions()}
+            for code, form, version, values_json in rows:
+                defn = versions.get((form, int(version)))
+                try:
+                    values = json.loads(values_json)
+                except ValueError:
+                    continue
+                if defn is None or not isinstance(values, dict):
+                    continue
+                found = _facts_in(defn, values, id_number)
+                if found:
+                    sources.append(f"tờ khai hồ sơ {code}")
+                    for fact, value in found.items():
+                        facts.setdefault(fact, value)
+        if citizen is not None:
+            name, birth, gender, address = tuple(citizen)[:4]
+            if isinstance(birth, str) and birth:
+                birth = date.fromisoformat(birth[:10])
+            latest = {
+                "name": name or "",
+                "birth": birth.strftime("%d/%m/%Y") if birth else "",
+                "gender": gender or "",
+                "address": address or "",
+            }
+            facts.update({k: v for k, v in latest.items() if v})
+            sources.insert(0, applicant_of)
+        if not facts:
+            return None
+        return KnownPerson(id_number, facts, tuple(sources))
+
     def definition_of(self, declaration: Declaration) -> FormDefinition:
         return self.get(declaration.form, declaration.version)
 
@@ -208,8 +296,25 @@ class DeclarationService:
         """The filled fields in form order: [{id, label, group, value, display}] (for `dossier show`)."""
         defn = self.definition_of(declaration)
         out = []
+        seen: set[str] = set()
         for f in defn.fields:
-            if f.repeat:
+            if f.repeat:  # each row of a repeating group, row by row, numbered as printed: "Tên con (2)"
+                if f.repeat not in seen:
+                    seen.add(f.repeat)
+                    members = [m for m in defn.fields if m.repeat == f.repeat]
+                    for n, row in enumerate(declaration.values.get(f.repeat) or [], start=1):
+                        for m in members:
+                            v = row.get(m.key) if isinstance(row, dict) else None
+                            if v not in (None, ""):
+                                out.append(
+                                    {
+                                        "id": f"{f.repeat}.{n}.{m.key}",
+                                        "label": f"{m.label} ({n})",
+                                        "group": m.group,
+                                        "value": v,
+                                        "display": display(m, v),
+                                    }
+                                )
                 continue
             v = declaration.values.get(f.key)
             if v in (None, ""):
@@ -366,6 +471,68 @@ def print_model(defn: FormDefinition, declaration: Declaration, dossier: Dossier
 
 def matches(defn: FormDefinition, text: str) -> bool:
     return fold(text) in fold(defn.title) or text in defn.name
+
+
+# ---------------------------------------------------------------- a known citizen's earlier data
+
+KNOWN_FACTS = ("name", "birth", "gender", "ethnicity", "nationality", "address", "id_type", "id_date")
+"""What a person block can take from a known citizen (never the relation, never the ID number itself)."""
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """What this counter already knows about an ID number: from the citizens it received and from the persons
+    earlier declarations named (newest first). `facts` maps a fact (`name`, `birth`, `ethnicity`, …) to its stored
+    value (a choice's value, a date `dd/MM/yyyy` or a year)."""
+
+    id_number: str
+    facts: dict[str, str]
+    sources: tuple[str, ...]  # "công dân đã tiếp nhận", "tờ khai hồ sơ <code>"
+
+
+def known_values(defn: FormDefinition, block: str, known: KnownPerson) -> dict[str, Any]:
+    """The fields of one person block `known` can fill (field key → stored value), checked against each field."""
+    from onestop.declarations.values import normalise
+
+    out: dict[str, Any] = {}
+    for f in defn.fields:
+        if f.person != block or f.repeat or f.fact not in known.facts:
+            continue
+        try:
+            value = normalise(f, known.facts[f.fact])
+        except BadInput:  # e.g. a full date where the field holds a year alone: left for the officer
+            continue
+        if value is not None:
+            out[f.key] = value
+    return out
+
+
+def known_summary(known: KnownPerson) -> str:
+    """ "Lê Thị Hoa · 02/03/1992 · Kinh · Việt Nam · Thôn Đông Hải…" for the offer line."""
+    from onestop.declarations.lists import choice_list
+
+    labels = {
+        "ethnicity": dict(choice_list("dan-toc")),
+        "nationality": dict(choice_list("quoc-tich")),
+    }
+    parts = []
+    for fact in ("name", "birth", "gender", "ethnicity", "nationality", "address"):
+        value = known.facts.get(fact, "")
+        if value:
+            parts.append(labels.get(fact, {}).get(value, value))
+    return " · ".join(parts)
+
+
+def _facts_in(defn: FormDefinition, values: dict[str, Any], id_number: str) -> dict[str, str]:
+    """The facts of every person block of a stored declaration whose ID number is `id_number`."""
+    blocks = {
+        f.person for f in defn.fields if f.role == "id_number" and not f.repeat and values.get(f.key) == id_number
+    }
+    facts: dict[str, str] = {}
+    for f in defn.fields:
+        if f.person in blocks and not f.repeat and f.fact in KNOWN_FACTS and values.get(f.key) not in (None, ""):
+            facts.setdefault(f.fact, str(values[f.key]))
+    return facts
 
 
 # ---------------------------------------------------------------- pre-fill (ID scans, relationship)

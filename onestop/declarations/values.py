@@ -230,26 +230,53 @@ def validate_values(
             values[group_key] = clean_rows
     # Conditional fields the answers hide are not kept (they would print and travel upstream otherwise).
     for f in defn.fields:
-        if f.repeat:
-            continue
-        if not visible(f, values):
+        if not f.repeat and not visible(f, values):
             values.pop(f.key, None)
-        elif f.required and f.key not in values and not partial:
-            raise BadInput(f"Chưa nhập {field_label(f)}.", field=f.key)
     for group_key in repeats:
         members = [f for f in defn.fields if f.repeat == group_key]
         if members and not visible(members[0], values) or not members:
             values.pop(group_key, None)
             continue
-        for n, row in enumerate(values.get(group_key, []), start=1):
+        for row in values.get(group_key, []):
             for m in members:
                 if not visible(m, values, row):
                     row.pop(m.key, None)
-                elif m.required and m.key not in row and not partial:
-                    raise BadInput(f"Dòng {n}: chưa nhập {field_label(m)}.", field=m.key)
     if partial:
         return values
+    missing = missing_required(defn, values)
+    if missing:
+        raise BadInput(missing_message(missing), field=missing[0][0])
     return apply_rules(defn, values, registered_on=registered_on, now=now)
+
+
+def missing_required(defn: FormDefinition, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field key, label) of every visible required field left empty, in form order; a repeating group's rows
+    name their row ("Các con – Tên con (dòng 2)")."""
+    out: list[tuple[str, str]] = []
+    seen_groups: set[str] = set()
+    for f in defn.fields:
+        if f.repeat:
+            if f.repeat in seen_groups:
+                continue
+            seen_groups.add(f.repeat)
+            if not visible(f, values):
+                continue
+            members = [m for m in defn.fields if m.repeat == f.repeat]
+            for n, row in enumerate(values.get(f.repeat) or [], start=1):
+                for m in members:
+                    if m.required and visible(m, values, row) and row.get(m.key) in (None, ""):
+                        out.append((m.key, f"{field_label(m)} (dòng {n})"))
+            continue
+        if f.required and visible(f, values) and values.get(f.key) in (None, ""):
+            out.append((f.key, field_label(f)))
+    return out
+
+
+def missing_message(missing: list[tuple[str, str]]) -> str:
+    """ "Chưa nhập X." for one field; "Tờ khai còn thiếu 3 mục: X; Y; Z." for several."""
+    if len(missing) == 1:
+        return f"Chưa nhập {missing[0][1]}."
+    return f"Tờ khai còn thiếu {len(missing)} mục: " + "; ".join(label for _, label in missing) + "."
 
 
 # ---------------------------------------------------------------- persons named (search, review)

@@ -310,11 +310,13 @@ class IntakeService:
         self, draft: IntakeDraft, procedure: Procedure, *, partial: bool = False
     ) -> Prepared | None:
         """Validate the draft's declaration (pre-filled from the applicant); None when the draft has none."""
-        if draft.declaration is None:
-            return None
         from onestop.declarations.service import prefill
 
-        raw = draft.declaration
+        raw: Any = draft.declaration
+        if raw is None:  # a procedure with a form needs its declaration: the pre-fill alone names what is missing
+            if self.declarations.for_procedure(procedure.code) is None:
+                return None
+            raw = {}
         received = _vn(draft.received_at or now_vn())
         if not (isinstance(raw, dict) and "form" in raw and isinstance(raw.get("values"), dict)):
             defn = self.declarations.for_procedure(procedure.code)

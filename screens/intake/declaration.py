@@ -2,7 +2,9 @@
 
 The form is built when the procedure is chosen (so opening the step only shows it); the applicant's identity fills
 "Người yêu cầu" when the step is entered; a CCCD scanned into a person block fills that person; the values travel
-in `IntakeDraft.declaration` and are checked again by the intake service.
+in `IntakeDraft.declaration` and are checked again by the intake service. A procedure with a form is not saved
+without its declaration: the step names the required fields still empty and keeps the officer there. On the saved
+view (and on the dossier screen) I prints the filled tờ khai for the citizen to sign.
 """
 
 from __future__ import annotations
@@ -73,7 +75,10 @@ class DeclarationStep(IntakeStep):
         initial = dict(values)
         if defn.has("KinhGui") and not initial.get("KinhGui"):
             initial["KinhGui"] = default_agency(self.onestop.services.settings.office)
-        self._form = DeclarationForm(defn, initial)
+        declarations = self.onestop.services.intake.declarations
+        self._form = DeclarationForm(defn, initial, lookup=declarations.known_person)
+        # a service error naming an imported form's field brings the officer here too
+        DeclarationStep.FIELDS = DeclarationStep.FIELDS | {f.key for f in defn.fields}
         self.query_one("#decl-scroll").mount(self._form, before=0)
 
     def enter(self) -> None:
@@ -81,13 +86,16 @@ class DeclarationStep(IntakeStep):
         form = self.form
         if form is None:
             return
+        self._prefill_requester(form)
+        self.call_after_refresh(self._focus_first)
+
+    def _prefill_requester(self, form: DeclarationForm) -> None:
         applicant = self._applicant()
-        if applicant is not None:
+        if applicant is not None and applicant != form.applicant:  # the same applicant again: nothing to do
             from onestop.declarations.service import person_values
 
             form.applicant = applicant
             form.fill(person_values(form.definition, "requester", applicant, values={}))
-        self.call_after_refresh(self._focus_first)
 
     def _focus_first(self) -> None:
         form = self.form
@@ -138,13 +146,22 @@ class DeclarationStep(IntakeStep):
         return self.form is not None
 
     def check(self) -> bool:
+        """A procedure with a form is not received without its declaration: every required field is filled (the
+        officer is told which are missing, in a toast and under each field) and the form's rules hold."""
         form = self.form
-        if form is None or not form.started():
-            return True  # no form, or a paper tờ khai: nothing to check here
+        if form is None:
+            return True
         from onestop.domain import now_vn
 
+        self._prefill_requester(form)  # saved from another step: the applicant is still "Người yêu cầu"
         received = self.intake.received_at() or now_vn()
-        return form.validate(received.date(), max(now_vn(), received)) is not None
+        if form.validate(received.date(), max(now_vn(), received)) is not None:
+            return True
+        if form.missing:
+            from onestop.declarations.values import missing_message
+
+            self.notify(missing_message(form.missing), title="Tờ khai chưa đủ", severity="error", timeout=10)
+        return False
 
     def set_error(self, field: str, message: str) -> bool:
         """Show a service error at the declaration's field; False when the field is not on this form."""
@@ -158,7 +175,7 @@ class DeclarationStep(IntakeStep):
 
     def fill_draft(self, values: dict[str, Any]) -> None:
         form = self.form
-        if form is not None and form.started():
+        if form is not None:
             values["declaration"] = {
                 "form": form.definition.name,
                 "version": form.definition.version,
@@ -193,3 +210,43 @@ class DeclarationStep(IntakeStep):
                 f = form.definition.field(key)
                 out.append((field_label(f), display(f, data[key])))
         return out
+
+
+# ---------------------------------------------------------------- printing the filled tờ khai (intake and dossier)
+
+PRINT_KEY = "i"
+"""The key that prints a saved dossier's tờ khai, on the intake's saved view and on the dossier screen."""
+
+
+def print_declaration(screen: Any, code: str) -> None:
+    """Render, archive and print the dossier's filled tờ khai for the citizen to sign, in an app worker (the same
+    path as `onestop receipt CODE --form declaration --print`); the officer is told the outcome in a toast."""
+    app = screen.app
+    officer = app.officer.username if getattr(app, "logged_in", False) else ""
+    screen.notify(f"Đang in tờ khai của hồ sơ {code}…", timeout=3)
+    app.run_worker(
+        lambda: _print_worker(app, code, officer),
+        thread=True,
+        group="print-declaration",
+        exit_on_error=False,
+        description="In tờ khai",
+    )
+
+
+def _print_worker(app: Any, code: str, officer: str) -> None:
+    from onestop.domain import FormKind
+    from onestop.errors import OneStopError
+    from screens.common import describe_print
+
+    try:
+        outcome = app.services.forms.issue(code, FormKind.DECLARATION, officer=officer, print_it=True)
+        text, printed = describe_print(outcome, "tờ khai")
+    except OneStopError as err:  # the dossier is saved; only the paper is missing
+        text, printed = err.message or "Chưa in được tờ khai.", False
+    app.call_from_thread(
+        app.notify,
+        text,
+        title="In tờ khai",
+        severity="information" if printed else "warning",
+        timeout=5 if printed else 12,
+    )

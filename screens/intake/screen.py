@@ -107,6 +107,13 @@ class IntakeScreen(OneStopScreen):
             id="intake.representative",
         ),
         Binding("f8", "reprint", "In lại", tooltip="In lại giấy tiếp nhận", id="intake.reprint"),
+        Binding(
+            "i",
+            "print_declaration",
+            "In tờ khai",
+            tooltip="In tờ khai đã điền cho công dân ký",
+            id="intake.declaration",
+        ),
         Binding("escape", "leave", "Quay lại", tooltip="Về trang chính, giữ bản nháp", id="intake.back"),
         Binding("down", "arrow(1)", "Xuống", show=False, tooltip="Ô hoặc thủ tục kế tiếp", id="intake.down"),
         Binding("up", "arrow(-1)", "Lên", show=False, tooltip="Ô hoặc thủ tục trước", id="intake.up"),
@@ -200,6 +207,8 @@ class IntakeScreen(OneStopScreen):
             return not self.saved_code
         if action == "reprint":
             return bool(self.saved_code)
+        if action == "print_declaration":
+            return bool(self.saved_code) and self.step_of(DeclarationStep).form is not None
         return True
 
     def action_next_step(self) -> None:
@@ -396,6 +405,12 @@ class IntakeScreen(OneStopScreen):
             return
         self.query_one("#done-print", Static).update("Đang in lại giấy tiếp nhận…")
         self.issue_receipt()
+
+    def action_print_declaration(self) -> None:
+        from screens.intake.declaration import print_declaration
+
+        if self.saved_code and self.step_of(DeclarationStep).form is not None:
+            print_declaration(self, self.saved_code)
 
     def on_key(self, event: events.Key) -> None:
         if self.saved_code and event.key == "enter":

@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from tests.conftest import sample_declaration
+
 
 def run(db_path, config_path, *args: str) -> subprocess.CompletedProcess[str]:
     from tests.conftest import login_for
@@ -53,6 +55,7 @@ def line(**fields) -> str:
         "gender": "Nữ",
         "address": "Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa",
         "officer": "canbo",
+        "declaration": sample_declaration("1.001193"),  # a birth registration is received with its tờ khai
     }
     base.update(fields)
     return json.dumps({k: v for k, v in base.items() if v is not None}, ensure_ascii=False)

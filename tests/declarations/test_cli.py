@@ -175,6 +175,49 @@ def test_bad_declarations_exit_2_naming_the_field(services, db_path, config_path
     assert count(db_path) == before
 
 
+def test_a_procedure_with_a_form_is_not_received_without_its_declaration(services, db_path, config_path, tmp_path):
+    """`intake` of a birth registration without `--declaration` (or a batch line without `declaration`): exit 2
+    naming every required field still missing, in Vietnamese, and nothing written."""
+    before = count(db_path)
+    bare = run(db_path, config_path, "intake", "--procedure", "1.001193", *APPLICANT, "--officer", "canbo")
+    assert bare.returncode == 2 and "Traceback" not in bare.stderr
+    assert "Tờ khai còn thiếu 6 mục:" in bare.stderr
+    for label in (
+        "Người được khai sinh – Họ, chữ đệm, tên",
+        "Người được khai sinh – Ngày, tháng, năm sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Quốc tịch",
+        "Nơi sinh",
+    ):
+        assert label in bare.stderr, label
+    assert "Người yêu cầu" not in bare.stderr  # the applicant pre-fills the requester; Kính gửi is the commune's
+    half = tmp_path / "half.json"
+    half.write_text(json.dumps({"HoTenKS": "Lê Minh Khang"}, ensure_ascii=False), encoding="utf-8")
+    partly = run(
+        db_path,
+        config_path,
+        "intake",
+        "--procedure",
+        "1.001193",
+        *APPLICANT,
+        "--officer",
+        "canbo",
+        "--declaration",
+        str(half),
+    )
+    assert partly.returncode == 2 and "Tờ khai còn thiếu 5 mục:" in partly.stderr
+    batch = tmp_path / "batch.jsonl"
+    ok_line = {"procedure": "2.001035", "id_number": "038190012345", "name": "Đặng Thị Ánh", "dob": "17/05/1990"}
+    bad_line = dict(ok_line, procedure="1.001193", gender="Nữ", address="Thôn Đông Hải")
+    batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (ok_line, bad_line)) + "\n", encoding="utf-8")
+    refused = run(db_path, config_path, "intake", "--batch", str(batch), "--officer", "canbo", "--json")
+    assert refused.returncode == 2, refused.stderr
+    bad = json.loads(refused.stdout)["results"]
+    assert bad[0]["line"] == 2 and bad[0]["field"] == "HoTenKS" and "Tờ khai còn thiếu" in bad[0]["error"]
+    assert count(db_path) == before  # the good line was not written either
+
+
 def _form(components, version=2, name="to-khai-thu"):
     return {
         "name": name,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime
 
 from textual.app import App, ComposeResult
@@ -103,7 +102,8 @@ async def test_birth_declaration_filled_by_keyboard_with_both_parents_scanned():
         keys[0] += 2
         f.focus_field("CapBanSao")
         await pilot.pause()
-        assert f.query_one("#row-SoLuong").has_class("-hidden")  # conditional: hidden until "Có"
+        # conditional: hidden until "Có" (its row is not even built before an answer shows it)
+        assert not f.query("#row-SoLuong") and "SoLuong" not in f.visible_keys()
         await type_in(pilot, "co", keys)
         await pilot.press("enter")
         keys[0] += 1
@@ -154,19 +154,15 @@ async def test_inline_errors_at_the_field():
         assert "Chưa nhập" in f.error("HoTenKS") and app.focused.id == "decl-HoTenKS"
 
 
-async def test_every_shipped_form_opens_fast_and_every_field_is_reachable_in_order():
-    timings, full = [], []
+async def test_every_shipped_form_opens_with_every_field_reachable_in_order():
     for defn in shipped_definitions():
         app = Host(defn)
         async with app.run_test(size=(140, 60)) as pilot:
-            t0 = time.perf_counter()
             f = DeclarationForm(defn, id="second")
             await app.query_one(VerticalScroll).mount(f)
-            timings.append((time.perf_counter() - t0) * 1000)  # the first fields are on screen and focusable
             while not f.ready:
                 await pilot.pause()
             await pilot.pause()
-            full.append((time.perf_counter() - t0) * 1000)
             keys = f.visible_keys()
             f.focus_field(keys[0])
             seen = [keys[0]]
@@ -176,10 +172,3 @@ async def test_every_shipped_form_opens_fast_and_every_field_is_reachable_in_ord
                 key = (focused.id or "").removeprefix("decl-") if focused else ""
                 seen.append(key)
             assert seen == keys, defn.name
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1 if len(timings) > 1 else 0]
-    print(
-        f"Tờ khai step open: max {max(timings):.0f} ms, p95 {p95:.0f} ms over {len(timings)} forms; "
-        f"all fields built: max {max(full):.0f} ms"
-    )
-    assert max(timings) < 5000  # a sanity bound only: the figure is reported, the machine is shared

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ui.conftest import SCAN, fixed_clock, renderer  # noqa: F401, F811  (fixtures)
+from tests.ui.conftest import SCAN, fill_declaration, fixed_clock, renderer  # noqa: F401, F811  (fixtures)
 
 SIZE = (120, 40)
 
@@ -63,7 +63,8 @@ class TestIntakeScreen:
     def test_review_step(self, snap_compare, counter_app):
         async def to_review(pilot) -> None:
             await to_applicant(pilot)
-            await pilot.press("pagedown", "pagedown", "enter", "enter", "enter")  # past the (untouched) Tờ khai step
+            await fill_declaration(pilot, pilot.app.screen)  # birth registration is received with its tờ khai
+            await pilot.press("pagedown", "pagedown", "enter", "enter", "enter")
             await settle(pilot)
 
         assert snap_compare(counter_app, terminal_size=SIZE, run_before=to_review)
@@ -71,6 +72,7 @@ class TestIntakeScreen:
     def test_large_print_review(self, snap_compare, counter_app):
         async def to_large(pilot) -> None:
             await to_applicant(pilot)
+            await fill_declaration(pilot, pilot.app.screen)
             await pilot.press("f9")
             await settle(pilot)
 

@@ -105,3 +105,18 @@ async def workers_done(app) -> None:
     import asyncio
 
     await asyncio.gather(*[worker.wait() for worker in app.workers], return_exceptions=True)
+
+
+async def fill_declaration(pilot, screen) -> None:
+    """Put a valid tờ khai into the intake's Tờ khai step (a procedure with a form is not received without one),
+    for tests about the other steps; tests/declarations type it key by key."""
+    from onestop.declarations.samples import sample
+    from screens.intake.declaration import DeclarationStep
+
+    form = screen.step_of(DeclarationStep).form
+    assert form is not None, "the procedure has no tờ khai"
+    values = sample(screen.procedure.code, screen.received_at().date()) or {}
+    for key, value in values.items():
+        form.set_value(key, value)
+    form.refresh_visibility()
+    await pilot.pause()

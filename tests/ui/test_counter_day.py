@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import SCAN
+from tests.ui.conftest import SCAN, fill_declaration
 
 SIZE = (120, 40)
 
@@ -29,6 +29,7 @@ async def to_documents(app, pilot):
     await pilot.press("enter")
     await pilot.pause()
     screen.query_one("#phone").value = "0912345678"
+    await fill_declaration(pilot, screen)  # birth registration is received with its tờ khai
     await pilot.press("pagedown")
     await pilot.pause()
     assert screen.step == 2
@@ -201,6 +202,7 @@ async def test_a_date_typed_as_digits_shows_as_day_month_year_and_in_large_print
         typed["address"] = "Thôn Đông Hải, Xã Quảng Phú"  # birth registration requires it (catalog entry)
         for field, value in typed.items():
             screen.query_one(f"#{field}").value = value
+        await fill_declaration(pilot, screen)
         await pilot.press("f9")
         await pilot.pause()
         assert str(screen.query_one("#review-dob").value) == "12-05-1990"
@@ -373,6 +375,7 @@ async def test_large_print_enlarges_the_name_and_the_procedure_not_only_the_digi
         field.value = SCAN
         await pilot.press("enter")
         await pilot.pause()
+        await fill_declaration(pilot, screen)
         await pilot.press("f9")
         await pilot.pause()
         assert screen.has_class("-large")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import SCAN
+from tests.ui.conftest import SCAN, fill_declaration
 
 SIZE = (120, 40)
 
@@ -55,7 +55,8 @@ async def test_full_intake_with_a_scan_saves_the_dossier(app, services):
         assert screen.query_one("#birth_date").value == "17/05/1990"
         assert app.focused.id == "phone"
         screen.query_one("#phone").value = "0912345678"
-        for key in ("pagedown", "pagedown", "enter", "enter", "enter"):  # the Tờ khai step is left for paper
+        await fill_declaration(pilot, screen)  # birth registration is received with its tờ khai
+        for key in ("pagedown", "pagedown", "enter", "enter", "enter"):
             await pilot.press(key)
             await pilot.pause()
         assert screen.step == 6
@@ -158,6 +159,7 @@ async def test_nfd_name_is_accepted_and_stored_nfc(app, services):
             "address": "Thôn Đông Hải, Xã Quảng Phú",  # birth registration requires it (catalog entry)
         }.items():
             screen.query_one(f"#{input_id}").value = text
+        await fill_declaration(pilot, screen)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -174,6 +176,7 @@ async def test_online_channel_needs_consent_and_post_needs_an_address(app, servi
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
         await scan_into(pilot, screen, "id_number")
+        await fill_declaration(pilot, screen)
         await pilot.press("pagedown", "pagedown", "enter")
         await pilot.pause()
         assert screen.step == 4
@@ -198,6 +201,7 @@ async def test_appointment_override_requires_a_reason_and_is_recorded(app, servi
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
         await scan_into(pilot, screen, "id_number")
+        await fill_declaration(pilot, screen)
         await pilot.press("pagedown", "pagedown", "enter", "enter")
         await pilot.pause()
         assert screen.step == 5
@@ -236,6 +240,7 @@ async def test_representative_block_is_saved(app, services):
         assert screen.step == 1
         assert "ủy quyền" in str(screen.query_one("#authorisation_doc-error").render())
         screen.query_one("#authorisation_doc").value = "Giấy ủy quyền số 5"
+        await fill_declaration(pilot, screen)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -259,6 +264,7 @@ async def test_scanner_folder_file_is_attached_to_the_current_document(services,
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
         await scan_into(pilot, screen, "id_number")
+        await fill_declaration(pilot, screen)
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         assert screen.step == 3
@@ -321,6 +327,7 @@ async def test_large_print_toggles_on_the_review(app, services):
         screen = await open_intake(app, pilot)
         await choose_procedure(pilot, screen)
         await scan_into(pilot, screen, "id_number")
+        await fill_declaration(pilot, screen)
         await pilot.press("f9")
         await pilot.pause()
         assert screen.step == 6 and screen.has_class("-large")
@@ -359,13 +366,14 @@ async def test_footer_offers_only_keys_that_work_before_and_after_saving(app, se
         assert "reprint" not in before
         await scan_into(pilot, screen, "id_number")
         screen.query_one("#phone").value = "0912345678"
+        await fill_declaration(pilot, screen)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.saved_code
         after = {b.binding.action for b in screen.active_bindings.values()}
         assert not {"next_step", "prev_step", "save", "toggle_rep"} & after
-        assert "reprint" in after
+        assert "reprint" in after and "print_declaration" in after  # I prints the tờ khai
 
 
 async def test_a_procedure_needing_gender_and_address_refuses_them_empty_inline(app, services):

@@ -37,6 +37,7 @@ def test_no_paper_procedure_at_intake(services, make_dossier, applicant, listed,
         make_dossier("1.001193", channel=Channel.ONLINE, consent_recorded=True)
     assert docs.value.field == "documents"
     from onestop.domain import IntakeDraft
+    from tests.conftest import sample_declaration
 
     d = services.intake.save(
         IntakeDraft(
@@ -46,6 +47,7 @@ def test_no_paper_procedure_at_intake(services, make_dossier, applicant, listed,
             channel=Channel.ONLINE,
             consent_recorded=True,
             has_eid_account=True,
+            declaration=sample_declaration("1.001193"),
         ),
         "canbo",
     )

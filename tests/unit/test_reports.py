@@ -9,6 +9,7 @@ import pytest
 
 from onestop.domain import VN_TZ, Channel, DocKind, DocumentLine, IntakeDraft, Person, Status
 from onestop.errors import BadInput, PermissionDenied
+from tests.conftest import sample_declaration
 
 P1, P2 = "2.001035", "1.001193"  # Chứng thực / Hộ tịch (khai sinh)
 PERSON = Person(
@@ -36,6 +37,7 @@ def make(services, procedure: str, received: datetime, due: datetime, channel: C
         due_override_reason="Hẹn thử",
         documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
         return_address="Thôn Đông Hải" if channel is Channel.POST else "",
+        declaration=sample_declaration(procedure, received),
     )
     return services.intake.save(draft, "canbo")
 

@@ -9,6 +9,7 @@ import pytest
 from onestop.domain import VN_TZ, DocKind, DocumentLine, IntakeDraft, Person, Status, now_vn
 from onestop.errors import BadInput
 from onestop.services.search import fts_query
+from tests.conftest import sample_declaration
 
 ANH = Person(
     full_name="Đặng Thị Ánh",
@@ -34,6 +35,7 @@ def receive(services, person: Person, procedure: str = "2.001035", received_at: 
         applicant=person,
         received_at=received_at,
         documents=(DocumentLine("Tờ khai", DocKind.ORIGINAL, 1),),
+        declaration=sample_declaration(procedure, received_at),
     )
     return services.intake.save(draft, "canbo")
 
