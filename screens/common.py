@@ -139,10 +139,8 @@ def describe_print(outcome: PrintOutcome, form_label: str = "giấy tiếp nhậ
     code = outcome.code
     if outcome.printed:
         return (f"Đã gửi {form_label} {code} tới máy in {outcome.printer} (lệnh {outcome.job_id}).", True)
-    again = (
-        "Nhấn F8 để in lại."
-        if outcome.form.value == "receipt"
-        else f"In lại: onestop receipt {code} --form {outcome.form.value} --print."
+    again = {"receipt": "Nhấn F8 để in lại.", "declaration": "Nhấn I để in lại."}.get(
+        outcome.form.value, f"In lại: onestop receipt {code} --form {outcome.form.value} --print."
     )
     return (
         f"Hồ sơ {code} đã lưu; chưa in được {form_label}: {outcome.message} Bản PDF: {outcome.pdf_path}. {again}",
