@@ -298,7 +298,6 @@ class DossierScreen(OneStopScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#dossier-documents", DataTable).add_columns("TT", "Tên giấy tờ", "Loại", "Số lượng", "Số hóa")
         self.query_one("#dossier-timeline", DataTable).add_columns(
             "Bước", "Thời điểm", "Trạng thái", "Cán bộ", "Lý do / ghi chú", "Hẹn trả mới"
         )
@@ -332,6 +331,23 @@ class DossierScreen(OneStopScreen):
 
     def now(self) -> datetime:
         return self.onestop.now()
+
+    def _fill_documents(self, d: Dossier) -> None:
+        """The papers, every column visible: the name (and the files) are cut to the terminal's width with "…", so
+        the kind, count and digitised files never fall off the right edge on a narrow terminal."""
+        docs = self.query_one("#dossier-documents", DataTable)
+        docs.clear(columns=True)  # auto-width columns never narrow otherwise
+        docs.add_columns("TT", "Tên giấy tờ", "Loại", "Số lượng", "Số hóa")
+        width = max(self.app.size.width - 4, 60)
+        files = [", ".join(x.file_name for x in doc.attachments) or "—" for doc in d.documents]
+        files_w = min(max((len(f) for f in files), default=6), 24)
+        name_w = max(width - (3 + 10 + 8 + max(files_w, 6) + 2 * 5), 16)
+        for i, (doc, attached) in enumerate(zip(d.documents, files, strict=True), 1):
+            docs.add_row(str(i), _cut(doc.name, name_w), doc.kind.label, str(doc.count), _cut(attached, files_w))
+
+    def on_resize(self) -> None:
+        if self.dossier is not None:
+            self._fill_documents(self.dossier)
 
     def show(self, d: Dossier) -> None:
         """Paint every section from the domain `Dossier`."""
@@ -384,12 +400,7 @@ class DossierScreen(OneStopScreen):
         )
         self.query_one("#dossier-procedure", Static).update(_escape_keep_bold(procedure))
         self.query_one("#dossier-declaration", Static).update(_declaration_text(d))
-        docs = self.query_one("#dossier-documents", DataTable)
-        docs.clear()
-        for i, doc in enumerate(d.documents, 1):
-            docs.add_row(
-                str(i), doc.name, doc.kind.label, str(doc.count), ", ".join(x.file_name for x in doc.attachments) or "—"
-            )
+        self._fill_documents(d)
         self.query_one("#dossier-results", Static).update(_results_text(d))
         fees = (
             "; ".join(
@@ -672,6 +683,11 @@ class DossierScreen(OneStopScreen):
 
 Asker = Callable[[DossierScreen, "Dossier", str], None]
 Runner = Callable[["DossierService", str, str, dict[str, Any]], "Dossier"]
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells, "…" marking a cut."""
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
 
 
 def _results_text(d: Dossier) -> Text:

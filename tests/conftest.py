@@ -322,7 +322,7 @@ def make_dossier(services, applicant):
         draft = IntakeDraft(
             procedure_code=procedure,
             applicant=changes.pop("applicant", applicant),
-            documents=(DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),),
+            documents=changes.pop("documents", (DocumentLine("Tờ khai (theo mẫu)", DocKind.ORIGINAL, 1),)),
             **changes,
         )
         return services.intake.save(draft, officer)

@@ -340,3 +340,33 @@ async def test_the_footer_refits_when_the_terminal_is_resized(tour_app):
             await settle(app, pilot)
             await pilot.pause()
             assert not footer_keys_cut(app), f"footer keys cut after resizing to {size}: {footer_keys_cut(app)}"
+
+
+def documents_overflow(app) -> int:
+    """How many cells the dossier's papers table reaches past the terminal's right edge (0: every column visible)."""
+    docs = app.screen.query_one("#dossier-documents")
+    total = sum(column.get_render_width(docs) for column in docs.columns.values())
+    return max(docs.region.x + total - app.size.width, 0)
+
+
+async def test_the_dossier_papers_keep_every_column_at_every_width(tour_app, make_dossier, fixed_clock):
+    """The papers' kind, count and digitised files stay on screen; long names are cut with "…" (at 100 columns the
+    table used to show only the number and the name)."""
+    from onestop.domain import DocKind, DocumentLine
+
+    long_name = (
+        "Giấy chứng sinh hoặc văn bản người làm chứng / giấy cam đoan về việc sinh "
+        "(không cần bản giấy nếu đã có Giấy chứng sinh điện tử)"
+    )
+    d = make_dossier("1.001193", received_at=fixed_clock(), documents=(DocumentLine(long_name, DocKind.ORIGINAL, 1),))
+    app = tour_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_dossier(d.code)
+        await settle(app, pilot)
+        for size in [(120, 40), (100, 30), (80, 24), (120, 40)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            assert documents_overflow(app) == 0, size
+            kinds = [str(app.screen.query_one("#dossier-documents").get_row_at(0)[2])]
+            assert kinds[0] in ("Bản chính", "Bản sao", "Bản sao chứng thực", "Xuất trình", "Bản chụp"), kinds
