@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import OFFICER_PASSWORD
-from tests.ui.conftest import SCAN, workers_done
+from tests.ui.conftest import SCAN, fill_declaration, workers_done
 from tests.ui.test_counter_day import visible_columns
 
 SIZES = [(120, 40), (100, 30), (80, 24)]
@@ -258,6 +258,8 @@ async def test_intake_every_step(tour_app, size):
             screen.show_step(screen._neighbour(screen.step, 1))
             await settle(app, pilot)
             assert_readable(app, size, f". {screen.current_step.LABEL}")
+            if screen.current_step.KEY == "declaration":
+                await fill_declaration(pilot, screen)  # a birth registration is not received without its tờ khai
         assert_readable(app, size, "ĐẶNG THỊ ÁNH", "Xác nhận")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
