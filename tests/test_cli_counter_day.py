@@ -119,3 +119,26 @@ def test_birth_registration_needs_gender_and_address(cli, services, applicant, d
         str(tokhai),
     )
     assert done.code == 0, done.output
+
+
+def test_copy_certification_on_the_command_line_is_priced_by_pages_and_copies(cli, services) -> None:
+    """The tiered copy fee (2.000 đ a page, 1.000 đ from page 3, at most 200.000 đ a copy) from --pages/--copies,
+    as the TUI's fee step computes it; without a page count (or --fee) nothing is written."""
+    person = ("--id-number", "038190012345", "--name", "Đặng Thị Ánh", "--dob", "17/05/1990", "--officer", "canbo")
+
+    def count() -> int:
+        return len(json.loads(cli("dossier", "list", "--json").stdout)["items"])
+
+    before = count()
+    refused = cli("intake", "--procedure", "2.000815", *person)
+    assert refused.code == 2 and "--pages" in refused.stderr, refused.output
+    flat = cli("intake", "--procedure", "1.001193", "--pages", "3", *person)
+    assert flat.code == 2 and "không tính lệ phí theo trang" in flat.stderr, flat.output
+    assert count() == before
+    done = cli("intake", "--procedure", "2.000815", "--pages", "5", "--copies", "2", "--json", *person)
+    assert done.code == 0, done.output
+    assert json.loads(done.stdout)["fee_vnd"] == 2 * (2 * 2_000 + 3 * 1_000)
+    capped = cli("intake", "--procedure", "2.000815", "--pages", "400", "--json", *person)
+    assert json.loads(capped.stdout)["fee_vnd"] == 200_000
+    typed = cli("intake", "--procedure", "2.000815", "--fee", "5000", "--json", *person)
+    assert json.loads(typed.stdout)["fee_vnd"] == 5_000

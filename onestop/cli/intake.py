@@ -80,6 +80,11 @@ def intake(
     return_via: Annotated[str, typer.Option("--return-via", help="counter | post | online")] = "counter",
     return_address: Annotated[str, typer.Option("--return-address", help="Địa chỉ nhận kết quả qua bưu chính.")] = "",
     fee: Annotated[int | None, typer.Option("--fee", help="Lệ phí (mặc định: theo danh mục).")] = None,
+    pages: Annotated[
+        int | None,
+        typer.Option("--pages", help="Số trang bản chính (thủ tục tính lệ phí theo trang, vd. chứng thực bản sao)."),
+    ] = None,
+    copies: Annotated[int, typer.Option("--copies", help="Số bản chứng thực (cùng --pages).")] = 1,
     exemption: Annotated[str, typer.Option("--exemption", help="Lý do miễn lệ phí.")] = "",
     due: Annotated[str | None, typer.Option("--due", help="Ngày hẹn trả khác (ISO), cần --due-reason.")] = None,
     due_reason: Annotated[str, typer.Option("--due-reason", help="Lý do đổi ngày hẹn.")] = "",
@@ -143,6 +148,8 @@ def intake(
         return_via=return_via,
         return_address=return_address,
         fee=fee,
+        pages=pages,
+        copies=copies,
         exemption=exemption,
         due=due,
         due_reason=due_reason,
@@ -203,6 +210,8 @@ def build_draft(
     return_via: str = "counter",
     return_address: str = "",
     fee: int | None = None,
+    pages: int | None = None,
+    copies: int = 1,
     exemption: str = "",
     due: str | None = None,
     due_reason: str = "",
@@ -264,6 +273,7 @@ def build_draft(
         if procedures is not None:
             procedures[procedure] = procedure_obj
     documents = tuple(parse_doc_spec(d) for d in doc) if doc else tuple(_default_docs(procedure_obj))
+    fee = _tiered_fee(procedure_obj.code, fee, pages, copies, exempt=bool(exemption))
     draft = IntakeDraft(
         procedure_code=procedure,
         applicant=applicant,
@@ -336,3 +346,27 @@ def _default_docs(procedure: Procedure) -> list[DocumentLine]:
     from onestop.domain import DocumentLine
 
     return [DocumentLine(d.name, d.kind, d.count) for d in procedure.documents]
+
+
+def _tiered_fee(code: str, fee: int | None, pages: int | None, copies: int, *, exempt: bool) -> int | None:
+    """The fee of a procedure priced per page (copy certification: onestop/data/fee_rules.toml) from `--pages` and
+    `--copies`; a typed `--fee` or an exemption wins. Such a procedure without either is refused (a flat catalog fee
+    would be wrong), and `--pages` for a flat-fee procedure is refused too."""
+    from onestop import fees
+    from onestop.errors import BadInput
+
+    rule = fees.rule_for(code)
+    if rule is None:
+        if pages is not None:
+            raise BadInput(f"Thủ tục {code} không tính lệ phí theo trang: bỏ --pages.", field="pages")
+        return fee
+    if fee is not None or exempt:
+        return fee
+    if pages is None:
+        raise BadInput(
+            f"Thủ tục {code} tính lệ phí theo số trang: cần --pages (số trang bản chính, kèm --copies nếu nhiều bản) "
+            "hoặc --fee.",
+            field="pages",
+        )
+    quote = fees.quote(code, pages, copies)
+    return quote.amount if quote is not None else fee

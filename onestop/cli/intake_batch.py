@@ -2,7 +2,7 @@
 
 One JSON object per line with the single intake's fields (`procedure`, `qr` or `id_number`/`name`/`dob`, `gender`,
 `address`, `phone`, `email`, `doc` (a list of "NAME:kind:COUNT"), `channel`, `consent`, `eid`, `attach`,
-`return_via`, `return_address`, `fee`, `exemption`, `due`, `due_reason`, `received`, `confirm_address`, `officer`); option spellings
+`return_via`, `return_address`, `fee`, `pages`, `copies`, `exemption`, `due`, `due_reason`, `received`, `confirm_address`, `officer`); option spellings
 with dashes (`id-number`) are accepted. Every line is parsed and checked first, exactly as the single intake checks
 it; if any line is bad, the command lists the bad lines and exits 2 with nothing written. Otherwise each dossier is
 saved in its own transaction and each line gets a result (its code).
@@ -44,7 +44,7 @@ STRING_FIELDS = {
 }
 BOOL_FIELDS = {"consent", "eid", "confirm_address"}
 LIST_FIELDS = {"doc", "attach"}
-INT_FIELDS = {"fee"}
+INT_FIELDS = {"fee", "pages", "copies"}
 MAX_LINES = 100_000
 
 

@@ -31,6 +31,8 @@ def init_workstation(tmp_path: Path) -> dict[str, str]:
 
 
 def receive(env: dict[str, str]) -> str:
-    done = onestop(env, "intake", "--procedure", "2.000815", "--qr", SCAN, "--officer", "admin", "--json")
+    done = onestop(
+        env, "intake", "--procedure", "2.000815", "--pages", "1", "--qr", SCAN, "--officer", "admin", "--json"
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)["code"]
