@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -29,6 +28,7 @@ from onestop.domain import (
 )
 from onestop.errors import NotFound
 from onestop.services.catalog import to_domain as procedure_to_domain
+from onestop.services.dossier_view import person_from_json
 from onestop.text import clean, fold
 
 
@@ -47,23 +47,6 @@ def person_to_json(person: Person | None) -> str:
         "cancelled_id_number": person.cancelled_id_number,
     }
     return json.dumps(data, ensure_ascii=False)
-
-
-def person_from_json(text: str) -> Person | None:
-    if not text:
-        return None
-    d = json.loads(text)
-    return Person(
-        full_name=d.get("full_name", ""),
-        id_number=d.get("id_number", ""),
-        birth_date=date.fromisoformat(d["birth_date"]) if d.get("birth_date") else None,
-        gender=d.get("gender", ""),
-        address=d.get("address", ""),
-        phone=d.get("phone", ""),
-        email=d.get("email", ""),
-        old_id_number=d.get("old_id_number", ""),
-        cancelled_id_number=d.get("cancelled_id_number", ""),
-    )
 
 
 def search_text(row: Any, procedure_name: str = "") -> str:
