@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from db.tables import table_of
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -436,9 +438,9 @@ class CalendarNotice(SQLModel, table=True):
 # The scorecard finds dossiers whose result was first ready in a month by status and moment (onestop/services/kpi.py).
 sa.Index(
     "ix_status_event_to_status_at",
-    StatusEvent.__table__.c.to_status,  # type: ignore[attr-defined]
-    StatusEvent.__table__.c.at,  # type: ignore[attr-defined]
-    StatusEvent.__table__.c.dossier_id,  # type: ignore[attr-defined]
+    table_of(StatusEvent).c.to_status,
+    table_of(StatusEvent).c.at,
+    table_of(StatusEvent).c.dossier_id,
 )
 
 

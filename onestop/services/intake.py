@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from db import models
 from db.engine import session_scope
+from db.tables import table_of
 from onestop import identity, plausible
 from onestop.catalog_flags import no_paper_reason
 from onestop.config import Settings
@@ -141,27 +142,27 @@ _DOSSIER_KEYS = (
     "declaration_fold",
     "search_fold",
 )
-_INSERT_DOSSIER = _Insert(models.Dossier.__table__, _DOSSIER_KEYS, "id")  # type: ignore[attr-defined]
+_INSERT_DOSSIER = _Insert(table_of(models.Dossier), _DOSSIER_KEYS, "id")
 _INSERT_DOCUMENT = _Insert(
-    models.DossierDocument.__table__,  # type: ignore[attr-defined]
+    table_of(models.DossierDocument),
     ("dossier_id", "position", "name", "kind", "count"),
     "id",
 )
 _INSERT_ATTACHMENT = _Insert(
-    models.Attachment.__table__,  # type: ignore[attr-defined]
+    table_of(models.Attachment),
     ("document_id", "sha256", "file_name", "media_type", "size"),
 )
 _INSERT_PAYMENT = _Insert(
-    models.Payment.__table__,  # type: ignore[attr-defined]
+    table_of(models.Payment),
     ("dossier_id", "label", "amount_vnd", "method", "exemption", "paid_at"),
     "id",
 )
 _INSERT_EVENT = _Insert(
-    models.StatusEvent.__table__,  # type: ignore[attr-defined]
+    table_of(models.StatusEvent),
     ("dossier_id", "seq", "at", "from_status", "to_status", "officer", "reason", "new_due", "note", "origin"),
 )
 _INSERT_AUDIT = _Insert(
-    models.AuditEntry.__table__,  # type: ignore[attr-defined]
+    table_of(models.AuditEntry),
     ("at", "officer", "action", "dossier_code", "detail"),
 )
 _OUTBOX_KEYS = (
@@ -176,9 +177,9 @@ _OUTBOX_KEYS = (
     "server_reply",
     "created_at",
 )
-_INSERT_OUTBOX = _Insert(models.OutboxItem.__table__, _OUTBOX_KEYS)  # type: ignore[attr-defined]
+_INSERT_OUTBOX = _Insert(table_of(models.OutboxItem), _OUTBOX_KEYS)
 _INSERT_DECLARATION = _Insert(
-    models.DossierDeclaration.__table__,  # type: ignore[attr-defined]
+    table_of(models.DossierDeclaration),
     ("dossier_id", "form_name", "form_version", "values_json", "title", "persons_json", "updated_at"),
 )
 _CITIZEN_KEYS = (
@@ -194,7 +195,7 @@ _CITIZEN_KEYS = (
     "cancelled_id_number",
     "updated_at",
 )
-_INSERT_CITIZEN = _Insert(models.Citizen.__table__, _CITIZEN_KEYS)  # type: ignore[attr-defined]
+_INSERT_CITIZEN = _Insert(table_of(models.Citizen), _CITIZEN_KEYS)
 
 
 def _citizen_upsert(*, confirm_address: bool) -> str:
