@@ -172,6 +172,18 @@ def run_cli(args: list[str], stdin: str = "") -> CliResult:
     return CliResult(code, out.getvalue(), err.getvalue())
 
 
+@pytest.fixture
+def cli(services, db_path: Path, config_path: Path):
+    """The CLI in-process on the `services` fixture's database and config (officers admin, lanhdao, canbo exist);
+    the officer named by --officer logs in first, as at a real counter."""
+
+    def _run(*args: str, stdin: str = "") -> CliResult:
+        login_for(db_path, args)
+        return run_cli([*args, "--db", str(db_path), "--config", str(config_path)], stdin)
+
+    return _run
+
+
 def init_commune(db: Path, config: Path, *, admin: str = "admin", password: str = ADMIN_PASSWORD) -> CliResult:
     """`onestop init` the tests' commune (Xã Quảng Phú, H56.14, counter 01) on `db` and `config`, as an officer
     would type it; asserts it succeeded."""

@@ -11,20 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import sample_declaration
-from tests.trust.conftest import CliResult, run_cli
-
-
-@pytest.fixture
-def cli(services, db_path: Path, config_path: Path):  # type: ignore[no-untyped-def]
-    """The CLI in-process on the fixture database; the officer named by --officer logs in first."""
-
-    def _run(*args: str) -> CliResult:
-        from tests.conftest import login_for
-
-        login_for(db_path, args)
-        return run_cli([*args, "--db", str(db_path), "--config", str(config_path)])
-
-    return _run
+from tests.trust.conftest import run_cli
 
 
 def test_dossier_list_prints_statuses_in_vietnamese_and_json_keeps_codes(cli, make_dossier) -> None:

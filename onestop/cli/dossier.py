@@ -5,7 +5,7 @@ Same services as the TUI. Exit codes: 0 done, 2 bad input, 3 not found, 4 refuse
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,10 @@ from onestop.cli.common import (
     say,
 )
 from onestop.cli.views import dossier_json, rating_json, summary_json
+from onestop.formats import money_vnd
+
+if TYPE_CHECKING:
+    from onestop.domain import DocumentLine
 
 app = typer.Typer(help="Tra cứu và chuyển trạng thái hồ sơ.", no_args_is_help=True)
 
@@ -52,6 +56,13 @@ def dossier_show(
         from onestop.cli.form import print_declaration
 
         print_declaration(services, d.declaration)
+    if d.documents:
+        print("Giấy tờ:")
+        for number, doc in enumerate(d.documents, start=1):
+            print(f"  {number}. {document_line(doc)}")
+    for p in d.payments:
+        paid = f"{p.label}: {money_vnd(p.amount_vnd)}" + (f" (miễn: {p.exemption})" if p.exemption else "")
+        print(paid + (f" · {p.receipt_number}" if p.receipt_number else ""))
     print("Tiến trình:")
     for e in d.events:
         extra = f" — {e.reason}" if e.reason else ""
@@ -62,6 +73,16 @@ def dossier_show(
         print(f"Đánh giá: {r.label}{' — ' + why if why else ''}  ({fmt_moment(r.at)}, {r.via})")
     if d.result_files:
         print("Kết quả đã số hóa: " + ", ".join(a.file_name for a in d.result_files))
+
+
+def document_line(doc: DocumentLine) -> str:
+    """One paper of `dossier show`: name, kind × count, its digitised files, and the earlier dossier it was reused from."""
+    parts = [f"{doc.name} — {doc.kind.label} × {doc.count}"]
+    if doc.attachments:
+        parts.append(f"{len(doc.attachments)} tệp số hóa")
+    if doc.reused_from:
+        parts.append(f"dùng lại từ hồ sơ {doc.reused_from}")
+    return " · ".join(parts)
 
 
 @app.command("rate")

@@ -86,6 +86,14 @@ def intake(
     ] = None,
     copies: Annotated[int, typer.Option("--copies", help="Số bản chứng thực (cùng --pages).")] = 1,
     exemption: Annotated[str, typer.Option("--exemption", help="Lý do miễn lệ phí.")] = "",
+    paper_receipt: Annotated[
+        str | None,
+        typer.Option(
+            "--paper-receipt",
+            help="Thu phí của tỉnh lỗi: số biên lai giấy đã viết cho công dân (không cấp số biên lai điện tử; "
+            "đối soát sau, xem «onestop fee unreconciled»).",
+        ),
+    ] = None,
     due: Annotated[str | None, typer.Option("--due", help="Ngày hẹn trả khác (ISO), cần --due-reason.")] = None,
     due_reason: Annotated[str, typer.Option("--due-reason", help="Lý do đổi ngày hẹn.")] = "",
     received: Annotated[
@@ -151,6 +159,7 @@ def intake(
         pages=pages,
         copies=copies,
         exemption=exemption,
+        paper_receipt=paper_receipt,
         due=due,
         due_reason=due_reason,
         received=received,
@@ -170,6 +179,9 @@ def intake(
             if dossier.due_at
             else f"Đã tiếp nhận hồ sơ {dossier.code}."
         )
+        receipt = _receipt_number(dossier)
+        if receipt:
+            say(receipt if receipt.startswith("Biên lai") else f"Biên lai: {receipt}")
 
 
 def dossier_result(dossier: Dossier) -> dict[str, Any]:
@@ -183,10 +195,16 @@ def dossier_result(dossier: Dossier) -> dict[str, Any]:
         "due_reason": dossier.due_reason,
         "lookup_key": dossier.lookup_key,
         "fee_vnd": dossier.fee_total,
+        "receipt_number": _receipt_number(dossier) or None,
         "declaration": (
             {"form": dossier.declaration.form, "version": dossier.declaration.version} if dossier.declaration else None
         ),
     }
+
+
+def _receipt_number(dossier: Dossier) -> str:
+    """The fee's receipt as printed (the series' number, or the paper receipt's); "" when none was issued."""
+    return next((p.receipt_number for p in dossier.payments if p.receipt_number), "")
 
 
 def build_draft(
@@ -213,6 +231,7 @@ def build_draft(
     pages: int | None = None,
     copies: int = 1,
     exemption: str = "",
+    paper_receipt: str | None = None,
     due: str | None = None,
     due_reason: str = "",
     received: str | None = None,
@@ -274,6 +293,8 @@ def build_draft(
             procedures[procedure] = procedure_obj
     documents = tuple(parse_doc_spec(d) for d in doc) if doc else tuple(_default_docs(procedure_obj))
     fee = _tiered_fee(procedure_obj.code, fee, pages, copies, exempt=bool(exemption))
+    if paper_receipt is not None and not paper_receipt.strip():
+        raise BadInput("--paper-receipt: cần số biên lai giấy đã viết cho công dân.", field="paper_receipt")
     draft = IntakeDraft(
         procedure_code=procedure,
         applicant=applicant,
@@ -283,6 +304,7 @@ def build_draft(
         return_address=return_address,
         fee_vnd=fee,
         exemption=exemption,
+        paper_receipt=paper_receipt or "",
         due_override=_when(due, "--due"),
         due_override_reason=due_reason,
         consent_recorded=consent,

@@ -60,6 +60,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
                 "kind": x.kind.value,
                 "count": x.count,
                 "attachments": [a.file_name for a in x.attachments],
+                "reused_from": x.reused_from or None,
             }
             for x in d.documents
         ],

@@ -5,11 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import CliResult, run_cli
 
-__all__ = ["CliResult", "run_cli", "cli", "row_counts", "mode", "consistency_problems"]
+__all__ = ["CliResult", "run_cli", "row_counts", "mode", "consistency_problems"]
 
 ROW_TABLES = (
     "dossier",
@@ -24,19 +22,6 @@ ROW_TABLES = (
     "purge_record",
     "dossier_document",
 )
-
-
-@pytest.fixture
-def cli(services, db_path: Path, config_path: Path):
-    """The CLI bound to the fixture database and config (officers admin, lanhdao, canbo exist)."""
-
-    def _run(*args: str, stdin: str = "") -> CliResult:
-        from tests.conftest import login_for
-
-        login_for(db_path, args)  # the officer named by --officer logs in first, as at a real counter
-        return run_cli([*args, "--db", str(db_path), "--config", str(config_path)], stdin)
-
-    return _run
 
 
 def row_counts(db_path: Path) -> dict[str, int]:
