@@ -79,7 +79,9 @@ class ReviewStep(IntakeStep):
         intake = self.intake
         docs = intake.step_of(DocumentsStep).received()
         lines = ["[b]Thành phần hồ sơ:[/b]"] + [
-            f"  {i}. {d.name[:80]} — {d.kind} × {d.count}" + (f" ({len(d.files)} tệp)" if d.files else "")
+            f"  {i}. {d.name[:80]} — {d.kind} × {d.count}"
+            + (f" ({len(d.files)} tệp)" if d.files else "")
+            + (f" — dùng lại từ hồ sơ {d.reuse_from}" if d.reuse_from else "")
             for i, d in enumerate(docs, 1)
         ]
         lines.append(intake.step_of(FeeStep).review_line())

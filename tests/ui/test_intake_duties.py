@@ -87,6 +87,24 @@ async def test_known_citizens_earlier_digitised_paper_is_reused_with_one_key(app
     assert report.total.reused_rate == 1 / 2  # the new dossier reused, the earlier one did not
 
 
+async def test_the_review_step_marks_the_reused_papers(app, services, earlier_scan):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await choose_procedure(pilot, screen, BIRTH)
+        await scan_into(pilot, screen, "id_number")
+        await to_step(pilot, screen, "documents")
+        names = [line.name for line in screen.query_one("#docs-panel").lines]
+        await pilot.press("r")
+        await pilot.pause()
+        await to_step(pilot, screen, "review")
+        details = str(screen.query_one("#review-details").render()).splitlines()
+        first = next(line for line in details if line.startswith("  1. "))
+        second = next(line for line in details if line.startswith("  2. "))
+        assert first.startswith(f"  1. {names[0][:80]} — ")
+        assert first.endswith(f" — dùng lại từ hồ sơ {earlier_scan.code}")
+        assert second.startswith(f"  2. {names[1][:80]} — ") and "dùng lại" not in second
+
+
 @pytest.mark.parametrize("case", ["new-citizen", "refused-dossier"])
 async def test_no_reuse_offered_to_a_new_citizen_or_from_a_refused_dossier(app, services, earlier_scan, case):
     scan = SCAN
