@@ -6,6 +6,7 @@ import contextlib
 import gc
 import io
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,23 @@ def login_for(db_path: Path, args, passwords: dict[str, str] | None = None) -> N
             pass
     finally:
         engine.dispose()
+
+
+def run_process(
+    db_path: Path, config_path: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`onestop ARGS --db … --config …` as a real process (`python -m onestop`), without the caller's ONESTOP_*
+    settings except the session folder; the officer named by --officer logs in first (`onestop login`)."""
+    login_for(db_path, args)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_") or k == "ONESTOP_SESSION_DIR"}
+    return subprocess.run(
+        [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        input=stdin,
+    )
 
 
 # ---------------------------------------------------------------- the command line, in this process

@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 from onestop.domain import now_vn
-
-
-def run(db_path, config_path, *args: str) -> subprocess.CompletedProcess[str]:
-    from tests.conftest import login_for
-
-    login_for(db_path, args)  # the officer named by --officer logs in first (`onestop login`)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_") or k == "ONESTOP_SESSION_DIR"}
-    return subprocess.run(
-        [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+from tests.conftest import run_process as run  # the command as a real process
 
 
 def test_dossier_commands(services, make_dossier, db_path, config_path):

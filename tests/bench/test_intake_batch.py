@@ -4,13 +4,11 @@ line; any bad line refuses the whole file (exit 2, bad lines listed, nothing wri
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import sample_declaration
+from tests.conftest import run_process, sample_declaration
 
 
 def run(db_path, config_path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -18,14 +16,7 @@ def run(db_path, config_path, *args: str) -> subprocess.CompletedProcess[str]:
 
     login_for(db_path, ["--officer", "canbo"])  # `onestop login canbo`: the lines act as the session's officer
     _close_pooled(db_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_") or k == "ONESTOP_SESSION_DIR"}
-    return subprocess.run(
-        [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_process(db_path, config_path, *args)
 
 
 _OPEN: list = []

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 
+from tests.conftest import run_process as run  # the command as a real process
 
-def run(db_path, config_path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    from tests.conftest import login_for
-
-    login_for(db_path, args)  # the officer named by --officer logs in first (`onestop login`)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_") or k == "ONESTOP_SESSION_DIR"}
-    return subprocess.run(
-        [sys.executable, "-m", "onestop", *args, "--db", str(db_path), "--config", str(config_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        input=stdin,
-    )
+__all__ = ["run", "BIRTH", "DEATH", "MARRIAGE", "MARITAL", "EXTRACT", "FILLED"]
 
 
 BIRTH = {

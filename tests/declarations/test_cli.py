@@ -10,6 +10,12 @@ APPLICANT = ["--id-number", "038190012345", "--name", "Đặng Thị Ánh", "--d
 APPLICANT += ["--address", "Thôn Đông Hải, Xã Quảng Phú"]  # birth registration requires it (catalog entry)
 
 
+def intake(db_path, config_path, procedure: str, declaration: str, *more: str, officer: str = "canbo", stdin=None):
+    """`onestop intake` of the tests' applicant under `procedure` with `--declaration` (a file, or "-" and `stdin`)."""
+    args = ("intake", "--procedure", procedure, *APPLICANT, "--officer", officer, "--declaration", str(declaration))
+    return run(db_path, config_path, *args, *more, stdin=stdin)
+
+
 def test_form_list_and_show(services, db_path, config_path):
     listed = run(db_path, config_path, "form", "list", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -50,19 +56,7 @@ def test_form_list_and_show(services, db_path, config_path):
 def test_intake_with_declaration_file_and_stdin(services, db_path, config_path, tmp_path):
     path = tmp_path / "ks.json"
     path.write_text(json.dumps(BIRTH, ensure_ascii=False), encoding="utf-8")
-    done = run(
-        db_path,
-        config_path,
-        "intake",
-        "--procedure",
-        "1.001193",
-        *APPLICANT,
-        "--officer",
-        "canbo",
-        "--declaration",
-        str(path),
-        "--json",
-    )
+    done = intake(db_path, config_path, "1.001193", str(path), "--json")
     assert done.returncode == 0, done.stderr
     code = json.loads(done.stdout)["code"]
     assert json.loads(done.stdout)["declaration"] == {"form": "to-khai-khai-sinh", "version": 1}
@@ -73,20 +67,7 @@ def test_intake_with_declaration_file_and_stdin(services, db_path, config_path, 
     assert "Tờ khai: TỜ KHAI ĐĂNG KÝ KHAI SINH" in text.stdout and "Họ, chữ đệm, tên: Lê Minh Khang" in text.stdout
     listed = json.loads(run(db_path, config_path, "dossier", "list", "--search", "le minh khang", "--json").stdout)
     assert [i["code"] for i in listed["items"]] == [code]
-    piped = run(
-        db_path,
-        config_path,
-        "intake",
-        "--procedure",
-        "1.000894",
-        *APPLICANT,
-        "--officer",
-        "canbo",
-        "--declaration",
-        "-",
-        "--json",
-        stdin=json.dumps(MARRIAGE, ensure_ascii=False),
-    )
+    piped = intake(db_path, config_path, "1.000894", "-", "--json", stdin=json.dumps(MARRIAGE, ensure_ascii=False))
     assert piped.returncode == 0, piped.stderr
 
 
@@ -112,65 +93,14 @@ def test_bad_declarations_exit_2_naming_the_field(services, db_path, config_path
     for values, fragment in cases:
         path = tmp_path / "bad.json"
         path.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
-        done = run(
-            db_path,
-            config_path,
-            "intake",
-            "--procedure",
-            "1.001193",
-            *APPLICANT,
-            "--officer",
-            "canbo",
-            "--declaration",
-            str(path),
-        )
+        done = intake(db_path, config_path, "1.001193", str(path))
         assert done.returncode == 2, (fragment, done.stderr)
         assert fragment in done.stderr and "Traceback" not in done.stderr
     path.write_text("[1, 2]", encoding="utf-8")
-    assert (
-        run(
-            db_path,
-            config_path,
-            "intake",
-            "--procedure",
-            "1.001193",
-            *APPLICANT,
-            "--officer",
-            "canbo",
-            "--declaration",
-            str(path),
-        ).returncode
-        == 2
-    )
+    assert intake(db_path, config_path, "1.001193", str(path)).returncode == 2
     path.write_text("{not json", encoding="utf-8")
-    assert (
-        run(
-            db_path,
-            config_path,
-            "intake",
-            "--procedure",
-            "1.001193",
-            *APPLICANT,
-            "--officer",
-            "canbo",
-            "--declaration",
-            str(path),
-        ).returncode
-        == 2
-    )
-    no_form = run(
-        db_path,
-        config_path,
-        "intake",
-        "--procedure",
-        "2.001035",
-        *APPLICANT,
-        "--officer",
-        "canbo",
-        "--declaration",
-        "-",
-        stdin="{}",
-    )
+    assert intake(db_path, config_path, "1.001193", str(path)).returncode == 2
+    no_form = intake(db_path, config_path, "2.001035", "-", stdin="{}")
     assert no_form.returncode == 2 and "chưa có mẫu tờ khai điện tử" in no_form.stderr
     assert count(db_path) == before
 
@@ -194,18 +124,7 @@ def test_a_procedure_with_a_form_is_not_received_without_its_declaration(service
     assert "Người yêu cầu" not in bare.stderr  # the applicant pre-fills the requester; Kính gửi is the commune's
     half = tmp_path / "half.json"
     half.write_text(json.dumps({"HoTenKS": "Lê Minh Khang"}, ensure_ascii=False), encoding="utf-8")
-    partly = run(
-        db_path,
-        config_path,
-        "intake",
-        "--procedure",
-        "1.001193",
-        *APPLICANT,
-        "--officer",
-        "canbo",
-        "--declaration",
-        str(half),
-    )
+    partly = intake(db_path, config_path, "1.001193", str(half))
     assert partly.returncode == 2 and "Tờ khai còn thiếu 5 mục:" in partly.stderr
     batch = tmp_path / "batch.jsonl"
     ok_line = {"procedure": "2.001035", "id_number": "038190012345", "name": "Đặng Thị Ánh", "dob": "17/05/1990"}
@@ -268,19 +187,8 @@ def test_form_import_adds_a_version_and_refuses_what_it_cannot_read(services, db
     assert listed[0]["form"] == "to-khai-thu" and listed[0]["origin"] == "imported"
     # the repeating group and the condition work at intake
     values = {"HoTen": "A", "Gio": "0930", "CoCon": True, "Con": [{"TenCon": "Bé Na"}, {"TenCon": "Bé Bi"}]}
-    ok = run(
-        db_path,
-        config_path,
-        "intake",
-        "--procedure",
-        "2.001035",
-        *APPLICANT,
-        "--officer",
-        "admin",
-        "--declaration",
-        "-",
-        "--json",
-        stdin=json.dumps(values, ensure_ascii=False),
+    ok = intake(
+        db_path, config_path, "2.001035", "-", "--json", officer="admin", stdin=json.dumps(values, ensure_ascii=False)
     )
     assert ok.returncode == 0, ok.stderr
     shown = json.loads(run(db_path, config_path, "dossier", "show", json.loads(ok.stdout)["code"], "--json").stdout)

@@ -10,11 +10,19 @@ from pypdf import PdfReader
 
 from tests.declarations.conftest import FILLED
 from tests.sync.conftest import make_counter
-from tests.ui.conftest import SCAN, fixed_clock  # noqa: F401
+from tests.ui.conftest import SCAN, fixed_clock, save_intake  # noqa: F401
 
 SIZE = (140, 50)
 FATHER_SCAN = "038088001234|012345111|LÊ VĂN DŨNG|02031988|Nam|Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa|10062022"
 MOTHER_SCAN = "038192004567|012345999|LÊ THỊ HOA|02031992|Nữ|Thôn Đông Hải, Xã Quảng Phú, Tỉnh Thanh Hóa|01012022"
+CHILD = (  # the child's required fields of the birth tờ khai, as the officer types them
+    ("HoTenKS", "Lê Minh Khang"),
+    ("NgaySinhChon", "15112026"),
+    ("GioiTinhKS", "nam"),
+    ("DanTocKS", "kinh"),
+    ("QuocTichKS", "viet"),
+    ("nksNoiSinh_TrongNuoc", "Trạm y tế xã Quảng Phú"),
+)
 
 
 @pytest.fixture
@@ -68,15 +76,15 @@ async def type_into(pilot, form, key: str, text: str) -> None:
     await pilot.pause()
 
 
+async def fill_child(pilot, form) -> None:
+    """The father registers ("Quan hệ = Cha" copies him into his block) and the child's required fields are typed."""
+    await type_into(pilot, form, "QuanHe", "cha")
+    for key, text in CHILD:
+        await type_into(pilot, form, key, text)
+
+
 async def save_and_sync(app, pilot, screen, counter, province):
-    fee = screen.query_one("#fee")
-    if not fee.value:  # a fee the province sets (not in the catalog): the officer types it
-        fee.value = "0"
-    await pilot.press("ctrl+s")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    code = screen.saved_code
-    assert code, "not saved"
+    code = await save_intake(app, pilot, screen, open_fee="0")  # a fee the province sets: the officer types it
     assert counter.sync.run_once().complete
     upstream = {d["code"]: d for d in province.store.dump(with_payload=True)["dossiers"]}[code]
     return code, upstream["payload"]["ToKhai"]
@@ -100,14 +108,7 @@ async def test_birth_registration_with_both_parents_scanned(counter, province, f
         assert form.raw("HoVaTenC") == "Lê Văn Dũng" and app.focused.id == "decl-QuanHe"
         await type_into(pilot, form, "QuanHe", "cha")  # copies the applicant into the father's block
         assert form.raw("HoTenChaKS") == "Lê Văn Dũng" and form.raw("SoDinhDanhCha") == "038088001234"
-        for key, text in (
-            ("HoTenKS", "Lê Minh Khang"),
-            ("NgaySinhChon", "15112026"),
-            ("GioiTinhKS", "nam"),
-            ("DanTocKS", "kinh"),
-            ("QuocTichKS", "viet"),
-            ("nksNoiSinh_TrongNuoc", "Trạm y tế xã Quảng Phú"),
-        ):
+        for key, text in CHILD:
             await type_into(pilot, form, key, text)
         assert form.raw("NgaySinhChon") == "15/11/2026"
         # the mother's card, scanned while her block has focus, fills her block

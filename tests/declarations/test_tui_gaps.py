@@ -10,9 +10,9 @@ import json
 from pypdf import PdfReader
 
 from tests.declarations.conftest import BIRTH
-from tests.declarations.test_pilot_intake import FATHER_SCAN, SIZE, start, type_into
+from tests.declarations.test_pilot_intake import FATHER_SCAN, SIZE, fill_child, start, type_into
 from tests.declarations.test_service import draft
-from tests.ui.conftest import app, fixed_clock, messages, officer, renderer  # noqa: F401
+from tests.ui.conftest import app, fixed_clock, messages, officer, renderer, save_intake, settle  # noqa: F401
 from tests.ui.test_dossier_screen import open_dossier
 
 
@@ -36,19 +36,6 @@ def declaration_pdfs(services, code: str) -> list[str]:
             assert len(reader.pages) == 1
             out.append(" ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages))
     return out
-
-
-async def fill_child(pilot, form) -> None:
-    for key, text in (
-        ("QuanHe", "cha"),
-        ("HoTenKS", "Lê Minh Khang"),
-        ("NgaySinhChon", "15112026"),
-        ("GioiTinhKS", "nam"),
-        ("DanTocKS", "kinh"),
-        ("QuocTichKS", "viet"),
-        ("nksNoiSinh_TrongNuoc", "Trạm y tế xã Quảng Phú"),
-    ):
-        await type_into(pilot, form, key, text)
 
 
 async def test_save_refused_while_required_declaration_fields_are_missing(app, services):  # noqa: F811
@@ -75,12 +62,7 @@ async def test_save_refused_while_required_declaration_fields_are_missing(app, s
         assert form.error("HoTenKS") == "Chưa nhập Người được khai sinh – Họ, chữ đệm, tên."
         assert app.focused.id == "decl-HoTenKS"
         await fill_child(pilot, form)
-        fee = screen.query_one("#fee")
-        fee.value = fee.value or "0"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.saved_code
+        await save_intake(app, pilot, screen, open_fee="0")
     stored = services.dossiers.peek(screen.saved_code).declaration
     assert stored.values["HoTenKS"] == "Lê Minh Khang" and stored.values["QuanHe"] == "ChaDe"
 
@@ -112,17 +94,10 @@ async def test_known_mother_offered_on_one_key_and_the_tokhai_printed_from_intak
         assert form.raw("DanTocMeKS") == "Kinh" and form.raw("QuocTichMeKS") == "Việt Nam"
         assert form.raw("MeNoiCuTru_TrongNuoc") == applicant.address
         assert not form.query_one("#decl-known").display and "use_known" not in footer_actions(app)
-        fee = screen.query_one("#fee")
-        fee.value = fee.value or "0"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        code = screen.saved_code
-        assert code
+        code = await save_intake(app, pilot, screen, open_fee="0")
         assert footer_actions(app)["print_declaration"] == "In tờ khai"
         await pilot.press("i")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         printed = declaration_pdfs(services, code)
         assert len(printed) == 1
         assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in printed[0] and "Lê Minh Khang" in printed[0]
@@ -131,8 +106,7 @@ async def test_known_mother_offered_on_one_key_and_the_tokhai_printed_from_intak
         dossier_screen = await open_dossier(app, pilot, messages, first.code)
         assert footer_actions(app)["print_declaration"] == "Tờ khai"
         await pilot.press("i")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert dossier_screen is app.screen
     stored = services.dossiers.peek(code).declaration.values
     assert stored["HoTenMeKS"] == "Đặng Thị Ánh" and stored["DanTocMeKS"] == "01"
@@ -272,16 +246,9 @@ async def test_repeating_group_rows_added_removed_checked_saved_and_printed(app,
         assert len(form.row_ids["Con"]) == 2
         assert form.row_values("Con")[1] == {"TenCon": "Bé Bi", "NgaySinhCon": "03/04/2021"}
         await type_into(pilot, form, "HoTen", "Đặng Thị Ánh")
-        fee = screen.query_one("#fee")
-        fee.value = fee.value or "0"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        code = screen.saved_code
-        assert code
+        code = await save_intake(app, pilot, screen, open_fee="0")
         await pilot.press("i")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
     stored = services.dossiers.peek(code).declaration
     assert stored.form == "to-khai-thu-con" and stored.values["Con"] == [
         {"TenCon": "Bé Na", "NgaySinhCon": "01/02/2020"},

@@ -120,3 +120,21 @@ async def fill_declaration(pilot, screen) -> None:
         form.set_value(key, value)
     form.refresh_visibility()
     await pilot.pause()
+
+
+async def settle(app, pilot) -> None:
+    """Wait for the screen's workers, then for what they posted to be handled."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def save_intake(app, pilot, screen, *, open_fee: str = "") -> str:
+    """Ctrl+S on the intake screen; the saved dossier's code (asserts it was saved). `open_fee` is typed into an
+    empty fee first (a fee the province sets, not in the catalog)."""
+    if open_fee:
+        fee = screen.query_one("#fee")
+        fee.value = fee.value or open_fee
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+    assert screen.saved_code, "the dossier was not saved"
+    return screen.saved_code

@@ -7,8 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.conftest import sample_declaration
-from tests.ui.conftest import SCAN, fill_declaration
+from tests.ui.conftest import SCAN, fill_declaration, save_intake
 from tests.ui.test_intake import choose_procedure, open_intake, scan_into
 
 SIZE = (120, 40)
@@ -33,51 +32,52 @@ async def to_step(pilot, screen, step_key: str) -> None:
     raise AssertionError(f"never reached step {step_key}; on {screen.step}")
 
 
-async def save(app, pilot, screen) -> str:
-    await pilot.press("ctrl+s")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    assert screen.saved_code, "the dossier was not saved"
-    return screen.saved_code
+async def intake_at(app, pilot, procedure: str, step: str = "", scan: str = SCAN):
+    """The intake screen with `procedure` chosen and the citizen's card scanned; at `step` when given."""
+    screen = await open_intake(app, pilot)
+    await choose_procedure(pilot, screen, procedure)
+    await scan_into(pilot, screen, "id_number", scan)
+    if step:
+        await to_step(pilot, screen, step)
+    return screen
 
 
 # ---------------------------------------------------------------------------------------------- 1. reuse
 
 
 @pytest.fixture
-def earlier_scan(services, applicant, tmp_path):
-    """The citizen's earlier birth-registration dossier with its tờ khai scanned."""
-    from onestop.domain import DocKind, DocumentLine, IntakeDraft
+def scanned_birth(services, make_dossier, tmp_path):
+    """Receives a birth registration of the citizen whose tờ khai was scanned (a file named `file_name` attached
+    to it); `changes` go to the draft (`applicant`, `received_at`…)."""
+    from onestop.domain import DocKind, DocumentLine
 
-    scan = tmp_path / "to-khai-cu.pdf"
-    scan.write_bytes(b"%PDF-1.4 the earlier scanned declaration")
-    name = services.catalog.get(BIRTH).documents[0].name
-    earlier = services.intake.save(
-        IntakeDraft(
-            procedure_code=BIRTH,
-            declaration=sample_declaration(BIRTH),
-            applicant=applicant,
-            documents=(DocumentLine(name, DocKind.ORIGINAL, 1),),
-            attachments=((0, str(scan)),),
-        ),
-        "canbo",
-    )
-    return earlier
+    def _make(file_name: str = "to-khai-cu.pdf", **changes):
+        scan = tmp_path / file_name
+        scan.write_bytes(b"%PDF-1.4 the scanned declaration " + file_name.encode())
+        name = services.catalog.get(BIRTH).documents[0].name
+        return make_dossier(
+            BIRTH, documents=(DocumentLine(name, DocKind.ORIGINAL, 1),), attachments=((0, str(scan)),), **changes
+        )
+
+    return _make
+
+
+@pytest.fixture
+def earlier_scan(scanned_birth):
+    """The citizen's earlier birth-registration dossier with its tờ khai scanned."""
+    return scanned_birth()
 
 
 async def test_known_citizens_earlier_digitised_paper_is_reused_with_one_key(app, services, earlier_scan):
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "documents")
+        screen = await intake_at(app, pilot, BIRTH, "documents")
         assert "Tái sử dụng" in footer_keys(app).values()
         note = str(screen.query_one("#docs-reuse-note").render())
         assert earlier_scan.code in note and "R để tái sử dụng" in note
         await pilot.press("r")
         await pilot.pause()
         assert screen.query_one("#docs-panel").lines[0].reuse_from == earlier_scan.code
-        code = await save(app, pilot, screen)
+        code = await save_intake(app, pilot, screen)
     dossier = services.dossiers.peek(code)
     first = dossier.documents[0]
     assert first.reused_from == earlier_scan.code
@@ -89,10 +89,7 @@ async def test_known_citizens_earlier_digitised_paper_is_reused_with_one_key(app
 
 async def test_the_review_step_marks_the_reused_papers(app, services, earlier_scan):
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "documents")
+        screen = await intake_at(app, pilot, BIRTH, "documents")
         names = [line.name for line in screen.query_one("#docs-panel").lines]
         await pilot.press("r")
         await pilot.pause()
@@ -113,10 +110,7 @@ async def test_no_reuse_offered_to_a_new_citizen_or_from_a_refused_dossier(app, 
     else:
         services.dossiers.reject(earlier_scan.code, "Giấy tờ không hợp lệ", "canbo")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number", scan)
-        await to_step(pilot, screen, "documents")
+        screen = await intake_at(app, pilot, BIRTH, "documents", scan=scan)
         assert "Tái sử dụng" not in footer_keys(app).values()
         await pilot.press("r")
         await pilot.pause()
@@ -128,10 +122,7 @@ async def test_no_reuse_offered_to_a_new_citizen_or_from_a_refused_dossier(app, 
 
 async def test_copy_certification_asks_pages_and_copies_and_prefills_the_tiered_fee(app, services):
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, COPY)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "fee")
+        screen = await intake_at(app, pilot, COPY, "fee")
         assert app.focused.id == "fee-pages"  # the pages are asked first
         assert screen.query_one("#fee").value == ""  # not the flat 2.000 đ of the catalog
         await pilot.press("pagedown")
@@ -154,17 +145,14 @@ async def test_copy_certification_asks_pages_and_copies_and_prefills_the_tiered_
         await pilot.press("tab", "backspace", "1")  # one copy
         await pilot.pause()
         assert screen.query_one("#fee").value == "200000"
-        code = await save(app, pilot, screen)
+        code = await save_intake(app, pilot, screen)
     dossier = services.dossiers.peek(code)
     assert dossier.payments[0].amount_vnd == 200_000
 
 
 async def test_a_fee_typed_by_the_officer_is_kept_and_shown_as_edited(app, services):
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, COPY)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "fee")
+        screen = await intake_at(app, pilot, COPY, "fee")
         await pilot.press("3", "enter", "enter")
         await pilot.pause()
         assert screen.query_one("#fee").value == "5000"
@@ -193,10 +181,7 @@ async def test_no_paper_procedure_takes_no_paper_and_steers_to_assisted_online_f
     from onestop.domain import Channel
 
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "documents")
+        screen = await intake_at(app, pilot, BIRTH, "documents")
         banner = str(screen.query_one("#docs-no-paper").render())
         assert "KHÔNG THU GIẤY TỜ" in banner and "Chỉ thị 24/CT-TTg" in banner
         lines = screen.query_one("#docs-panel").lines
@@ -218,7 +203,7 @@ async def test_no_paper_procedure_takes_no_paper_and_steers_to_assisted_online_f
         assert app.focused.id == "consent"
         await pilot.press("space", "tab", "space")  # consent, then the VNeID account
         await pilot.pause()
-        code = await save(app, pilot, screen)
+        code = await save_intake(app, pilot, screen)
     dossier = services.dossiers.peek(code)
     assert dossier.channel is Channel.ONLINE and dossier.consent_recorded and dossier.has_eid_account
     assert [d.kind.value for d in dossier.documents] == ["present_only"]
@@ -230,13 +215,10 @@ async def test_no_paper_procedure_takes_no_paper_and_steers_to_assisted_online_f
 async def test_fee_gets_the_next_number_of_the_series_shown_before_and_after_saving(app, services):
     services.fee_receipts.set_series("AA/26P", "01", 123, actor="lanhdao")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, COPY)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "fee")
+        screen = await intake_at(app, pilot, COPY, "fee")
         assert "Ký hiệu AA/26P, quyển 01, số 0000123" in str(screen.query_one("#receipt-series").render())
         await pilot.press("1", "enter", "enter")
-        code = await save(app, pilot, screen)
+        code = await save_intake(app, pilot, screen)
         assert "Biên lai: Ký hiệu AA/26P, quyển 01, số 0000123" in str(screen.query_one("#done-code").render())
     assert services.dossiers.peek(code).payments[0].receipt_number == "Ký hiệu AA/26P, quyển 01, số 0000123"
     assert services.fee_receipts.series().next_number == 124
@@ -245,10 +227,7 @@ async def test_fee_gets_the_next_number_of_the_series_shown_before_and_after_sav
 async def test_paper_receipt_is_recorded_while_the_payment_system_is_down(app, services):
     services.fee_receipts.set_series("AA/26P", "01", 123, actor="lanhdao")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, COPY)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "fee")
+        screen = await intake_at(app, pilot, COPY, "fee")
         await pilot.press("1", "enter", "enter")  # on the fee: 2.000 đ
         await pilot.press("tab", "tab", "tab")  # exemption, payment method, the payment system is down
         assert app.focused.id == "paper-toggle"
@@ -262,7 +241,7 @@ async def test_paper_receipt_is_recorded_while_the_payment_system_is_down(app, s
         await pilot.press(*"BL-0042", "enter")
         await pilot.pause()
         assert screen.current_step.KEY != "fee"
-        code = await save(app, pilot, screen)
+        code = await save_intake(app, pilot, screen)
         assert "Biên lai giấy số BL-0042" in str(screen.query_one("#done-code").render())
     assert services.dossiers.peek(code).payments[0].receipt_number == "Biên lai giấy số BL-0042"
     assert services.fee_receipts.series().next_number == 123  # no electronic number was used up
@@ -284,9 +263,7 @@ async def test_a_scanned_address_replaces_a_known_one_only_when_the_officer_says
 
     make_dossier(applicant=replace(applicant, address=CURRENT))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
+        screen = await intake_at(app, pilot, BIRTH)
         assert screen.query_one("#address").value == ON_CARD
         assert CURRENT in str(screen.query_one("#recall-note").render())
         await pilot.press("pagedown")
@@ -299,7 +276,7 @@ async def test_a_scanned_address_replaces_a_known_one_only_when_the_officer_says
         assert app.screen is screen and screen.current_step.KEY != "applicant"
         assert screen.query_one("#address").value == kept
         await fill_declaration(pilot, screen)  # a birth registration is not received without its tờ khai
-        code = await save(app, pilot, screen)
+        code = await save_intake(app, pilot, screen)
     assert services.intake.recall_citizen(applicant.id_number).address == kept
     assert services.dossiers.peek(code).applicant.address == kept
 
@@ -307,9 +284,7 @@ async def test_a_scanned_address_replaces_a_known_one_only_when_the_officer_says
 async def test_escape_on_the_address_question_stays_on_the_applicant(app, services, make_dossier, applicant):
     make_dossier(applicant=replace(applicant, address=CURRENT))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
+        screen = await intake_at(app, pilot, BIRTH)
         await pilot.press("pagedown")
         await pilot.pause()
         await pilot.press("escape")
@@ -319,39 +294,23 @@ async def test_escape_on_the_address_question_stays_on_the_applicant(app, servic
     assert services.intake.recall_citizen(applicant.id_number).address == CURRENT
 
 
-async def test_a_paper_past_its_validity_is_not_offered(app, services, applicant, tmp_path, monkeypatch):
+async def test_a_paper_past_its_validity_is_not_offered(app, services, applicant, scanned_birth, tmp_path, monkeypatch):
     """Validity is data (onestop/data/paper_validity.toml); here the tờ khai is valid one month."""
     from datetime import datetime
 
     import onestop.paper_validity as validity
-    from onestop.domain import VN_TZ, DocKind, DocumentLine, IntakeDraft
+    from onestop.domain import VN_TZ
     from onestop.errors import Conflict
 
     rules = tmp_path / "paper_validity.toml"
     rules.write_text('schema = 1\n[[paper]]\nname_contains = "to khai dang ky khai sinh"\nmonths = 1\nsource = "thử"\n')
     monkeypatch.setattr(validity, "PAPER_VALIDITY_PATH", rules)
-    scan = tmp_path / "cu.pdf"
-    scan.write_bytes(b"%PDF-1.4 old")
-    name = services.catalog.get(BIRTH).documents[0].name
-    old = services.intake.save(
-        IntakeDraft(
-            procedure_code=BIRTH,
-            declaration=sample_declaration(BIRTH, datetime(2026, 9, 1, 9, 0, tzinfo=VN_TZ)),
-            applicant=applicant,
-            documents=(DocumentLine(name, DocKind.ORIGINAL, 1),),
-            attachments=((0, str(scan)),),
-            received_at=datetime(2026, 9, 1, 9, 0, tzinfo=VN_TZ),
-        ),
-        "canbo",
-    )
+    old = scanned_birth("cu.pdf", received_at=datetime(2026, 9, 1, 9, 0, tzinfo=VN_TZ))
     assert services.digitisation.reusable(applicant.id_number) == []
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "documents")
+        screen = await intake_at(app, pilot, BIRTH, "documents")
         assert "Tái sử dụng" not in footer_keys(app).values()
-        code = await save(app, pilot, screen)
+        code = await save_intake(app, pilot, screen)
     with pytest.raises(Conflict):  # nor through the service
         services.digitisation.reuse(code, 1, old.code, actor="canbo")
 
@@ -360,10 +319,7 @@ async def test_narrow_counter_screen_keeps_reuse_in_the_footer_and_the_files_col
     app, services, earlier_scan
 ):
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
-        await to_step(pilot, screen, "documents")
+        screen = await intake_at(app, pilot, BIRTH, "documents")
         table = screen.query_one("#docs-table")
         used = sum(column.get_render_width(table) for column in table.columns.values())
         assert used <= table.scrollable_content_region.width  # "SL" and "Tệp" (R?, TSD) are visible
@@ -375,26 +331,12 @@ async def test_narrow_counter_screen_keeps_reuse_in_the_footer_and_the_files_col
         assert str(table.get_cell_at((0, 4))) == "TSD"
 
 
-async def test_a_resumed_draft_keeps_the_reuse_and_the_address_answer(app, services, applicant, tmp_path):
-    from onestop.domain import DocKind, DocumentLine, IntakeDraft
+async def test_a_resumed_draft_keeps_the_reuse_and_the_address_answer(app, services, applicant, scanned_birth):
     from screens.dialogs import ChoiceDialog
 
-    scan = tmp_path / "to-khai.pdf"
-    scan.write_bytes(b"%PDF-1.4 scanned")
-    earlier = services.intake.save(
-        IntakeDraft(
-            procedure_code=BIRTH,
-            declaration=sample_declaration(BIRTH),
-            applicant=replace(applicant, address=CURRENT),
-            documents=(DocumentLine(services.catalog.get(BIRTH).documents[0].name, DocKind.ORIGINAL, 1),),
-            attachments=((0, str(scan)),),
-        ),
-        "canbo",
-    )
+    earlier = scanned_birth("to-khai.pdf", applicant=replace(applicant, address=CURRENT))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_intake(app, pilot)
-        await choose_procedure(pilot, screen, BIRTH)
-        await scan_into(pilot, screen, "id_number")
+        screen = await intake_at(app, pilot, BIRTH)
         await pilot.press("pagedown")
         await pilot.pause()
         await pilot.press("c")  # the card's address is the current one
@@ -408,7 +350,7 @@ async def test_a_resumed_draft_keeps_the_reuse_and_the_address_answer(app, servi
         await pilot.pause()
         resumed = app.screen
         assert resumed.query_one("#docs-panel").lines[0].reuse_from == earlier.code
-        code = await save(app, pilot, resumed)
+        code = await save_intake(app, pilot, resumed)
         assert not isinstance(app.screen, ChoiceDialog)  # answered before the draft was kept: not asked again
     dossier = services.dossiers.peek(code)
     assert dossier.documents[0].reused_from == earlier.code
