@@ -117,3 +117,51 @@ def test_dossier_show_lists_the_papers_reused_from_an_earlier_dossier(cli, servi
     papers_at = lines.index("Giấy tờ:")
     assert lines[papers_at + 1] == f"  1. {names[0]} — Bản chính × 1 · 1 tệp số hóa · dùng lại từ hồ sơ {earlier.code}"
     assert lines[papers_at + 2] == f"  2. {names[1]} — Bản chính × 1"
+
+
+def test_dossier_reuse_on_the_command_line_does_what_the_documents_step_r_does(
+    cli, services, make_dossier, applicant, db_path, tmp_path
+) -> None:
+    from dataclasses import replace
+
+    from onestop.domain import DocKind, DocumentLine
+
+    scan = tmp_path / "to-khai-cu.pdf"
+    scan.write_bytes(b"%PDF-1.4 the earlier scanned declaration")
+    names = [d.name for d in services.catalog.get(BIRTH).documents]
+    papers = tuple(DocumentLine(name, DocKind.ORIGINAL, 1) for name in names[:2])
+    earlier = make_dossier(BIRTH, documents=papers, attachments=((0, str(scan)),))
+    later = make_dossier(BIRTH, documents=papers)
+    stranger = make_dossier(BIRTH, documents=papers, applicant=replace(applicant, id_number="038190054321"))
+
+    refused = {
+        "out of range": cli("dossier", "reuse", later.code, "3", "--from", earlier.code, "--officer", "canbo"),
+        "not digitised": cli("dossier", "reuse", later.code, "2", "--from", earlier.code, "--officer", "canbo"),
+        "another citizen": cli("dossier", "reuse", stranger.code, "1", "--from", earlier.code, "--officer", "canbo"),
+        "itself": cli("dossier", "reuse", later.code, "1", "--from", later.code, "--officer", "canbo"),
+        "unknown": cli("dossier", "reuse", later.code, "1", "--from", "H56.14-000000-000000", "--officer", "canbo"),
+    }
+    assert {why: r.code for why, r in refused.items()} == {
+        "out of range": 2,
+        "not digitised": 4,
+        "another citizen": 4,
+        "itself": 2,
+        "unknown": 3,
+    }, {why: r.output for why, r in refused.items()}
+    assert "có 2 thành phần" in refused["out of range"].stderr
+    assert "Traceback" not in "".join(r.output for r in refused.values())
+    assert count_rows(db_path, "document_reuse") == 0
+
+    done = cli("dossier", "reuse", later.code, "1", "--from", earlier.code, "--officer", "canbo", "--json")
+    assert done.code == 0, done.output
+    assert json.loads(done.stdout)["documents"][0]["reused_from"] == earlier.code
+    assert services.dossiers.peek(later.code).documents[0].reused_from == earlier.code
+    said = cli("dossier", "reuse", later.code, "1", "--from", earlier.code, "--officer", "canbo")
+    assert said.code == 0 and f"dùng lại từ hồ sơ {earlier.code}" in said.stderr, said.output
+    assert count_rows(db_path, "document_reuse") == 1
+    with sqlite3.connect(db_path) as conn:
+        audited = conn.execute(
+            "SELECT officer, detail FROM audit_entry WHERE action = 'dossier.reuse' AND dossier_code = ?", (later.code,)
+        ).fetchall()
+    assert audited and set(audited) == {("canbo", f"thành phần 1 từ {earlier.code}")}
+    assert services.kpi.report(later.received_at.strftime("%Y-%m")).total.reused_rate == 1 / 3

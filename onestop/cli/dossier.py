@@ -146,6 +146,28 @@ def dossier_result_file(
     say(f"Đã số hóa kết quả hồ sơ {d.code}: {', '.join(a.file_name for a in d.result_files)}.")
 
 
+@app.command("reuse")
+def dossier_reuse(
+    code: Annotated[str, typer.Argument(help="Mã hồ sơ mới.")],
+    document: Annotated[int, typer.Argument(help="Số thứ tự thành phần hồ sơ (1, 2, …) dùng lại bản đã số hóa.")],
+    source: Annotated[
+        str, typer.Option("--from", help="Mã hồ sơ trước của cùng công dân có giấy tờ cùng tên đã số hóa.")
+    ],
+    officer: OfficerOpt = None,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Tái sử dụng giấy tờ đã số hóa của hồ sơ trước thay vì nộp lại (như phím R ở bước giấy tờ; ghi nhật ký)."""
+    services = open_ctx(db, config)
+    actor = services.officers.require(officer).username
+    d = services.digitisation.reuse(code, document, source, actor=actor)
+    if json_out:
+        emit_json(dossier_json(d))
+        return
+    say(f"Hồ sơ {d.code}, thành phần {document}: {document_line(d.documents[document - 1])}.")
+
+
 @app.command("list")
 def dossier_list(
     status: Annotated[
