@@ -272,6 +272,8 @@ def build_draft(
         raise BadInput(
             "--channel phải là paper/online; --return-via phải là counter/post/online.", field="channel"
         ) from None
+    if paper_receipt is not None and not paper_receipt.strip():
+        raise BadInput("--paper-receipt: cần số biên lai giấy đã viết cho công dân.", field="paper_receipt")
 
     def _when(value: str | None, option: str) -> datetime | None:
         from onestop.formats import parse_datetime
@@ -293,8 +295,6 @@ def build_draft(
             procedures[procedure] = procedure_obj
     documents = tuple(parse_doc_spec(d) for d in doc) if doc else tuple(_default_docs(procedure_obj))
     fee = _tiered_fee(procedure_obj.code, fee, pages, copies, exempt=bool(exemption))
-    if paper_receipt is not None and not paper_receipt.strip():
-        raise BadInput("--paper-receipt: cần số biên lai giấy đã viết cho công dân.", field="paper_receipt")
     draft = IntakeDraft(
         procedure_code=procedure,
         applicant=applicant,
