@@ -165,3 +165,24 @@ def test_dossier_reuse_on_the_command_line_does_what_the_documents_step_r_does(
         ).fetchall()
     assert audited and set(audited) == {("canbo", f"thành phần 1 từ {earlier.code}")}
     assert services.kpi.report(later.received_at.strftime("%Y-%m")).total.reused_rate == 1 / 3
+
+
+def test_intake_records_how_the_fee_was_paid(cli, db_path, tmp_path) -> None:
+    """The fee step's «Hình thức thu» (cash, transfer, card, online) on the command line and in batch lines."""
+    done = cli("intake", "--procedure", CERT, *PERSON, "--fee-method", "transfer", "--json")
+    assert done.code == 0, done.output
+    shown = json.loads(cli("dossier", "show", json.loads(done.stdout)["code"], "--json").stdout)
+    assert [(p["amount_vnd"], p["method"]) for p in shown["payments"]] == [(50_000, "transfer")]
+    plain = json.loads(cli("intake", "--procedure", CERT, *PERSON, "--json").stdout)
+    assert json.loads(cli("dossier", "show", plain["code"], "--json").stdout)["payments"][0]["method"] == "cash"
+    before = count_rows(db_path, "dossier")
+    bad = cli("intake", "--procedure", CERT, *PERSON, "--fee-method", "vàng")
+    assert bad.code == 2 and "--fee-method phải là cash, transfer, card, online" in bad.stderr, bad.output
+    assert count_rows(db_path, "dossier") == before
+    batch = tmp_path / "lines.jsonl"
+    person = {"id_number": "038190012345", "name": "Đặng Thị Ánh", "dob": "17/05/1990"}
+    batch.write_text(json.dumps({"procedure": CERT, **person, "fee-method": "card"}), encoding="utf-8")
+    saved = cli("intake", "--batch", str(batch), "--officer", "canbo", "--json")
+    assert saved.code == 0, saved.output
+    code = json.loads(saved.stdout)["results"][0]["code"]
+    assert json.loads(cli("dossier", "show", code, "--json").stdout)["payments"][0]["method"] == "card"

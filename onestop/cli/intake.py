@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer()
 
+FEE_METHODS = ("cash", "transfer", "card", "online")
+"""How a fee is paid, as the fee step's «Hình thức thu» offers it (the service also keeps "none" for no fee)."""
+
 
 def parse_doc_spec(spec: str) -> DocumentLine:
     """`"NAME:original|copy|present_only:COUNT"` → DocumentLine (NAME may itself contain colons)."""
@@ -86,6 +89,9 @@ def intake(
     ] = None,
     copies: Annotated[int, typer.Option("--copies", help="Số bản chứng thực (cùng --pages).")] = 1,
     exemption: Annotated[str, typer.Option("--exemption", help="Lý do miễn lệ phí.")] = "",
+    fee_method: Annotated[
+        str, typer.Option("--fee-method", help="Hình thức thu: cash (tiền mặt) | transfer | card | online.")
+    ] = "cash",
     paper_receipt: Annotated[
         str | None,
         typer.Option(
@@ -159,6 +165,7 @@ def intake(
         pages=pages,
         copies=copies,
         exemption=exemption,
+        fee_method=fee_method,
         paper_receipt=paper_receipt,
         due=due,
         due_reason=due_reason,
@@ -231,6 +238,7 @@ def build_draft(
     pages: int | None = None,
     copies: int = 1,
     exemption: str = "",
+    fee_method: str = "cash",
     paper_receipt: str | None = None,
     due: str | None = None,
     due_reason: str = "",
@@ -272,6 +280,8 @@ def build_draft(
         raise BadInput(
             "--channel phải là paper/online; --return-via phải là counter/post/online.", field="channel"
         ) from None
+    if fee_method not in FEE_METHODS:
+        raise BadInput(f"--fee-method phải là {', '.join(FEE_METHODS)} (nhận '{fee_method[:20]}').", field="fee_method")
     if paper_receipt is not None and not paper_receipt.strip():
         raise BadInput("--paper-receipt: cần số biên lai giấy đã viết cho công dân.", field="paper_receipt")
 
@@ -304,6 +314,7 @@ def build_draft(
         return_address=return_address,
         fee_vnd=fee,
         exemption=exemption,
+        fee_method=fee_method,
         paper_receipt=paper_receipt or "",
         due_override=_when(due, "--due"),
         due_override_reason=due_reason,

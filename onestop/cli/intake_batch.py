@@ -2,10 +2,11 @@
 
 One JSON object per line with the single intake's fields (`procedure`, `qr` or `id_number`/`name`/`dob`, `gender`,
 `address`, `phone`, `email`, `doc` (a list of "NAME:kind:COUNT"), `channel`, `consent`, `eid`, `attach`,
-`return_via`, `return_address`, `fee`, `pages`, `copies`, `exemption`, `paper_receipt`, `due`, `due_reason`, `received`,
-`confirm_address`, `officer`); option spellings with dashes (`id-number`) are accepted. Every line is parsed and checked first, exactly as the single intake checks
-it; if any line is bad, the command lists the bad lines and exits 2 with nothing written. Otherwise each dossier is
-saved in its own transaction and each line gets a result (its code).
+`return_via`, `return_address`, `fee`, `pages`, `copies`, `exemption`, `fee_method`, `paper_receipt`, `due`,
+`due_reason`, `received`, `confirm_address`, `officer`); option spellings with dashes (`id-number`) are accepted.
+Every line is parsed and checked first, exactly as the single intake checks it; if any line is bad, the command lists
+the bad lines and exits 2 with nothing written. Otherwise each dossier is saved in its own transaction and each line
+gets a result (its code).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ STRING_FIELDS = {
     "return_via",
     "return_address",
     "exemption",
+    "fee_method",
     "paper_receipt",
     "due",
     "due_reason",
