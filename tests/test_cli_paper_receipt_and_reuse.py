@@ -7,6 +7,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 PERSON = ("--id-number", "038190012345", "--name", "Đặng Thị Ánh", "--dob", "17/05/1990", "--officer", "canbo")
 CERT = "2.001035"  # Chứng thực giao dịch: a flat catalog fee, no tờ khai
 BIRTH = "1.001193"  # Đăng ký khai sinh: no fee
@@ -90,15 +92,27 @@ def test_batch_lines_take_a_paper_receipt(cli, services, db_path, tmp_path) -> N
     assert [r.paper_number for r in services.fee_receipts.unreconciled()] == ["BL 20"]
 
 
-def test_dossier_show_lists_the_papers_reused_from_an_earlier_dossier(cli, services, make_dossier, tmp_path) -> None:
+@pytest.fixture
+def birth_papers(services, make_dossier, tmp_path):
+    """Receives birth registrations of the citizen with the procedure's first two papers (`changes` go to the
+    draft); `scanned=True` attaches a scan (to-khai-cu.pdf) to the first. Its `names` are the two papers' names."""
     from onestop.domain import DocKind, DocumentLine
 
+    names = [d.name for d in services.catalog.get(BIRTH).documents][:2]
     scan = tmp_path / "to-khai-cu.pdf"
     scan.write_bytes(b"%PDF-1.4 the earlier scanned declaration")
-    names = [d.name for d in services.catalog.get(BIRTH).documents]
-    papers = tuple(DocumentLine(name, DocKind.ORIGINAL, 1) for name in names[:2])
-    earlier = make_dossier(BIRTH, documents=papers, attachments=((0, str(scan)),))
-    later = make_dossier(BIRTH, documents=papers)
+
+    def _make(*, scanned: bool = False, **changes):
+        papers = tuple(DocumentLine(name, DocKind.ORIGINAL, 1) for name in names)
+        return make_dossier(BIRTH, documents=papers, attachments=((0, str(scan)),) if scanned else (), **changes)
+
+    _make.names = names
+    return _make
+
+
+def test_dossier_show_lists_the_papers_reused_from_an_earlier_dossier(cli, services, birth_papers) -> None:
+    names = birth_papers.names
+    earlier, later = birth_papers(scanned=True), birth_papers()
     services.digitisation.reuse(later.code, 1, earlier.code, actor="canbo")
 
     shown = cli("dossier", "show", later.code, "--json")
@@ -120,19 +134,12 @@ def test_dossier_show_lists_the_papers_reused_from_an_earlier_dossier(cli, servi
 
 
 def test_dossier_reuse_on_the_command_line_does_what_the_documents_step_r_does(
-    cli, services, make_dossier, applicant, db_path, tmp_path
+    cli, services, birth_papers, applicant, db_path
 ) -> None:
     from dataclasses import replace
 
-    from onestop.domain import DocKind, DocumentLine
-
-    scan = tmp_path / "to-khai-cu.pdf"
-    scan.write_bytes(b"%PDF-1.4 the earlier scanned declaration")
-    names = [d.name for d in services.catalog.get(BIRTH).documents]
-    papers = tuple(DocumentLine(name, DocKind.ORIGINAL, 1) for name in names[:2])
-    earlier = make_dossier(BIRTH, documents=papers, attachments=((0, str(scan)),))
-    later = make_dossier(BIRTH, documents=papers)
-    stranger = make_dossier(BIRTH, documents=papers, applicant=replace(applicant, id_number="038190054321"))
+    earlier, later = birth_papers(scanned=True), birth_papers()
+    stranger = birth_papers(applicant=replace(applicant, id_number="038190054321"))
 
     refused = {
         "out of range": cli("dossier", "reuse", later.code, "3", "--from", earlier.code, "--officer", "canbo"),
