@@ -178,6 +178,10 @@ class OneStopApp(App[None]):
         self.locked = False
         self._last_activity = time.monotonic()
         self._timers_started = False
+        self.keys_read = 0
+        """Keys read from the terminal so far (a screen tells whether anything was typed since a moment)."""
+        self._held_keys: list[Any] | None = None
+        """Keys read while the focus moves after an Enter (`hold_keys`); None when keys go straight through."""
 
     @property
     def services(self) -> Services:
@@ -385,7 +389,35 @@ class OneStopApp(App[None]):
 
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self._last_activity = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.keys_read += 1
+        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._held_keys.append(event)
+            return
         await super().on_event(event)
+
+    # ------------------------------------------------------------------ keys typed while the focus moves
+
+    def hold_keys(self) -> None:
+        """Keep the keys that arrive from now on until `release_keys_later` lets them through.
+
+        Textual hands each key to the widget focused when the key is read, while a move of the focus (`Widget.focus`)
+        waits its turn in the app's queue: under load an officer's Enter and the next key arrive together and the next
+        key lands in the field being left (Backspace right after Enter took a digit off the ID number)."""
+        if self._held_keys is None:
+            self._held_keys = []
+
+    def release_keys_later(self) -> None:
+        """Let the held keys through once the focus moves queued so far have been made (they go to the new field)."""
+        self.call_later(self._release_keys)
+
+    async def _release_keys(self) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:  # in order; a held Enter may hold the rest again
+            if self._held_keys is not None:
+                self._held_keys.append(key)
+            else:
+                await super().on_event(key)
 
     def _check_idle(self) -> None:
         if not self.logged_in or self.locked or not self.has_services:

@@ -12,6 +12,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
@@ -36,6 +37,9 @@ class ApplicantStep(IntakeStep):
     LABEL = "Người nộp"
     FIELDS = frozenset({"qr", *PERSON_ORDER, "old_id_number", "authorisation_doc"})
     FIRST_FOCUS = "#id_number"
+    BINDINGS = [
+        Binding("tab", "tab", "Ô kế tiếp", show=False, tooltip="Sang ô kế tiếp", id="intake.applicant-tab"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,6 +48,8 @@ class ApplicantStep(IntakeStep):
         self._address_updates: set[tuple[str, str]] = set()
         """(ID number, address) pairs the officer confirmed as the citizen's new current address."""
         self._asking_address = False
+        self._advanced: tuple[Input, int] | None = None
+        """The field a scanner's burst moved the cursor to, and the app's key count then (`action_tab`)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="applicant-col"):
@@ -128,20 +134,21 @@ class ApplicantStep(IntakeStep):
             self.intake.show_step(self.intake.index_of(self))
         form.input("phone").focus()
 
-    def field_done(self, input_id: str) -> None:
+    def field_done(self, input_id: str) -> Input | None:
+        """Check the field and move on (Enter, or a scanner's burst); the field moved to, if it is on this step."""
         form = self.form_for(input_id)
         field = input_id.removeprefix("rep_")
         if not form.check_field(field):
-            return
+            return None
         if field == "id_number":
             self._recall(form)
         position = PERSON_ORDER.index(field)
         if position + 1 < len(PERSON_ORDER):
-            form.input(PERSON_ORDER[position + 1]).focus()
-        elif form.prefix:
-            self.authorisation.focus()
-        else:
-            self.intake.action_next_step()
+            return form.input(PERSON_ORDER[position + 1]).focus()
+        if form.prefix:
+            return self.authorisation.focus()
+        self.intake.action_next_step()
+        return None
 
     def _recall(self, form: PersonForm) -> None:
         """A citizen this counter already knows: recall phone, e-mail and address into empty fields."""
@@ -182,7 +189,18 @@ class ApplicantStep(IntakeStep):
 
     def _advance_if_unchanged(self, widget: Input, value: str) -> None:
         if widget.has_focus and widget.value == value and widget.id:
-            self.field_done(widget.id)
+            landed = self.field_done(widget.id)
+            self._advanced = (landed, self.onestop.keys_read) if landed is not None else None
+
+    def action_tab(self) -> None:
+        """Tab as the very next key after a scanner's burst moved the cursor on by itself: the cursor is already where
+        the officer's Tab (a habit) means it to go, so it stays (the name is not skipped). Any other Tab moves on."""
+        from textual.actions import SkipAction
+
+        advanced, self._advanced = self._advanced, None
+        if advanced is not None and advanced[0].has_focus and self.onestop.keys_read == advanced[1] + 1:
+            return
+        raise SkipAction()
 
     def toggle_representative(self) -> None:
         self.rep_toggle.value = not self.rep_toggle.value

@@ -115,6 +115,16 @@ class IntakeScreen(OneStopScreen):
             id="intake.declaration",
         ),
         Binding("escape", "leave", "Quay lại", tooltip="Về trang chính, giữ bản nháp", id="intake.back"),
+        # priority: Enter in a field is handled as the key is read, so the keys typed after it reach the next field
+        Binding(
+            "enter",
+            "submit_field",
+            "Xác nhận ô",
+            show=False,
+            priority=True,
+            tooltip="Sang ô kế tiếp",
+            id="intake.enter",
+        ),
         Binding("down", "arrow(1)", "Xuống", show=False, tooltip="Ô hoặc thủ tục kế tiếp", id="intake.down"),
         Binding("up", "arrow(-1)", "Lên", show=False, tooltip="Ô hoặc thủ tục trước", id="intake.up"),
     ]
@@ -280,6 +290,28 @@ class IntakeScreen(OneStopScreen):
         owner = next((step for step in self.steps if event.input in step.query(Input)), None)
         if owner is not None:
             owner.submitted(event.input)
+
+    def action_submit_field(self) -> None:
+        """Enter in a field of the intake: what `Input.Submitted` would do, done now, with the keys typed meanwhile
+        held by the app until the focus has moved (under load, Backspace right after Enter took a digit off the field
+        being left, and the Enter itself was lost). Other widgets (lists, tables, buttons) take Enter as usual."""
+        from textual.actions import SkipAction
+
+        from screens.widgets.declaration_form import DeclarationForm
+
+        field = self.focused
+        if self.saved_code or not isinstance(field, Input) or field.screen is not self:
+            raise SkipAction()
+        self.onestop.hold_keys()
+        try:
+            submitted = Input.Submitted(field, field.value)
+            form = next((node for node in field.ancestors if isinstance(node, DeclarationForm)), None)
+            if form is not None:
+                form.on_input_submitted(submitted)
+            if form is None or not submitted._stop_propagation:
+                self.field_submitted(submitted)
+        finally:
+            self.onestop.release_keys_later()
 
     def action_toggle_rep(self) -> None:
         self.step_of(ApplicantStep).toggle_representative()

@@ -130,6 +130,68 @@ async def test_a_scanner_burst_still_moves_on_by_itself(app):
         assert app.focused.id == "full_name"
 
 
+async def until(pilot, condition, tries: int = 100) -> None:
+    """Let the app work until `condition()` holds (a bounded number of turns, never a sleep)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+
+
+async def test_keys_typed_right_after_enter_go_to_the_next_field(app):
+    """Under load Enter and the keys after it reach the app together: Backspace took a digit off the ID number and
+    the Enter itself was lost (the field being left got the keys). They belong to the field Enter leads to."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        screen.query_one("#id_number").value = "038190012345"
+        await pilot.pause()
+        assert app.focused.id == "id_number"
+        for key, char in (("enter", None), ("A", "A"), ("n", "n"), ("x", "x"), ("backspace", None)):
+            app.post_message(events.Key(key, char))  # queued at once, as a busy terminal hands them over
+        await until(pilot, lambda: screen.query_one("#full_name").value == "An")
+        assert screen.query_one("#id_number").value == "038190012345"
+        assert screen.query_one("#full_name").value == "An"
+        assert app.focused.id == "full_name"
+
+
+async def test_tab_right_after_a_scanner_burst_does_not_skip_the_name(app):
+    """The scanner's burst moved the cursor to the name by itself; the officer's habitual Tab then must not skip it."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        for digit in "038190012345":
+            app.post_message(events.Key(digit, digit))
+        await until(pilot, lambda: app.focused.id == "full_name")
+        assert app.focused.id == "full_name"
+        await pilot.pause(TAB_PAUSE)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused.id == "full_name", "Tab after the auto-advance skipped the name"
+        await human_type(pilot, "Đặng Thị Ánh")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused.id == "birth_date"  # a Tab after typing moves on as always
+        assert screen.query_one("#full_name").value == "Đặng Thị Ánh"
+
+
+async def test_a_scanner_burst_ending_in_tab_lands_once_in_the_name(app):
+    """A scanner set to send Tab after the digits: the cursor moves once, to the name."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_applicant(app, pilot)
+        for digit in "038190012345":
+            app.post_message(events.Key(digit, digit))
+        app.post_message(events.Key("tab", None))
+        await pilot.pause(0.3)  # longer than the auto-advance delay: it must not move on a second time
+        await pilot.pause()
+        assert app.focused.id == "full_name"
+        assert screen.query_one("#id_number").value == "038190012345"
+
+
 # ---------------------------------------------------------------- serious 3: the ordinary procedure first
 
 
