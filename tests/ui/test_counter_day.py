@@ -56,6 +56,53 @@ async def test_step_keys_work_from_every_widget_of_the_documents_step(app, widge
         assert screen.step == 1, f"PgUp from {widget} did not go back to the applicant"
 
 
+async def show_and_focus(pilot, screen, index: int, widget) -> None:
+    """Step `index` on screen with `widget` focused (a step may place the cursor itself once painted)."""
+    screen.show_step(index)
+    await pilot.pause()
+    for _ in range(10):
+        if screen.app.focused is widget:
+            return
+        widget.focus()
+        await pilot.pause()
+    assert screen.app.focused is widget
+
+
+async def test_step_keys_work_from_every_widget_of_every_step(app):
+    """PgDn and PgUp from each focusable widget of each step (fields, the Tờ khai form, the documents table and file
+    list, the fee step's radio sets and check boxes, the review's button): the header promises them everywhere."""
+    from screens.intake.declaration import DeclarationStep
+    from screens.intake.fee import FeeStep
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_documents(app, pilot)
+        last = len(screen.steps) - 1
+        seen: dict[str, list[str]] = {}
+        for index, step in enumerate(screen.steps):
+            if not step.applies():
+                continue
+            screen.show_step(index)
+            await pilot.pause()
+            widgets = [w for w in screen.focus_chain if step in w.ancestors]
+            seen[step.KEY] = [w.id or type(w).__name__ for w in widgets]
+            if isinstance(step, DeclarationStep):  # 36 inputs alike: every fifth and the last
+                widgets = list(dict.fromkeys(widgets[::5] + widgets[-1:]))
+            for widget in widgets:
+                if index < last:  # PgDn on the last step saves the dossier
+                    await show_and_focus(pilot, screen, index, widget)
+                    await pilot.press("pagedown")
+                    assert screen.step == screen._neighbour(index, 1), f"PgDn from {widget!r} on {step.KEY}"
+                await show_and_focus(pilot, screen, index, widget)
+                await pilot.press("pageup")
+                assert screen.step == max(screen._neighbour(index, -1), 0), f"PgUp from {widget!r} on {step.KEY}"
+        assert not screen.saved_code
+    declaration = seen[screen.step_of(DeclarationStep).KEY]
+    fee = seen[screen.step_of(FeeStep).KEY]
+    assert len(declaration) > 30, declaration  # the tờ khai's fields (every fifth tried)
+    assert {"docs-table", "docs-files"} <= set(seen["documents"])
+    assert any(name in fee for name in ("fee_method", "channel")), fee  # the radio sets
+
+
 async def test_back_from_step_4_reaches_the_applicant_to_fix_a_typo(app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_documents(app, pilot)
@@ -112,6 +159,77 @@ async def test_a_birth_registration_typed_by_hand_lands_every_value_in_its_own_f
         assert values["gender"] == "Nữ"
         assert values["address"] == "Thôn Đông Hải"
         assert values["phone"] == "0912345678"
+
+
+async def test_a_whole_birth_registration_with_its_to_khai_typed_at_human_speed_is_saved_as_typed(app, services):
+    """The officer's whole birth registration by hand, as people type (80 ms between keys, 0.4 s before each Tab):
+    the procedure, the applicant, the tờ khai; every value lands in its own field and is saved so."""
+    from screens.intake.declaration import DeclarationStep
+
+    applicant = {
+        "id_number": "038190012345",
+        "full_name": "Đặng Thị Ánh",
+        "birth_date": "17051990",
+        "gender": "Nữ",
+        "address": "Thôn Đông Hải, Xã Quảng Phú",
+        "phone": "0912345678",
+    }
+    declaration = {  # in the form's Tab order from the cursor's first place
+        "QuanHe": "me",  # the applicant is the mother: her block is filled from the applicant
+        "HoTenKS": "Lê Minh Khang",
+        "NgaySinhChon": "15112026",
+        "NgaySinhChonBangChu": "",  # left empty: written in words on save
+        "GioiTinhKS": "nam",
+        "DanTocKS": "kinh",
+        "QuocTichKS": "viet",  # replaces the pre-filled "Việt Nam" with the same
+        "nksNoiSinh_TrongNuoc": "Trạm y tế xã Quảng Phú",
+    }
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(app, pilot)
+        await human_type(pilot, "khai sinh")
+        await pilot.pause(TAB_PAUSE)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.step == 1 and app.focused.id == "id_number")
+        assert screen.procedure.code == "1.001193"
+        for field, text in applicant.items():
+            assert app.focused.id == field, f"typing {field!r} but the cursor is in {app.focused.id!r}"
+            await human_type(pilot, text)
+            await pilot.pause(TAB_PAUSE)
+            await pilot.press("tab")
+        await pilot.press("pagedown")
+        form = screen.step_of(DeclarationStep).form
+        await until(pilot, lambda: screen.current_step is screen.step_of(DeclarationStep) and form.ready)
+        await until(pilot, lambda: app.focused.id == "decl-QuanHe")
+        for key, text in declaration.items():
+            assert app.focused.id == f"decl-{key}", f"typing {key!r} but the cursor is in {app.focused.id!r}"
+            await human_type(pilot, text)
+            await pilot.pause(TAB_PAUSE)
+            await pilot.press("tab")
+        shown = {key: form.raw(key) for key in declaration}
+        assert shown == {
+            "QuanHe": "Mẹ",
+            "HoTenKS": "Lê Minh Khang",
+            "NgaySinhChon": "15/11/2026",
+            "NgaySinhChonBangChu": "",
+            "GioiTinhKS": "Nam",
+            "DanTocKS": "Kinh",
+            "QuocTichKS": "Việt Nam",
+            "nksNoiSinh_TrongNuoc": "Trạm y tế xã Quảng Phú",
+        }
+        assert form.raw("HoTenMeKS") == "Đặng Thị Ánh"
+        await pilot.press("pagedown", "pagedown")  # the documents, the fee
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(screen.saved_code))
+        code = screen.saved_code
+        assert code
+    saved = services.dossiers.peek(code)
+    person = saved.applicant
+    assert (person.id_number, person.full_name, person.gender) == ("038190012345", "Đặng Thị Ánh", "Nữ")
+    assert person.birth_date.isoformat() == "1990-05-17"
+    assert (person.address, person.phone) == ("Thôn Đông Hải, Xã Quảng Phú", "0912345678")
+    values = saved.declaration.values
+    assert values["HoTenKS"] == "Lê Minh Khang" and values["HoTenMeKS"] == "Đặng Thị Ánh"
+    assert values["nksNoiSinh_TrongNuoc"] == "Trạm y tế xã Quảng Phú"
 
 
 async def test_a_scanner_burst_still_moves_on_by_itself(app):
