@@ -129,3 +129,21 @@ def test_copy_certification_on_the_command_line_is_priced_by_pages_and_copies(cl
     assert json.loads(capped.stdout)["fee_vnd"] == 200_000
     typed = cli("intake", "--procedure", "2.000815", "--fee", "5000", "--json", *person)
     assert json.loads(typed.stdout)["fee_vnd"] == 5_000
+
+
+def test_login_with_the_database_named_before_the_command_opens_a_session_for_that_database(
+    services, db_path, config_path
+) -> None:
+    """`onestop --db X login canbo` said "Đã đăng nhập" but kept the session for the default database: every
+    command after it on X said "cần cán bộ đăng nhập" (exit 4)."""
+    from tests.conftest import OFFICER_PASSWORD
+
+    before = ["--db", str(db_path), "--config", str(config_path)]
+    done = run_cli([*before, "login", "canbo", "--password-stdin"], f"{OFFICER_PASSWORD}\n")
+    assert done.code == 0, done.output
+    who = run_cli([*before, "whoami"])
+    assert who.code == 0 and who.stdout.strip() == "canbo", who.output
+    assert run_cli(["whoami", "--db", str(db_path), "--config", str(config_path)]).stdout.strip() == "canbo"
+    out = run_cli([*before, "logout"])
+    assert out.code == 0 and "canbo" in out.stderr, out.output
+    assert run_cli([*before, "whoami"]).code == 4

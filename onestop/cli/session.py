@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, emit_json, fail, open_ctx, read_password_stdin, say
+from onestop.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    emit_json,
+    fail,
+    open_ctx,
+    read_password_stdin,
+    resolve_db,
+    say,
+)
 
 app = typer.Typer()
 
@@ -22,7 +32,6 @@ def login(
     """Đăng nhập cho các lệnh tiếp theo (phiên của người dùng máy này trên CSDL này; 15 phút không dùng thì hết)."""
     import sys
 
-    from onestop.config import resolve_db_path
     from onestop.domain import now_vn
     from onestop.session import IDLE
     from onestop.session import login as open_session
@@ -34,7 +43,7 @@ def login(
             fail("Không có terminal để hỏi mật khẩu: dùng --password-stdin.")
         password = typer.prompt("Mật khẩu", hide_input=True)
     services = open_ctx(db, config)
-    officer = open_session(services.officers, resolve_db_path(db), username, password, now=now_vn())
+    officer = open_session(services.officers, resolve_db(db), username, password, now=now_vn())
     if json_out:
         emit_json({"officer": officer.username, "role": officer.role.value, "idle_minutes": IDLE.seconds // 60})
     say(
@@ -46,22 +55,20 @@ def login(
 @app.command()
 def logout(db: DbOpt = None, config: ConfigOpt = None) -> None:
     """Kết thúc phiên đăng nhập trên máy này."""
-    from onestop.config import resolve_db_path
     from onestop.domain import now_vn
     from onestop.session import logout as end_session
 
-    who = end_session(resolve_db_path(db), now=now_vn())
+    who = end_session(resolve_db(db), now=now_vn())
     say(f"Đã đăng xuất {who}." if who else "Không có phiên đăng nhập nào đang mở.")
 
 
 @app.command()
 def whoami(db: DbOpt = None, config: ConfigOpt = None) -> None:
     """Cán bộ của phiên đăng nhập hiện tại (mã thoát 4 nếu chưa đăng nhập)."""
-    from onestop.config import resolve_db_path
     from onestop.domain import now_vn
     from onestop.session import NEED_LOGIN, current
 
-    session = current(resolve_db_path(db), now=now_vn(), touch=False)
+    session = current(resolve_db(db), now=now_vn(), touch=False)
     if session is None:
         fail(NEED_LOGIN, 4)
     print(session.officer)
