@@ -48,6 +48,8 @@ def test_calendar_holidays_takes_the_year_as_an_argument(services, db_path, conf
     assert option.code == 0 and json.loads(positional.stdout) == json.loads(option.stdout)
     assert all(d["date"].startswith("2027-") for d in json.loads(positional.stdout))
     assert run_cli(["calendar", "holidays", *args]).code == 2
+    text = run_cli(["calendar", "holidays", "2027", *args])
+    assert "Tết Nguyên đán  [Bộ luật Lao động 2019]" in text.stdout and "statutory" not in text.stdout, text.output
 
 
 def test_demo_reports_progress_while_it_builds(tmp_path: Path) -> None:

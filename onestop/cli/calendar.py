@@ -56,6 +56,7 @@ def calendar_holidays(
     config: ConfigOpt = None,
 ) -> None:
     """Các ngày nghỉ lễ, nghỉ bù và ngày làm bù của một năm (`calendar holidays 2027` hoặc `--year 2027`)."""
+    from onestop.calendar.holidays import STATUTORY_SOURCE
     from onestop.cli.common import fail
 
     if year_arg is not None and year_opt is not None and year_arg != year_opt:
@@ -85,7 +86,8 @@ def calendar_holidays(
         say(f"Lịch năm {year} là DỰ KIẾN (chưa có thông báo chính thức); ngày đánh dấu * là tính theo luật.")
     for d in days:
         flags = ("*" if d.estimated else "") + (" (chờ lãnh đạo xác nhận)" if d.to_confirm else "")
-        print(f"{date_vn(d.day)}{flags}  {'nghỉ' if d.kind == 'off' else 'làm việc'}  {d.reason}  [{d.source}]")
+        source = "Bộ luật Lao động 2019" if d.source == STATUTORY_SOURCE else d.source  # JSON keeps the code
+        print(f"{date_vn(d.day)}{flags}  {'nghỉ' if d.kind == 'off' else 'làm việc'}  {d.reason}  [{source}]")
     warning = services.calendar.notice_warning()
     if warning:
         say(warning)
