@@ -149,6 +149,7 @@ class ChecklistDialog(ModalScreen["list[str] | None"]):
         + """
     ChecklistDialog { align: center middle; background: $background 60%; }
     ChecklistDialog SelectionList { height: auto; max-height: 12; }
+    ChecklistDialog Label { width: 1fr; }  /* a long instruction wraps instead of being cut at the dialog's edge */
     """
     )
     BINDINGS = [

@@ -258,3 +258,21 @@ async def test_supplement_request_picks_missing_papers_and_receipt_ticks_what_ar
         done = await acted(messages, pilot, since)
         assert done.dossier.status.value == "in_progress"
         assert "Đã nhận đủ hồ sơ bổ sung" in (done.dossier.events[-1].reason or "")
+
+
+async def test_the_supplement_checklist_instruction_is_read_whole_at_120_columns(app, messages, make_dossier):
+    """The instruction ('… các giấy tờ chưa nhận đã được chọn sẵn):') was cut at the dialog's edge at 120×40."""
+    from textual.widgets import Label
+
+    d = make_dossier()
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        await open_dossier(app, pilot, messages, d.code)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen.query_one(".dialog")
+        for label in app.screen.query(Label):
+            text = str(label.render())
+            lines = label.size.height
+            assert lines * label.size.width >= len(text), f"cut: {text!r}"
+            assert label.region.right <= dialog.region.right, f"outside the dialog: {text!r}"
+        assert any("chọn sẵn" in str(label.render()) for label in app.screen.query(Label))
