@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 S = TypeVar("S", bound=IntakeStep)
 DRAFT_VERSION = 1
+DRAFT_DELAY = 0.8
+"""Seconds after the last keystroke before the typed fields are written to the draft (in a worker)."""
 
 
 def fit_step_bar(labels: list[str], current: int | None, width: int) -> Text:
@@ -148,6 +150,7 @@ class IntakeScreen(OneStopScreen):
         self.restoring = False
         """True while a draft is put back (no auto-advance, no searching, no draft writes)."""
         self.steps: list[IntakeStep] = [cls() for cls in STEPS]
+        self._draft_timer: Any = None
 
     # ------------------------------------------------------------------ layout
 
@@ -312,6 +315,16 @@ class IntakeScreen(OneStopScreen):
                 self.field_submitted(submitted)
         finally:
             self.onestop.release_keys_later()
+
+    @on(Input.Changed)
+    def keep_typing_in_the_draft(self, event: Input.Changed) -> None:
+        """Keep what is typed in the draft a moment after the officer stops typing (not only at a step change): a
+        killed process or a power cut loses at most that moment, not the applicant typed so far."""
+        if self.restoring or self.saved_code or event.input.id == "proc-query":
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_in_background)
 
     def action_toggle_rep(self) -> None:
         self.step_of(ApplicantStep).toggle_representative()

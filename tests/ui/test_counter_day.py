@@ -456,6 +456,29 @@ async def test_the_home_screen_says_a_draft_survived_a_crash(app, services):
         assert hint.display and "Lê Thị Hoa" in str(hint.render()) and "F2" in str(hint.render())
 
 
+async def test_what_is_typed_on_a_step_reaches_the_draft_without_leaving_the_step(app, services, messages):
+    """A process killed mid-step kept only the draft of the last step change: the ID and name typed on the applicant
+    step were lost and the home screen offered a draft "chưa có tên". Typing is kept a moment after it stops."""
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        screen = await to_applicant(app, pilot)
+        await app.workers.wait_for_complete()
+        since = messages.mark()
+        screen.query_one("#id_number").focus()
+        await human_type(pilot, "038190012399")
+        await pilot.press("tab")
+        await human_type(pilot, "Trần Văn Cường")
+        draft: dict = {}
+        for _ in range(20):  # each pause in the typing may have written a draft: wait for the one after the last key
+            done = await messages.wait_for_worker(pilot, "draft", since=since)
+            since = messages.messages.index(done) + 1
+            draft = services.intake.load_draft("canbo") or {}  # read while the app runs, as a crash leaves it
+            if draft.get("inputs", {}).get("full_name") == "Trần Văn Cường":
+                break
+        assert draft["step"] == 1 and draft["procedure_code"] == "1.001193"
+        assert draft["inputs"]["id_number"] == "038190012399"
+        assert draft["inputs"]["full_name"] == "Trần Văn Cường"
+
+
 async def test_the_lock_screen_speaks_of_the_password_only(app):
     from screens.lock import LockScreen
 
