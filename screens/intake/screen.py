@@ -320,8 +320,8 @@ class IntakeScreen(OneStopScreen):
     def keep_typing_in_the_draft(self, event: Input.Changed) -> None:
         """Keep what is typed in the draft a moment after the officer stops typing (not only at a step change): a
         killed process or a power cut loses at most that moment, not the applicant typed so far."""
-        if self.restoring or self.saved_code or event.input.id == "proc-query":
-            return
+        if self.restoring or self.saved_code or event.input.id == "proc-query" or not event.input.has_focus:
+            return  # a value set by the screen (a default, a draft put back) is not the officer's typing
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_in_background)
