@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 """The newest migration's revision; lets an up-to-date database open without importing Alembic (~250 ms).
 A test checks it against Alembic's own head, so a new migration cannot forget to update it."""
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
