@@ -280,7 +280,7 @@ class OutboxItem(SQLModel, table=True):
     dossier_code: str = Field(default="", max_length=60)
     kind: str = Field(max_length=30)
     payload: str
-    state: str = Field(default="queued", max_length=20, index=True)
+    state: str = Field(default="queued", max_length=20)  # indexed by ix_outbox_state_id (state, id)
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_column=_dt(True))
     last_error: str = Field(default="", max_length=2000)

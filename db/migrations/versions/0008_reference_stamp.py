@@ -8,6 +8,9 @@ the officers' name, role or active flag, the working calendar and the declaratio
 keeps those in memory and checks, inside each save's write transaction, that the counter is the one its copies
 were read under: a change from any process (an import from the command line while the TUI runs) is seen at the
 next save, which then reads everything again.
+
+Also drops an index every save kept up twice for nothing: `ix_outbox_item_state` (state) holds the same entries
+in the same order as `ix_outbox_state_id` (state, id), id being the rowid.
 """
 
 from __future__ import annotations
@@ -51,9 +54,11 @@ def upgrade() -> None:
     op.execute("INSERT INTO reference_stamp (id, n) VALUES (1, 0)")
     for _, sql in _triggers():
         op.execute(sql)
+    op.drop_index("ix_outbox_item_state", table_name="outbox_item")
 
 
 def downgrade() -> None:
+    op.create_index("ix_outbox_item_state", "outbox_item", ["state"], unique=False)
     for name, _ in _triggers():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("reference_stamp")
