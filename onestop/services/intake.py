@@ -146,6 +146,9 @@ class _Tx:
         self.db.executemany(sql, rows)
 
 
+_UNKNOWN: Any = object()
+
+
 class _Stale(Exception):
     """Raised inside a save's transaction when the reference data changed since the draft was checked."""
 
@@ -416,9 +419,10 @@ class IntakeService:
 
     def _form_for(self, code: str) -> FormDefinition | None:
         self._reference_stamp()
-        if code not in self._forms:
-            self._forms[code] = self.declarations.for_procedure(code)
-        return self._forms[code]
+        form = self._forms.get(code, _UNKNOWN)
+        if form is _UNKNOWN:
+            form = self._forms[code] = self.declarations.for_procedure(code)
+        return form
 
     def prepare_declaration(
         self, draft: IntakeDraft, procedure: Procedure, *, partial: bool = False
