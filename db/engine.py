@@ -46,14 +46,18 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()
     cursor.execute("PRAGMA synchronous=FULL")
-    # No checkpoint inside a commit: the engine's `Checkpointer` folds the WAL back in a background thread.
-    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    # The engine's `Checkpointer` folds the WAL back in a background thread; a commit checkpoints only when a writer
+    # never pauses long enough for it to catch up (a long batch), so that the WAL stays bounded.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
     cursor.close()
     if mode and str(mode[0]).lower() != "wal":
         # Read-only media or a locked file: WAL could not be enabled.
         pass
 
 
+WAL_AUTOCHECKPOINT = 4000
+"""Pages in the WAL past which a commit checkpoints itself (SQLite's default is 1,000): reached only while writes
+follow one another without a pause, the background checkpoint having copied most of them already."""
 CHECKPOINT_EVERY = 8
 """Write transactions of one engine between two background checkpoints (an intake save adds ~60 pages to the
 WAL on a database of a million dossiers; SQLite's own automatic checkpoint came every 1,000 pages)."""
@@ -65,7 +69,8 @@ CATCH_UP_ROUNDS = 4
 class Checkpointer:
     """Folds the WAL back into the database file in a background thread, after every `CHECKPOINT_EVERY` write
     transactions of its engine, instead of inside whichever commit crosses SQLite's automatic threshold (that
-    commit used to pay for copying a thousand pages and syncing the database file: one intake save in sixteen).
+    commit used to pay for copying a thousand pages and syncing the database file: one intake save in sixteen at a
+    million dossiers). The threshold stays, higher (`WAL_AUTOCHECKPOINT`), as the bound for writers that never pause.
 
     The checkpoint is PASSIVE: it never waits for nor blocks readers or writers, and what it cannot copy yet
     (a reader still on an older snapshot) is copied next time. Durability does not depend on it: a transaction is
@@ -103,7 +108,7 @@ class Checkpointer:
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             try:
                 conn.execute("PRAGMA busy_timeout=10000")
-                conn.execute("PRAGMA wal_autocheckpoint=0")
+                conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
                 # Again while writers added pages meanwhile (a few rounds at most): a WAL copied to its end is
                 # restarted from its beginning by the next writer, so it stays short instead of growing.
                 for _ in range(CATCH_UP_ROUNDS):
