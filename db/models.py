@@ -280,7 +280,7 @@ class OutboxItem(SQLModel, table=True):
     dossier_code: str = Field(default="", max_length=60)
     kind: str = Field(max_length=30)
     payload: str
-    state: str = Field(default="queued", max_length=20, index=True)
+    state: str = Field(default="queued", max_length=20)  # indexed by ix_outbox_state_id (state, id)
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_column=_dt(True))
     last_error: str = Field(default="", max_length=2000)
@@ -552,3 +552,13 @@ class DossierCount(SQLModel, table=True):
     status: str = Field(primary_key=True, max_length=20)
     n: int = 0
     undated: int = 0
+
+
+class ReferenceStamp(SQLModel, table=True):
+    """One counter (id 1) bumped by the triggers of migration 0008 whenever procedures, officers (name, role,
+    active), the working calendar or the declaration forms change: what the intake service's in-memory copies of
+    them are checked against inside each save's transaction."""
+
+    __tablename__ = "reference_stamp"
+    id: int = Field(primary_key=True)
+    n: int = 0

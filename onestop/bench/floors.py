@@ -87,20 +87,32 @@ def raw_connection(db_path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
+    from db.engine import WAL_AUTOCHECKPOINT
+
+    conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
     return conn
 
 
 class StatementRecorder:
-    """Records the statements of the service's write transaction (from BEGIN IMMEDIATE to its end)."""
+    """Records the statements of the service's write transaction (from BEGIN IMMEDIATE to its end): those run
+    through SQLAlchemy and those the intake service runs on the transaction's sqlite3 connection, in their order."""
 
     def __init__(self, engine: Any) -> None:
         from sqlalchemy import event
+
+        from onestop.services import intake
 
         self.engine = engine
         self.statements: list[tuple[str, Any, bool]] = []
         self._on = False
         self._listener = self._record
+        self._observer = self._observe
         event.listen(engine, "before_cursor_execute", self._listener)
+        intake.STATEMENT_OBSERVERS.append(self._observer)
+
+    def _observe(self, statement: str, parameters: Any, executemany: bool) -> None:
+        if self._on:
+            self.statements.append((statement, parameters, executemany))
 
     def _record(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
         if statement.startswith("BEGIN IMMEDIATE"):
@@ -117,7 +129,10 @@ class StatementRecorder:
     def close(self) -> None:
         from sqlalchemy import event
 
+        from onestop.services import intake
+
         event.remove(self.engine, "before_cursor_execute", self._listener)
+        intake.STATEMENT_OBSERVERS.remove(self._observer)
 
 
 def replay_save(

@@ -184,8 +184,12 @@ class DeclarationService:
         registered_on: date | None = None,
         now: datetime | None = None,
         partial: bool = False,
+        definition: FormDefinition | None = None,
     ) -> Prepared | None:
-        """Validate a typed declaration for a procedure; None when nothing was typed."""
+        """Validate a typed declaration for a procedure; None when nothing was typed.
+
+        `definition`: the procedure's form (`for_procedure`) when the caller already holds it; used for plain
+        values only (a typed {"form", "values"} names its own form)."""
         if raw is None:
             return None
         if not isinstance(raw, dict):
@@ -199,7 +203,7 @@ class DeclarationService:
             if procedure_code not in defn.procedures and defn.procedures:
                 raise BadInput(f"Tờ khai '{defn.title}' không dùng cho thủ tục {procedure_code}.", field="declaration")
         else:
-            defn = self.for_procedure(procedure_code)
+            defn = definition if definition is not None else self.for_procedure(procedure_code)
         if defn is None:
             raise BadInput(f"Thủ tục {procedure_code} chưa có mẫu tờ khai điện tử.", field="declaration")
         values = dict(values)

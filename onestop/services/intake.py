@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +44,7 @@ from onestop.domain import (
     StatusEvent,
     now_vn,
 )
-from onestop.errors import BadInput, NotFound, PermissionDenied
+from onestop.errors import BadInput, Conflict, NotFound, PermissionDenied
 from onestop.formats import datetime_short
 from onestop.owneronly import private_dirs
 from onestop.services.calendar_service import CalendarService
@@ -52,6 +53,7 @@ from onestop.services.fee_receipts import ReceiptNumber, insert_receipt, take_nu
 from onestop.services.officers import OfficerService
 
 if TYPE_CHECKING:
+    from onestop.declarations.definition import FormDefinition
     from onestop.declarations.service import DeclarationService, Prepared
 from onestop.services.records import outbox_values, person_to_json, search_text
 from onestop.sync.payload import dossier_payload, event_payload
@@ -63,7 +65,7 @@ LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 class _Insert:
     """One table's INSERT as plain SQL with positional parameters, built once from the SQLModel table.
 
-    The hot path runs it with `exec_driver_sql`: no statement compilation and no per-call SQLAlchemy processing,
+    The hot path runs it on the transaction's sqlite3 connection (`_Tx`): no statement compilation and no per-call SQLAlchemy processing,
     while keeping what a Core insert would do: the columns' scalar defaults fill what the caller leaves out, and
     the stored types' own conversion (`AwareDateTime`, `IsoDate`) turns dates into their text.
     """
@@ -95,6 +97,60 @@ class _Insert:
         for i, convert in self.convert:
             out[i] = convert(out[i], None)
         return tuple(out)
+
+
+STATEMENT_OBSERVERS: list[Callable[[str, Any, bool], None]] = []
+"""Called with (sql, parameters, executemany) before each statement of a save's write transaction: how the bench
+records the statements it replays as the floor (`onestop.bench.floors.StatementRecorder`). Empty in the product."""
+
+
+class _Tx:
+    """The statements of one save, run on the transaction's own sqlite3 connection.
+
+    The transaction itself (BEGIN IMMEDIATE, COMMIT, ROLLBACK on error) stays SQLAlchemy's; the dozen statements
+    inside it skip SQLAlchemy's per-statement machinery (execution context, result wrapping, events), which cost
+    more than SQLite's own work for these single-row writes. Parameters are already plain values (`_Insert.row`).
+    """
+
+    __slots__ = ("conn", "db")
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        """The SQLAlchemy connection, for the helpers shared with other services (the fee receipt series)."""
+        self.db: Any = conn.connection.driver_connection
+
+    def run(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        for observe in STATEMENT_OBSERVERS:
+            observe(sql, params, False)
+        return self.db.execute(sql, params)
+
+    def first(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """The first row `sql` returns, or None; the statement is finished either way (a RETURNING insert does all
+        its work on its first step)."""
+        cursor = self.run(sql, params)
+        try:
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """The first column of the one row `sql` returns."""
+        row = self.first(sql, params)
+        if row is None:
+            raise RuntimeError(f"no row from {sql[:40]}")
+        return row[0]
+
+    def many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        for observe in STATEMENT_OBSERVERS:
+            observe(sql, rows, True)
+        self.db.executemany(sql, rows)
+
+
+_UNKNOWN: Any = object()
+
+
+class _Stale(Exception):
+    """Raised inside a save's transaction when the reference data changed since the draft was checked."""
 
 
 _DOSSIER_KEYS = (
@@ -218,8 +274,13 @@ def _citizen_upsert(*, confirm_address: bool) -> str:
 
 
 _UPSERT_CITIZEN = {True: _citizen_upsert(confirm_address=True), False: _citizen_upsert(confirm_address=False)}
-_PROC_ID = "SELECT id FROM procedure WHERE code = ? AND version = ?"
-_OFFICER_ACTIVE = "SELECT active FROM officer WHERE username = ?"
+_CONFIRM = (
+    "SELECT o.active, o.full_name, o.role, p.id, p.active, s.n FROM reference_stamp s "
+    "LEFT JOIN officer o ON o.username = ? LEFT JOIN procedure p ON p.code = ? AND p.version = ? WHERE s.id = 1"
+)
+"""Inside the write transaction, one read: the officer still active (and unchanged), the procedure version still
+in force, and the reference stamp (migration 0008) the service's in-memory copies were read under."""
+_STAMP = "SELECT n FROM reference_stamp WHERE id = 1"
 _NEXT_SEQ = (
     "INSERT INTO code_counter(day, counter_code, next_seq) VALUES (?, ?, 2) "
     "ON CONFLICT(day, counter_code) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1"
@@ -282,6 +343,11 @@ class CheckedIntake:
     procedure: Procedure
     actor: Officer
     prepared: Prepared | None
+    stamp: int | None = None
+    """The reference stamp (migration 0008) the check read its procedure, officer, calendar and forms under; the
+    write transaction compares it (None: not checked by `check`, only the officer and procedure rows are)."""
+    original: IntakeDraft | None = None
+    """The draft as given, checked again when the reference data changed before the save."""
 
 
 class IntakeService:
@@ -306,6 +372,57 @@ class IntakeService:
         """The declaration forms (tờ khai) service."""
         self.files_dir = files_dir
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+        # In-memory copies of the reference data every check reads, valid under `_stamp` (see `_reference_stamp`).
+        self._stamp: int | None = None
+        self._procedures: dict[str, Procedure] = {}
+        self._actors: dict[str, Officer] = {}
+        self._forms: dict[str, FormDefinition | None] = {}
+
+    # ------------------------------------------------------------------ reference data, kept in memory
+
+    def _reference_stamp(self) -> int:
+        """The stamp the in-memory procedures, officers, forms and calendar are valid under, read once.
+
+        Read before anything is copied, so a copy is never older than its stamp; every save's transaction checks
+        the stamp is still current (migration 0008's triggers bump it on any change, from any process) and, when
+        it is not, drops the copies and checks the draft again."""
+        if self._stamp is None:
+            self._forget()
+            with self.engine.connect() as conn:
+                self._stamp = int(conn.exec_driver_sql(_STAMP).scalar_one())
+        return self._stamp
+
+    def _forget(self) -> None:
+        """Drop every in-memory copy of reference data (the calendar service's too): the next check reads afresh."""
+        self._stamp = None
+        self._procedures.clear()
+        self._actors.clear()
+        self._forms.clear()
+        self.calendar._cache = None
+
+    def _procedure(self, code: str) -> Procedure:
+        self._reference_stamp()
+        key = clean(code).upper()[:40]
+        procedure = self._procedures.get(key)
+        if procedure is None:
+            procedure = self._procedures[key] = self.catalog.get(key)
+        return procedure
+
+    def _actor(self, username: str) -> Officer:
+        self._reference_stamp()
+        key = clean(username).lower()
+        actor = self._actors.get(key) if key else None
+        if actor is None:
+            actor = self.officers.require(username)
+            self._actors[key] = actor
+        return actor
+
+    def _form_for(self, code: str) -> FormDefinition | None:
+        self._reference_stamp()
+        form = self._forms.get(code, _UNKNOWN)
+        if form is _UNKNOWN:
+            form = self._forms[code] = self.declarations.for_procedure(code)
+        return form
 
     def prepare_declaration(
         self, draft: IntakeDraft, procedure: Procedure, *, partial: bool = False
@@ -314,15 +431,15 @@ class IntakeService:
         from onestop.declarations.service import prefill
 
         raw: Any = draft.declaration
+        defn = self._form_for(procedure.code)
         if raw is None:  # a procedure with a form needs its declaration: the pre-fill alone names what is missing
-            if self.declarations.for_procedure(procedure.code) is None:
+            if defn is None:
                 return None
             raw = {}
         received = _vn(draft.received_at or now_vn())
-        if not (isinstance(raw, dict) and "form" in raw and isinstance(raw.get("values"), dict)):
-            defn = self.declarations.for_procedure(procedure.code)
-            if defn is not None and isinstance(raw, dict):
-                raw = prefill(defn, raw, draft.applicant)
+        given_form = isinstance(raw, dict) and "form" in raw and isinstance(raw.get("values"), dict)
+        if not given_form and defn is not None and isinstance(raw, dict):
+            raw = prefill(defn, raw, draft.applicant)
         return self.declarations.prepare(
             procedure.code,
             raw,
@@ -330,6 +447,7 @@ class IntakeService:
             registered_on=received.date(),
             now=max(now_vn(), received),
             partial=partial,
+            definition=None if given_form else defn,
         )
 
     # ------------------------------------------------------------------ helpers used by the screen
@@ -375,7 +493,7 @@ class IntakeService:
 
         `procedure`: the draft's procedure already read from the catalog (a batch reads each code once)."""
         if procedure is None or procedure.code != clean(draft.procedure_code).upper():
-            procedure = self.catalog.get(draft.procedure_code)
+            procedure = self._procedure(draft.procedure_code)
         applicant = validate_person(draft.applicant)
         self.check_required(procedure.code, applicant)
         representative = validate_person(draft.representative, "rep_") if draft.representative else None
@@ -484,10 +602,12 @@ class IntakeService:
 
         `actor` and `procedure`, when given, are the officer and the procedure already read for this draft (a
         batch reads each once); the write transaction confirms the officer is still active either way."""
+        stamp = self._reference_stamp()
         actor = actor if actor is not None and actor.username == clean(officer).lower() else None
-        actor = actor or self.officers.require(officer)
+        actor = actor or self._actor(officer)
+        given = draft
         draft, procedure = self.validate(draft, procedure=procedure)
-        return CheckedIntake(draft, procedure, actor, self.prepare_declaration(draft, procedure))
+        return CheckedIntake(draft, procedure, actor, self.prepare_declaration(draft, procedure), stamp, given)
 
     def save(self, draft: IntakeDraft, officer: str) -> Dossier:
         """Validate and save; dossier, documents, fee, status event, audit entry and outbox item commit together."""
@@ -495,7 +615,20 @@ class IntakeService:
 
     def save_checked(self, checked: CheckedIntake) -> Dossier:
         """Write a checked draft as a new dossier, in one transaction with its outbox items; a crash or an error
-        leaves nothing of it."""
+        leaves nothing of it.
+
+        When the procedures, officers, calendar or forms changed since the check (from this process or another),
+        nothing is written: the draft is checked again on fresh data and saved then (or refused with that check's
+        message)."""
+        for _ in range(3):
+            try:
+                return self._write(checked)
+            except _Stale:
+                self._forget()
+                checked = self.check(checked.original or checked.draft, checked.actor.username)
+        raise Conflict("Danh mục, lịch làm việc hoặc tài khoản cán bộ vừa thay đổi nhiều lần: hãy lưu lại.")
+
+    def _write(self, checked: CheckedIntake) -> Dossier:
         draft, procedure, actor = checked.draft, checked.procedure, checked.actor
         received_at = _vn(draft.received_at or now_vn())
         due_at, due_reason = self._due(draft, procedure, received_at)
@@ -503,31 +636,27 @@ class IntakeService:
         now = now_vn()
         # Plain SQL on the transaction's connection: this is the counter's hot path (one durable commit).
         with self._write_engine.begin() as conn:
-            self._confirm_actor(conn, actor)
-            proc_id = conn.exec_driver_sql(_PROC_ID, (procedure.code, procedure.version)).scalar()
-            if proc_id is None:
-                raise NotFound(f"Không có thủ tục mã '{procedure.code}' trong danh mục.", field="procedure")
-            citizen_id = self._upsert_citizen(conn, draft.applicant, now, confirm_address=draft.confirm_address)
-            code = self._next_code(conn, received_at)
-            volume, number = self._book_number(conn, received_at, procedure.field)
+            tx = _Tx(conn)
+            proc_id = self._confirm(tx, checked)
+            citizen_id = self._upsert_citizen(tx, draft.applicant, now, confirm_address=draft.confirm_address)
+            code = self._next_code(tx, received_at)
+            volume, number = self._book_number(tx, received_at, procedure.field)
             values = self._dossier_values(
                 checked, code, proc_id, citizen_id, received_at, due_at, due_reason, volume, number, now
             )
-            dossier_id = conn.exec_driver_sql(
-                _INSERT_DOSSIER.sql, _INSERT_DOSSIER.row(*(values[k] for k in _DOSSIER_KEYS))
-            ).scalar_one()
+            dossier_id = tx.one(_INSERT_DOSSIER.sql, _INSERT_DOSSIER.row(*(values[k] for k in _DOSSIER_KEYS)))
             declaration = checked.prepared.declaration if checked.prepared else None
             if declaration is not None:
-                self._insert_declaration(conn, dossier_id, declaration, now)
+                self._insert_declaration(tx, dossier_id, declaration, now)
             # the next number of the receipt series; none while the provincial payment system is down (paper)
             receipt = take_number(conn) if draft.fee_vnd and not draft.paper_receipt else None
-            self._add_children(conn, dossier_id, documents, draft, received_at, receipt, actor.username)
+            self._add_children(tx, dossier_id, documents, draft, received_at, receipt, actor.username)
             event = StatusEvent(1, received_at, None, Status.RECEIVED, actor.username, "Tiếp nhận hồ sơ", due_at)
-            self._insert_event_and_audit(conn, dossier_id, event, code, procedure, draft, now)
+            self._insert_event_and_audit(tx, dossier_id, event, code, procedure, draft, now)
             dossier = self._received_dossier(checked, values, documents, event, receipt)
-            self._enqueue(conn, dossier, event, now)
+            self._enqueue(tx, dossier, event, now)
             # The draft becomes the dossier in the same commit: a crash leaves one or the other, never both.
-            conn.exec_driver_sql(_DELETE_DRAFTS, (actor.username,))
+            tx.run(_DELETE_DRAFTS, (actor.username,))
         return dossier
 
     # ------------------------------------------------------------------ the steps of a save
@@ -561,11 +690,25 @@ class IntakeService:
         )
 
     @staticmethod
-    def _confirm_actor(conn: sa.Connection, actor: Officer) -> None:
-        """The officer checked before the transaction is still active (a batch checks every line first)."""
-        active = conn.exec_driver_sql(_OFFICER_ACTIVE, (actor.username,)).scalar()
+    def _confirm(tx: _Tx, checked: CheckedIntake) -> int:
+        """Inside the transaction: the officer is still active, the procedure version is still in force, and nothing
+        the check read from memory changed since (else `_Stale`). Returns the procedure's row id."""
+        actor, procedure = checked.actor, checked.procedure
+        active, full_name, role, proc_id, proc_active, stamp = tx.first(
+            _CONFIRM, (actor.username, procedure.code, procedure.version)
+        )
         if not active:
             raise PermissionDenied(f"Tài khoản cán bộ '{actor.username}' đã bị khóa.")
+        if proc_id is None:
+            raise NotFound(f"Không có thủ tục mã '{procedure.code}' trong danh mục.", field="procedure")
+        if (
+            (checked.stamp is not None and stamp != checked.stamp)
+            or full_name != actor.full_name
+            or role != actor.role.value
+            or not proc_active
+        ):
+            raise _Stale
+        return int(proc_id)
 
     def _dossier_values(
         self,
@@ -631,8 +774,8 @@ class IntakeService:
         return values
 
     @staticmethod
-    def _insert_declaration(conn: sa.Connection, dossier_id: int, declaration: Declaration, now: datetime) -> None:
-        conn.exec_driver_sql(
+    def _insert_declaration(tx: _Tx, dossier_id: int, declaration: Declaration, now: datetime) -> None:
+        tx.run(
             _INSERT_DECLARATION.sql,
             _INSERT_DECLARATION.row(
                 dossier_id,
@@ -647,7 +790,7 @@ class IntakeService:
 
     @staticmethod
     def _insert_event_and_audit(
-        conn: sa.Connection,
+        tx: _Tx,
         dossier_id: int,
         event: StatusEvent,
         code: str,
@@ -656,7 +799,7 @@ class IntakeService:
         now: datetime,
     ) -> None:
         """The first status event (received) and the audit entry of the creation."""
-        conn.exec_driver_sql(
+        tx.run(
             _INSERT_EVENT.sql,
             _INSERT_EVENT.row(
                 dossier_id,
@@ -671,7 +814,7 @@ class IntakeService:
                 "local",
             ),
         )
-        conn.exec_driver_sql(
+        tx.run(
             _INSERT_AUDIT.sql,
             _INSERT_AUDIT.row(
                 now,
@@ -733,7 +876,7 @@ class IntakeService:
             declaration=checked.prepared.declaration if checked.prepared else None,
         )
 
-    def _enqueue(self, conn: sa.Connection, dossier: Dossier, event: StatusEvent, now: datetime) -> None:
+    def _enqueue(self, tx: _Tx, dossier: Dossier, event: StatusEvent, now: datetime) -> None:
         """The two outbox items of a new dossier: its upsert and its first event, frozen as they will be sent."""
         items = (
             outbox_values(
@@ -751,31 +894,29 @@ class IntakeService:
                 now=now,
             ),
         )
-        conn.exec_driver_sql(
-            _INSERT_OUTBOX.sql, [_INSERT_OUTBOX.row(*(item[k] for k in _OUTBOX_KEYS)) for item in items]
-        )
+        tx.many(_INSERT_OUTBOX.sql, [_INSERT_OUTBOX.row(*(item[k] for k in _OUTBOX_KEYS)) for item in items])
 
-    def _next_code(self, conn: sa.Connection, received_at: datetime) -> str:
+    def _next_code(self, tx: _Tx, received_at: datetime) -> str:
         office = self.settings.office
         day = received_at.astimezone(VN_TZ).strftime("%y%m%d")
         while True:
-            seq = conn.exec_driver_sql(_NEXT_SEQ, (day, office.counter_code)).scalar_one()
+            seq = tx.one(_NEXT_SEQ, (day, office.counter_code))
             code = f"{office.agency_code}-{day}-{office.counter_code}{seq:04d}"
-            if conn.exec_driver_sql(_CODE_TAKEN, (code,)).first() is None:
+            if tx.first(_CODE_TAKEN, (code,)) is None:
                 return code
 
-    def _book_number(self, conn: sa.Connection, received_at: datetime, field: str) -> tuple[str, int]:
+    def _book_number(self, tx: _Tx, received_at: datetime, field: str) -> tuple[str, int]:
         volume = self.settings.rules.book_volume or str(received_at.year)
-        value = conn.exec_driver_sql(_BOOK_NUMBER, (f"book:{volume}:{field}",)).scalar_one()
+        value = tx.one(_BOOK_NUMBER, (f"book:{volume}:{field}",))
         return volume, int(value)
 
-    def _upsert_citizen(self, conn: sa.Connection, p: Person, now: datetime, *, confirm_address: bool = False) -> int:
+    def _upsert_citizen(self, tx: _Tx, p: Person, now: datetime, *, confirm_address: bool = False) -> int:
         """Insert or refresh the citizen by ID number (empty new values never erase known ones); returns its id.
 
         A known citizen's current address is replaced only when the officer confirmed it: cards are not re-issued
         after the 2025 merger, so a scanned address may name a commune that no longer exists (BRIEF §11.5).
         """
-        return conn.exec_driver_sql(
+        return tx.one(
             _UPSERT_CITIZEN[bool(confirm_address)],
             _INSERT_CITIZEN.row(
                 p.id_number,
@@ -790,7 +931,7 @@ class IntakeService:
                 p.cancelled_id_number,
                 now,
             ),
-        ).scalar_one()
+        )
 
     def known_address(self, id_number: str, *, conn: sa.Connection | None = None) -> str:
         """The current address on file for a citizen ("" if unknown): what a scan must not silently replace."""
@@ -808,7 +949,7 @@ class IntakeService:
 
     def _add_children(
         self,
-        conn: sa.Connection,
+        tx: _Tx,
         dossier_id: int,
         documents: tuple[DocumentLine, ...],
         draft: IntakeDraft,
@@ -818,11 +959,11 @@ class IntakeService:
     ) -> None:
         """Document lines with their scanned files, and the fee line (with its receipt when one is issued)."""
         for position, doc in enumerate(documents):
-            doc_id = conn.exec_driver_sql(
+            doc_id = tx.one(
                 _INSERT_DOCUMENT.sql, _INSERT_DOCUMENT.row(dossier_id, position, doc.name, doc.kind.value, doc.count)
-            ).scalar_one()
+            )
             if doc.attachments:
-                conn.exec_driver_sql(
+                tx.many(
                     _INSERT_ATTACHMENT.sql,
                     [
                         _INSERT_ATTACHMENT.row(doc_id, att.sha256, att.file_name, att.media_type, att.size)
@@ -830,7 +971,7 @@ class IntakeService:
                     ],
                 )
         paid = bool(draft.fee_vnd)
-        payment_id = conn.exec_driver_sql(
+        payment_id = tx.one(
             _INSERT_PAYMENT.sql,
             _INSERT_PAYMENT.row(
                 dossier_id,
@@ -840,9 +981,9 @@ class IntakeService:
                 draft.exemption,
                 received_at if paid else None,
             ),
-        ).scalar_one()
+        )
         if receipt is not None or draft.paper_receipt:
-            insert_receipt(conn, payment_id, receipt, officer, received_at, paper_number=draft.paper_receipt)
+            insert_receipt(tx.conn, payment_id, receipt, officer, received_at, paper_number=draft.paper_receipt)
 
     # ------------------------------------------------------------------ drafts
 

@@ -37,12 +37,12 @@ def tiny_disk(tmp_path: Path):
 def fill(folder: Path) -> Path:
     """Write a filler file until the file system says ENOSPC."""
     filler = folder / "filler.bin"
-    with filler.open("wb") as fh:
+    # unbuffered: a buffered file keeps the part of a block the full disk refused and fails again when closed
+    with filler.open("wb", buffering=0) as fh:
         block = b"\0" * 65536
         try:
             while True:
                 fh.write(block)
-                fh.flush()
         except OSError:
             pass
     return filler
