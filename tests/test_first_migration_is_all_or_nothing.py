@@ -46,3 +46,35 @@ def test_killed_during_first_migration_is_never_half_migrated(tmp_path, config_p
             conn.close()
         again = run_cli(["catalog", "list", "--json", "--db", str(db), "--config", str(config_path)])
         assert again.code == 0, again.output
+
+
+def test_a_migration_failing_half_way_leaves_a_fresh_database_without_any_table(tmp_path) -> None:
+    """The upgrade is one transaction: when a later migration fails (here 0005, on its first statement), the
+    tables and the version stamp of the migrations before it are rolled back too (Alembic alone would have
+    committed 0001–0004 one by one, SQLite's DDL being treated as non-transactional)."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    from db.engine import make_engine, upgrade
+
+    db = tmp_path / "onestop.db"
+    engine = make_engine(db)
+
+    def fail_in_0005(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "dossier_count" in statement and statement.lstrip().upper().startswith("CREATE TABLE"):
+            raise sqlite3.OperationalError("simulated failure half-way through the upgrade")
+
+    event.listen(engine, "before_cursor_execute", fail_in_0005)
+    try:
+        upgrade(engine)
+    except (sa.exc.DatabaseError, sqlite3.Error):
+        pass
+    else:
+        raise AssertionError("the simulated failure in migration 0005 did not happen")
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_in_0005)
+        engine.dispose()
+    conn = sqlite3.connect(db)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+    conn.close()
+    assert tables == set(), tables

@@ -35,18 +35,21 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or sa.create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
-            include_object=include_object,
-            transaction_per_migration=False,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        if connection.in_transaction():
-            connection.commit()
+        # One transaction for the whole upgrade, begun here: Alembic treats SQLite's DDL as non-transactional and,
+        # left to itself, commits after each migration (a process killed between two left a half-migrated file,
+        # stamped 0001 or 0003). SQLite's DDL is transactional; a transaction already open when Alembic is
+        # configured is "external" to it, and Alembic then commits nothing itself.
+        with connection.begin():
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                compare_type=True,
+                include_object=include_object,
+                transaction_per_migration=False,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
 
 
 run_migrations_online()
