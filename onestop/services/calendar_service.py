@@ -56,6 +56,10 @@ class CalendarService:
 
     # ---------------------------------------------------------------- seeding
 
+    def forget(self) -> None:
+        """Drop the calendar kept in memory: the next question reads the days afresh (another process changed them)."""
+        self._cache = None
+
     def ensure_seeded(self, years: range = SEED_YEARS) -> list[str]:
         """Bring the packaged days (and the notices pulled from the province) into the database; returns (and
         audits) what changed in an existing calendar."""

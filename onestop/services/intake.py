@@ -398,7 +398,7 @@ class IntakeService:
         self._procedures.clear()
         self._actors.clear()
         self._forms.clear()
-        self.calendar._cache = None
+        self.calendar.forget()
 
     def _procedure(self, code: str) -> Procedure:
         self._reference_stamp()
