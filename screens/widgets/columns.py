@@ -8,7 +8,7 @@ row's text to those widths. Nothing here touches a widget, so the choice is test
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.cells import cell_len
@@ -107,6 +107,15 @@ def fit_rows(columns: Sequence[Col], rows: Sequence[Sequence[Any]], room: int) -
         cells = [cut(cells[i], width) for cells in rows if i < len(cells)]
         return max([cell_len(columns[i].label), *(text_width(cell) for cell in cells)])
 
+    floors = [0] * len(columns)
+    for cells in rows:
+        for i, cell in enumerate(cells[: len(columns)]):
+            if isinstance(cell, Forms):
+                floors[i] = max(floors[i], text_width(cell.forms[-1]))
+    columns = [  # a column of Forms is not cut below its shortest forms: "· QH" stays, "…" never replaces it
+        replace(col, floor=max(col.floor, floors[i])) if col.floor is not None and floors[i] else col
+        for i, col in enumerate(columns)
+    ]
     return fit_columns(columns, natural_widths(columns, rows), room, measure)
 
 
