@@ -44,6 +44,7 @@ class KpiScreen(OneStopScreen):
     KpiScreen #kpi-table { height: auto; max-height: 16; }
     KpiScreen #kpi-trend { height: auto; margin-top: 1; }
     KpiScreen.-short #kpi-trend { margin-top: 0; }
+    KpiScreen.-short #kpi-table { max-height: 100%; }
     """
     VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
     BINDINGS = [
@@ -77,7 +78,7 @@ class KpiScreen(OneStopScreen):
         from screens.widgets.status_bar import StatusBar
 
         yield StatusBar()
-        with VerticalScroll(id="kpi-body", can_focus=False):
+        with VerticalScroll(id="kpi-body"):  # a short terminal: every indicator first, the trend below (Tab, ↓)
             yield Label("", id="kpi-title")
             yield DataTable(id="kpi-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="kpi-trend")
