@@ -243,6 +243,7 @@ async def test_intake_every_step(tour_app, size):
     async with app.run_test(size=size) as pilot:
         screen = await open_intake(app, pilot)
         assert_readable(app, size, "1. Thủ tục", "Bước 1")
+        assert "Enter xác nhận" in " ".join(screen_text(app).split()), size  # the hint wraps, not cut
         screen.query_one("#proc-query").value = "1.001193"
         await pilot.pause()
         await pilot.press("enter")
@@ -564,3 +565,20 @@ def test_the_narrow_footer_drops_app_keys_by_priority():
     assert order == [1, 2, 3, 4] and counts == [4]  # quit went first, then the lowest-ranked app key
     order, counts = choose([40, 40, 12], [False, False, True], [0, 0, 0], 50, 60, 1, 2, 8)
     assert order == [0, 1, 2] and counts == [1, 2]  # the screen's own keys wrap rather than hide
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_the_supplement_checklist_hint_wraps_inside_its_dialog(tour_app, services, size):
+    """The hint above the papers to ask for was cut at the dialog's edge at every width (the dialog is 72 wide)."""
+    from screens.dialogs import ChecklistDialog
+
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        app.open_dossier(str(app.screen.query_one("#home-table").get_row_at(0)[0]))
+        await settle(app, pilot)
+        await pilot.press("s")  # ask for a supplement: pick the missing papers
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistDialog)
+        text = " ".join(line.strip(" █▀▄") for line in screen_lines(app))
+        assert "các giấy tờ chưa nhận đã được chọn sẵn" in " ".join(text.split()), text
