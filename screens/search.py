@@ -22,7 +22,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Select
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, error_text, fmt_date, fmt_short
-from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, shown_labels
+from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels
 from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -385,13 +385,6 @@ class SearchScreen(OneStopScreen):
 
     def open_dossier(self, code: str) -> None:
         self.onestop.open_dossier(code)
-
-
-def procedure_label(name: str) -> str:
-    """The procedure's name without the "Thủ tục " every other one starts with (the column says it already), so a
-    cut name keeps its distinctive words: "Thủ tục đăng ký khai sinh" → "Đăng ký khai sinh"."""
-    rest = name.removeprefix("Thủ tục ").strip()
-    return rest[:1].upper() + rest[1:] if rest else name
 
 
 def _short(text: str, width: int) -> str:

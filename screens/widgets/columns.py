@@ -143,3 +143,10 @@ def cut_cells(cells: Sequence[Any], widths: Sequence[int | None]) -> tuple[Any, 
 
 def shown_labels(columns: Sequence[Col], widths: Sequence[int | None]) -> list[str]:
     return [c.label for c, w in zip(columns, widths, strict=True) if w is not None]
+
+
+def procedure_label(name: str) -> str:
+    """The procedure's name without the "Thủ tục " every other one starts with (the column says it already), so a
+    cut name keeps its distinctive words: "Thủ tục đăng ký khai sinh" → "Đăng ký khai sinh"."""
+    rest = name.removeprefix("Thủ tục ").strip()
+    return rest[:1].upper() + rest[1:] if rest else name
