@@ -11,7 +11,7 @@ from textual.geometry import Size
 from textual.widgets import Checkbox, RadioButton
 
 WRAP_CSS = """
-WrappingCheckbox, WrappingRadioButton { width: 100%; height: auto; text-wrap: wrap; text-overflow: fold; }
+WrappingCheckbox, WrappingRadioButton { width: auto; max-width: 100%; height: auto; text-wrap: wrap; text-overflow: fold; }
 """
 
 
