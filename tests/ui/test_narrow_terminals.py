@@ -582,3 +582,21 @@ async def test_the_supplement_checklist_hint_wraps_inside_its_dialog(tour_app, s
         assert isinstance(app.screen, ChecklistDialog)
         text = " ".join(line.strip(" █▀▄") for line in screen_lines(app))
         assert "các giấy tờ chưa nhận đã được chọn sẵn" in " ".join(text.split()), text
+
+
+async def test_home_queue_fits_and_keeps_the_procedures_distinctive_words(tour_app):
+    """At 100 columns the home queue read "Thủ tục đăn…" and cut "Nhận lú": the columns now fit by priority and a
+    procedure's name loses the "Thủ tục " every other one starts with before it is cut."""
+    app = tour_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#home-table")
+        for size in [(100, 30), (80, 24), (120, 40), (100, 30)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert table_overflow(table) == 0, (size, [str(c.label) for c in table.ordered_columns])
+            header = line_with(app, "Mã hồ sơ")
+            assert all(label in header for label in ("Người nộp", "Trạng thái", "Hẹn trả")), (size, header)
+            if size[0] >= 100:
+                assert "Thủ tục" in header and "Đăng ký khai sinh" in screen_text(app), size
