@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, error_text, fmt_date, fmt_short
-from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels
+from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels, table_room
 from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -34,11 +34,12 @@ COLUMNS = (
     Col("Người nộp", give=7, floor=14),
     Col("Trạng thái", give=8, floor=10),
     Col("Hẹn trả", give=5, floor=10),
-    Col("Thủ tục", give=4, floor=10, drop=True),
+    Col("Thủ tục", give=4, floor=10, drop=True, early=(0, 28)),
     Col("Nhận lúc", give=1, drop=True),
 )
-"""By priority (see screens.widgets.columns): the reception time drops first, then the procedure is cut with "…",
-the due date loses its hour, the name is cut; only then does the procedure drop."""
+"""By priority (see screens.widgets.columns): the procedure is cut to 28 cells, then the reception time drops, then
+the procedure is cut further with "…", the due date loses its hour, the name is cut; only then does the procedure
+drop."""
 
 
 class HomeScreen(OneStopScreen):
@@ -156,7 +157,7 @@ class HomeScreen(OneStopScreen):
     def _show_rows(self, keep_cursor: bool = False) -> None:
         """Fill the table from `rows`, its columns fitted to its width by priority (see COLUMNS)."""
         table = self.query_one(CounterTable)
-        room = (table.size.width or self.app.size.width - 2) - table.styles.scrollbar_size_vertical
+        room = table_room(table, len(self.rows), self.app.size.width - 2)
         widths = fit_rows(COLUMNS, [cells for _code, cells in self.rows], room)
         labels = shown_labels(COLUMNS, widths)
         row = table.cursor_row

@@ -22,7 +22,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Select
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, error_text, fmt_date, fmt_short
-from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels
+from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels, table_room
 from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -315,13 +315,7 @@ class SearchScreen(OneStopScreen):
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
 
     def _room(self) -> int:
-        """Cells the table's columns may take: its width less the scroll bar when the rows overflow it."""
-        table = self.query_one(CounterTable)
-        width = table.size.width or self.app.size.width - 2
-        scrollbar = table.styles.scrollbar_size_vertical
-        if table.size.height and len(self.rows) + table.header_height <= table.size.height:
-            scrollbar = 0
-        return width - scrollbar
+        return table_room(self.query_one(CounterTable), len(self.rows), self.app.size.width - 2)
 
     def on_resize(self) -> None:
         self._compact(self.app.size.height < SHORT_HEIGHT)

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from screens.common import OneStopScreen, fmt_short
-from screens.widgets.columns import Col, cut_cells, fit_rows, shown_labels
+from screens.widgets.columns import Col, cut_cells, fit_rows, shown_labels, table_room
 from screens.widgets.table import CounterTable
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ class SyncScreen(OneStopScreen):
         """Fill the table from `rows`, the columns fitted to its width; the highlighted row stays highlighted."""
         table = self.query_one(CounterTable)
         row = table.cursor_row
-        room = (table.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical
+        room = table_room(table, len(self.rows), self.app.size.width)
         widths = fit_rows(COLUMNS, [cells for _key, cells in self.rows], room)
         labels = shown_labels(COLUMNS, widths)
         if [str(c.label) for c in table.ordered_columns] != labels:

@@ -27,6 +27,8 @@ class Col:
     give: int = 99
     floor: int | None = None
     drop: bool = False
+    early: tuple[int, int] | None = None
+    """(give, width): a first cut to `width` at an earlier rank, before columns that drop at ranks in between."""
 
 
 @dataclass(frozen=True)
@@ -72,23 +74,24 @@ def fit_columns(
         return sum(w + PADDING for w in widths if w is not None)
 
     # steps: (give, kind, index); cutting to a floor comes before any drop of equal rank
-    steps: list[tuple[int, int, int]] = []
+    steps: list[tuple[int, int, int, int]] = []
     for i, col in enumerate(columns):
+        if col.early is not None:
+            steps.append((col.early[0], 0, i, col.early[1]))
         if col.floor is not None:
-            steps.append((col.give, 0, i))
+            steps.append((col.give, 0, i, col.floor))
         if col.drop:
-            steps.append((col.give + (100 if col.floor is not None else 0), 1, i))
-    for _give, kind, i in sorted(steps):
+            steps.append((col.give + (100 if col.floor is not None else 0), 1, i, 0))
+    for _give, kind, i, floor in sorted(steps):
         if used() <= room:
             break
         if kind == 1:
             widths[i] = None
             continue
         current = widths[i]
-        floor = columns[i].floor
-        if current is None or floor is None:
+        if current is None:
             continue
-        widths[i] = real(i, max(floor, current - (used() - room)))
+        widths[i] = real(i, min(current, max(floor, current - (used() - room))))
     for i in sorted(range(len(columns)), key=lambda i: -columns[i].give):
         current = widths[i]
         spare = room - used()
@@ -150,3 +153,12 @@ def procedure_label(name: str) -> str:
     cut name keeps its distinctive words: "Thủ tục đăng ký khai sinh" → "Đăng ký khai sinh"."""
     rest = name.removeprefix("Thủ tục ").strip()
     return rest[:1].upper() + rest[1:] if rest else name
+
+
+def table_room(table: Any, rows: int, fallback: int) -> int:
+    """Cells a DataTable's columns may take: its width (`fallback` before it is laid out) less the vertical scroll
+    bar when its `rows` overflow its height."""
+    width = table.size.width or fallback
+    if table.size.height and rows + table.header_height <= table.size.height:
+        return width
+    return width - table.styles.scrollbar_size_vertical
