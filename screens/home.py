@@ -12,7 +12,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker
 
-from screens.common import OneStopScreen, error_text, fmt_short
+from screens.common import OneStopScreen, error_text, fmt_date, fmt_short
+from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels, table_room
 from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -27,6 +28,18 @@ QUEUES = (
     ("supplement", "Chờ bổ sung"),
     ("ready_to_return", "Chờ trả kết quả"),
 )
+
+COLUMNS = (
+    Col("Mã hồ sơ"),
+    Col("Người nộp", give=7, floor=14),
+    Col("Trạng thái", give=8, floor=10),
+    Col("Hẹn trả", give=5, floor=10),
+    Col("Thủ tục", give=4, floor=10, drop=True, early=(0, 28)),
+    Col("Nhận lúc", give=1, drop=True),
+)
+"""By priority (see screens.widgets.columns): the procedure is cut to 28 cells, then the reception time drops, then
+the procedure is cut further with "…", the due date loses its hour, the name is cut; only then does the procedure
+drop."""
 
 
 class HomeScreen(OneStopScreen):
@@ -60,6 +73,8 @@ class HomeScreen(OneStopScreen):
         self.selected = 0
         """Index into QUEUES of the queue listed below the counts."""
         self.counts: dict[str, int] | None = None
+        self.rows: list[tuple[str, tuple[Any, ...]]] = []
+        """The queue's rows in full; the table shows them fitted to its width."""
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -77,7 +92,7 @@ class HomeScreen(OneStopScreen):
     def on_mount(self) -> None:
         table = self.query_one(CounterTable)
         # by priority from the left: at 100 (or 80) columns what is cut is the procedure's tail and the reception time
-        table.set_columns(("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Nhận lúc"))
+        table.set_columns(c.label for c in COLUMNS)
         self._mark_selected()
         self.sync_status_changed()
         self.reload()
@@ -118,37 +133,44 @@ class HomeScreen(OneStopScreen):
         self.counts = counts = message.counts
         for name, label in QUEUES:
             self.query_one(f"#count-{name}", Static).update(f"{label}\n{counts.get(name, '—')}")
-        room = self._procedure_room()
-        self.query_one(CounterTable).fill(
-            [
+        self.rows = [
+            (
+                row.code,
                 (
                     row.code,
-                    (
-                        row.code,
-                        _short(row.applicant_name, 24),
-                        row.status.label,
-                        fmt_short(row.due_at),
-                        _short(row.procedure_name or row.procedure_code, room),
-                        fmt_short(row.received_at),
-                    ),
-                )
-                for row in message.rows
-            ]
-        )
+                    _short(row.applicant_name, 24),
+                    row.status.label,
+                    Forms((fmt_short(row.due_at), fmt_date(row.due_at))),
+                    _short(procedure_label(row.procedure_name or row.procedure_code), 40),
+                    fmt_short(row.received_at),
+                ),
+            )
+            for row in message.rows
+        ]
+        self._show_rows()
         hint = self.query_one("#home-draft", Static)
         hint.update(f"Có hồ sơ đang nhập dở ({message.draft}): nhấn F2 để nhập tiếp." if message.draft else "")
         hint.display = bool(message.draft)
         title = f"{QUEUES[self.selected][1]} — phím 1–5 hoặc ←/→ để đổi hàng đợi, Enter để mở hồ sơ"
         self.query_one("#home-queue-title", Label).update(title)
 
-    def _procedure_room(self) -> int:
-        """Cells left for the procedure once code, name, status and due date are on screen (at least 12)."""
-        width = self.query_one(DataTable).scrollable_content_region.width or self.size.width
-        return max(12, min(40, width - (20 + 24 + 20 + 16) - 5 * 2))
+    def _show_rows(self, keep_cursor: bool = False) -> None:
+        """Fill the table from `rows`, its columns fitted to its width by priority (see COLUMNS)."""
+        table = self.query_one(CounterTable)
+        room = table_room(table, len(self.rows), self.app.size.width - 2)
+        widths = fit_rows(COLUMNS, [cells for _code, cells in self.rows], room)
+        labels = shown_labels(COLUMNS, widths)
+        row = table.cursor_row
+        if [str(c.label) for c in table.ordered_columns] != labels:
+            table.clear(columns=True)
+            table.set_columns(labels)
+        table.fill([(code, cut_cells(cells, widths)) for code, cells in self.rows])
+        if keep_cursor and self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
 
     def on_resize(self) -> None:
         if self.counts is not None:
-            self.reload()
+            self.call_after_refresh(self._show_rows, True)
 
     def _mark_selected(self) -> None:
         for index, (name, _) in enumerate(QUEUES):

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
@@ -21,6 +21,20 @@ if TYPE_CHECKING:
     from onestop.kpi import KpiReport
 
 
+def kpi_layout(fields: list[str], labels: list[str], value_width: int, room: int) -> tuple[list[str], int]:
+    """The fields' headers (wrapped) and the indicators' column width that fit `room` cells, by priority: the fields'
+    names wrap at 13 cells on two lines; if that is too wide the indicators' names wrap onto two lines (down to 24
+    cells), then the fields' names wrap at 8 cells on three lines, then the indicators' names go down to 16 cells."""
+    longest = max((len(label) for label in labels), default=6)
+    for wrap, lines, floor in ((13, 2, longest), (13, 2, 24), (8, 3, 24), (8, 3, 16)):
+        headers = [wrap_cell(f, wrap, lines) for f in fields]
+        widths = [max(value_width, *(len(line) for line in h.split("\n"))) for h in headers]
+        left = room - sum(w + 2 for w in widths) - 2
+        if left >= floor:
+            return headers, min(left, longest)
+    return headers, floor
+
+
 class KpiScreen(OneStopScreen):
     """Bộ chỉ số phục vụ người dân (QĐ 766) of a month; PageUp/PageDown change the month."""
 
@@ -29,7 +43,10 @@ class KpiScreen(OneStopScreen):
     KpiScreen #kpi-title { text-style: bold; }
     KpiScreen #kpi-table { height: auto; max-height: 16; }
     KpiScreen #kpi-trend { height: auto; margin-top: 1; }
+    KpiScreen.-short #kpi-trend { margin-top: 0; }
+    KpiScreen.-short #kpi-table { max-height: 100%; }
     """
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
     BINDINGS = [
         Binding("pageup", "month(-1)", "Tháng trước", priority=True, tooltip="Chỉ số tháng trước", id="kpi.prev"),
         Binding("pagedown", "month(1)", "Tháng sau", priority=True, tooltip="Chỉ số tháng sau", id="kpi.next"),
@@ -61,7 +78,7 @@ class KpiScreen(OneStopScreen):
         from screens.widgets.status_bar import StatusBar
 
         yield StatusBar()
-        with Vertical(id="kpi-body"):
+        with VerticalScroll(id="kpi-body"):  # a short terminal: every indicator first, the trend below (Tab, ↓)
             yield Label("", id="kpi-title")
             yield DataTable(id="kpi-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="kpi-trend")
@@ -81,16 +98,9 @@ class KpiScreen(OneStopScreen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        from onestop.kpi import KPI_KEYS, KPI_LABELS, cell
 
         report = self.report = message.report
-        columns = (report.total, *report.by_field)
-        table = self.query_one("#kpi-table", DataTable)
-        table.clear(columns=True)
-        table.header_height = 2  # a field's name wraps onto two lines instead of being cut ("Hộ tịch (liên th")
-        table.add_columns("Chỉ số", "Tất cả", *(wrap_cell(f.field, 13, 2) for f in report.by_field))
-        for key in ("received", "finished", *KPI_KEYS[1:]):
-            table.add_row(KPI_LABELS[key], *(cell(key, getattr(f, key)) for f in columns))
+        self._paint_table()
         self.query_one("#kpi-title", Label).update(
             f"BỘ CHỈ SỐ QĐ 766 — tháng {report.month[5:]}/{report.month[:4]} — PageUp/PageDown: đổi tháng"
         )
@@ -99,7 +109,33 @@ class KpiScreen(OneStopScreen):
 
     def on_resize(self) -> None:
         if self.report is not None:
+            self.call_after_refresh(self._paint_table)
             self.call_after_refresh(self._paint_trend)
+
+    def _paint_table(self) -> None:
+        """The indicators × fields, fitted to the width (no sideways scrolling at 80 columns): fields' names wrap
+        onto two lines (three when narrow), then the indicators' names wrap onto two lines."""
+        from onestop.kpi import KPI_KEYS, KPI_LABELS, cell
+
+        report = self.report
+        if report is None:
+            return
+        table = self.query_one("#kpi-table", DataTable)
+        room = (table.size.width or self.app.size.width - 2) - table.styles.scrollbar_size_vertical
+        keys = ("received", "finished", *KPI_KEYS[1:])
+        columns = (report.total, *report.by_field)
+        values = [[cell(key, getattr(f, key)) for f in columns] for key in keys]
+        labels = [KPI_LABELS[key] for key in keys]
+        value_width = max((len(v) for row in values for v in row), default=1)
+        headers, label_width = kpi_layout(["Tất cả", *(f.field for f in report.by_field)], labels, value_width, room)
+        table.clear(columns=True)
+        table.header_height = max(h.count("\n") + 1 for h in headers)
+        table.add_column("Chỉ số", width=label_width)
+        for header in headers:
+            table.add_column(header)
+        for label, row in zip(labels, values, strict=True):
+            text = wrap_cell(label, label_width, 2)
+            table.add_row(text, *row, height=text.count("\n") + 1)
 
     def _paint_trend(self) -> None:
         """The last months that fit the width (12 from 95 columns), one 6-cell column each."""

@@ -21,7 +21,8 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Input, Label, Select
 from textual.worker import Worker
 
-from screens.common import OneStopScreen, error_text, fmt_short
+from screens.common import OneStopScreen, error_text, fmt_date, fmt_short
+from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels, table_room
 from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -31,7 +32,25 @@ if TYPE_CHECKING:
     from onestop.services import Services
 
 PAGE_SIZE = 100
+COLUMNS = (
+    Col("Mã hồ sơ"),
+    Col("Người nộp", give=7, floor=14),
+    Col("Trạng thái", give=8, floor=12),
+    Col("Hẹn trả", give=5, floor=10),
+    Col("Thủ tục", give=4, floor=10, drop=True),
+    Col("Số định danh", give=3, drop=True),
+    Col("Điện thoại", give=2, drop=True),
+    Col("Nhận lúc", give=1, drop=True),
+)
+"""By priority: the code, who, the status and the due date always show; the reception time, phone and ID drop first,
+then the procedure is cut with "…", the due date loses its hour, the name is cut with "…", the status says "QH" for
+"QUÁ HẠN"; only then does the procedure drop (and the others get back what they gave, the status first)."""
+PROCEDURE_MAX = 32
 DEBOUNCE_S = 0.15
+TITLE = "TÌM HỒ SƠ — mã, mã chính thức, số định danh, điện thoại, họ tên hoặc thủ tục (gõ không dấu cũng được)"
+TITLE_SHORT = "TÌM HỒ SƠ — mã, định danh, điện thoại, họ tên, thủ tục (không dấu cũng được)"
+SHORT_HEIGHT = 28
+"""Below this many lines the filters are drawn compact (no borders)."""
 STATUS_OPTIONS = (
     ("Mới đăng ký", "submitted"),
     ("Được tiếp nhận", "received"),
@@ -97,6 +116,8 @@ class SearchScreen(OneStopScreen):
         self.total: int | None = None
         self.total_capped = False
         self.codes: list[str] = []
+        self.rows: list[tuple[str, tuple[Any, ...]]] = []
+        """The page's rows in full (every column, nothing cut); what the table shows is fitted from them."""
         self.error = ""
         self._debounce: Timer | None = None
         self._generation = 0
@@ -112,10 +133,7 @@ class SearchScreen(OneStopScreen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         with Vertical(id="search-body"):
-            yield Label(
-                "TÌM HỒ SƠ — mã, mã chính thức, số định danh, điện thoại, họ tên hoặc thủ tục (gõ không dấu cũng được)",
-                id="search-title",
-            )
+            yield Label(TITLE, id="search-title")
             yield Input(
                 self.initial,
                 placeholder="Ví dụ: dang thi anh, 0912…, H56.14-261123-01…, khai sinh",
@@ -135,9 +153,7 @@ class SearchScreen(OneStopScreen):
     def on_mount(self) -> None:
         table = self.query_one(CounterTable)
         # status and due date first: at 120 columns they must not sit past the right edge
-        table.set_columns(
-            ("Mã hồ sơ", "Người nộp", "Trạng thái", "Hẹn trả", "Thủ tục", "Số định danh", "Điện thoại", "Nhận lúc")
-        )
+        table.set_columns(c.label for c in COLUMNS)
         self.query_one("#search-box", Input).focus()
         self.restart()
 
@@ -254,26 +270,65 @@ class SearchScreen(OneStopScreen):
         rows = []
         for s in page.items:
             no_result = s.status.is_closed and s.status.value != "returned"  # rejected, withdrawn, stopped
-            due = Text("—" if no_result else fmt_short(s.due_at), style="bold red" if s.overdue else "")
-            status = Text(s.status.label + (" · QUÁ HẠN" if s.overdue else ""), style="bold red" if s.overdue else "")
+            late = "bold red" if s.overdue else ""
+            due = (
+                Text("—")
+                if no_result
+                else Forms((Text(fmt_short(s.due_at), style=late), Text(fmt_date(s.due_at), style=late)))
+            )
+            status = Forms(
+                (Text(s.status.label + " · QUÁ HẠN", style=late), Text(s.status.label + " · QH", style=late))
+                if s.overdue
+                else (Text(s.status.label),)
+            )
             cells = (
                 s.code,
                 s.applicant_name,
                 status,
                 due,
-                _short(s.procedure_name, 32),
+                _short(procedure_label(s.procedure_name), PROCEDURE_MAX),
                 s.id_number,
                 s.phone,
                 fmt_short(s.received_at),
             )
             rows.append((s.code, cells))
         self.codes = [code for code, _cells in rows]
-        self.query_one(CounterTable).fill(rows)
+        self.rows = rows
+        self._show_rows()
         self.query_one("#search-info", Label).update(self.info_text(len(page.items)))
         if self._open_top:
             self._open_top = False
             if self.codes:
                 self.open_dossier(self.codes[0])
+
+    def _show_rows(self, keep_cursor: bool = False) -> None:
+        """Fill the table from `rows`, its columns fitted to the table's width by priority (see COLUMNS)."""
+        table = self.query_one(CounterTable)
+        widths = fit_rows(COLUMNS, [cells for _code, cells in self.rows], self._room())
+        labels = shown_labels(COLUMNS, widths)
+        row = table.cursor_row
+        if [str(c.label) for c in table.ordered_columns] != labels:
+            table.clear(columns=True)
+            table.set_columns(labels)
+        table.fill([(code, cut_cells(cells, widths)) for code, cells in self.rows])
+        if keep_cursor and self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+
+    def _room(self) -> int:
+        return table_room(self.query_one(CounterTable), len(self.rows), self.app.size.width - 2)
+
+    def on_resize(self) -> None:
+        self._compact(self.app.size.height < SHORT_HEIGHT)
+        title = TITLE if len(TITLE) <= self.app.size.width - 2 else TITLE_SHORT
+        self.query_one("#search-title", Label).update(title)
+        self.call_after_refresh(self._show_rows, True)
+
+    def _compact(self, short: bool) -> None:
+        """A short terminal (24 lines): the filters go borderless, one line each, to leave the results their rows."""
+        for widget in self.query_one("#search-filters").children:
+            if isinstance(widget, Input | Select | Checkbox):
+                widget.compact = short
+        self.set_class(short, "-short")
 
     def info_text(self, shown: int) -> str:
         if self.total == 0 or (shown == 0 and self.page_index == 0):

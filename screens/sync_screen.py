@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from screens.common import OneStopScreen, fmt_short
+from screens.widgets.columns import Col, cut_cells, fit_rows, shown_labels, table_room
 from screens.widgets.table import CounterTable
 
 if TYPE_CHECKING:
@@ -29,6 +31,19 @@ STATE_STYLE = {
     "synced": "green",
     "discarded": "dim",
 }
+
+COLUMNS = (
+    Col("Số"),
+    Col("Mã hồ sơ"),
+    Col("Loại", give=4, floor=8),
+    Col("Trạng thái"),
+    Col("Lần gửi", give=2, drop=True),
+    Col("Gửi lại lúc", give=1, drop=True),
+    Col("Lý do / phản hồi", give=3, floor=20),
+)
+"""On a narrow terminal the attempts and the next attempt drop (the box below the list says both for the highlighted
+item), then the reason is cut with "…" (the box shows it whole), then the kind; number, code and state stay."""
+REASON_MAX = 90
 
 
 class SyncScreen(OneStopScreen):
@@ -83,6 +98,8 @@ class SyncScreen(OneStopScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[OutboxView] = []
+        self.rows: list[tuple[str, tuple[Any, ...]]] = []
+        """Every item's cells in full; the table shows them fitted to its width (see COLUMNS)."""
         self.show_all = True
 
     def compose(self) -> ComposeResult:
@@ -93,8 +110,7 @@ class SyncScreen(OneStopScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Số", "Mã hồ sơ", "Loại", "Trạng thái", "Lần gửi", "Gửi lại lúc", "Lý do / phản hồi")
+        self.query_one(CounterTable).set_columns(c.label for c in COLUMNS)
         self.reload()
 
     @property
@@ -126,28 +142,41 @@ class SyncScreen(OneStopScreen):
         status, items = message.status, message.items
         self.items = items
         self.query_one("#sync-summary", Static).update(self._summary(status))
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
+        rows = []
         for i in items:
-            style = STATE_STYLE.get(i.state, "")
-            state = f"[{style}]{i.state_label}[/]" if style else i.state_label
             reason = i.last_error or ""
             if i.upstream_status:
                 reason = f"Tỉnh: «{i.upstream_status}». {reason}"
-            table.add_row(
+            cells = (
                 str(i.id),
                 i.dossier_code or "—",
                 i.kind_label,
-                state,
+                Text(i.state_label, style=STATE_STYLE.get(i.state, "")),
                 str(i.attempts),
                 fmt_short(i.next_attempt_at) if i.state == "retry_wait" else "—",
-                reason[:90],
-                key=str(i.id),
+                reason if len(reason) <= REASON_MAX else reason[: REASON_MAX - 1] + "…",
             )
-        if items:
-            table.move_cursor(row=min(max(row, 0), len(items) - 1))
+            rows.append((str(i.id), cells))
+        self.rows = rows
+        self._show_rows()
         self._show_detail()
+
+    def _show_rows(self) -> None:
+        """Fill the table from `rows`, the columns fitted to its width; the highlighted row stays highlighted."""
+        table = self.query_one(CounterTable)
+        row = table.cursor_row
+        room = table_room(table, len(self.rows), self.app.size.width)
+        widths = fit_rows(COLUMNS, [cells for _key, cells in self.rows], room)
+        labels = shown_labels(COLUMNS, widths)
+        if [str(c.label) for c in table.ordered_columns] != labels:
+            table.clear(columns=True)
+            table.set_columns(labels)
+        table.fill([(key, cut_cells(cells, widths)) for key, cells in self.rows])
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_rows)
 
     @staticmethod
     def _summary(st: SyncStatus) -> str:
@@ -180,7 +209,8 @@ class SyncScreen(OneStopScreen):
             return
         lines = [
             f"Mục số {item.id} — {item.kind_label} — hồ sơ {item.dossier_code or '—'} — {item.state_label}",
-            f"Tạo lúc {fmt_short(item.created_at)}; gửi lần cuối {fmt_short(item.sent_at)}; số lần gửi {item.attempts}",
+            f"Tạo lúc {fmt_short(item.created_at)}; gửi lần cuối {fmt_short(item.sent_at)}; số lần gửi {item.attempts}"
+            + (f"; gửi lại lúc {fmt_short(item.next_attempt_at)}" if item.state == "retry_wait" else ""),
         ]
         if item.last_error:
             lines.append(f"Lý do: {item.last_error}")

@@ -21,6 +21,7 @@ from onestop.text import fold
 from screens.intake.base import IntakeStep
 from screens.intake_logic import split_scan
 from screens.widgets.person_form import COMPLETE_DATE_RE, COMPLETE_ID_RE, PersonForm
+from screens.widgets.wrapping import WrappingCheckbox
 
 PERSON_ORDER = ("id_number", "full_name", "birth_date", "gender", "address", "phone", "email")
 AUTO_ADVANCE_DELAY = 0.15  # a keyboard-wedge scanner types faster than this; a person does not
@@ -57,7 +58,7 @@ class ApplicantStep(IntakeStep):
             yield PersonForm("", id="applicant-form")
             yield Static("", id="recall-note", classes="muted")
         with VerticalScroll(id="rep-col"):
-            yield Checkbox("Nộp thay theo ủy quyền (Ctrl+R)", id="rep-toggle")
+            yield WrappingCheckbox("Nộp thay theo ủy quyền (Ctrl+R)", id="rep-toggle")  # wraps at 80 columns
             with Vertical(id="rep-block"):
                 yield PersonForm("rep_", id="rep-form")
                 with Horizontal(classes="person-row"):

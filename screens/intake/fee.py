@@ -17,6 +17,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, Rad
 
 from screens.intake.base import IntakeStep
 from screens.intake_logic import CHANNELS, FEE_METHODS, RETURNS, parse_fee
+from screens.widgets.wrapping import WrappingCheckbox, WrappingRadioButton  # long labels wrap at 80 columns
 
 if TYPE_CHECKING:
     from onestop.domain import Dossier, Procedure
@@ -81,10 +82,10 @@ class FeeStep(IntakeStep):
             yield OptionList(id="exemption")
             yield Label("Hình thức thu", classes="section-title")
             yield RadioSet(
-                *[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(FEE_METHODS)], id="fee_method"
+                *[WrappingRadioButton(label, value=i == 0) for i, (_, label) in enumerate(FEE_METHODS)], id="fee_method"
             )
             yield Static("", id="receipt-series")
-            yield Checkbox("Thu phí của tỉnh lỗi: biên lai giấy", id="paper-toggle")
+            yield WrappingCheckbox("Thu phí của tỉnh lỗi: biên lai giấy", id="paper-toggle")
             with Vertical(id="paper-row"):
                 yield Label("Số biên lai giấy đã viết cho công dân")
                 yield Input(id="paper_receipt", max_length=40, compact=True)
@@ -92,12 +93,16 @@ class FeeStep(IntakeStep):
         with VerticalScroll(classes="fee-col"):
             yield Static("", id="fee-no-paper")
             yield Label("Kênh tiếp nhận", classes="section-title")
-            yield RadioSet(*[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(CHANNELS)], id="channel")
-            yield Checkbox("Công dân đồng ý cho nộp trực tuyến thay", id="consent")
-            yield Checkbox("Có tài khoản định danh điện tử (VNeID)", id="eid")
+            yield RadioSet(
+                *[WrappingRadioButton(label, value=i == 0) for i, (_, label) in enumerate(CHANNELS)], id="channel"
+            )
+            yield WrappingCheckbox("Công dân đồng ý cho nộp trực tuyến thay", id="consent")
+            yield WrappingCheckbox("Có tài khoản định danh điện tử (VNeID)", id="eid")
             yield Static("", id="consent-error", classes="field-error")
             yield Label("Nhận kết quả", classes="section-title")
-            yield RadioSet(*[RadioButton(label, value=i == 0) for i, (_, label) in enumerate(RETURNS)], id="return_via")
+            yield RadioSet(
+                *[WrappingRadioButton(label, value=i == 0) for i, (_, label) in enumerate(RETURNS)], id="return_via"
+            )
             yield Label("Địa chỉ nhận kết quả qua bưu chính")
             yield Input(id="return_address", compact=True)
             yield Static("", id="return_address-error", classes="field-error")

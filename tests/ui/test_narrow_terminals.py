@@ -243,6 +243,7 @@ async def test_intake_every_step(tour_app, size):
     async with app.run_test(size=size) as pilot:
         screen = await open_intake(app, pilot)
         assert_readable(app, size, "1. Thủ tục", "Bước 1")
+        assert "Enter xác nhận" in " ".join(screen_text(app).split()), size  # the hint wraps, not cut
         screen.query_one("#proc-query").value = "1.001193"
         await pilot.pause()
         await pilot.press("enter")
@@ -372,3 +373,230 @@ async def test_the_dossier_papers_keep_every_column_at_every_width(tour_app, mak
             assert documents_overflow(app) == 0, size
             kinds = [str(app.screen.query_one("#dossier-documents").get_row_at(0)[2])]
             assert kinds[0] in ("Bản chính", "Bản sao", "Bản sao chứng thực", "Xuất trình", "Bản chụp"), kinds
+
+
+# ---------------------------------------------------------------- what was still cut at 80 columns (issue 15)
+
+
+def line_with(app, text: str) -> str:
+    """The first screen line holding `text` (empty if none)."""
+    return next((line for line in screen_lines(app) if text in line), "")
+
+
+def table_overflow(table) -> int:
+    """Cells a table's columns reach past what it shows (0: no column needs sideways scrolling)."""
+    total = sum(column.get_render_width(table) for column in table.columns.values())
+    return max(total - table.scrollable_content_region.width, 0)
+
+
+@pytest.fixture
+def overdue_dossier(make_dossier, fixed_clock):
+    from datetime import timedelta
+
+    return make_dossier("2.000815", received_at=fixed_clock() - timedelta(days=40))
+
+
+async def test_search_results_keep_code_name_status_and_due_date_at_every_width(tour_app, overdue_dossier):
+    """At 80 columns the results cut "Hẹn trả" and "Thủ tục": now the rest drop and the procedure is cut with …,
+    the overdue mark stays (as "QH" when narrow), and the table is fitted again when the terminal is resized."""
+    from screens.search import SearchScreen
+
+    app = tour_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(SearchScreen())
+        await settle(app, pilot)
+        table = app.screen.query_one("#search-results")
+        for size in [(80, 24), (100, 30), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert table_overflow(table) == 0, (size, [str(c.label) for c in table.ordered_columns])
+            header = line_with(app, "Mã hồ sơ")
+            for label in ("Người nộp", "Trạng thái", "Hẹn trả"):
+                assert label in header, (size, header)
+            late = line_with(app, overdue_dossier.code)
+            assert "QUÁ HẠN" in late or "· QH" in late, (size, late)
+            assert "Đặng Thị Ánh" in late and "/2026" in late, (size, late)
+            if size[0] >= 100:
+                assert "Thủ tục" in header and "Chứng thực" in late, (size, late)
+
+
+def test_columns_give_way_by_priority():
+    from screens.widgets.columns import Col, Forms, cut, fit_rows
+
+    columns = (
+        Col("Mã"),
+        Col("Tên", give=7, floor=6),
+        Col("Hạn", give=5, floor=10),
+        Col("Thủ tục", give=4, floor=8, drop=True),
+        Col("Điện thoại", give=1, drop=True),
+    )
+    row = ("H56-0001", "Nguyễn Văn Bình", Forms(("17:00 02/04/2026", "02/04/2026")), "Đăng ký khai sinh", "0912345678")
+    # everything fits: nothing is cut
+    assert fit_rows(columns, [row], 200) == [8, 15, 16, 17, 10]
+    # the phone drops first, then the procedure is cut, then the due date loses its hour, then the name is cut
+    assert fit_rows(columns, [row], 8 + 15 + 16 + 17 + 5 * 2) == [8, 15, 16, 17, None]
+    assert fit_rows(columns, [row], 8 + 15 + 16 + 10 + 4 * 2) == [8, 15, 16, 10, None]
+    assert fit_rows(columns, [row], 8 + 15 + 10 + 8 + 4 * 2) == [8, 15, 10, 8, None]
+    # the procedure drops only once the name is at its floor; what that frees goes back to the name, then the date
+    assert fit_rows(columns, [row], 8 + 15 + 10 + 3 * 2) == [8, 15, 10, None, None]
+    assert fit_rows(columns, [row], 8 + 12 + 10 + 3 * 2)[:2] == [8, 11]  # "Nguyễn Văn…"
+    assert cut(row[2], 12) == "02/04/2026" and cut(row[1], 8) == "Nguyễn…"
+
+
+async def test_sync_screen_keeps_the_reason_of_a_rejected_item_on_screen(tour_app, services):
+    """At 80 columns the "Lý do / phản hồi" column was past the right edge: the attempts and the next attempt now
+    drop (the box below says them) and the reason is cut with … (the box says it whole)."""
+    reason = "Mã đơn vị H99.01 không thuộc tỉnh: hệ thống tỉnh từ chối hồ sơ (422), sửa mã đơn vị rồi gửi lại"
+    with services.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE outbox_item SET state = 'rejected', attempts = 3, last_error = ? "
+            "WHERE id = (SELECT min(id) FROM outbox_item)",
+            (reason,),
+        )
+    app = tour_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_sync_screen()
+        await settle(app, pilot)
+        table = app.screen.query_one("#sync-table")
+        for size in [(80, 24), (100, 30), (120, 40)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert table_overflow(table) == 0, size
+            assert "Lý do" in line_with(app, "Mã hồ sơ"), size
+            row = line_with(app, "Bị từ chối")
+            assert "Mã đơn vị H99.01" in row, (size, row)
+            assert reason in str(app.screen.query_one("#sync-detail").render()), size  # whole in the box below
+
+
+async def test_kpi_scorecard_does_not_scroll_sideways(tour_app, make_dossier, fixed_clock):
+    """At 80 columns the scorecard's fields ran past the right edge; now names wrap and every column shows."""
+    for code in ("2.000987", "1.001612", "X.DC0001"):  # Hộ tịch (liên thông), hộ kinh doanh, đất đai: five fields
+        make_dossier(code, received_at=fixed_clock(), fee_vnd=0)
+    app = tour_app("lanhdao")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        table = app.screen.query_one("#kpi-table")
+        for size in [(80, 24), (100, 30), (120, 40)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert table_overflow(table) == 0 and table.region.right <= app.size.width, size
+            columns = sum(column.get_render_width(table) for column in table.columns.values())
+            assert table.region.x + columns <= app.size.width, size
+            assert_readable(app, size, "Tất cả", "Chứng", "Đất đai", "Thành", "Tỷ lệ đúng hạn", "Tỷ lệ hài lòng")
+
+
+async def test_fee_step_choices_wrap_instead_of_being_cut(tour_app):
+    """At 80 columns "Công dân đồng ý cho nộp trực tuyến thay" and the other choices were cut mid-word."""
+    from textual.widgets import Checkbox, RadioButton
+
+    app = tour_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_intake(app, pilot)
+        screen.query_one("#proc-query").value = "2.000815"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#id_number").value = SCAN
+        await pilot.press("enter")
+        await settle(app, pilot)
+        while screen.current_step is not None and screen.current_step.KEY != "fee":
+            screen.show_step(screen._neighbour(screen.step, 1))
+            await settle(app, pilot)
+        step = screen.current_step
+        toggles = [t for t in step.query(Checkbox).results() if t.display] + list(step.query(RadioButton).results())
+        assert toggles
+        for toggle in toggles:
+            toggle.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            region = toggle.region
+            lines = screen_lines(app)[region.y : region.bottom]
+            shown = " ".join(line[region.x : region.right] for line in lines)
+            for word in str(toggle.label).split():
+                assert word in shown, (str(toggle.label), shown)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_the_footer_keeps_to_one_line_at_80_columns(tour_app, size):
+    """The footer took two or three of 24 lines: below 90 columns it keeps to one (the screen's own keys, then the
+    app's by priority, F1 saying "Mọi phím" when some are left out); at 120 columns every key shows."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        for keys in ((), ("f3",)):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            footer = app.screen.query_one(Footer)
+            shown = {k.key: k.description for k in footer.query(FooterKey)}
+            own = {
+                b.binding.key: b.binding.description
+                for b in app.screen.active_bindings.values()
+                if b.binding.show and b.node is not app
+            }
+            assert own.items() <= shown.items(), (size, own, shown)  # the screen's keys are never left out
+            assert not footer_keys_cut(app), size
+            if size[0] < 90:
+                assert footer.region.height == 1, (size, shown)
+                assert shown["f1"] == "Mọi phím" and "f2" in shown and "f3" in shown, shown
+            if size[0] >= 110:
+                assert shown["f1"] == "Trợ giúp" and {"f2", "f3", "f4", "f5", "f10", "ctrl+q"} <= set(shown), shown
+
+
+def test_the_narrow_footer_drops_app_keys_by_priority():
+    from screens.widgets.footer import choose
+
+    widths = [10, 10, 12, 12, 12, 12]
+    is_global = [True, False, True, True, True, True]  # quit (shown first by Textual), the screen's key, f1, f2 …
+    ranks = [10, 0, 0, 2, 3, 4]
+    order, counts = choose(widths, is_global, ranks, 200, 200, None, 2, 8)
+    assert order == [1, 0, 2, 3, 4, 5] and counts == [6]
+    order, counts = choose(widths, is_global, ranks, 50, 60, 1, 2, 8)
+    assert order == [1, 2, 3, 4] and counts == [4]  # quit went first, then the lowest-ranked app key
+    order, counts = choose([40, 40, 12], [False, False, True], [0, 0, 0], 50, 60, 1, 2, 8)
+    assert order == [0, 1, 2] and counts == [1, 2]  # the screen's own keys wrap rather than hide
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_the_supplement_checklist_hint_wraps_inside_its_dialog(tour_app, services, size):
+    """The hint above the papers to ask for was cut at the dialog's edge at every width (the dialog is 72 wide)."""
+    from screens.dialogs import ChecklistDialog
+
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        app.open_dossier(str(app.screen.query_one("#home-table").get_row_at(0)[0]))
+        await settle(app, pilot)
+        await pilot.press("s")  # ask for a supplement: pick the missing papers
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistDialog)
+        text = " ".join(line.strip(" █▀▄") for line in screen_lines(app))
+        assert "các giấy tờ chưa nhận đã được chọn sẵn" in " ".join(text.split()), text
+
+
+async def test_home_queue_fits_and_keeps_the_procedures_distinctive_words(tour_app):
+    """At 100 columns the home queue read "Thủ tục đăn…" and cut "Nhận lú": the columns now fit by priority and a
+    procedure's name loses the "Thủ tục " every other one starts with before it is cut."""
+    app = tour_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#home-table")
+        for size in [(100, 30), (80, 24), (120, 40), (100, 30)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert table_overflow(table) == 0, (size, [str(c.label) for c in table.ordered_columns])
+            header = line_with(app, "Mã hồ sơ")
+            assert all(label in header for label in ("Người nộp", "Trạng thái", "Hẹn trả")), (size, header)
+            if size[0] >= 100:
+                assert "Thủ tục" in header and "Đăng ký khai sinh" in screen_text(app), size
