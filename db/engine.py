@@ -123,6 +123,12 @@ class Checkpointer:
         finally:
             Checkpointer._running.discard(threading.current_thread())
 
+    def wait(self, timeout: float = 10.0) -> None:
+        """Let this engine's checkpoint under way finish (before its file is copied, replaced or removed)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
     @classmethod
     def wait_all(cls, timeout: float = 10.0) -> None:
         """Let the checkpoints under way finish (at exit, before the interpreter stops daemon threads)."""
@@ -131,6 +137,15 @@ class Checkpointer:
 
 
 atexit.register(Checkpointer.wait_all)
+
+
+def dispose(engine: Engine) -> None:
+    """Close an engine's connections once its background checkpoint has finished: a checkpoint still writing the
+    file (or, as the last connection, removing its WAL) while a restore replaces it or a copy is taken would race."""
+    checkpointer = getattr(engine, "checkpointer", None)
+    if checkpointer is not None:
+        checkpointer.wait()
+    engine.dispose()
 
 
 def _on_begin(conn: sa.Connection) -> None:

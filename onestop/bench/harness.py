@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from db.engine import dispose
 from onestop.bench import cli, core, declarations, floors, forms, kpi, search, tui
 from onestop.bench.context import BenchContext
 from onestop.bench.synthetic import bulk_insert
@@ -146,7 +147,7 @@ def _run_size(size: int, db_path: Path, config_path: Path, only: tuple[str, ...]
             continue
         # No pooled connection stays open while a provider's commands write: on main at the time of writing,
         # a command writing while another process held a connection open could leave the file malformed.
-        services.engine.dispose()
+        dispose(services.engine)
         try:
             _ensure_session(services, db_path)
             figures.update({k: v for k, v in provider(ctx).items() if v is not None})

@@ -228,7 +228,9 @@ class Services:
         store_profile(self.engine, self.settings.office)
 
     def close(self) -> None:
-        self.engine.dispose()
+        from db.engine import dispose
+
+        dispose(self.engine)
 
 
 _PREPARED_KEY = "prepared.stamp"

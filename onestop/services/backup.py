@@ -372,7 +372,7 @@ def reference_schema(revision: str) -> dict[tuple[str, str], str]:
     if revision not in _REFERENCE_SCHEMAS:
         from alembic import command
 
-        from db.engine import alembic_config, make_engine
+        from db.engine import alembic_config, dispose, make_engine
 
         with tempfile.TemporaryDirectory(prefix=".onestop-schema-") as tmp:
             path = Path(tmp) / "reference.db"
@@ -380,7 +380,7 @@ def reference_schema(revision: str) -> dict[tuple[str, str], str]:
             try:
                 command.upgrade(alembic_config(engine), revision)
             finally:
-                engine.dispose()
+                dispose(engine)
             conn = sqlite3.connect(path)
             try:
                 _REFERENCE_SCHEMAS[revision] = _schema_objects(conn)
@@ -801,6 +801,8 @@ class BackupService:
 
     def _swap_in(self, verified_db: Path) -> Path | None:
         """Keep a copy of the current database, then rename the verified one into place (atomic on POSIX)."""
+        from db.engine import dispose
+
         db_path = self.paths.db_path
         engine = self.engine
         stamp = now_vn().strftime("%Y%m%d-%H%M%S")
@@ -812,7 +814,7 @@ class BackupService:
             os.fsync(fh.fileno())
         kept = db_path.exists()
         try:
-            engine.dispose()
+            dispose(engine)
             if kept:
                 self._keep_previous(db_path, previous)
                 try:

@@ -23,3 +23,42 @@ async def test_form_and_sync_actions_are_named_in_vietnamese(services, officer, 
         shown = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert not {s for s in shown if "." in s or "_" in s}, shown
         assert {"form.render", "form.print", "form.print_failed", "sync.run"} <= set(ACTION_LABELS)
+
+
+async def test_actions_recorded_by_real_use_are_named_in_vietnamese(services, officer, fixed_clock):
+    """A morning's real actions — failed logins that lock an account, the account unlocked, a receipt series set,
+    a logout from the TUI — read in Vietnamese on the audit screen, none as the code stored in the log."""
+    from datetime import timedelta
+
+    from textual.widgets import DataTable
+
+    from onestop.errors import OneStopError
+    from screens.app import make_app
+    from screens.audit import AuditScreen
+
+    start = services.officers.clock()
+    for attempt in range(5):  # each try after the wait the throttle asks for (at most 8 s here)
+        services.officers.clock = lambda at=start + timedelta(seconds=20 * attempt): at
+        try:
+            services.officers.authenticate("canbo", "sai-mat-khau")
+        except OneStopError:
+            pass
+    services.officers.unlock("canbo", actor="admin")
+    services.fee_receipts.set_series("AB/26E", "01", 1, actor="lanhdao")
+    app = make_app(services, officer=services.officers.get("canbo"), clock=fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f12")
+        await pilot.pause()
+    stored = {e.action for e in services.audit.entries()}
+    assert {"login.failed", "officer.locked", "officer.unlock", "fee.series", "logout"} <= stored, stored
+    app = make_app(services, officer=services.officers.get("lanhdao"), clock=fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await app.push_screen(AuditScreen(export_dir=services.backup_dir / "exports"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        shown = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+    assert not shown & stored, shown & stored

@@ -170,3 +170,26 @@ def test_the_floor_recorder_sees_every_statement_of_a_save(services, applicant, 
         assert copy.fetchone()[0] == 1
     finally:
         raw.close()
+
+
+def test_closing_the_services_waits_for_the_checkpoint_under_way(services, applicant, db_path, tmp_path):
+    """A checkpoint started by the last saves is finished when `close()` returns: the file can then be copied (a
+    backup, a restore's swap, a test's template) without a background thread still writing it or removing its WAL."""
+    import shutil
+
+    from db.engine import CHECKPOINT_EVERY
+
+    checkpointer = services.engine.checkpointer
+    for _ in range(CHECKPOINT_EVERY):
+        services.intake.save(_draft(applicant), "canbo")
+    started = checkpointer._thread
+    assert started is not None  # the eighth save started one
+    services.close()
+    assert not started.is_alive()
+    copy = tmp_path / "copy.db"
+    shutil.copy2(db_path, copy)
+    if db_path.with_name(db_path.name + "-wal").exists():
+        shutil.copy2(db_path.with_name(db_path.name + "-wal"), copy.with_name("copy.db-wal"))
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM dossier").fetchone()[0] >= CHECKPOINT_EVERY
