@@ -93,11 +93,17 @@ async def _drive_intake(pilot: Any, switches: list[float], declaration: list[flo
         screen = app.screen
         step = getattr(screen, "step", None)
         # Saving (step 6 → the done view) is the save, timed by `intake_save_p95_ms`, not a step switch.
-        if step_before is not None and step is not None and step != step_before and step < 6 and screen.step_painted_at:
+        if step_before is not None and step is not None and step != step_before and step < 6:
+            # the press can return before the step's first frame is written: wait for that frame
+            for _ in range(200):
+                if screen.step_painted_at >= started:
+                    break
+                await pilot.pause()
             elapsed = (screen.step_painted_at - started) * 1000
-            switches.append(elapsed)
-            if "Declaration" in type(getattr(screen, "current_step", None)).__name__:
-                declaration.append(elapsed)
+            if elapsed >= 0:
+                switches.append(elapsed)
+                if "Declaration" in type(getattr(screen, "current_step", None)).__name__:
+                    declaration.append(elapsed)
         if key == "enter" and step == 1 and step_before == 0:
             field = screen.query_one("#id_number")
             field.value = SCAN  # the scanner's keystrokes are not the officer's

@@ -66,7 +66,8 @@ class DeclarationStep(IntakeStep):
         from onestop.declarations.service import default_agency
 
         if self._form is not None:
-            self._form.remove()
+            if self._form.parent is not None:
+                self._form.remove()
             self._form = None
         defn = self.onestop.services.intake.declarations.for_procedure(procedure.code) if procedure else None
         self.query_one("#decl-none").display = defn is None
@@ -76,16 +77,29 @@ class DeclarationStep(IntakeStep):
         if defn.has("KinhGui") and not initial.get("KinhGui"):
             initial["KinhGui"] = default_agency(self.onestop.services.settings.office)
         declarations = self.onestop.services.intake.declarations
-        self._form = DeclarationForm(defn, initial, lookup=declarations.known_person)
+        form = self._form = DeclarationForm(defn, initial, lookup=declarations.known_person)
         # a service error naming an imported form's field brings the officer here too
         DeclarationStep.FIELDS = DeclarationStep.FIELDS | {f.key for f in defn.fields}
-        self.query_one("#decl-scroll").mount(self._form, before=0)
+        if self.intake.restoring:  # the draft's values go into its fields next
+            self._mount(form)
+        else:  # the form is not on screen yet: built once the next step (the applicant) is painted
+            self.intake.after_paint(lambda: self._mount(form))
+
+    def _mount(self, form: DeclarationForm) -> None:
+        if form is self._form and form.parent is None:
+            self.query_one("#decl-scroll").mount(form, before=0)
+
+    def ensure_mounted(self) -> None:
+        """The form in its place now (showing the step, or checking it, before the deferred build ran)."""
+        if self._form is not None:
+            self._mount(self._form)
 
     def enter(self) -> None:
         """The applicant typed or scanned on step 2 fills "Người yêu cầu" (typed values are kept)."""
         form = self.form
         if form is None:
             return
+        self.ensure_mounted()
         self._prefill_requester(form)
         self.call_after_refresh(self._focus_first)
 
@@ -151,6 +165,7 @@ class DeclarationStep(IntakeStep):
         form = self.form
         if form is None:
             return True
+        self.ensure_mounted()
         from onestop.domain import now_vn
 
         self._prefill_requester(form)  # saved from another step: the applicant is still "Người yêu cầu"

@@ -147,6 +147,10 @@ class IntakeScreen(OneStopScreen):
         self.offer_draft = offer_draft
         self.step_painted_at = 0.0
         """perf_counter() when the current step was last painted (the bench reads it)."""
+        self._paint_pending: Widget | None = None
+        """The step widget shown but not yet in a frame written to the terminal."""
+        self._after_paint: list[Any] = []
+        """Work that need not delay the frame (`after_paint`)."""
         self.restoring = False
         """True while a draft is put back (no auto-advance, no searching, no draft writes)."""
         self.steps: list[IntakeStep] = [cls() for cls in STEPS]
@@ -167,6 +171,7 @@ class IntakeScreen(OneStopScreen):
         yield CounterFooter()
 
     def on_mount(self) -> None:
+        self.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed, immediate=True)
         self.show_step(0)
         if self.offer_draft:
             self._offer_draft()
@@ -196,18 +201,53 @@ class IntakeScreen(OneStopScreen):
         """Display step `index`, focus its first field and keep the draft."""
         self.step = index
         step = self.current_step
-        self.query_one(ContentSwitcher).current = f"step-{step.KEY}" if step else "step-done"
+        switcher = self.query_one(ContentSwitcher)
+        shown = f"step-{step.KEY}" if step else "step-done"
+        if switcher.current == shown:  # already laid out: the next refresh paints it
+            self.call_after_refresh(self._painted)
+        else:
+            switcher.current = shown
+            self._paint_pending = switcher.get_child_by_id(shown)
         self._paint_step_bar()
         if step is not None:
             step.enter()
             if step.FIRST_FOCUS:
                 self.query_one(step.FIRST_FOCUS).focus()
-        self.call_after_refresh(self._painted)
         if not self.restoring and not self.saved_code:
-            self._save_draft_in_background()
+            self.after_paint(self._save_draft_in_background)
 
     def _painted(self) -> None:
         self.step_painted_at = time.perf_counter()
+        self._run_after_paint()
+
+    def after_paint(self, callback: Any) -> None:
+        """Run `callback` once the step being shown is on the terminal: what the officer does not wait for (the
+        draft write, building the tờ khai of a newly chosen procedure) does not delay the step's frame."""
+        self._after_paint.append(callback)
+        if len(self._after_paint) == 1:
+            self.call_after_refresh(self._run_after_paint)  # nothing shown meanwhile: after the next refresh
+
+    def _run_after_paint(self) -> None:
+        if self._paint_pending is not None:  # a step is on its way: after its frame
+            return
+        callbacks, self._after_paint = self._after_paint, []
+        for callback in callbacks:
+            self.call_later(callback)
+
+    def _layout_refreshed(self, _screen: object) -> None:
+        """After each layout refresh (the frame is written by then): the shown step painted once it is in it."""
+        from textual.errors import NoWidget
+
+        pending = self._paint_pending
+        if pending is None:
+            return
+        try:
+            in_frame = bool(self.find_widget(pending).region)
+        except NoWidget:  # not laid out yet: a later refresh paints it
+            in_frame = False
+        if in_frame:
+            self._paint_pending = None
+            self._painted()
 
     def _paint_step_bar(self) -> None:
         shown = [s for s in self.steps if s.applies() or s is self.current_step]

@@ -27,6 +27,9 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Label, Static
 
+QUIET_INPUT = "-textual-compact -valid"
+"""The classes a compact Input without validators gives itself when built and when its value is set."""
+
 
 class ChoiceSuggester(Suggester):
     """Suggests a choice's label from an accent-free, case-free prefix ("viet" → "Việt Nam")."""
@@ -230,6 +233,9 @@ class DeclarationForm(Vertical):
             value=display(f, initial) if initial not in (None, "") else "",
             placeholder=placeholder,
             id=wid,
+            # the classes Input sets on itself at once (compact, no validators: valid), given up front so that
+            # building and pre-filling a field does not restyle it twice (the form has ~60 of them)
+            classes=QUIET_INPUT,
             compact=True,
             max_length=max(f.max_length, 0) if f.type in ("text", "textarea") else 40,
             suggester=ChoiceSuggester([c.label for c in f.choices]) if f.choices else None,
