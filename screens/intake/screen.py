@@ -242,13 +242,13 @@ class IntakeScreen(OneStopScreen):
 
     def _hold_collection(self) -> None:
         """No garbage collection between a step change and its frame: a collection pass (a gen-2 one takes
-        ~100 ms on this heap) waits until the step is painted (`_release_collection`), or at most a second."""
+        ~100 ms on this heap) waits until the step is painted (`_release_collection`), or at most two seconds."""
         import gc
 
         if not self._collection_held and gc.isenabled():
             gc.disable()
             self._collection_held = True
-            self.set_timer(1.0, self._release_collection)
+            self.set_timer(2.0, self._release_collection)
 
     def _release_collection(self) -> None:
         import gc
