@@ -10,6 +10,7 @@ import atexit
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,53 +58,81 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
 
 WAL_AUTOCHECKPOINT = 4000
 """Pages in the WAL past which a commit checkpoints itself (SQLite's default is 1,000): reached only while writes
-follow one another without a pause, the background checkpoint having copied most of them already."""
-CHECKPOINT_EVERY = 8
-"""Write transactions of one engine between two background checkpoints (an intake save adds ~60 pages to the
-WAL on a database of a million dossiers; SQLite's own automatic checkpoint came every 1,000 pages)."""
+follow one another without a pause (a long batch, a bench loop), the background checkpoint otherwise having
+copied the WAL back whenever the writer paused."""
+QUIET_S = 0.3
+"""Seconds without a write after which the background checkpoint runs (`Checkpointer`)."""
 
 
 CATCH_UP_ROUNDS = 4
 
 
 class Checkpointer:
-    """Folds the WAL back into the database file in a background thread, after every `CHECKPOINT_EVERY` write
-    transactions of its engine, instead of inside whichever commit crosses SQLite's automatic threshold (that
-    commit used to pay for copying a thousand pages and syncing the database file: one intake save in sixteen at a
-    million dossiers). The threshold stays, higher (`WAL_AUTOCHECKPOINT`), as the bound for writers that never pause.
+    """Folds the WAL back into the database file in a background thread once the engine's writer pauses
+    (`QUIET_S` after its last write transaction), instead of inside whichever commit crosses SQLite's automatic
+    threshold (that commit used to pay for copying a thousand pages and syncing the database file: one intake
+    save in sixteen at a million dossiers). Waiting for a pause keeps the checkpoint's own writes and syncs away
+    from the commits they would slow down (a checkpoint every few saves while saves follow one another made one
+    save in eight wait for the disk). The threshold stays, higher (`WAL_AUTOCHECKPOINT`), as the bound for
+    writers that never pause.
 
     The checkpoint is PASSIVE: it never waits for nor blocks readers or writers, and what it cannot copy yet
     (a reader still on an older snapshot) is copied next time. Durability does not depend on it: a transaction is
-    durable when its commit has synced the WAL (synchronous=FULL). At process exit a running checkpoint is
-    waited for; the last connection to close checkpoints what is left, as SQLite always does."""
+    durable when its commit has synced the WAL (synchronous=FULL). `stop()` (the services' close, a restore's
+    swap, process exit) lets a checkpoint under way finish and ends the thread; the last connection to close
+    checkpoints what is left, as SQLite always does."""
 
-    _running: set[threading.Thread] = set()
+    _all: set[Checkpointer] = set()
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.writes = 0
         self.done = 0
-        """Checkpoints completed (what tests wait on)."""
-        self._lock = threading.Lock()
+        """Checkpoints completed (what tests wait on, with `wait_done`)."""
+        self._cond = threading.Condition()
+        self._last_write = 0.0
+        self._pending = False
+        self._stopping = False
         self._thread: threading.Thread | None = None
 
     def on_commit(self, conn: sa.Connection) -> None:
-        """Engine "commit" event: count the transactions that changed something, start a checkpoint when due."""
+        """Engine "commit" event: note a transaction that changed something; the thread checkpoints after a pause."""
         dbapi = conn.connection.driver_connection
         info = conn.connection.info
         changes = dbapi.total_changes if dbapi is not None else 0
         if changes == info.get("checkpoint_changes", 0):
             return
         info["checkpoint_changes"] = changes
-        with self._lock:
+        with self._cond:
             self.writes += 1
-            if self.writes % CHECKPOINT_EVERY or (self._thread is not None and self._thread.is_alive()):
-                return
-            self._thread = threading.Thread(target=self._run, name="onestop-checkpoint", daemon=True)
-            Checkpointer._running.add(self._thread)
-            self._thread.start()
+            self._last_write = time.monotonic()
+            self._pending = True
+            if self._thread is None or not self._thread.is_alive():
+                self._stopping = False
+                self._thread = threading.Thread(target=self._loop, name="onestop-checkpoint", daemon=True)
+                Checkpointer._all.add(self)
+                self._thread.start()
+            else:
+                self._cond.notify()
 
-    def _run(self) -> None:
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopping:
+                    if self._pending:
+                        quiet_left = self._last_write + QUIET_S - time.monotonic()
+                        if quiet_left <= 0:
+                            break
+                        self._cond.wait(quiet_left)
+                    elif not self._cond.wait(60):
+                        self._thread = None  # an hour of no writes does not keep a thread: the next write starts one
+                        return
+                if self._stopping:
+                    return
+                self._pending = False
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
         try:
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             try:
@@ -117,26 +146,35 @@ class Checkpointer:
                         break
             finally:
                 conn.close()
-            self.done += 1
         except sqlite3.Error:
             pass  # busy or gone (a restore replaced the file): the next one, or the last close, checkpoints
-        finally:
-            Checkpointer._running.discard(threading.current_thread())
+        with self._cond:
+            self.done += 1
+            self._cond.notify_all()
 
-    def wait(self, timeout: float = 10.0) -> None:
-        """Let this engine's checkpoint under way finish (before its file is copied, replaced or removed)."""
-        thread = self._thread
-        if thread is not None:
+    def wait_done(self, count: int, timeout: float = 10.0) -> bool:
+        """Wait until `count` checkpoints have completed (tests); False if they had not within `timeout`."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.done >= count, timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the thread, letting a checkpoint under way finish (before the file is copied, replaced or removed;
+        one not yet begun is left to the last connection's close). A later write starts the thread again."""
+        with self._cond:
+            thread, self._stopping = self._thread, True
+            self._cond.notify_all()
+        if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
+        Checkpointer._all.discard(self)
 
     @classmethod
-    def wait_all(cls, timeout: float = 10.0) -> None:
+    def stop_all(cls, timeout: float = 10.0) -> None:
         """Let the checkpoints under way finish (at exit, before the interpreter stops daemon threads)."""
-        for thread in list(cls._running):
-            thread.join(timeout)
+        for checkpointer in list(cls._all):
+            checkpointer.stop(timeout)
 
 
-atexit.register(Checkpointer.wait_all)
+atexit.register(Checkpointer.stop_all)
 
 
 def dispose(engine: Engine) -> None:
@@ -144,7 +182,7 @@ def dispose(engine: Engine) -> None:
     file (or, as the last connection, removing its WAL) while a restore replaces it or a copy is taken would race."""
     checkpointer = getattr(engine, "checkpointer", None)
     if checkpointer is not None:
-        checkpointer.wait()
+        checkpointer.stop()
     engine.dispose()
 
 
