@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker
 
 from screens.common import OneStopScreen, error_text, fmt_date, fmt_short
-from screens.widgets.columns import Col, Forms, cut_cells, fit_rows, procedure_label, shown_labels, table_room
+from screens.widgets.columns import Col, Forms, procedure_label
 from screens.widgets.footer import CounterFooter
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
@@ -156,17 +156,7 @@ class HomeScreen(OneStopScreen):
 
     def _show_rows(self, keep_cursor: bool = False) -> None:
         """Fill the table from `rows`, its columns fitted to its width by priority (see COLUMNS)."""
-        table = self.query_one(CounterTable)
-        room = table_room(table, len(self.rows), self.app.size.width - 2)
-        widths = fit_rows(COLUMNS, [cells for _code, cells in self.rows], room)
-        labels = shown_labels(COLUMNS, widths)
-        row = table.cursor_row
-        if [str(c.label) for c in table.ordered_columns] != labels:
-            table.clear(columns=True)
-            table.set_columns(labels)
-        table.fill([(code, cut_cells(cells, widths)) for code, cells in self.rows])
-        if keep_cursor and self.rows:
-            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+        self.query_one(CounterTable).fill_fitted(COLUMNS, self.rows, self.app.size.width - 2, keep_cursor=keep_cursor)
 
     def on_resize(self) -> None:
         if self.counts is not None:

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from screens.common import OneStopScreen, fmt_short
-from screens.widgets.columns import Col, cut_cells, fit_rows, shown_labels, table_room
+from screens.widgets.columns import Col
 from screens.widgets.table import CounterTable
 
 if TYPE_CHECKING:
@@ -163,17 +163,7 @@ class SyncScreen(OneStopScreen):
 
     def _show_rows(self) -> None:
         """Fill the table from `rows`, the columns fitted to its width; the highlighted row stays highlighted."""
-        table = self.query_one(CounterTable)
-        row = table.cursor_row
-        room = table_room(table, len(self.rows), self.app.size.width)
-        widths = fit_rows(COLUMNS, [cells for _key, cells in self.rows], room)
-        labels = shown_labels(COLUMNS, widths)
-        if [str(c.label) for c in table.ordered_columns] != labels:
-            table.clear(columns=True)
-            table.set_columns(labels)
-        table.fill([(key, cut_cells(cells, widths)) for key, cells in self.rows])
-        if self.rows:
-            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+        self.query_one(CounterTable).fill_fitted(COLUMNS, self.rows, self.app.size.width, keep_cursor=True)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_rows)

@@ -11,13 +11,16 @@ rendered, once) and lays the table out once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.widgets import DataTable
+
+if TYPE_CHECKING:
+    from screens.widgets.columns import Col
 
 Cells = Sequence[Any]
 
@@ -33,6 +36,24 @@ class CounterTable(DataTable[Any]):
         for label in labels:
             self.add_column(label, width=cell_len(label))
         self._fixed_widths = True
+
+    def fill_fitted(
+        self, columns: Sequence[Col], rows: Sequence[tuple[str, Cells]], fallback: int, *, keep_cursor: bool = False
+    ) -> None:
+        """`fill` with the columns fitted to the table's width by priority (`screens.widgets.columns`): columns
+        shrink, cut their text with … or drop as `columns` says; the highlighted row stays when `keep_cursor`.
+        `fallback`: the width to fit before the table is laid out."""
+        from screens.widgets.columns import cut_cells, fit_rows, shown_labels, table_room
+
+        widths = fit_rows(columns, [cells for _key, cells in rows], table_room(self, len(rows), fallback))
+        labels = shown_labels(columns, widths)
+        row = self.cursor_row
+        if [str(c.label) for c in self.ordered_columns] != labels:
+            self.clear(columns=True)
+            self.set_columns(labels)
+        self.fill([(key, cut_cells(cells, widths)) for key, cells in rows])
+        if keep_cursor and rows:
+            self.move_cursor(row=min(max(row, 0), len(rows) - 1))
 
     def fill(self, rows: Sequence[tuple[str, Cells]]) -> None:
         """Replace the rows with `rows` (key, cells), the column widths fitting every row from the start.

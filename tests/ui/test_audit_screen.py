@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 
-async def test_form_and_sync_actions_are_named_in_vietnamese(services, officer, fixed_clock, make_dossier):
+async def actions_shown(services, clock) -> set[str]:
+    """The "action" column of the audit screen as a leader opens it."""
     from textual.widgets import DataTable
 
     from screens.app import make_app
-    from screens.audit import ACTION_LABELS, AuditScreen
+    from screens.audit import AuditScreen
 
-    code = make_dossier().code
-    for action in ("form.render", "form.print", "form.print_failed", "sync.run"):
-        services.audit.log("canbo", action, code)
-    app = make_app(services, officer=services.officers.get("lanhdao"), clock=fixed_clock)
+    app = make_app(services, officer=services.officers.get("lanhdao"), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await app.push_screen(AuditScreen(export_dir=services.backup_dir / "exports"))
@@ -20,9 +18,18 @@ async def test_form_and_sync_actions_are_named_in_vietnamese(services, officer, 
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one(DataTable)
-        shown = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-        assert not {s for s in shown if "." in s or "_" in s}, shown
-        assert {"form.render", "form.print", "form.print_failed", "sync.run"} <= set(ACTION_LABELS)
+        return {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+
+
+async def test_form_and_sync_actions_are_named_in_vietnamese(services, officer, fixed_clock, make_dossier):
+    from screens.audit import ACTION_LABELS
+
+    code = make_dossier().code
+    for action in ("form.render", "form.print", "form.print_failed", "sync.run"):
+        services.audit.log("canbo", action, code)
+    shown = await actions_shown(services, fixed_clock)
+    assert not {s for s in shown if "." in s or "_" in s}, shown
+    assert {"form.render", "form.print", "form.print_failed", "sync.run"} <= set(ACTION_LABELS)
 
 
 async def test_actions_recorded_by_real_use_are_named_in_vietnamese(services, officer, fixed_clock):
@@ -30,11 +37,8 @@ async def test_actions_recorded_by_real_use_are_named_in_vietnamese(services, of
     a logout from the TUI — read in Vietnamese on the audit screen, none as the code stored in the log."""
     from datetime import timedelta
 
-    from textual.widgets import DataTable
-
     from onestop.errors import OneStopError
     from screens.app import make_app
-    from screens.audit import AuditScreen
 
     start = services.officers.clock()
     for attempt in range(5):  # each try after the wait the throttle asks for (at most 8 s here)
@@ -52,13 +56,5 @@ async def test_actions_recorded_by_real_use_are_named_in_vietnamese(services, of
         await pilot.pause()
     stored = {e.action for e in services.audit.entries()}
     assert {"login.failed", "officer.locked", "officer.unlock", "fee.series", "logout"} <= stored, stored
-    app = make_app(services, officer=services.officers.get("lanhdao"), clock=fixed_clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await app.push_screen(AuditScreen(export_dir=services.backup_dir / "exports"))
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        shown = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+    shown = await actions_shown(services, fixed_clock)
     assert not shown & stored, shown & stored
