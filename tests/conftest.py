@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import json
 import os
 import subprocess
 import sys
@@ -358,3 +359,23 @@ def make_dossier(services, applicant):
         return services.intake.save(draft, officer)
 
     return _make
+
+
+def new_contract_version(tmp_path: Path) -> Path:
+    """A provincial catalog file with a new version of 2.001035 (copy certification of a contract): new name, fee
+    60,000 đ, one working day."""
+    doc = {
+        "procedures": [
+            {
+                "code": "2.001035",
+                "name": "Chứng thực giao dịch (bản mới)",
+                "field": "Chứng thực",
+                "deadline": {"amount": 1, "unit": "working_days"},
+                "fee_vnd": 60000,
+                "documents": [],
+            }
+        ]
+    }
+    path = tmp_path / "tinh.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from onestop.errors import BadInput, NotFound
+from tests.conftest import new_contract_version
 
 
 def test_shipped_catalog_has_all_procedures_nfc(services) -> None:
@@ -37,20 +37,7 @@ def test_type_ahead_ignores_accents_and_case(services, query, code) -> None:
 
 def test_import_creates_new_version_and_old_dossier_keeps_its_rules(services, make_dossier, tmp_path: Path) -> None:
     before = make_dossier("2.001035")
-    doc = {
-        "procedures": [
-            {
-                "code": "2.001035",
-                "name": "Chứng thực giao dịch (bản mới)",
-                "field": "Chứng thực",
-                "deadline": {"amount": 1, "unit": "working_days"},
-                "fee_vnd": 60000,
-                "documents": [],
-            }
-        ]
-    }
-    path = tmp_path / "tinh.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    path = new_contract_version(tmp_path)
     version = services.catalog.import_file(path, actor="admin")
     assert version > before.procedure.version
     assert services.catalog.get("2.001035").fee_vnd == 60000

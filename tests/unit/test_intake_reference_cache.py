@@ -6,7 +6,6 @@ No test here times anything."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import datetime, timedelta
 
@@ -14,7 +13,7 @@ import pytest
 
 from onestop.domain import VN_TZ, DocKind, DocumentLine, IntakeDraft
 from onestop.errors import PermissionDenied
-from tests.conftest import sample_declaration
+from tests.conftest import new_contract_version, sample_declaration
 
 
 @pytest.fixture
@@ -49,20 +48,7 @@ def _dossiers(db_path) -> int:
 
 def test_a_procedure_imported_elsewhere_is_the_one_the_next_save_uses(services, elsewhere, applicant, tmp_path):
     first = services.intake.save(_draft(applicant), "canbo")  # the procedure is now held in memory
-    doc = {
-        "procedures": [
-            {
-                "code": "2.001035",
-                "name": "Chứng thực giao dịch (bản mới)",
-                "field": "Chứng thực",
-                "deadline": {"amount": 1, "unit": "working_days"},
-                "fee_vnd": 60000,
-                "documents": [],
-            }
-        ]
-    }
-    path = tmp_path / "tinh.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    path = new_contract_version(tmp_path)
     version = elsewhere.catalog.import_file(path, actor="admin", merge=True)
     assert version > first.procedure.version
 
