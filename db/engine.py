@@ -86,7 +86,6 @@ class Checkpointer:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.writes = 0
         self.done = 0
         """Checkpoints completed (what tests wait on, with `wait_done`)."""
         self._cond = threading.Condition()
@@ -104,7 +103,6 @@ class Checkpointer:
             return
         info["checkpoint_changes"] = changes
         with self._cond:
-            self.writes += 1
             self._last_write = time.monotonic()
             self._pending = True
             if self._thread is None or not self._thread.is_alive():
