@@ -187,6 +187,24 @@ def test_bulk_load_leaves_the_schema_as_it_was_and_everything_searchable(service
     assert [item.code for item in services.search.search(after.code).items] == [after.code]
 
 
+def test_bulk_load_leaves_the_search_index_merged(services, make_dossier, monkeypatch):
+    """A load leaves one FTS segment, not several half-merged ones: the next saves would each pay for finishing
+    those merges (seconds, at a million dossiers)."""
+    import db.queries
+    from onestop.bench.synthetic import bulk_insert
+
+    monkeypatch.setattr(db.queries, "_FTS_LOAD_HASHSIZE", 16 * 1024)  # a small buffer: the load writes many segments
+    bulk_insert(services, 3000, chunk=1000)
+    with sqlite3.connect(services.db_path) as conn:
+        # a segment's pages are stored under rowids (segment id << 37) + page (FTS5's data layout)
+        segments = "SELECT count(DISTINCT id >> 37) FROM dossier_fts_data WHERE id >> 37 > 0"
+        assert conn.execute(segments).fetchone()[0] == 1
+        config = dict(conn.execute("SELECT k, v FROM dossier_fts_config WHERE k != 'version'").fetchall())
+        assert config == {"hashsize": 1024 * 1024, "automerge": 4, "crisismerge": 16}
+    after = make_dossier()  # saves after the load add their own small segments and are found
+    assert [item.code for item in services.search.search(after.code).items] == [after.code]
+
+
 def test_a_failed_bulk_load_leaves_nothing(services):
     from db.queries import bulk_load_dossiers
 
