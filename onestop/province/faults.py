@@ -1,5 +1,6 @@
-"""Fault injection for training and tests (admin only): fail the next N sync requests with 500, delay them, or
-commit and then drop the connection before the reply is read; fail the next N file uploads with 500."""
+"""Fault injection for training and tests (admin only): fail the next N sync requests with 500, commit them and
+hold the reply back, or commit and then drop the connection before the reply is read; fail the next N file uploads
+with 500."""
 
 from __future__ import annotations
 

@@ -68,11 +68,14 @@ def create_app(store: ProvinceStore, *, faults: Faults | None = None, docs: bool
         if request.method == "PUT" and app.state.faults.take_upload():
             return JSONResponse({"detail": "Lỗi máy chủ giả lập khi nhận tệp (fault injection)."}, status_code=500)
         fail, delay, drop = app.state.faults.take()
-        if delay:
-            await asyncio.sleep(delay)
         if fail:
+            await asyncio.sleep(delay)
             return JSONResponse({"detail": "Lỗi máy chủ giả lập (fault injection)."}, status_code=500)
         response = await call_next(request)
+        if delay:
+            # applied, then the reply held back: a counter that gives up waiting retries what is already upstream
+            # (held before the handler instead, a request whose client had gone was never applied at all)
+            await asyncio.sleep(delay)
         if drop:
             return DroppedReply(response)
         return response

@@ -49,10 +49,14 @@ def test_timeout_then_retry_applies_once(counter01, province, receive):
     province.faults.delay_s, province.faults.delay_next = 1.5, 1
     report = counter01.sync.run_once()
     assert not report.online and "thời gian chờ" in report.message
-    time.sleep(1.5)  # the delayed request is still applied upstream
+    # the delayed request is still applied upstream: the retry below must find it there
+    deadline = time.monotonic() + 30
+    while not province.store.dump()["dossiers"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [x["uuid"] for x in province.store.dump()["dossiers"]] == [d.uuid]
     report = counter01.sync.run_once(now=later())
     assert report.complete
-    assert report.duplicates + report.applied == 2
+    assert (report.duplicates, report.applied) == (2, 0)  # both items already upstream: recognised, not re-applied
     assert len(province.store.events(d.uuid)) == 1
     assert_mirrored(counter01, province.store)
 
