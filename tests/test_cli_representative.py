@@ -83,6 +83,14 @@ def test_intake_records_the_representative_shows_it_and_prints_it_on_the_receipt
     }
     assert shown["authorisation_doc"] == "Giấy ủy quyền số 5/2026/UQ ngày 01/11/2026"
     assert shown["applicant"]["full_name"] == "Đặng Thị Ánh"
+    with sqlite3.connect(db_path) as conn:  # what goes upstream, in the intake's own transaction
+        (payload,) = conn.execute("SELECT payload FROM outbox_item WHERE dossier_code = ?", (code,)).fetchone()
+    upstream = json.loads(payload)
+    assert (upstream["NguoiNopThay"]["HoTen"], upstream["NguoiNopThay"]["SoDinhDanh"]) == (
+        "Lê Văn Bình",
+        "038085001234",
+    )
+    assert upstream["GiayUyQuyen"] == "Giấy ủy quyền số 5/2026/UQ ngày 01/11/2026"
 
     human = cli("dossier", "show", code)
     assert human.code == 0, human.output
