@@ -295,7 +295,7 @@ def test_a_batch_with_one_bad_representative_line_writes_nothing_and_names_it(cl
     lines = [
         {**person, **rep},
         {**person, **rep, "rep_dob": "31/02/1985"},
-        person,
+        {**person, **{key: "" for key in rep}},  # every column of a spreadsheet, left blank: no representative
         {**person, "rep-qr": REP_SCAN, "rep-authorisation": "Giấy ủy quyền số 7"},  # dashes, as the options
     ]
     batch = tmp_path / "batch.jsonl"

@@ -408,28 +408,30 @@ def _representative(
     """The person submitting on the applicant's behalf and their authorisation paper (the intake screen's Ctrl+R
     block), checked as that block and the intake service check them: the same validators and the same Vietnamese
     messages, each prefixed with the option it is about; the error's field is the `--batch` key (`rep_dob`, …).
-    (None, "") when no `--rep-…` option is given."""
-    from dataclasses import replace
-
-    from onestop import identity
-    from onestop.domain import Person
+    (None, "") when no `--rep-…` option holds a value (a batch line may carry them all blank)."""
     from onestop.errors import BadInput
-    from onestop.services.intake import AUTHORISATION_MAX_CHARS, validate_person
-    from onestop.text import clean
 
-    if not any((qr, id_number, name, dob, gender, address, phone, email)):
-        if authorisation is not None:
+    qr = qr if qr and qr.strip() else None  # a blank scan is no scan (a batch line may carry it empty)
+    if not any(v and v.strip() for v in (qr, id_number, name, dob, gender, address, phone, email)):
+        if authorisation and authorisation.strip():
             raise BadInput(
                 "--rep-authorisation chỉ dùng khi nộp thay theo ủy quyền: cần thêm --rep-qr, hoặc --rep-id-number, "
                 "--rep-name và --rep-dob của người được ủy quyền.",
                 field="rep_authorisation",
             )
         return None, ""
+    from dataclasses import replace
+
+    from onestop import identity
+    from onestop.domain import Person
+    from onestop.services.intake import AUTHORISATION_MAX_CHARS, validate_person
+    from onestop.text import clean
+
     if not qr:
         missing = [
             opt
             for opt, value in (("--rep-id-number", id_number), ("--rep-name", name), ("--rep-dob", dob))
-            if not value
+            if not (value and value.strip())
         ]
         if missing:
             raise BadInput(
