@@ -50,6 +50,10 @@ def dossier_show(
     print(f"{d.code}{'  (mã chính thức ' + d.official_code + ')' if d.official_code else ''}")
     print(f"Thủ tục: {d.procedure.code} — {d.procedure.name}")
     print(f"Người nộp: {d.applicant.full_name}  CCCD {d.applicant.id_number}  ĐT {d.applicant.phone or '—'}")
+    if d.representative is not None:
+        rep = d.representative
+        print(f"Người nộp thay (được ủy quyền): {rep.full_name}  CCCD {rep.id_number}  ĐT {rep.phone or '—'}")
+        print(f"Giấy ủy quyền: {d.authorisation_doc or '—'}")
     print(f"Trạng thái: {d.status.label} ({d.status.national_code}){'  — QUÁ HẠN' if d.is_overdue() else ''}")
     print(f"Tiếp nhận: {fmt_moment(d.received_at)}   Hẹn trả: {fmt_moment(d.due_at)}")
     if d.declaration:

@@ -12,7 +12,7 @@ from onestop.cli.common import ConfigOpt, DbOpt, JsonOpt, OfficerOpt, emit_json,
 from onestop.formats import datetime_short
 
 if TYPE_CHECKING:
-    from onestop.domain import DocumentLine, Dossier, IntakeDraft, Procedure
+    from onestop.domain import DocumentLine, Dossier, IntakeDraft, Person, Procedure
     from onestop.services import Services
 
 app = typer.Typer()
@@ -64,6 +64,28 @@ def intake(
     address: Annotated[str, typer.Option("--address", help="Địa chỉ.")] = "",
     phone: Annotated[str, typer.Option("--phone", help="Số điện thoại.")] = "",
     email: Annotated[str, typer.Option("--email", help="Thư điện tử.")] = "",
+    rep_qr: Annotated[
+        str | None,
+        typer.Option("--rep-qr", help="Nộp thay theo ủy quyền: chuỗi quét từ mã QR căn cước của người được ủy quyền."),
+    ] = None,
+    rep_id_number: Annotated[
+        str | None, typer.Option("--rep-id-number", help="Số định danh cá nhân của người được ủy quyền (12 số).")
+    ] = None,
+    rep_name: Annotated[str | None, typer.Option("--rep-name", help="Họ và tên người được ủy quyền.")] = None,
+    rep_dob: Annotated[str | None, typer.Option("--rep-dob", help="Ngày sinh người được ủy quyền dd/MM/yyyy.")] = None,
+    rep_gender: Annotated[
+        str | None, typer.Option("--rep-gender", help="Giới tính người được ủy quyền: Nam | Nữ")
+    ] = None,
+    rep_address: Annotated[str, typer.Option("--rep-address", help="Địa chỉ người được ủy quyền.")] = "",
+    rep_phone: Annotated[str, typer.Option("--rep-phone", help="Số điện thoại người được ủy quyền.")] = "",
+    rep_email: Annotated[str, typer.Option("--rep-email", help="Thư điện tử người được ủy quyền.")] = "",
+    rep_authorisation: Annotated[
+        str | None,
+        typer.Option(
+            "--rep-authorisation",
+            help="Giấy tờ ủy quyền (bắt buộc khi nộp thay), ví dụ «Giấy ủy quyền số 12 ngày 01/11/2026».",
+        ),
+    ] = None,
     doc: Annotated[
         list[str] | None,
         typer.Option("--doc", help='Giấy tờ "TÊN:original|copy|present_only:SỐ_LƯỢNG" (lặp lại được).'),
@@ -154,6 +176,15 @@ def intake(
         address=address,
         phone=phone,
         email=email,
+        rep_qr=rep_qr,
+        rep_id_number=rep_id_number,
+        rep_name=rep_name,
+        rep_dob=rep_dob,
+        rep_gender=rep_gender,
+        rep_address=rep_address,
+        rep_phone=rep_phone,
+        rep_email=rep_email,
+        rep_authorisation=rep_authorisation,
         doc=doc,
         channel=channel,
         consent=consent,
@@ -227,6 +258,15 @@ def build_draft(
     address: str = "",
     phone: str = "",
     email: str = "",
+    rep_qr: str | None = None,
+    rep_id_number: str | None = None,
+    rep_name: str | None = None,
+    rep_dob: str | None = None,
+    rep_gender: str | None = None,
+    rep_address: str = "",
+    rep_phone: str = "",
+    rep_email: str = "",
+    rep_authorisation: str | None = None,
     doc: list[str] | None = None,
     channel: str = "paper",
     consent: bool = False,
@@ -274,6 +314,17 @@ def build_draft(
             phone=phone,
             email=email,
         )
+    representative, authorisation = _representative(
+        qr=rep_qr,
+        id_number=rep_id_number,
+        name=rep_name,
+        dob=rep_dob,
+        gender=rep_gender,
+        address=rep_address,
+        phone=rep_phone,
+        email=rep_email,
+        authorisation=rep_authorisation,
+    )
     try:
         channel_value, return_value = Channel(channel), ReturnVia(return_via)
     except ValueError:
@@ -308,6 +359,8 @@ def build_draft(
     draft = IntakeDraft(
         procedure_code=procedure,
         applicant=applicant,
+        representative=representative,
+        authorisation_doc=authorisation,
         documents=documents,
         channel=channel_value,
         return_via=return_value,
@@ -326,6 +379,103 @@ def build_draft(
         declaration=declaration,
     )
     return draft, services
+
+
+REP_OPTIONS = {
+    "id_number": "--rep-id-number",
+    "full_name": "--rep-name",
+    "birth_date": "--rep-dob",
+    "gender": "--rep-gender",
+    "address": "--rep-address",
+    "phone": "--rep-phone",
+    "email": "--rep-email",
+}
+"""A representative's field, as the intake screen's «Nộp thay» block and the intake service name it → its option."""
+
+
+def _representative(
+    *,
+    qr: str | None,
+    id_number: str | None,
+    name: str | None,
+    dob: str | None,
+    gender: str | None,
+    address: str,
+    phone: str,
+    email: str,
+    authorisation: str | None,
+) -> tuple[Person | None, str]:
+    """The person submitting on the applicant's behalf and their authorisation paper (the intake screen's Ctrl+R
+    block), checked as that block and the intake service check them: the same validators and the same Vietnamese
+    messages, each prefixed with the option it is about; the error's field is the `--batch` key (`rep_dob`, …).
+    (None, "") when no `--rep-…` option holds a value (a batch line may carry them all blank)."""
+    from onestop.errors import BadInput
+
+    qr = qr if qr and qr.strip() else None  # a blank scan is no scan (a batch line may carry it empty)
+    if not any(v and v.strip() for v in (qr, id_number, name, dob, gender, address, phone, email)):
+        if authorisation and authorisation.strip():
+            raise BadInput(
+                "--rep-authorisation chỉ dùng khi nộp thay theo ủy quyền: cần thêm --rep-qr, hoặc --rep-id-number, "
+                "--rep-name và --rep-dob của người được ủy quyền.",
+                field="rep_authorisation",
+            )
+        return None, ""
+    from dataclasses import replace
+
+    from onestop import identity
+    from onestop.domain import Person
+    from onestop.services.intake import AUTHORISATION_MAX_CHARS, validate_person
+    from onestop.text import clean
+
+    if not qr:
+        missing = [
+            opt
+            for opt, value in (("--rep-id-number", id_number), ("--rep-name", name), ("--rep-dob", dob))
+            if not (value and value.strip())
+        ]
+        if missing:
+            raise BadInput(
+                "Nộp thay theo ủy quyền: cần --rep-qr, hoặc đủ --rep-id-number, --rep-name và --rep-dob "
+                f"(thiếu {', '.join(missing)}).",
+                field=_batch_key(missing[0]),
+            )
+    try:
+        if qr:
+            person = identity.to_person(identity.parse_qr(qr), phone=phone, email=email)
+            if address:
+                person = replace(person, address=address)
+        else:
+            person = Person(
+                full_name=name or "",
+                id_number=id_number or "",
+                birth_date=identity.parse_birth_date(dob or ""),
+                gender=gender or "",
+                address=address,
+                phone=phone,
+                email=email,
+            )
+        person = validate_person(person, "rep_")
+    except BadInput as err:
+        field = (err.field or "").removeprefix("rep_")
+        typed = field in ("address", "phone", "email") or not qr  # else: a fact read from the card's QR
+        option = REP_OPTIONS.get(field, "--rep-id-number") if typed else "--rep-qr"
+        raise BadInput(f"Người được ủy quyền ({option}): {err.message}", field=_batch_key(option)) from None
+    paper = clean(authorisation or "")
+    if not paper:
+        raise BadInput(
+            "Nộp thay theo ủy quyền: cần ghi giấy tờ ủy quyền (--rep-authorisation).", field="rep_authorisation"
+        )
+    if len(paper) > AUTHORISATION_MAX_CHARS:
+        raise BadInput(
+            f"--rep-authorisation: Giấy ủy quyền quá dài (tối đa {AUTHORISATION_MAX_CHARS} ký tự).",
+            field="rep_authorisation",
+        )
+    return person, paper
+
+
+def _batch_key(option: str) -> str:
+    """`--rep-id-number` → `rep_id_number`: the key an `intake --batch` line gives it."""
+    return option.removeprefix("--").replace("-", "_")
 
 
 def _read_declaration(source: str | None) -> dict | None:

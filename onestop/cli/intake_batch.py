@@ -1,9 +1,11 @@
 """`onestop intake --batch FILE.jsonl`: many intakes in one process (CONTRACT.md).
 
 One JSON object per line with the single intake's fields (`procedure`, `qr` or `id_number`/`name`/`dob`, `gender`,
-`address`, `phone`, `email`, `doc` (a list of "NAME:kind:COUNT"), `channel`, `consent`, `eid`, `attach`,
-`return_via`, `return_address`, `fee`, `pages`, `copies`, `exemption`, `fee_method`, `paper_receipt`, `due`,
-`due_reason`, `received`, `confirm_address`, `officer`); option spellings with dashes (`id-number`) are accepted.
+`address`, `phone`, `email`, the representative's `rep_qr` or `rep_id_number`/`rep_name`/`rep_dob`, `rep_gender`,
+`rep_address`, `rep_phone`, `rep_email` with `rep_authorisation`, `doc` (a list of "NAME:kind:COUNT"), `channel`,
+`consent`, `eid`, `attach`, `return_via`, `return_address`, `fee`, `pages`, `copies`, `exemption`, `fee_method`,
+`paper_receipt`, `due`, `due_reason`, `received`, `confirm_address`, `officer`); option spellings with dashes
+(`id-number`) are accepted.
 Every line is parsed and checked first, exactly as the single intake checks it; if any line is bad, the command lists
 the bad lines and exits 2 with nothing written. Otherwise each dossier is saved in its own transaction and each line
 gets a result (its code).
@@ -34,6 +36,15 @@ STRING_FIELDS = {
     "address",
     "phone",
     "email",
+    "rep_qr",
+    "rep_id_number",
+    "rep_name",
+    "rep_dob",
+    "rep_gender",
+    "rep_address",
+    "rep_phone",
+    "rep_email",
+    "rep_authorisation",
     "channel",
     "return_via",
     "return_address",

@@ -45,6 +45,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         },
         "applicant": person(d.applicant),
         "representative": person(d.representative),
+        "authorisation_doc": d.authorisation_doc if d.representative is not None else None,
         "channel": d.channel.value,
         "return_via": d.return_via.value,
         "return_address": d.return_address,

@@ -60,6 +60,8 @@ from onestop.sync.payload import dossier_payload, event_payload
 from onestop.text import clean, fold
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+AUTHORISATION_MAX_CHARS = 500
+"""The longest authorisation paper (giấy tờ ủy quyền) text a dossier keeps."""
 
 
 class _Insert:
@@ -556,7 +558,9 @@ class IntakeService:
             procedure_code=procedure.code,
             applicant=applicant,
             representative=representative,
-            authorisation_doc=_text_field(draft.authorisation_doc, "authorisation_doc", "Giấy ủy quyền", 500),
+            authorisation_doc=_text_field(
+                draft.authorisation_doc, "authorisation_doc", "Giấy ủy quyền", AUTHORISATION_MAX_CHARS
+            ),
             documents=tuple(documents),
             fee_vnd=fee,
             exemption=exemption,
