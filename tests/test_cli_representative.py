@@ -282,6 +282,14 @@ def test_each_bad_representative_value_exits_2_with_the_screens_message_and_writ
     ) == before
 
 
+def test_the_applicant_cannot_be_their_own_representative(cli, services, db_path) -> None:
+    themself = rep_args(rep_id_number="038190012345", rep_name="Đặng Thị Ánh", rep_dob="17/05/1990", rep_gender="Nữ")
+    refused = cli("intake", "--procedure", CERT, *PERSON, *themself)
+    assert refused.code == 2, refused.output
+    assert "Người nộp thay trùng số định danh với người yêu cầu" in refused.stderr
+    assert count_rows(db_path, "dossier") == 0
+
+
 def test_an_authorisation_paper_without_a_representative_is_refused(cli, services, db_path) -> None:
     refused = cli("intake", "--procedure", CERT, *PERSON, "--rep-authorisation", "Giấy ủy quyền số 5")
     assert refused.code == 2, refused.output

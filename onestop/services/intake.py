@@ -499,6 +499,11 @@ class IntakeService:
         applicant = validate_person(draft.applicant)
         self.check_required(procedure.code, applicant)
         representative = validate_person(draft.representative, "rep_") if draft.representative else None
+        if representative and representative.id_number == applicant.id_number:
+            raise BadInput(
+                "Người nộp thay trùng số định danh với người yêu cầu: nếu chính người yêu cầu nộp, bỏ phần nộp thay.",
+                field="rep_id_number",
+            )
         if representative and not clean(draft.authorisation_doc):
             raise BadInput("Nộp thay theo ủy quyền: cần ghi giấy tờ ủy quyền.", field="authorisation_doc")
         documents = []
