@@ -1,0 +1,100 @@
+"""What was still not right at 100 and 80 columns after issue 15: the audit log's detail and the fee step's columns.
+
+The checks read the terminal as the officer sees it: the screen's rendered cells (`Screen._compositor.render_strips`),
+their text and, for alignment, where each widget's first visible cell is (its background or a glyph in another colour
+than the screen's own background: a box's "tall" left border draws nothing, so the box shows one cell in).
+"""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from tests.ui import test_narrow_terminals as narrow
+from tests.ui.conftest import SCAN
+from tests.ui.test_narrow_terminals import SIZE_IDS, SIZES, open_intake, settle
+
+tour_app = narrow.tour_app  # the same app and dossiers as the narrow-terminal tour (a fixture)
+
+
+BLOCKS = {"█": 1.0, "▉": 0.875, "▊": 0.75, "▋": 0.625, "▌": 0.5, "▍": 0.375, "▎": 0.25, "▏": 0.125, "▐": 0.5}
+"""Block glyphs and how much of their cell they fill (box borders are drawn with them)."""
+EDGES = set("▔▁▕▏▎▍▌▋▊▉█▐─│╭╮╰╯")
+
+
+def visible_left(app, widget) -> int:
+    """The first column, within `widget`'s region, that the officer sees as part of it: a cell mostly painted in a
+    colour other than the screen's background, or a character drawn in a colour other than its cell's.
+
+    A box's "tall" left border is a reversed "▊" painted three quarters in the screen's background and a quarter in
+    the border's colour: the box is seen to start one cell in."""
+    screen_bg = app.screen.styles.background.rich_color
+    region = widget.region.intersection(app.screen.region)
+    strips = list(app.screen._compositor.render_strips())
+    first = region.right
+    for y in range(region.y, region.bottom):
+        x = 0
+        for segment in strips[y]:
+            style = segment.style
+            fg, bg = (style.color, style.bgcolor) if style else (None, None)
+            if style is not None and style.reverse:
+                fg, bg = bg, fg
+            for char in segment.text:
+                if region.x <= x < first:
+                    mostly = fg if BLOCKS.get(char, 0) > 0.5 else bg
+                    text = char.strip() and char not in EDGES and fg != bg
+                    if text or (mostly is not None and mostly != screen_bg):
+                        first = x
+                x += cell_len(char)
+    return first
+
+
+# ---------------------------------------------------------------- the fee step's two columns
+
+
+async def open_fee_step(app, pilot, procedure: str):
+    screen = await open_intake(app, pilot)
+    screen.query_one("#proc-query").value = procedure
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    screen.query_one("#id_number").value = SCAN
+    await pilot.press("enter")
+    await settle(app, pilot)
+    while screen.current_step is not None and screen.current_step.KEY != "fee":
+        screen.show_step(screen._neighbour(screen.step, 1))
+        await settle(app, pilot)
+    return screen.current_step
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("procedure", ["2.000884", "2.000815"], ids=["flat-fee", "per-page-fee"])
+async def test_fee_step_headings_line_up_with_their_columns(tour_app, size, procedure):
+    """The second column's heading "Kênh tiếp nhận" stood one cell left of the box of channels under it (a box's
+    "tall" left border draws nothing): every heading, hint and field of a column now starts at one x."""
+    from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet
+
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        step = await open_fee_step(app, pilot, procedure)
+        columns = list(step.query(".fee-col").results())
+        assert len(columns) == 2
+        for column in columns:
+            edges: dict[str, int] = {}
+            for widget in column.query("*").results():
+                if not isinstance(widget, Label | Input | OptionList | RadioSet | Checkbox):
+                    continue
+                if widget.parent is not column and widget.parent.id not in ("fee-tier", "paper-row"):
+                    continue  # inside a box or a row: its own layout
+                if widget.region.intersection(column.region) != widget.region or (
+                    isinstance(widget, Input) and widget.parent.has_class("fee-row")
+                ):
+                    continue  # not wholly on screen (the column scrolls), or the per-page inputs beside their labels
+                name = str(widget.render())[:30] if isinstance(widget, Label) else f"#{widget.id}"
+                edges[name] = visible_left(app, widget)
+            assert len(set(edges.values())) == 1, (size, sorted(edges.items(), key=lambda item: item[1]))
+        heading = next(w for w in columns[1].query(Label).results() if str(w.render()) == "Kênh tiếp nhận")
+        channels = columns[1].query_one("#channel", RadioSet)
+        assert visible_left(app, heading) == visible_left(app, channels), size
+        left_heading = next(w for w in columns[0].query(Label).results() if str(w.render()).startswith("Lệ phí (đồng)"))
+        assert visible_left(app, left_heading) == visible_left(app, columns[0].query_one("#exemption")), size
