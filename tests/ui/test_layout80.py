@@ -98,3 +98,99 @@ async def test_fee_step_headings_line_up_with_their_columns(tour_app, size, proc
         assert visible_left(app, heading) == visible_left(app, channels), size
         left_heading = next(w for w in columns[0].query(Label).results() if str(w.render()).startswith("Lệ phí (đồng)"))
         assert visible_left(app, left_heading) == visible_left(app, columns[0].query_one("#exemption")), size
+
+
+# ---------------------------------------------------------------- the audit log
+
+
+APOLOGY = "hẹn lại 2026-12-04: chờ xác minh nơi cư trú của công an xã"
+LONG_PULL = "nhận 3 mục; " + " ".join(
+    f"Tỉnh báo hồ sơ H56.14-2611{day:02d}-010001 đã có mã hồ sơ của tỉnh, trạng thái được cập nhật."
+    for day in range(1, 8)
+)
+
+
+def words(text: str) -> str:
+    """`text` with every run of spaces, line ends and box edges made one space (to find wrapped text)."""
+    return " ".join(text.replace("│", " ").replace("█", " ").split())
+
+
+async def open_audit(app, pilot, services):
+    from screens.audit import AuditScreen
+
+    await settle(app, pilot)
+    app.push_screen(AuditScreen(export_dir=services.backup_dir / "exports"))
+    await settle(app, pilot)
+    return app.screen
+
+
+def highlight(screen, action: str) -> None:
+    """Put the list's cursor on the newest entry of `action`."""
+    row = next(i for i, e in enumerate(screen.entries) if e.action == action)
+    screen.query_one("#audit-table").move_cursor(row=row)
+
+
+@pytest.fixture
+def logged(services, make_dossier, fixed_clock):
+    """A morning's log: a dossier received and put off with an apology, an officer locked out, a long pull."""
+    code = make_dossier(received_at=fixed_clock()).code
+    services.audit.log("sync", "sync.pull", "", LONG_PULL)
+    services.audit.log("canbo", "officer.locked", "", "5 lần sai trong 15 phút")
+    services.audit.log("canbo", "dossier.apology", code, APOLOGY)
+    return code
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_audit_log_reads_without_sideways_scrolling(tour_app, services, logged, size):
+    """At 80 and 100 columns the "Chi tiết" column was past the right edge: the columns now fit the width, the
+    detail cut with "…" to the room left; time, officer, action and dossier code stay whole, and the box below the
+    list says the highlighted entry whole."""
+    from screens.audit import ACTION_LABELS
+
+    app = tour_app("lanhdao")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_audit(app, pilot, services)
+        table = screen.query_one("#audit-table")
+        assert narrow.table_overflow(table) == 0, (size, [c.width for c in table.ordered_columns])
+        assert table.region.right <= app.size.width, size
+        header = narrow.line_with(app, "Thời gian")
+        for label in ("Cán bộ", "Việc", "Mã hồ sơ", "Chi tiết"):
+            assert label in header, (size, header)
+        highlight(screen, "dossier.apology")
+        await pilot.pause()
+        row = narrow.line_with(app, "Xin lỗi, hẹn lại")
+        assert logged in row and "canbo" in row and "/11" in row, (size, row)  # the code whole, the time there
+        assert "Xin lỗi, hẹn lại  " in row and "  hẹn lại" in row, (size, row)  # the action whole, the detail's start
+        if size[0] < 120:
+            assert APOLOGY not in row and row.rstrip().endswith("…"), (size, row)  # cut to the room left
+        box = words(str(screen.query_one("#audit-detail").render()))
+        assert APOLOGY in box and logged in box and "Xin lỗi, hẹn lại" in box, (size, box)
+        locked = narrow.line_with(app, "5 lần")  # a long action: cut last, and only at 80 columns
+        assert (ACTION_LABELS["officer.locked"] if size[0] >= 100 else "Tạm khóa do sai") in locked, (size, locked)
+        narrow.assert_readable(app, size, "NHẬT KÝ TRUY CẬP", "Trang 1/1", "Xem cả mục", header=False)
+        if size[0] < 90:
+            assert screen.query_one("CounterFooter").region.height == 1, size  # every key on one line
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_a_long_audit_entry_is_read_whole_on_enter(tour_app, services, logged, size):
+    """An entry longer than the box (a pull's messages) shows its first lines and "Enter: xem cả mục"; Enter
+    shows it whole, Esc goes back to the log."""
+    from screens.audit import AuditEntryDialog, AuditScreen
+
+    app = tour_app("lanhdao")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_audit(app, pilot, services)
+        highlight(screen, "sync.pull")
+        await pilot.pause()
+        box = words(str(screen.query_one("#audit-detail").render()))
+        assert "Nhận từ tỉnh" in box and "nhận 3 mục" in box and "Enter: xem cả mục" in box, (size, box)
+        assert LONG_PULL not in box
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AuditEntryDialog), size
+        shown = words("\n".join(narrow.screen_lines(app)))
+        assert LONG_PULL in shown and "Nhận từ tỉnh" in shown and "Đóng (Esc)" in shown, (size, shown)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AuditScreen)
