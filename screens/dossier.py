@@ -25,6 +25,7 @@ from textual.worker import Worker
 
 from screens.common import OneStopScreen, describe_print, error_text, fmt_date, fmt_money, fmt_short
 from screens.dialogs import DIALOG_CSS, ChecklistDialog, ConfirmDialog, ReasonDialog
+from screens.widgets.columns import Col
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
 
@@ -298,9 +299,6 @@ class DossierScreen(OneStopScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#dossier-timeline", DataTable).add_columns(
-            "Bước", "Thời điểm", "Trạng thái", "Cán bộ", "Lý do / ghi chú", "Hẹn trả mới"
-        )
         self.query_one("#dossier-forms", DataTable).add_columns("Phiếu", "Thời điểm", "Cán bộ", "Số liên", "Tình trạng")
         self.reload()
 
@@ -348,6 +346,44 @@ class DossierScreen(OneStopScreen):
     def on_resize(self) -> None:
         if self.dossier is not None:
             self._fill_documents(self.dossier)
+            self.call_after_refresh(self._fill_timeline, self.dossier)
+
+    def _fill_timeline(self, d: Dossier) -> None:
+        """The status history fitted to the width (it scrolled sideways at 80 columns, "Hẹn trả mới" off the edge):
+        the new due date and then the time lose their hour and year, and the state and the reason wrap onto more
+        lines of their row instead of being cut (a refusal's reason is read whole here)."""
+        from onestop.formats import to_vn
+        from screens.widgets.columns import Forms, fit_rows, table_room
+
+        timeline = self.query_one("#dossier-timeline", DataTable)
+        rows = []
+        for e in d.events:
+            note = " — ".join(x for x in (e.reason, e.note) if x)
+            due = Forms((fmt_short(e.new_due), fmt_date(e.new_due))) if e.new_due else ""
+            rows.append(
+                (
+                    str(e.seq),
+                    Forms((fmt_short(e.at), f"{to_vn(e.at):%H:%M %d/%m}")),
+                    e.to_status.label,
+                    e.officer,
+                    note or "—",
+                    due,
+                )
+            )
+        widths = fit_rows(TIMELINE_COLUMNS, rows, table_room(timeline, len(rows), self.app.size.width - 4))
+        timeline.clear(columns=True)
+        for col, width in zip(TIMELINE_COLUMNS, widths, strict=True):
+            timeline.add_column(col.label, width=width)
+        for cells in rows:
+            shown = []
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+                if isinstance(cell, Forms):
+                    cell = next((f for f in cell.forms if len(f) <= (width or 0)), cell.forms[-1])
+                shown.append(Text(str(cell)) if i in TIMELINE_WRAPS else cell)
+            lines = max(
+                len(t.wrap(self.app.console, widths[i] or 1)) for i, t in enumerate(shown) if i in TIMELINE_WRAPS
+            )
+            timeline.add_row(*shown, height=lines)
 
     def show(self, d: Dossier) -> None:
         """Paint every section from the domain `Dossier`."""
@@ -410,18 +446,7 @@ class DossierScreen(OneStopScreen):
             or "Không thu phí"
         )
         self.query_one("#dossier-fees", Static).update(Text(f"Phí, lệ phí: {fees}"))
-        timeline = self.query_one("#dossier-timeline", DataTable)
-        timeline.clear()
-        for e in d.events:
-            note = " — ".join(x for x in (e.reason, e.note) if x)
-            timeline.add_row(
-                str(e.seq),
-                fmt_short(e.at),
-                e.to_status.label,
-                e.officer,
-                note or "—",
-                fmt_short(e.new_due) if e.new_due else "",
-            )
+        self._fill_timeline(d)
         forms = self.query_one("#dossier-forms", DataTable)
         forms.clear()
         for f in d.forms:
@@ -683,6 +708,18 @@ class DossierScreen(OneStopScreen):
 
 Asker = Callable[[DossierScreen, "Dossier", str], None]
 Runner = Callable[["DossierService", str, str, dict[str, Any]], "Dossier"]
+
+
+TIMELINE_COLUMNS = (
+    Col("Bước"),
+    Col("Thời điểm", give=4, floor=11),
+    Col("Trạng thái", give=7, floor=12),
+    Col("Cán bộ"),
+    Col("Lý do / ghi chú", give=6, floor=14),
+    Col("Hẹn trả mới", give=3, floor=10),
+)
+"""The status history's columns by priority (screens.widgets.columns); the state and the reason wrap, never cut."""
+TIMELINE_WRAPS = (2, 4)
 
 
 def _cut(text: str, width: int) -> str:

@@ -194,3 +194,45 @@ async def test_a_long_audit_entry_is_read_whole_on_enter(tour_app, services, log
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, AuditScreen)
+
+
+# ---------------------------------------------------------------- the dossier's status history (found walking at 80)
+
+
+REASON = "Công dân chưa mang bản chính giấy chứng sinh; hẹn mang đến vào sáng thứ Năm để đối chiếu"
+
+
+async def test_the_dossier_history_keeps_every_column_and_the_whole_reason(
+    tour_app, services, make_dossier, fixed_clock
+):
+    """At 80 columns the status history scrolled sideways ("Hẹn trả mới" past the edge): the new appointment and the
+    time now lose their hour and year, and the state and the reason wrap inside their row, never cut."""
+    from datetime import timedelta
+
+    from onestop.domain import Status, now_vn
+
+    d = make_dossier("1.001193", received_at=fixed_clock() - timedelta(days=2))
+    services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
+    services.dossiers.apologise(d.code, now_vn() + timedelta(days=3), REASON, actor="canbo")
+    app = tour_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_dossier(d.code)
+        await settle(app, pilot)
+        table = app.screen.query_one("#dossier-timeline")
+        for size in [(80, 24), (100, 30), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert narrow.table_overflow(table) == 0, (size, [c.width for c in table.ordered_columns])
+            labels = [str(c.label) for c in table.ordered_columns]
+            assert labels == ["Bước", "Thời điểm", "Trạng thái", "Cán bộ", "Lý do / ghi chú", "Hẹn trả mới"], labels
+            table.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            region = table.region
+            shown = words(
+                " ".join(line[region.x : region.right] for line in narrow.screen_lines(app)[region.y : region.bottom])
+            )
+            assert "Hẹn trả mới" in shown and "/2026" in shown, (size, shown)
+            assert all(word in shown.split() for word in REASON.split()), (size, shown)  # wrapped, not cut
+            assert "…" not in shown, (size, shown)
