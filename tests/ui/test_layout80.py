@@ -202,18 +202,25 @@ async def test_a_long_audit_entry_is_read_whole_on_enter(tour_app, services, log
 REASON = "Công dân chưa mang bản chính giấy chứng sinh; hẹn mang đến vào sáng thứ Năm để đối chiếu"
 
 
-async def test_the_dossier_history_keeps_every_column_and_the_whole_reason(
+async def test_the_dossier_history_and_forms_keep_every_column_and_the_whole_text(
     tour_app, services, make_dossier, fixed_clock
 ):
     """At 80 columns the status history scrolled sideways ("Hẹn trả mới" past the edge): the new appointment and the
     time now lose their hour and year, and the state and the reason wrap inside their row, never cut."""
     from datetime import timedelta
 
+    from sqlmodel import Session, select
+
+    from db import models
     from onestop.domain import Status, now_vn
 
     d = make_dossier("1.001193", received_at=fixed_clock() - timedelta(days=2))
     services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
     services.dossiers.apologise(d.code, now_vn() + timedelta(days=3), REASON, actor="canbo")
+    with Session(services.engine) as session:  # the apology letter printed (the longest form name)
+        dossier_id = session.exec(select(models.Dossier.id).where(models.Dossier.code == d.code)).one()
+        session.add(models.PrintedForm(dossier_id=dossier_id, form="apology", at=now_vn(), officer="canbo", copies=2))
+        session.commit()
     app = tour_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -236,3 +243,18 @@ async def test_the_dossier_history_keeps_every_column_and_the_whole_reason(
             assert "Hẹn trả mới" in shown and "/2026" in shown, (size, shown)
             assert all(word in shown.split() for word in REASON.split()), (size, shown)  # wrapped, not cut
             assert "…" not in shown, (size, shown)
+        forms = app.screen.query_one("#dossier-forms")
+        for size in [(80, 24), (100, 30), (120, 40)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            await pilot.pause()
+            assert narrow.table_overflow(forms) == 0, (size, [c.width for c in forms.ordered_columns])
+            forms.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            region = forms.region
+            shown = words(
+                " ".join(line[region.x : region.right] for line in narrow.screen_lines(app)[region.y : region.bottom])
+            )
+            title = "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"
+            assert all(word in shown.split() for word in title.split()), (size, shown)  # wrapped, not cut
+            assert "Tình trạng" in shown and "Đã lưu PDF" in shown, (size, shown)
