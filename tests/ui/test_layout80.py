@@ -258,3 +258,36 @@ async def test_the_dossier_history_and_forms_keep_every_column_and_the_whole_tex
             title = "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"
             assert all(word in shown.split() for word in title.split()), (size, shown)  # wrapped, not cut
             assert "Tình trạng" in shown and "Đã lưu PDF" in shown, (size, shown)
+
+
+# ---------------------------------------------------------------- the intake's papers (found walking at 80)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_intake_papers_wrap_their_names_instead_of_cutting_them(tour_app, size):
+    """At 80 columns the checklist read "Giấy tờ tùy thân của …": which papers to tick was guesswork. A long name now
+    wraps inside its row; kind, count and files stay on screen."""
+    app = tour_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_intake(app, pilot)
+        screen.query_one("#proc-query").value = "1.000689"  # khai sinh + nhận cha, mẹ, con: long paper names
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#id_number").value = SCAN
+        await pilot.press("enter")
+        await settle(app, pilot)
+        while screen.current_step is not None and screen.current_step.KEY != "documents":
+            screen.show_step(screen._neighbour(screen.step, 1))
+            await settle(app, pilot)
+        table = screen.query_one("#docs-table")
+        assert narrow.table_overflow(table) == 0, size
+        region = table.region
+        lines = narrow.screen_lines(app)[region.y : region.bottom]
+        shown = words(" ".join(line[region.x : region.right] for line in lines))
+        tick, name = table.ordered_columns[:2]
+        left = region.x + tick.get_render_width(table) + 1  # the names' column, read down its rows
+        names = words(" ".join(line[left : left + name.width] for line in lines))
+        for line in screen.query_one("DocumentsPanel").lines:
+            assert words(line.name) in names, (size, line.name, names)
+        assert "…" not in shown and "Bản chính" in shown and "Xuất trình" in shown, (size, shown)
