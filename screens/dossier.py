@@ -25,6 +25,7 @@ from textual.worker import Worker
 
 from screens.common import OneStopScreen, describe_print, error_text, fmt_date, fmt_money, fmt_short
 from screens.dialogs import DIALOG_CSS, ChecklistDialog, ConfirmDialog, ReasonDialog
+from screens.widgets.columns import Col
 from screens.widgets.status_bar import StatusBar
 from screens.widgets.table import CounterTable
 
@@ -298,10 +299,6 @@ class DossierScreen(OneStopScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#dossier-timeline", DataTable).add_columns(
-            "Bước", "Thời điểm", "Trạng thái", "Cán bộ", "Lý do / ghi chú", "Hẹn trả mới"
-        )
-        self.query_one("#dossier-forms", DataTable).add_columns("Phiếu", "Thời điểm", "Cán bộ", "Số liên", "Tình trạng")
         self.reload()
 
     # ------------------------------------------------------------------ loading
@@ -348,6 +345,48 @@ class DossierScreen(OneStopScreen):
     def on_resize(self) -> None:
         if self.dossier is not None:
             self._fill_documents(self.dossier)
+            self.call_after_refresh(self._fill_timeline, self.dossier)
+
+    def _fill_timeline(self, d: Dossier) -> None:
+        """The status history and the printed forms fitted to the width (both scrolled sideways at 80 columns, "Hẹn trả
+        mới" and "Tình trạng" past the edge): dates lose their hour and year first, and the state, the reason and
+        the form's name wrap onto more lines of their row instead of being cut (a refusal's reason is read whole)."""
+        from onestop.formats import to_vn
+        from screens.widgets.columns import Forms
+
+        def when(at: datetime) -> Forms:
+            return Forms((fmt_short(at), f"{to_vn(at):%H:%M %d/%m}"))
+
+        events = []
+        for e in d.events:
+            note = " — ".join(x for x in (e.reason, e.note) if x)
+            due = Forms((fmt_short(e.new_due), fmt_date(e.new_due))) if e.new_due else ""
+            events.append((str(e.seq), when(e.at), e.to_status.label, e.officer, note or "—", due))
+        self._fill_wrapping("#dossier-timeline", TIMELINE_COLUMNS, TIMELINE_WRAPS, events)
+        statuses = {"archived": "Đã lưu PDF", "printed": "Đã in", "failed": "In lỗi"}
+        forms = [
+            (f.form.title.capitalize(), when(f.at), f.officer, str(f.copies), statuses.get(f.status, f.status))
+            for f in d.forms
+        ]
+        self._fill_wrapping("#dossier-forms", FORMS_COLUMNS, FORMS_WRAPS, forms)
+
+    def _fill_wrapping(self, selector: str, columns: tuple[Col, ...], wraps: tuple[int, ...], rows: list[Any]) -> None:
+        """Fill a table with its columns fitted to its width; the `wraps` columns wrap (rows grow), the rest are cut
+        (a `Forms` cell shows its longest form that fits)."""
+        from screens.widgets.columns import Forms, cut, fit_rows, table_room
+
+        table = self.query_one(selector, DataTable)
+        widths = fit_rows(columns, rows, table_room(table, len(rows), self.app.size.width - 4))
+        table.clear(columns=True)
+        for col, width in zip(columns, widths, strict=True):
+            table.add_column(col.label, width=width)
+        for cells in rows:
+            shown = [
+                Text(str(cell)) if i in wraps else cut(cell, width or 1) if isinstance(cell, Forms) else cell
+                for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+            ]
+            lines = max(len(shown[i].wrap(self.app.console, widths[i] or 1)) for i in wraps)
+            table.add_row(*shown, height=lines)
 
     def show(self, d: Dossier) -> None:
         """Paint every section from the domain `Dossier`."""
@@ -410,28 +449,7 @@ class DossierScreen(OneStopScreen):
             or "Không thu phí"
         )
         self.query_one("#dossier-fees", Static).update(Text(f"Phí, lệ phí: {fees}"))
-        timeline = self.query_one("#dossier-timeline", DataTable)
-        timeline.clear()
-        for e in d.events:
-            note = " — ".join(x for x in (e.reason, e.note) if x)
-            timeline.add_row(
-                str(e.seq),
-                fmt_short(e.at),
-                e.to_status.label,
-                e.officer,
-                note or "—",
-                fmt_short(e.new_due) if e.new_due else "",
-            )
-        forms = self.query_one("#dossier-forms", DataTable)
-        forms.clear()
-        for f in d.forms:
-            forms.add_row(
-                f.form.title.capitalize(),
-                fmt_short(f.at),
-                f.officer,
-                str(f.copies),
-                {"archived": "Đã lưu PDF", "printed": "Đã in", "failed": "In lỗi"}.get(f.status, f.status),
-            )
+        self._fill_timeline(d)
         sync = {
             "queued": "Chờ gửi lên hệ thống tỉnh",
             "pending": "Chờ gửi lên hệ thống tỉnh",
@@ -683,6 +701,27 @@ class DossierScreen(OneStopScreen):
 
 Asker = Callable[[DossierScreen, "Dossier", str], None]
 Runner = Callable[["DossierService", str, str, dict[str, Any]], "Dossier"]
+
+
+TIMELINE_COLUMNS = (
+    Col("Bước"),
+    Col("Thời điểm", give=4, floor=11),
+    Col("Trạng thái", give=7, floor=12),
+    Col("Cán bộ"),
+    Col("Lý do / ghi chú", give=6, floor=14),
+    Col("Hẹn trả mới", give=3, floor=10),
+)
+"""The status history's columns by priority (screens.widgets.columns); the state and the reason wrap, never cut."""
+TIMELINE_WRAPS = (2, 4)
+FORMS_COLUMNS = (
+    Col("Phiếu", give=5, floor=16),
+    Col("Thời điểm", give=4, floor=11),
+    Col("Cán bộ"),
+    Col("Số liên"),
+    Col("Tình trạng"),
+)
+"""The printed forms' columns: the time loses its year first, then the form's name wraps."""
+FORMS_WRAPS = (0,)
 
 
 def _cut(text: str, width: int) -> str:

@@ -45,6 +45,11 @@ class FeeStep(IntakeStep):
     FeeStep.-free #receipt-series, FeeStep.-free #paper-toggle, FeeStep.-free #paper-row { display: none; }
     FeeStep #fee-no-paper { height: auto; border: round $warning; padding: 0 1; display: none; }
     FeeStep #fee-no-paper.-shown { display: block; }
+    /* The boxes' "tall" left border draws nothing, so a box shows one cell in from its column's edge: the headings,
+       hints and flat fields sit one cell in too, every line of a column on one left edge (the second column's heading
+       stood one cell left of the box under it). Padding, not margin, for what fills the column's width. */
+    FeeStep .fee-col > Label, FeeStep .fee-col > Static { padding-left: 1; }
+    FeeStep .fee-col > Input, FeeStep #fee-tier, FeeStep #paper-row { margin-left: 1; }
     """
 
     KEY = "fee"

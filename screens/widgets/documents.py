@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -133,16 +134,19 @@ class DocumentsPanel(Horizontal):
         table = self.query_one(DataTable)
         row = table.cursor_row if keep_row is None else keep_row
         table.clear(columns=True)  # a column keeps its widest width otherwise: SL and Tệp would leave the screen
-        table.add_columns(*COLUMNS)
         room = self._name_width()
-        for line in self.lines:
-            name = line.name if len(line.name) <= room else line.name[: room - 1] + "…"
+        names = [Text(line.name) for line in self.lines]
+        for label in COLUMNS:  # a long name wraps in its column (it was cut at 80 columns: "Giấy tờ tùy thân của …")
+            width = min(room, max((name.cell_len for name in names), default=0)) if label == "Giấy tờ" else None
+            table.add_column(label, width=max(width, len(label)) if width is not None else None)
+        for line, name in zip(self.lines, names, strict=True):
             table.add_row(
                 "☑" if line.received else "☐",
                 name,
                 KIND_LABELS[line.kind],
                 str(line.count),
                 self._files_cell(line),
+                height=len(name.wrap(self.app.console, room)),
             )
         if self.lines:
             table.move_cursor(row=max(0, min(row, len(self.lines) - 1)))
