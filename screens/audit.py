@@ -132,7 +132,7 @@ class AuditEntryDialog(ModalScreen[None]):
         with Vertical(id="entry-box"):
             yield Label(entry_heading(self.entry), id="entry-title")
             with VerticalScroll(id="entry-scroll"):
-                yield Static(Text(self.entry.detail or "(không có chi tiết)"), id="entry-detail")
+                yield Static(Text(self.entry.readable or "(không có chi tiết)"), id="entry-detail")
             with Horizontal():
                 yield Button("Đóng (Esc)", id="entry-close")
 
@@ -241,7 +241,7 @@ class AuditScreen(OneStopScreen):
                     e.officer,
                     ACTION_LABELS.get(e.action, e.action),
                     e.dossier_code,
-                    " ".join(e.detail.split()),  # one line: the box below and Enter show it as written
+                    " ".join(e.readable.split()),  # one line: the box below and Enter show it as written
                 ),
             )
             for e in self.entries
@@ -270,7 +270,7 @@ class AuditScreen(OneStopScreen):
             box.update("Không có mục nào." if not self.denied else "")
             return
         width = box.content_region.width or self.app.size.width - 6
-        text = Text(entry_heading(entry) + "\n" + (entry.detail or "(không có chi tiết)"))
+        text = Text(entry_heading(entry) + "\n" + (entry.readable or "(không có chi tiết)"))
         lines = text.wrap(self.app.console, width)
         if len(lines) > DETAIL_LINES:
             shown = Text("\n").join(lines[: DETAIL_LINES - 1])

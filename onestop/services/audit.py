@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from db import models
 from db.engine import session_scope
-from onestop.domain import Officer, Role, now_vn
+from onestop.domain import Officer, Role, Status, now_vn
 from onestop.owneronly import check_output_file, private_dirs
 
 
@@ -26,6 +26,47 @@ class AuditRecord:
     action: str
     dossier_code: str
     detail: str
+
+    @property
+    def readable(self) -> str:
+        """The detail as an officer reads it (`readable_detail`); `detail` stays as recorded (the CSV export)."""
+        return readable_detail(self.action, self.detail)
+
+
+_DAY_KINDS = {"off": "ngày nghỉ", "work": "ngày làm việc"}
+
+
+def readable_detail(action: str, detail: str) -> str:
+    """A recorded detail with the codes it was written with named in Vietnamese: a transition's statuses
+    ("received→in_progress" → "Được tiếp nhận → Đang xử lý"), a receipt's channel, an officer's role, a calendar
+    day's kind. Anything not recognised is returned as recorded."""
+    from onestop.domain import Channel
+
+    if action == "dossier.transition":
+        before, arrow, after = detail.partition("→")
+        if arrow and before in _STATUS_VALUES and after in _STATUS_VALUES:
+            return f"{Status(before).label} → {Status(after).label}"
+    elif action == "dossier.create":
+        head, sep, channel = detail.rpartition("; kênh ")
+        if sep and channel in {c.value for c in Channel}:
+            return f"{head}; kênh {Channel(channel).label.lower()}"
+    elif action == "officer.create":
+        name, sep, role = detail.rpartition(" (")
+        if sep and role.removesuffix(")") in {r.value for r in Role}:
+            return f"{name} ({Role(role.removesuffix(')')).label})"
+    elif action == "calendar.set":
+        day, sep, rest = detail.partition(" ")
+        kind, colon, reason = rest.partition(":")
+        if sep and colon and kind in _DAY_KINDS:
+            try:
+                day = date.fromisoformat(day).strftime("%d/%m/%Y")
+            except ValueError:
+                pass
+            return f"{day} {_DAY_KINDS[kind]}:{reason}"
+    return detail
+
+
+_STATUS_VALUES = {s.value for s in Status}
 
 
 def record(session: Session, officer: str, action: str, dossier_code: str = "", detail: str = "") -> None:

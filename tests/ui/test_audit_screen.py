@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-async def actions_shown(services, clock) -> set[str]:
-    """The "action" column of the audit screen as a leader opens it."""
+async def actions_shown(services, clock, column: int = 2) -> set[str]:
+    """The "action" column (or another) of the audit screen as a leader opens it."""
     from textual.widgets import DataTable
 
     from screens.app import make_app
@@ -18,7 +18,7 @@ async def actions_shown(services, clock) -> set[str]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one(DataTable)
-        return {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        return {str(table.get_row_at(i)[column]) for i in range(table.row_count)}
 
 
 async def test_form_and_sync_actions_are_named_in_vietnamese(services, officer, fixed_clock, make_dossier):
@@ -58,3 +58,25 @@ async def test_actions_recorded_by_real_use_are_named_in_vietnamese(services, of
     assert {"login.failed", "officer.locked", "officer.unlock", "fee.series", "logout"} <= stored, stored
     shown = await actions_shown(services, fixed_clock)
     assert not shown & stored, shown & stored
+
+
+async def test_details_name_statuses_channels_roles_and_day_kinds_in_vietnamese(
+    services, officer, fixed_clock, make_dossier
+):
+    """What was recorded with codes ("received→in_progress", "kênh paper", "(officer)", "off") reads in Vietnamese
+    on the screen; the log itself keeps what was written (the CSV export is the record)."""
+    from datetime import date
+
+    from onestop.domain import Role, Status
+
+    d = make_dossier()
+    services.dossiers.transition(d.code, Status.IN_PROGRESS, actor="canbo")
+    services.officers.add("canbo2", "Trần Thị Hoa", Role.OFFICER, "matkhau-dai-du", actor="admin")
+    services.calendar.set_day(date(2026, 12, 24), "off", "Nghỉ theo quyết định của UBND tỉnh", actor="lanhdao")
+    details = await actions_shown(services, fixed_clock, column=4)
+    assert "Được tiếp nhận → Đang xử lý" in details, details
+    assert any(x.endswith("; kênh trực tiếp") for x in details), details
+    assert "canbo2 (Cán bộ tiếp nhận)" in details, details
+    assert any(x.startswith("24/12/2026 ngày nghỉ: Nghỉ theo quyết định") for x in details), details
+    stored = {e.detail for e in services.audit.entries()}
+    assert "received→in_progress" in stored and "canbo2 (officer)" in stored
