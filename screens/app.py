@@ -691,27 +691,28 @@ class OneStopApp(App[None]):
             )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Textual's own (Keys, Maximize, Screenshot, Theme, Quit) are English and not counter work: ours only
-        yield SystemCommand("quit: thoát chương trình", "Thoát (Ctrl+Q)", self.action_quit)
+        # Textual's own (Keys, Maximize, Screenshot, Theme, Quit) are English and not counter work: ours only, named
+        # in Vietnamese only (typed without diacritics, they are found too: the palette folds both sides)
+        yield SystemCommand("Thoát chương trình", "Thoát (Ctrl+Q)", self.action_quit)
         if not self.logged_in:
             return
-        yield SystemCommand("help: phím tắt", "Mọi phím của màn hình này (F1)", self.action_help)
-        yield SystemCommand("intake: tiếp nhận hồ sơ mới", "Mở màn hình tiếp nhận (F2)", self.action_intake)
-        yield SystemCommand("home: hàng đợi công việc", "Về trang chính (F4)", self.action_home)
-        yield SystemCommand("search: tìm hồ sơ", "Tìm theo mã, tên, số định danh (F3)", self.action_search)
-        yield SystemCommand("sync: đồng bộ ngay", "Gửi hàng đợi lên hệ thống tỉnh (F5)", self.action_sync)
+        yield SystemCommand("Phím tắt", "Mọi phím của màn hình này (F1)", self.action_help)
+        yield SystemCommand("Tiếp nhận hồ sơ mới", "Mở màn hình tiếp nhận (F2)", self.action_intake)
+        yield SystemCommand("Hàng đợi công việc", "Về trang chính (F4)", self.action_home)
+        yield SystemCommand("Tìm hồ sơ", "Tìm theo mã, tên, số định danh (F3)", self.action_search)
+        yield SystemCommand("Đồng bộ ngay", "Gửi hàng đợi lên hệ thống tỉnh (F5)", self.action_sync)
         if self._is_leader():
-            yield SystemCommand("reports: báo cáo", "Thống kê tháng, sổ theo dõi (F6)", self.action_reports)
-        yield SystemCommand("catalog: danh mục thủ tục", "Giấy tờ, lệ phí, thời hạn (F7)", self.action_catalog)
+            yield SystemCommand("Báo cáo", "Thống kê tháng, sổ theo dõi (F6)", self.action_reports)
+        yield SystemCommand("Danh mục thủ tục", "Giấy tờ, lệ phí, thời hạn (F7)", self.action_catalog)
         yield SystemCommand(
-            "sync: hàng đợi đồng bộ",
+            "Hàng đợi đồng bộ",
             "Các mục chờ gửi và lý do",
             self.open_sync_screen,
         )
-        yield SystemCommand("lock: khóa quầy", "Khóa màn hình (F10)", self.action_lock)
+        yield SystemCommand("Khóa quầy", "Khóa màn hình (F10)", self.action_lock)
         if self._is_leader():  # leaders and admins
             yield SystemCommand(
-                "audit: nhật ký truy cập",
+                "Nhật ký truy cập",
                 "Ai đã xem, tạo, sửa, in, xuất hồ sơ nào và khi nào",
                 self.open_audit_screen,
             )

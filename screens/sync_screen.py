@@ -52,7 +52,7 @@ class SyncScreen(OneStopScreen):
     DEFAULT_CSS = """
     SyncScreen .section-title { margin-left: 1; }
     SyncScreen #sync-summary { height: auto; margin: 0 1; }
-    SyncScreen #sync-table { height: 1fr; }
+    SyncScreen #sync-table { height: 1fr; width: 100%; }
     SyncScreen #sync-detail { height: auto; min-height: 3; margin: 0 1; border: round $primary; padding: 0 1; }
     """
     HELP_TITLE = "Đồng bộ với hệ thống tỉnh"
