@@ -301,7 +301,7 @@ async def test_command_palette_speaks_vietnamese(app):
         assert palette_key.description != "palette" and palette_key.tooltip != "Open the command palette"
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert not {"Keys", "Maximize", "Screenshot", "Theme", "Quit"} & set(titles), titles
-        assert any(t.startswith("sync") for t in titles) and any("thoát" in t.lower() for t in titles)
+        assert any(t.startswith("Đồng bộ") for t in titles) and any("thoát" in t.lower() for t in titles)
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert CommandPalette.is_open(app)
