@@ -11,8 +11,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.ui import test_narrow_terminals as narrow
-from tests.ui.conftest import SCAN
-from tests.ui.test_narrow_terminals import SIZE_IDS, SIZES, open_intake, settle
+from tests.ui.test_narrow_terminals import SIZE_IDS, SIZES, open_step, settle
 
 tour_app = narrow.tour_app  # the same app and dossiers as the narrow-terminal tour (a fixture)
 
@@ -53,18 +52,7 @@ def visible_left(app, widget) -> int:
 
 
 async def open_fee_step(app, pilot, procedure: str):
-    screen = await open_intake(app, pilot)
-    screen.query_one("#proc-query").value = procedure
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    screen.query_one("#id_number").value = SCAN
-    await pilot.press("enter")
-    await settle(app, pilot)
-    while screen.current_step is not None and screen.current_step.KEY != "fee":
-        screen.show_step(screen._neighbour(screen.step, 1))
-        await settle(app, pilot)
-    return screen.current_step
+    return (await open_step(app, pilot, procedure, "fee")).current_step
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
@@ -269,17 +257,8 @@ async def test_intake_papers_wrap_their_names_instead_of_cutting_them(tour_app, 
     wraps inside its row; kind, count and files stay on screen."""
     app = tour_app()
     async with app.run_test(size=size) as pilot:
-        screen = await open_intake(app, pilot)
-        screen.query_one("#proc-query").value = "1.000689"  # khai sinh + nhận cha, mẹ, con: long paper names
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        screen.query_one("#id_number").value = SCAN
-        await pilot.press("enter")
-        await settle(app, pilot)
-        while screen.current_step is not None and screen.current_step.KEY != "documents":
-            screen.show_step(screen._neighbour(screen.step, 1))
-            await settle(app, pilot)
+        # khai sinh + nhận cha, mẹ, con: long paper names
+        screen = await open_step(app, pilot, "1.000689", "documents")
         table = screen.query_one("#docs-table")
         assert narrow.table_overflow(table) == 0, size
         region = table.region

@@ -80,6 +80,22 @@ async def open_intake(app, pilot):
     return app.screen
 
 
+async def open_step(app, pilot, procedure: str, key: str):
+    """F2, the procedure chosen, the applicant scanned, then forward to the step `key`; the intake screen."""
+    screen = await open_intake(app, pilot)
+    screen.query_one("#proc-query").value = procedure
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    screen.query_one("#id_number").value = SCAN
+    await pilot.press("enter")
+    await settle(app, pilot)
+    while screen.current_step is not None and screen.current_step.KEY != key:
+        screen.show_step(screen._neighbour(screen.step, 1))
+        await settle(app, pilot)
+    return screen
+
+
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_intake_step_bar_shows_every_step_and_the_current_name(services, fixed_clock, size):
     from screens.app import make_app
@@ -500,17 +516,7 @@ async def test_fee_step_choices_wrap_instead_of_being_cut(tour_app):
 
     app = tour_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_intake(app, pilot)
-        screen.query_one("#proc-query").value = "2.000815"
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        screen.query_one("#id_number").value = SCAN
-        await pilot.press("enter")
-        await settle(app, pilot)
-        while screen.current_step is not None and screen.current_step.KEY != "fee":
-            screen.show_step(screen._neighbour(screen.step, 1))
-            await settle(app, pilot)
+        screen = await open_step(app, pilot, "2.000815", "fee")
         step = screen.current_step
         toggles = [t for t in step.query(Checkbox).results() if t.display] + list(step.query(RadioButton).results())
         assert toggles
