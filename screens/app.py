@@ -179,9 +179,13 @@ class OneStopApp(App[None]):
         self._last_activity = time.monotonic()
         self._timers_started = False
         self.keys_read = 0
-        """Keys read from the terminal so far (a screen tells whether anything was typed since a moment)."""
+        """Keys read from the terminal and passed on so far (a held key counts when it goes through): a screen tells
+        whether anything was typed since a moment."""
         self._held_keys: list[Any] | None = None
-        """Keys read while the focus moves after an Enter (`hold_keys`); None when keys go straight through."""
+        """Keys read while the focus moves after an Enter or a step change (`hold_keys`); None when keys go straight
+        through."""
+        self._key_holds = 0
+        """`hold_keys` calls not yet matched by a `release_keys_later`: the keys go through when none is left."""
 
     @property
     def services(self) -> Services:
@@ -390,10 +394,10 @@ class OneStopApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self._last_activity = time.monotonic()
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
             self.keys_read += 1
-        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            self._held_keys.append(event)
-            return
         await super().on_event(event)
 
     # ------------------------------------------------------------------ keys typed while the focus moves
@@ -403,20 +407,31 @@ class OneStopApp(App[None]):
 
         Textual hands each key to the widget focused when the key is read, while a move of the focus (`Widget.focus`)
         waits its turn in the app's queue: under load an officer's Enter and the next key arrive together and the next
-        key lands in the field being left (Backspace right after Enter took a digit off the ID number)."""
+        key lands in the field being left (Backspace right after Enter took a digit off the ID number). Holds nest:
+        each `hold_keys` is matched by one `release_keys_later`, and the keys go through after the last of them."""
+        self._key_holds += 1
         if self._held_keys is None:
             self._held_keys = []
 
     def release_keys_later(self) -> None:
-        """Let the held keys through once the focus moves queued so far have been made (they go to the new field)."""
+        """End one hold: once the focus moves queued so far have been made, and no other hold is left, the held keys go
+        through in order (to the new field)."""
         self.call_later(self._release_keys)
 
+    @property
+    def holding_keys(self) -> bool:
+        return self._held_keys is not None
+
     async def _release_keys(self) -> None:
+        self._key_holds = max(self._key_holds - 1, 0)
+        if self._key_holds:
+            return
         held, self._held_keys = self._held_keys or [], None
-        for key in held:  # in order; a held Enter may hold the rest again
+        for key in held:  # in order; a held Enter or PgDn may hold the rest again
             if self._held_keys is not None:
                 self._held_keys.append(key)
             else:
+                self.keys_read += 1
                 await super().on_event(key)
 
     def _check_idle(self) -> None:

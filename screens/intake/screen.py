@@ -36,6 +36,9 @@ S = TypeVar("S", bound=IntakeStep)
 DRAFT_VERSION = 1
 DRAFT_DELAY = 0.8
 """Seconds after the last keystroke before the typed fields are written to the draft (in a worker)."""
+KEY_HOLD_LIMIT = 2.0
+"""Seconds at most that keys typed during a step change wait for the new step's cursor (a safety net: a step places
+its cursor at once, the Tờ khai once its form is built)."""
 _heap_frozen = False
 
 
@@ -142,6 +145,12 @@ class IntakeScreen(OneStopScreen):
             tooltip="Sang ô kế tiếp",
             id="intake.enter",
         ),
+        # priority: Tab moves the cursor as it is read (a fast "0912345678⇥ten@…" put the e-mail in the phone), once
+        # the field has taken the keys typed before it; a step may keep it (`IntakeStep.tab`)
+        Binding("tab", "tab(1)", "Ô kế tiếp", show=False, priority=True, tooltip="Sang ô kế tiếp", id="intake.tab"),
+        Binding(
+            "shift+tab", "tab(-1)", "Ô trước", show=False, priority=True, tooltip="Về ô trước", id="intake.backtab"
+        ),
         Binding("down", "arrow(1)", "Xuống", show=False, tooltip="Ô hoặc thủ tục kế tiếp", id="intake.down"),
         Binding("up", "arrow(-1)", "Lên", show=False, tooltip="Ô hoặc thủ tục trước", id="intake.up"),
     ]
@@ -171,6 +180,9 @@ class IntakeScreen(OneStopScreen):
         """True while a draft is put back (no auto-advance, no searching, no draft writes)."""
         self.steps: list[IntakeStep] = [cls() for cls in STEPS]
         self._draft_timer: Any = None
+        self._step_keys: int = 0
+        """The step change whose keys the app holds until the new step's cursor is placed (a serial; 0: none)."""
+        self._step_changes = 0
 
     # ------------------------------------------------------------------ layout
 
@@ -214,7 +226,12 @@ class IntakeScreen(OneStopScreen):
     # ------------------------------------------------------------------ steps
 
     def show_step(self, index: int) -> None:
-        """Display step `index`, focus its first field and keep the draft."""
+        """Display step `index`, focus its first field and keep the draft.
+
+        The keys typed meanwhile (PgDn and the next letters arrive together on a busy machine) are held by the app
+        until the new step has placed its cursor, then go there in order: they used to land in the field being left.
+        """
+        self._hold_keys_for_step()
         self.step = index
         step = self.current_step
         self._hold_collection()
@@ -228,10 +245,29 @@ class IntakeScreen(OneStopScreen):
         self._paint_step_bar()
         if step is not None:
             step.enter()
-            if step.FIRST_FOCUS:
-                self.query_one(step.FIRST_FOCUS).focus()
+            step.place_cursor()
+        else:  # the saved view: Enter and F-keys, no field
+            self.cursor_placed(None)
         if not self.restoring and not self.saved_code:
             self.after_paint(self._save_draft_in_background)
+
+    def _hold_keys_for_step(self) -> None:
+        if not self._step_keys:
+            self._step_changes += 1
+            self._step_keys = self._step_changes
+            self.onestop.hold_keys()
+            self.set_timer(KEY_HOLD_LIMIT, partial(self._release_step_keys, self._step_keys))
+
+    def cursor_placed(self, step: IntakeStep | None) -> None:
+        """`step` has put the cursor where typing goes when it is shown: the keys held since the step change follow
+        (once the focus moves queued so far are made). Ignored from a step no longer on screen."""
+        if step is self.current_step:
+            self._release_step_keys(self._step_keys)
+
+    def _release_step_keys(self, serial: int) -> None:
+        if serial and serial == self._step_keys:
+            self._step_keys = 0
+            self.onestop.release_keys_later()
 
     def _painted(self) -> None:
         self.step_painted_at = time.perf_counter()
@@ -302,6 +338,13 @@ class IntakeScreen(OneStopScreen):
         return True
 
     def action_next_step(self) -> None:
+        """PgDn (and Enter on a step's last field): check this step and show the next (save on the last step)."""
+        self.after_typed(self._next_step)
+
+    def action_prev_step(self) -> None:
+        self.after_typed(self._prev_step)
+
+    def _next_step(self) -> None:
         if self.saved_code:
             return
         if self.step == len(self.steps) - 1:
@@ -309,9 +352,29 @@ class IntakeScreen(OneStopScreen):
         elif self.check_step(self.step):
             self.show_step(self._neighbour(self.step, 1))
 
-    def action_prev_step(self) -> None:
+    def _prev_step(self) -> None:
         if not self.saved_code and self.step > 0:
             self.show_step(self._neighbour(self.step, -1))
+
+    def after_typed(self, callback: Any) -> None:
+        """Run `callback` once the focused widget has taken the keys read before the one running this, holding the keys
+        read after it until the focus moves `callback` makes (to the new field or step).
+
+        The app gives a typed key to the focused widget's own queue, while a priority binding (Enter, PgDn, PgUp) runs
+        as its key is read: Enter ending a scanner's burst ran before the burst had reached the field (the QR was
+        never read), and PgDn checked the step before the last digits typed were in it."""
+        app = self.onestop
+        app.hold_keys()
+
+        def run() -> None:
+            try:
+                callback()
+            finally:
+                app.release_keys_later()
+
+        target = self.focused
+        if target is None or target.screen is not self or not target.call_later(run):
+            run()
 
     def _neighbour(self, index: int, direction: int) -> int:
         """The next (or previous) step that applies to the chosen procedure (the Tờ khai step may not)."""
@@ -323,6 +386,19 @@ class IntakeScreen(OneStopScreen):
     def check_step(self, index: int) -> bool:
         """Validate one step, showing errors inline; True when the officer may move on."""
         return self.steps[index].check()
+
+    def action_tab(self, direction: int) -> None:
+        serial = self.onestop.keys_read  # this Tab's place among the keys read (`IntakeStep.tab`)
+        self.after_typed(partial(self._tab, direction, serial))
+
+    def _tab(self, direction: int, serial: int) -> None:
+        current = self.current_step
+        if direction > 0 and current is not None and current.tab(serial):
+            return
+        if direction > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def action_arrow(self, step: int) -> None:
         current = self.current_step
@@ -372,9 +448,10 @@ class IntakeScreen(OneStopScreen):
             owner.submitted(event.input)
 
     def action_submit_field(self) -> None:
-        """Enter in a field of the intake: what `Input.Submitted` would do, done now, with the keys typed meanwhile
-        held by the app until the focus has moved (under load, Backspace right after Enter took a digit off the field
-        being left, and the Enter itself was lost). Other widgets (lists, tables, buttons) take Enter as usual."""
+        """Enter in a field of the intake: what `Input.Submitted` would do, done once the field has taken the keys
+        typed before Enter (`after_typed`), with the keys typed after it held by the app until the focus has moved
+        (under load, Backspace right after Enter took a digit off the field being left, and the Enter itself was lost).
+        Other widgets (lists, tables, buttons) take Enter as usual."""
         from textual.actions import SkipAction
 
         from screens.widgets.declaration_form import DeclarationForm
@@ -382,16 +459,18 @@ class IntakeScreen(OneStopScreen):
         field = self.focused
         if self.saved_code or not isinstance(field, Input) or field.screen is not self:
             raise SkipAction()
-        self.onestop.hold_keys()
-        try:
+
+        def submit() -> None:  # with the value the field has once it took the keys typed before Enter
+            if not field.is_attached or field.screen is not self:
+                return
             submitted = Input.Submitted(field, field.value)
             form = next((node for node in field.ancestors if isinstance(node, DeclarationForm)), None)
             if form is not None:
                 form.on_input_submitted(submitted)
             if form is None or not submitted._stop_propagation:
                 self.field_submitted(submitted)
-        finally:
-            self.onestop.release_keys_later()
+
+        self.after_typed(submit)
 
     @on(Input.Changed)
     def keep_typing_in_the_draft(self, event: Input.Changed) -> None:
@@ -658,6 +737,7 @@ class IntakeScreen(OneStopScreen):
 
     def on_unmount(self) -> None:
         self._release_collection()
+        self._release_step_keys(self._step_keys)
         try:
             self.save_draft_now()
         except Exception:  # noqa: BLE001  (leaving must never fail; the last step change already kept a draft)
