@@ -356,13 +356,15 @@ class IntakeScreen(OneStopScreen):
         if not self.saved_code and self.step > 0:
             self.show_step(self._neighbour(self.step, -1))
 
-    def after_typed(self, callback: Any) -> None:
+    def after_typed(self, callback: Any, *, bubbling_from: Widget | None = None) -> None:
         """Run `callback` once the focused widget has taken the keys read before the one running this, holding the keys
         read after it until the focus moves `callback` makes (to the new field or step).
 
         The app gives a typed key to the focused widget's own queue, while a priority binding (Enter, PgDn, PgUp) runs
         as its key is read: Enter ending a scanner's burst ran before the burst had reached the field (the QR was
-        never read), and PgDn checked the step before the last digits typed were in it."""
+        never read), and PgDn checked the step before the last digits typed were in it. With `bubbling_from`, the keys
+        wait also for the messages `callback` makes that widget post to reach this screen (the tờ khai says it is done
+        by a message its step handles)."""
         app = self.onestop
         app.hold_keys()
 
@@ -370,7 +372,10 @@ class IntakeScreen(OneStopScreen):
             try:
                 callback()
             finally:
-                app.release_keys_later()
+                if bubbling_from is None or not bubbling_from.is_attached:
+                    app.release_keys_later()
+                else:
+                    self._release_after_bubbling(bubbling_from)
 
         target = self.focused
         if target is None or target.screen is not self or not target.call_later(run):
@@ -386,6 +391,21 @@ class IntakeScreen(OneStopScreen):
     def check_step(self, index: int) -> bool:
         """Validate one step, showing errors inline; True when the officer may move on."""
         return self.steps[index].check()
+
+    def _release_after_bubbling(self, widget: Widget) -> None:
+        """End a key hold once the messages `widget` has posted so far have bubbled up to this screen: a message
+        bubbles by being posted to each parent's queue in turn, and this follows it hop by hop, behind it."""
+        path: list[Widget] = [widget]
+        for node in widget.ancestors:
+            if node is self or not isinstance(node, Widget):
+                break
+            path.append(node)
+
+        def hop(index: int) -> None:
+            if index == len(path) or not path[index].call_later(hop, index + 1):
+                self.onestop.release_keys_later()
+
+        hop(0)
 
     def action_tab(self, direction: int) -> None:
         serial = self.onestop.keys_read  # this Tab's place among the keys read (`IntakeStep.tab`)
@@ -460,17 +480,18 @@ class IntakeScreen(OneStopScreen):
         if self.saved_code or not isinstance(field, Input) or field.screen is not self:
             raise SkipAction()
 
+        form = next((node for node in field.ancestors if isinstance(node, DeclarationForm)), None)
+
         def submit() -> None:  # with the value the field has once it took the keys typed before Enter
             if not field.is_attached or field.screen is not self:
                 return
             submitted = Input.Submitted(field, field.value)
-            form = next((node for node in field.ancestors if isinstance(node, DeclarationForm)), None)
             if form is not None:
                 form.on_input_submitted(submitted)
             if form is None or not submitted._stop_propagation:
                 self.field_submitted(submitted)
 
-        self.after_typed(submit)
+        self.after_typed(submit, bubbling_from=form)  # the form's Done (nothing left to fill) moves to the next step
 
     @on(Input.Changed)
     def keep_typing_in_the_draft(self, event: Input.Changed) -> None:

@@ -117,3 +117,30 @@ async def test_step_keys_typed_together_each_take_their_step(app, keys):
         expected = 3 if keys[1] == "pagedown" else 1
         await wait_until(pilot, lambda: screen.step == expected and not app.holding_keys, what=f"on step {expected}")
         assert screen.step == expected
+
+
+async def test_keys_typed_with_the_enter_that_ends_the_to_khai_go_to_the_documents(app):
+    """Enter on the tờ khai's last field moves to the documents (the form says it is done, a message that bubbles up to
+    its step): the K typed with it changes the first paper's kind, not the field being left."""
+    from screens.intake.declaration import DeclarationStep
+    from tests.ui.conftest import fill_declaration
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_applicant_with_phone_focused(app, pilot)
+        await pilot.press("pagedown")
+        step = screen.step_of(DeclarationStep)
+        await wait_until(pilot, lambda: screen.current_step is step and step.form.ready and not app.holding_keys)
+        await fill_declaration(pilot, screen)
+        form = step.form
+        last = form.visible_keys()[-1]
+        form.focus_field(last)
+        await pilot.pause()
+        before = form.widget(last).value
+        panel = screen.query_one("#docs-panel")
+        kind = panel.lines[0].kind
+        queue_keys(app, "enter", "k")
+        await wait_until(pilot, lambda: form.widget(last).value != before or panel.lines[0].kind != kind, what="k")
+        await wait_until(pilot, lambda: not app.holding_keys)
+        assert screen.current_step.KEY == "documents"
+        assert form.widget(last).value == before, "the K went into the tờ khai's last field"
+        assert panel.lines[0].kind != kind
