@@ -10,6 +10,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from onestop.services import Services
     from onestop.sync.service import SyncReport, SyncStatus
 
+KEY_HOLD_LIMIT = 3.0
+"""Seconds at most that keys are held while the focus moves (`hold_keys`): a safety net, a hold normally ends within
+a frame or two."""
 SUPERSEDING_TITLES = frozenset({"Giấy tiếp nhận", "In phiếu", "Đồng bộ"})
 """Notifications whose newest one says all: an older one with the same title is removed when it arrives."""
 
@@ -186,6 +190,8 @@ class OneStopApp(App[None]):
         through."""
         self._key_holds = 0
         """`hold_keys` calls not yet matched by a `release_keys_later`: the keys go through when none is left."""
+        self._hold_serial = 0
+        """Which holding spell `hold_keys` tokens belong to (a spell ended by `KEY_HOLD_LIMIT` makes its tokens stale)."""
 
     @property
     def services(self) -> Services:
@@ -402,31 +408,45 @@ class OneStopApp(App[None]):
 
     # ------------------------------------------------------------------ keys typed while the focus moves
 
-    def hold_keys(self) -> None:
+    def hold_keys(self) -> int:
         """Keep the keys that arrive from now on until `release_keys_later` lets them through.
 
         Textual hands each key to the widget focused when the key is read, while a move of the focus (`Widget.focus`)
         waits its turn in the app's queue: under load an officer's Enter and the next key arrive together and the next
         key lands in the field being left (Backspace right after Enter took a digit off the ID number). Holds nest:
-        each `hold_keys` is matched by one `release_keys_later`, and the keys go through after the last of them."""
-        self._key_holds += 1
+        each `hold_keys` is matched by one `release_keys_later` given the token it returned, and the keys go through
+        after the last of them, or `KEY_HOLD_LIMIT` seconds after the hold began (a safety net: the keyboard never
+        stays dead)."""
         if self._held_keys is None:
             self._held_keys = []
+            self._hold_serial += 1
+            self.set_timer(KEY_HOLD_LIMIT, partial(self._end_hold, self._hold_serial))
+        self._key_holds += 1
+        return self._hold_serial
 
-    def release_keys_later(self) -> None:
-        """End one hold: once the focus moves queued so far have been made, and no other hold is left, the held keys go
-        through in order (to the new field)."""
-        self.call_later(self._release_keys)
+    def release_keys_later(self, token: int) -> None:
+        """End the hold `token` came from: once the focus moves queued so far have been made, and no other hold is
+        left, the held keys go through in order (to the new field)."""
+        self.call_later(self._release_keys, token)
 
     @property
     def holding_keys(self) -> bool:
         return self._held_keys is not None
 
-    async def _release_keys(self) -> None:
-        self._key_holds = max(self._key_holds - 1, 0)
-        if self._key_holds:
+    async def _end_hold(self, serial: int) -> None:
+        if serial == self._hold_serial and self._held_keys is not None:
+            self._key_holds = 1
+            await self._release_keys(serial)
+
+    async def _release_keys(self, token: int) -> None:
+        if token != self._hold_serial or self._held_keys is None:  # that spell already ended
             return
-        held, self._held_keys = self._held_keys or [], None
+        self._key_holds -= 1
+        if self._key_holds > 0:
+            return
+        self._key_holds = 0
+        self._hold_serial += 1  # tokens of the ended spell are stale from now on
+        held, self._held_keys = self._held_keys, None
         for key in held:  # in order; a held Enter or PgDn may hold the rest again
             if self._held_keys is not None:
                 self._held_keys.append(key)

@@ -190,7 +190,7 @@ class ApplicantStep(IntakeStep):
             self._moved_by_itself(self.field_done(widget.id))
 
     def _moved_by_itself(self, landed: Input | None) -> None:
-        """A scanner's input moved the cursor to `landed` (None: nowhere on this step): see `action_tab`."""
+        """A scanner's input moved the cursor to `landed` (None: nowhere on this step): see `tab`."""
         self._advanced = (landed, self.onestop.keys_read) if landed is not None else None
 
     def tab(self, serial: int) -> bool:

@@ -36,9 +36,6 @@ S = TypeVar("S", bound=IntakeStep)
 DRAFT_VERSION = 1
 DRAFT_DELAY = 0.8
 """Seconds after the last keystroke before the typed fields are written to the draft (in a worker)."""
-KEY_HOLD_LIMIT = 2.0
-"""Seconds at most that keys typed during a step change wait for the new step's cursor (a safety net: a step places
-its cursor at once, the Tờ khai once its form is built)."""
 _heap_frozen = False
 
 
@@ -180,9 +177,8 @@ class IntakeScreen(OneStopScreen):
         """True while a draft is put back (no auto-advance, no searching, no draft writes)."""
         self.steps: list[IntakeStep] = [cls() for cls in STEPS]
         self._draft_timer: Any = None
-        self._step_keys: int = 0
-        """The step change whose keys the app holds until the new step's cursor is placed (a serial; 0: none)."""
-        self._step_changes = 0
+        self._step_keys: int | None = None
+        """The app's token for the keys held since a step change, until the new step has placed its cursor."""
 
     # ------------------------------------------------------------------ layout
 
@@ -252,22 +248,19 @@ class IntakeScreen(OneStopScreen):
             self.after_paint(self._save_draft_in_background)
 
     def _hold_keys_for_step(self) -> None:
-        if not self._step_keys:
-            self._step_changes += 1
-            self._step_keys = self._step_changes
-            self.onestop.hold_keys()
-            self.set_timer(KEY_HOLD_LIMIT, partial(self._release_step_keys, self._step_keys))
+        if self._step_keys is None:
+            self._step_keys = self.onestop.hold_keys()
 
     def cursor_placed(self, step: IntakeStep | None) -> None:
         """`step` has put the cursor where typing goes when it is shown: the keys held since the step change follow
         (once the focus moves queued so far are made). Ignored from a step no longer on screen."""
         if step is self.current_step:
-            self._release_step_keys(self._step_keys)
+            self._release_step_keys()
 
-    def _release_step_keys(self, serial: int) -> None:
-        if serial and serial == self._step_keys:
-            self._step_keys = 0
-            self.onestop.release_keys_later()
+    def _release_step_keys(self) -> None:
+        token, self._step_keys = self._step_keys, None
+        if token is not None:
+            self.onestop.release_keys_later(token)
 
     def _painted(self) -> None:
         self.step_painted_at = time.perf_counter()
@@ -366,16 +359,16 @@ class IntakeScreen(OneStopScreen):
         wait also for the messages `callback` makes that widget post to reach this screen (the tờ khai says it is done
         by a message its step handles)."""
         app = self.onestop
-        app.hold_keys()
+        token = app.hold_keys()
 
         def run() -> None:
             try:
                 callback()
             finally:
                 if bubbling_from is None or not bubbling_from.is_attached:
-                    app.release_keys_later()
+                    app.release_keys_later(token)
                 else:
-                    self._release_after_bubbling(bubbling_from)
+                    self._release_after_bubbling(bubbling_from, token)
 
         target = self.focused
         if target is None or target.screen is not self or not target.call_later(run):
@@ -392,7 +385,7 @@ class IntakeScreen(OneStopScreen):
         """Validate one step, showing errors inline; True when the officer may move on."""
         return self.steps[index].check()
 
-    def _release_after_bubbling(self, widget: Widget) -> None:
+    def _release_after_bubbling(self, widget: Widget, token: int) -> None:
         """End a key hold once the messages `widget` has posted so far have bubbled up to this screen: a message
         bubbles by being posted to each parent's queue in turn, and this follows it hop by hop, behind it."""
         path: list[Widget] = [widget]
@@ -403,7 +396,7 @@ class IntakeScreen(OneStopScreen):
 
         def hop(index: int) -> None:
             if index == len(path) or not path[index].call_later(hop, index + 1):
-                self.onestop.release_keys_later()
+                self.onestop.release_keys_later(token)
 
         hop(0)
 
@@ -758,7 +751,7 @@ class IntakeScreen(OneStopScreen):
 
     def on_unmount(self) -> None:
         self._release_collection()
-        self._release_step_keys(self._step_keys)
+        self._release_step_keys()
         try:
             self.save_draft_now()
         except Exception:  # noqa: BLE001  (leaving must never fail; the last step change already kept a draft)

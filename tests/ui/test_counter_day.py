@@ -304,19 +304,28 @@ async def test_a_scanner_burst_ending_in_tab_lands_once_in_the_name(app, monkeyp
 
     from screens.intake.applicant import ApplicantStep
 
-    ran: list[str] = []  # the auto-advance's timer ran (it must not move on a second time)
-    advance = ApplicantStep._advance_if_unchanged
+    # what the step saw of the burst, and its auto-advance (it must not move on a second time once it has run)
+    seen: list[str] = []
+    timers: list[float] = []
+    ran: list[str] = []
+    typed, advance, set_timer = (
+        ApplicantStep.typed_by_a_person,
+        ApplicantStep._advance_if_unchanged,
+        ApplicantStep.set_timer,
+    )
+    monkeypatch.setattr(ApplicantStep, "typed_by_a_person", lambda self, i, v: (seen.append(v), typed(self, i, v))[1])
+    monkeypatch.setattr(ApplicantStep, "_advance_if_unchanged", lambda self, w, v: (ran.append(v), advance(self, w, v)))
     monkeypatch.setattr(
         ApplicantStep,
-        "_advance_if_unchanged",
-        lambda self, widget, value: (ran.append(value), advance(self, widget, value)),
+        "set_timer",
+        lambda self, delay, *a, **k: (timers.append(delay), set_timer(self, delay, *a, **k))[1],
     )
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_applicant(app, pilot)
         for digit in "038190012345":
             app.post_message(events.Key(digit, digit))
         app.post_message(events.Key("tab", None))
-        await wait_until(pilot, lambda: ran == ["038190012345"], what="the auto-advance's timer run")
+        await wait_until(pilot, lambda: "038190012345" in seen and len(ran) == len(timers), what="the burst handled")
         assert app.focused.id == "full_name"
         assert screen.query_one("#id_number").value == "038190012345"
 

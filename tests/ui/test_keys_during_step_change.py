@@ -144,3 +144,20 @@ async def test_keys_typed_with_the_enter_that_ends_the_to_khai_go_to_the_documen
         assert screen.current_step.KEY == "documents"
         assert form.widget(last).value == before, "the K went into the tờ khai's last field"
         assert panel.lines[0].kind != kind
+
+
+async def test_held_keys_go_through_even_if_a_step_never_places_its_cursor(app, monkeypatch):
+    """A safety net: keys are held for KEY_HOLD_LIMIT seconds at most (the keyboard never stays dead)."""
+    import screens.app
+    from screens.intake.declaration import DeclarationStep
+
+    monkeypatch.setattr(screens.app, "KEY_HOLD_LIMIT", 0.2)
+    monkeypatch.setattr(DeclarationStep, "place_cursor", lambda self: None)  # a step that forgets to say so
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_applicant_with_phone_focused(app, pilot)
+        queue_keys(app, "pagedown", "z")
+        await wait_until(pilot, lambda: not app.holding_keys, what="the keys let through")
+        assert screen.current_step is screen.step_of(DeclarationStep)
+        await pilot.press("pageup")
+        await wait_until(pilot, lambda: screen.step == 1 and not app.holding_keys)
+        assert app.focused.id == "id_number"  # the step change after it works as usual
