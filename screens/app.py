@@ -10,6 +10,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from onestop.services import Services
     from onestop.sync.service import SyncReport, SyncStatus
 
+KEY_HOLD_LIMIT = 3.0
+"""Seconds at most that keys are held while the focus moves (`hold_keys`): a safety net, a hold normally ends within
+a frame or two."""
 SUPERSEDING_TITLES = frozenset({"Giấy tiếp nhận", "In phiếu", "Đồng bộ"})
 """Notifications whose newest one says all: an older one with the same title is removed when it arrives."""
 
@@ -179,9 +183,15 @@ class OneStopApp(App[None]):
         self._last_activity = time.monotonic()
         self._timers_started = False
         self.keys_read = 0
-        """Keys read from the terminal so far (a screen tells whether anything was typed since a moment)."""
+        """Keys read from the terminal and passed on so far (a held key counts when it goes through): a screen tells
+        whether anything was typed since a moment."""
         self._held_keys: list[Any] | None = None
-        """Keys read while the focus moves after an Enter (`hold_keys`); None when keys go straight through."""
+        """Keys read while the focus moves after an Enter or a step change (`hold_keys`); None when keys go straight
+        through."""
+        self._key_holds = 0
+        """`hold_keys` calls not yet matched by a `release_keys_later`: the keys go through when none is left."""
+        self._hold_serial = 0
+        """Which holding spell `hold_keys` tokens belong to (a spell ended by `KEY_HOLD_LIMIT` makes its tokens stale)."""
 
     @property
     def services(self) -> Services:
@@ -390,33 +400,58 @@ class OneStopApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self._last_activity = time.monotonic()
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
             self.keys_read += 1
-        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            self._held_keys.append(event)
-            return
         await super().on_event(event)
 
     # ------------------------------------------------------------------ keys typed while the focus moves
 
-    def hold_keys(self) -> None:
+    def hold_keys(self) -> int:
         """Keep the keys that arrive from now on until `release_keys_later` lets them through.
 
         Textual hands each key to the widget focused when the key is read, while a move of the focus (`Widget.focus`)
         waits its turn in the app's queue: under load an officer's Enter and the next key arrive together and the next
-        key lands in the field being left (Backspace right after Enter took a digit off the ID number)."""
+        key lands in the field being left (Backspace right after Enter took a digit off the ID number). Holds nest:
+        each `hold_keys` is matched by one `release_keys_later` given the token it returned, and the keys go through
+        after the last of them, or `KEY_HOLD_LIMIT` seconds after the hold began (a safety net: the keyboard never
+        stays dead)."""
         if self._held_keys is None:
             self._held_keys = []
+            self._hold_serial += 1
+            self.set_timer(KEY_HOLD_LIMIT, partial(self._end_hold, self._hold_serial))
+        self._key_holds += 1
+        return self._hold_serial
 
-    def release_keys_later(self) -> None:
-        """Let the held keys through once the focus moves queued so far have been made (they go to the new field)."""
-        self.call_later(self._release_keys)
+    def release_keys_later(self, token: int) -> None:
+        """End the hold `token` came from: once the focus moves queued so far have been made, and no other hold is
+        left, the held keys go through in order (to the new field)."""
+        self.call_later(self._release_keys, token)
 
-    async def _release_keys(self) -> None:
-        held, self._held_keys = self._held_keys or [], None
-        for key in held:  # in order; a held Enter may hold the rest again
+    @property
+    def holding_keys(self) -> bool:
+        return self._held_keys is not None
+
+    async def _end_hold(self, serial: int) -> None:
+        if serial == self._hold_serial and self._held_keys is not None:
+            self._key_holds = 1
+            await self._release_keys(serial)
+
+    async def _release_keys(self, token: int) -> None:
+        if token != self._hold_serial or self._held_keys is None:  # that spell already ended
+            return
+        self._key_holds -= 1
+        if self._key_holds > 0:
+            return
+        self._key_holds = 0
+        self._hold_serial += 1  # tokens of the ended spell are stale from now on
+        held, self._held_keys = self._held_keys, None
+        for key in held:  # in order; a held Enter or PgDn may hold the rest again
             if self._held_keys is not None:
                 self._held_keys.append(key)
             else:
+                self.keys_read += 1
                 await super().on_event(key)
 
     def _check_idle(self) -> None:

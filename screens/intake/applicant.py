@@ -12,7 +12,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
@@ -38,9 +37,6 @@ class ApplicantStep(IntakeStep):
     LABEL = "Người nộp"
     FIELDS = frozenset({"qr", *PERSON_ORDER, "old_id_number", "authorisation_doc"})
     FIRST_FOCUS = "#id_number"
-    BINDINGS = [
-        Binding("tab", "tab", "Ô kế tiếp", show=False, tooltip="Sang ô kế tiếp", id="intake.applicant-tab"),
-    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -127,13 +123,14 @@ class ApplicantStep(IntakeStep):
                 return
             form.fill(person)
             form.set_error("id_number", f"{err.message} Các ô khác đã điền theo mã QR: kiểm tra lại thẻ.")
-            form.input("id_number").focus()
+            self._moved_by_itself(form.input("id_number").focus())
             return
         form.fill(person)
         self._recall(form)
         if self.intake.current_step is not self:
             self.intake.show_step(self.intake.index_of(self))
-        form.input("phone").focus()
+        # the first field a card does not fill; the officer's habitual Tab right after the scan must not skip it
+        self._moved_by_itself(form.input("phone").focus())
 
     def field_done(self, input_id: str) -> Input | None:
         """Check the field and move on (Enter, or a scanner's burst); the field moved to, if it is on this step."""
@@ -190,18 +187,25 @@ class ApplicantStep(IntakeStep):
 
     def _advance_if_unchanged(self, widget: Input, value: str) -> None:
         if widget.has_focus and widget.value == value and widget.id:
-            landed = self.field_done(widget.id)
-            self._advanced = (landed, self.onestop.keys_read) if landed is not None else None
+            self._moved_by_itself(self.field_done(widget.id))
 
-    def action_tab(self) -> None:
-        """Tab as the very next key after a scanner's burst moved the cursor on by itself: the cursor is already where
-        the officer's Tab (a habit) means it to go, so it stays (the name is not skipped). Any other Tab moves on."""
-        from textual.actions import SkipAction
+    def _moved_by_itself(self, landed: Input | None) -> None:
+        """A scanner's input moved the cursor to `landed` (None: nowhere on this step): see `tab`."""
+        self._advanced = (landed, self.onestop.keys_read) if landed is not None else None
 
+    def tab(self, serial: int) -> bool:
+        """Tab (the app's `serial`-th key) as the very next key after a scanner's input moved the cursor on by itself
+        (the ID digits' burst to the name, a QR scan to the phone), or typed while it moved: the cursor is already where
+        the officer's Tab (a habit) means it to go, so it stays (the name or the phone is not skipped). Any other Tab
+        moves on. A QR scan ended by Tab (a scanner set so) is read as if it ended by Enter."""
+        from onestop.identity import looks_like_scan
+
+        field = self.screen.focused
+        if isinstance(field, Input) and field in self.query(Input) and looks_like_scan(field.value):
+            self.read_scan(field)
+            return True
         advanced, self._advanced = self._advanced, None
-        if advanced is not None and advanced[0].has_focus and self.onestop.keys_read == advanced[1] + 1:
-            return
-        raise SkipAction()
+        return advanced is not None and advanced[0].has_focus and serial <= advanced[1] + 1
 
     def toggle_representative(self) -> None:
         self.rep_toggle.value = not self.rep_toggle.value

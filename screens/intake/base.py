@@ -45,6 +45,14 @@ class IntakeStep(AppAccess, Widget):
     def enter(self) -> None:
         """Called each time the step is shown: refresh what depends on earlier steps."""
 
+    def place_cursor(self) -> None:
+        """Put the cursor where typing goes on this step (`FIRST_FOCUS`), called each time the step is shown, after
+        `enter`; then tell the screen (`IntakeScreen.cursor_placed`), which holds the keys typed during the step change
+        until then. A step whose cursor waits for its content calls `cursor_placed` once it has placed it."""
+        if self.FIRST_FOCUS:
+            self.query_one(self.FIRST_FOCUS).focus()
+        self.intake.cursor_placed(self)
+
     def check(self) -> bool:
         """Validate the step, showing errors inline; True when the officer may move on."""
         return True
@@ -58,6 +66,11 @@ class IntakeStep(AppAccess, Widget):
 
     def submitted(self, field: Input) -> None:
         """Enter in one of this step's inputs (scans are handled by the screen before this is called)."""
+
+    def tab(self, serial: int) -> bool:
+        """Tab on this step (the app's `serial`-th key), once the field has taken the keys typed before it; True when
+        handled here (otherwise the cursor moves to the next field)."""
+        return False
 
     def arrow(self, step: int) -> bool:
         """↑/↓ on this step; True when handled here (otherwise focus moves to the next/previous field)."""

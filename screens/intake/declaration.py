@@ -101,7 +101,6 @@ class DeclarationStep(IntakeStep):
             return
         self.ensure_mounted()
         self._prefill_requester(form)
-        self.call_after_refresh(self._focus_first)
 
     def _prefill_requester(self, form: DeclarationForm) -> None:
         applicant = self._applicant()
@@ -111,10 +110,25 @@ class DeclarationStep(IntakeStep):
             form.applicant = applicant
             form.fill(person_values(form.definition, "requester", applicant, values={}))
 
-    def _focus_first(self) -> None:
+    def place_cursor(self) -> None:
+        """On the first field still to fill, once the form is laid out (the keys typed meanwhile wait for it)."""
+        if self.form is None:
+            super().place_cursor()
+        else:
+            self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self, turns: int = 20) -> None:
         form = self.form
-        if form is None:
+        if self.intake.current_step is not self:  # the officer moved on before the form was laid out
             return
+        if form is not None and not form.is_mounted and turns > 0:  # mounted just now: its fields come next
+            self.call_after_refresh(self._focus_first, turns - 1)
+            return
+        if form is not None:
+            self._focus_first_field(form)
+        self.intake.cursor_placed(self)
+
+    def _focus_first_field(self, form: DeclarationForm) -> None:
         keys = form.visible_keys()
 
         def worth(key: str) -> bool:  # the requester's identity came from step 2; the relation did not

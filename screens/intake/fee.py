@@ -205,8 +205,17 @@ class FeeStep(IntakeStep):
     def enter(self) -> None:
         self.show_series()
         self.show_how()
-        if self.rule is not None and not self.pages.value.strip():  # ask for the pages first
-            self.call_after_refresh(self.pages.focus)
+
+    def place_cursor(self) -> None:
+        if self.rule is not None and not self.pages.value.strip():  # ask for the pages first, once laid out
+            self.call_after_refresh(self._focus_pages)
+        else:
+            super().place_cursor()
+
+    def _focus_pages(self) -> None:
+        if self.intake.current_step is self:
+            self.pages.focus()
+            self.intake.cursor_placed(self)
 
     def show_series(self) -> None:
         """Which receipt the fee gets: the series' next number, a paper receipt, or a missing series (nothing

@@ -142,6 +142,12 @@ class IntakeScreen(OneStopScreen):
             tooltip="Sang ô kế tiếp",
             id="intake.enter",
         ),
+        # priority: Tab moves the cursor as it is read (a fast "0912345678⇥ten@…" put the e-mail in the phone), once
+        # the field has taken the keys typed before it; a step may keep it (`IntakeStep.tab`)
+        Binding("tab", "tab(1)", "Ô kế tiếp", show=False, priority=True, tooltip="Sang ô kế tiếp", id="intake.tab"),
+        Binding(
+            "shift+tab", "tab(-1)", "Ô trước", show=False, priority=True, tooltip="Về ô trước", id="intake.backtab"
+        ),
         Binding("down", "arrow(1)", "Xuống", show=False, tooltip="Ô hoặc thủ tục kế tiếp", id="intake.down"),
         Binding("up", "arrow(-1)", "Lên", show=False, tooltip="Ô hoặc thủ tục trước", id="intake.up"),
     ]
@@ -171,6 +177,8 @@ class IntakeScreen(OneStopScreen):
         """True while a draft is put back (no auto-advance, no searching, no draft writes)."""
         self.steps: list[IntakeStep] = [cls() for cls in STEPS]
         self._draft_timer: Any = None
+        self._step_keys: int | None = None
+        """The app's token for the keys held since a step change, until the new step has placed its cursor."""
 
     # ------------------------------------------------------------------ layout
 
@@ -214,7 +222,12 @@ class IntakeScreen(OneStopScreen):
     # ------------------------------------------------------------------ steps
 
     def show_step(self, index: int) -> None:
-        """Display step `index`, focus its first field and keep the draft."""
+        """Display step `index`, focus its first field and keep the draft.
+
+        The keys typed meanwhile (PgDn and the next letters arrive together on a busy machine) are held by the app
+        until the new step has placed its cursor, then go there in order: they used to land in the field being left.
+        """
+        self._hold_keys_for_step()
         self.step = index
         step = self.current_step
         self._hold_collection()
@@ -228,10 +241,26 @@ class IntakeScreen(OneStopScreen):
         self._paint_step_bar()
         if step is not None:
             step.enter()
-            if step.FIRST_FOCUS:
-                self.query_one(step.FIRST_FOCUS).focus()
+            step.place_cursor()
+        else:  # the saved view: Enter and F-keys, no field
+            self.cursor_placed(None)
         if not self.restoring and not self.saved_code:
             self.after_paint(self._save_draft_in_background)
+
+    def _hold_keys_for_step(self) -> None:
+        if self._step_keys is None:
+            self._step_keys = self.onestop.hold_keys()
+
+    def cursor_placed(self, step: IntakeStep | None) -> None:
+        """`step` has put the cursor where typing goes when it is shown: the keys held since the step change follow
+        (once the focus moves queued so far are made). Ignored from a step no longer on screen."""
+        if step is self.current_step:
+            self._release_step_keys()
+
+    def _release_step_keys(self) -> None:
+        token, self._step_keys = self._step_keys, None
+        if token is not None:
+            self.onestop.release_keys_later(token)
 
     def _painted(self) -> None:
         self.step_painted_at = time.perf_counter()
@@ -302,6 +331,13 @@ class IntakeScreen(OneStopScreen):
         return True
 
     def action_next_step(self) -> None:
+        """PgDn (and Enter on a step's last field): check this step and show the next (save on the last step)."""
+        self.after_typed(self._next_step)
+
+    def action_prev_step(self) -> None:
+        self.after_typed(self._prev_step)
+
+    def _next_step(self) -> None:
         if self.saved_code:
             return
         if self.step == len(self.steps) - 1:
@@ -309,9 +345,34 @@ class IntakeScreen(OneStopScreen):
         elif self.check_step(self.step):
             self.show_step(self._neighbour(self.step, 1))
 
-    def action_prev_step(self) -> None:
+    def _prev_step(self) -> None:
         if not self.saved_code and self.step > 0:
             self.show_step(self._neighbour(self.step, -1))
+
+    def after_typed(self, callback: Any, *, bubbling_from: Widget | None = None) -> None:
+        """Run `callback` once the focused widget has taken the keys read before the one running this, holding the keys
+        read after it until the focus moves `callback` makes (to the new field or step).
+
+        The app gives a typed key to the focused widget's own queue, while a priority binding (Enter, PgDn, PgUp) runs
+        as its key is read: Enter ending a scanner's burst ran before the burst had reached the field (the QR was
+        never read), and PgDn checked the step before the last digits typed were in it. With `bubbling_from`, the keys
+        wait also for the messages `callback` makes that widget post to reach this screen (the tờ khai says it is done
+        by a message its step handles)."""
+        app = self.onestop
+        token = app.hold_keys()
+
+        def run() -> None:
+            try:
+                callback()
+            finally:
+                if bubbling_from is None or not bubbling_from.is_attached:
+                    app.release_keys_later(token)
+                else:
+                    self._release_after_bubbling(bubbling_from, token)
+
+        target = self.focused
+        if target is None or target.screen is not self or not target.call_later(run):
+            run()
 
     def _neighbour(self, index: int, direction: int) -> int:
         """The next (or previous) step that applies to the chosen procedure (the Tờ khai step may not)."""
@@ -323,6 +384,34 @@ class IntakeScreen(OneStopScreen):
     def check_step(self, index: int) -> bool:
         """Validate one step, showing errors inline; True when the officer may move on."""
         return self.steps[index].check()
+
+    def _release_after_bubbling(self, widget: Widget, token: int) -> None:
+        """End a key hold once the messages `widget` has posted so far have bubbled up to this screen: a message
+        bubbles by being posted to each parent's queue in turn, and this follows it hop by hop, behind it."""
+        path: list[Widget] = [widget]
+        for node in widget.ancestors:
+            if node is self or not isinstance(node, Widget):
+                break
+            path.append(node)
+
+        def hop(index: int) -> None:
+            if index == len(path) or not path[index].call_later(hop, index + 1):
+                self.onestop.release_keys_later(token)
+
+        hop(0)
+
+    def action_tab(self, direction: int) -> None:
+        serial = self.onestop.keys_read  # this Tab's place among the keys read (`IntakeStep.tab`)
+        self.after_typed(partial(self._tab, direction, serial))
+
+    def _tab(self, direction: int, serial: int) -> None:
+        current = self.current_step
+        if direction > 0 and current is not None and current.tab(serial):
+            return
+        if direction > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def action_arrow(self, step: int) -> None:
         current = self.current_step
@@ -372,9 +461,10 @@ class IntakeScreen(OneStopScreen):
             owner.submitted(event.input)
 
     def action_submit_field(self) -> None:
-        """Enter in a field of the intake: what `Input.Submitted` would do, done now, with the keys typed meanwhile
-        held by the app until the focus has moved (under load, Backspace right after Enter took a digit off the field
-        being left, and the Enter itself was lost). Other widgets (lists, tables, buttons) take Enter as usual."""
+        """Enter in a field of the intake: what `Input.Submitted` would do, done once the field has taken the keys
+        typed before Enter (`after_typed`), with the keys typed after it held by the app until the focus has moved
+        (under load, Backspace right after Enter took a digit off the field being left, and the Enter itself was lost).
+        Other widgets (lists, tables, buttons) take Enter as usual."""
         from textual.actions import SkipAction
 
         from screens.widgets.declaration_form import DeclarationForm
@@ -382,16 +472,19 @@ class IntakeScreen(OneStopScreen):
         field = self.focused
         if self.saved_code or not isinstance(field, Input) or field.screen is not self:
             raise SkipAction()
-        self.onestop.hold_keys()
-        try:
+
+        form = next((node for node in field.ancestors if isinstance(node, DeclarationForm)), None)
+
+        def submit() -> None:  # with the value the field has once it took the keys typed before Enter
+            if not field.is_attached or field.screen is not self:
+                return
             submitted = Input.Submitted(field, field.value)
-            form = next((node for node in field.ancestors if isinstance(node, DeclarationForm)), None)
             if form is not None:
                 form.on_input_submitted(submitted)
             if form is None or not submitted._stop_propagation:
                 self.field_submitted(submitted)
-        finally:
-            self.onestop.release_keys_later()
+
+        self.after_typed(submit, bubbling_from=form)  # the form's Done (nothing left to fill) moves to the next step
 
     @on(Input.Changed)
     def keep_typing_in_the_draft(self, event: Input.Changed) -> None:
@@ -658,6 +751,7 @@ class IntakeScreen(OneStopScreen):
 
     def on_unmount(self) -> None:
         self._release_collection()
+        self._release_step_keys()
         try:
             self.save_draft_now()
         except Exception:  # noqa: BLE001  (leaving must never fail; the last step change already kept a draft)

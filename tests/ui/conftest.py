@@ -138,3 +138,17 @@ async def save_intake(app, pilot, screen, *, open_fee: str = "") -> str:
     await settle(app, pilot)
     assert screen.saved_code, "the dossier was not saved"
     return screen.saved_code
+
+
+async def wait_until(pilot, condition, *, timeout: float = 10.0, what: str = "") -> None:
+    """Let the app work until `condition()` holds: polled every few milliseconds, never longer than `timeout` seconds
+    (a bound for a stuck app, not a delay the test relies on: a busy machine only makes it poll longer)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"still not {what or 'so'} after {timeout} s")
+        await pilot.pause(0.01)
+    await pilot.pause()

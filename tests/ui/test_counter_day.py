@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.ui.conftest import SCAN, fill_declaration
+from tests.ui.conftest import SCAN, fill_declaration, wait_until
 
 SIZE = (120, 40)
 
@@ -246,16 +246,17 @@ async def test_a_scanner_burst_still_moves_on_by_itself(app):
 
         for digit in "038190012345":  # all queued at once, as the terminal hands over a scanner's burst
             app.post_message(events.Key(digit, digit))
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.focused.id == "full_name")  # after the auto-advance's 0.15 s
         assert app.focused.id == "full_name"
 
 
-async def until(pilot, condition, tries: int = 100) -> None:
-    """Let the app work until `condition()` holds (a bounded number of turns, never a sleep)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause()
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app work until `condition()` holds, or `timeout` seconds have passed (the test's assertion follows):
+    polled, so a busy machine only makes it wait longer, never fail sooner."""
+    try:
+        await wait_until(pilot, condition, timeout=timeout)
+    except AssertionError:
+        pass
 
 
 async def test_keys_typed_right_after_enter_go_to_the_next_field(app):
@@ -297,17 +298,34 @@ async def test_tab_right_after_a_scanner_burst_does_not_skip_the_name(app):
         assert screen.query_one("#full_name").value == "Đặng Thị Ánh"
 
 
-async def test_a_scanner_burst_ending_in_tab_lands_once_in_the_name(app):
+async def test_a_scanner_burst_ending_in_tab_lands_once_in_the_name(app, monkeypatch):
     """A scanner set to send Tab after the digits: the cursor moves once, to the name."""
     from textual import events
 
+    from screens.intake.applicant import ApplicantStep
+
+    # what the step saw of the burst, and its auto-advance (it must not move on a second time once it has run)
+    seen: list[str] = []
+    timers: list[float] = []
+    ran: list[str] = []
+    typed, advance, set_timer = (
+        ApplicantStep.typed_by_a_person,
+        ApplicantStep._advance_if_unchanged,
+        ApplicantStep.set_timer,
+    )
+    monkeypatch.setattr(ApplicantStep, "typed_by_a_person", lambda self, i, v: (seen.append(v), typed(self, i, v))[1])
+    monkeypatch.setattr(ApplicantStep, "_advance_if_unchanged", lambda self, w, v: (ran.append(v), advance(self, w, v)))
+    monkeypatch.setattr(
+        ApplicantStep,
+        "set_timer",
+        lambda self, delay, *a, **k: (timers.append(delay), set_timer(self, delay, *a, **k))[1],
+    )
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_applicant(app, pilot)
         for digit in "038190012345":
             app.post_message(events.Key(digit, digit))
         app.post_message(events.Key("tab", None))
-        await pilot.pause(0.3)  # longer than the auto-advance delay: it must not move on a second time
-        await pilot.pause()
+        await wait_until(pilot, lambda: "038190012345" in seen and len(ran) == len(timers), what="the burst handled")
         assert app.focused.id == "full_name"
         assert screen.query_one("#id_number").value == "038190012345"
 
@@ -523,20 +541,15 @@ async def test_the_command_palette_folds_accents_and_says_no_match_in_vietnamese
         await pilot.press("ctrl+p")
         await pilot.pause()
         palette = app.screen
-        for _ in range(50):  # the commands offered before anything is typed
-            if options(palette):
-                break
-            await pilot.pause(0.05)
+        await until(pilot, lambda: bool(options(palette)))  # the commands offered before anything is typed
         listed = options(palette)
         assert any(o.startswith("Tiếp nhận hồ sơ mới") for o in listed), listed
         assert not [o for o in listed if re.match(r"[a-z]+: ", o)], listed  # no English command names
         palette.query_one(CommandInput).value = "hang doi dong bo"
-        await pilot.pause(0.3)
-        await pilot.pause()
+        await until(pilot, lambda: any("Hàng đợi đồng bộ" in o for o in options(palette)))
         assert any("Hàng đợi đồng bộ" in o for o in options(palette)), options(palette)
         palette.query_one(CommandInput).value = "zzzqqq"
-        await pilot.pause(0.8)  # Textual waits half a second before saying nothing matched
-        await pilot.pause()
+        await until(pilot, lambda: "Không tìm thấy" in " ".join(options(palette)))  # said after half a second
         shown = " ".join(options(palette))
         assert "Không tìm thấy" in shown and "No matches" not in shown
 
