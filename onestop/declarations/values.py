@@ -130,6 +130,15 @@ def normalise(f: Field, raw: Any) -> Any:
             raise BadInput(f"{label}: quá dài (tối đa {f.max_length} ký tự).", field=f.key)
         if f.pattern and not re.fullmatch(f.pattern, text):
             raise BadInput(f"{label}: '{text[:40]}' không đúng định dạng.", field=f.key)
+        if f.role == "name":
+            # a person's name on the tờ khai as the applicant's is kept: letters only, in Vietnamese title case
+            # ("le minh khang" typed fast prints "Le Minh Khang")
+            from onestop.identity import validate_name
+
+            try:
+                return validate_name(text, f.key)
+            except BadInput as exc:
+                raise BadInput(f"{label}: {exc.message}", field=f.key) from None
         return text
     if f.type == "number":
         try:

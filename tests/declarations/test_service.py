@@ -69,6 +69,14 @@ def test_birth_values_are_normalised_and_prefilled(services, applicant):
     }
 
 
+def test_names_on_the_declaration_are_title_cased_as_the_applicants(services, applicant):
+    """Typed fast in lower case (or from a caps-lock scan), a name prints as a name: the same rule as the applicant's."""
+    values = dict(BIRTH, HoTenKS="lê  minh khang", HoTenChaKS="LÊ VĂN DŨNG")
+    d = services.intake.save(draft(applicant, "1.001193", values), "canbo")
+    assert d.declaration.values["HoTenKS"] == "Lê Minh Khang"
+    assert d.declaration.values["HoTenChaKS"] == "Lê Văn Dũng"
+
+
 def test_hidden_conditional_values_are_dropped(services, applicant):
     values = dict(BIRTH, CapBanSao="Không", SoLuong="3")
     d = services.intake.save(draft(applicant, "1.001193", values), "canbo")
@@ -84,6 +92,7 @@ def test_hidden_conditional_values_are_dropped(services, applicant):
         ("1.001193", {"QuanHe": "Khác", "HoTenMeKS": "Lê Thị Hoa", "NamSinhMeKS": "2018"}, "chưa đủ 10 tuổi"),
         ("1.001193", {"DanTocKS": "Kinhh"}, "Dân tộc: 'Kinhh' không có trong danh sách lựa chọn"),
         ("1.001193", {"HoTenKS": "A" * 5000}, "Họ, chữ đệm, tên: quá dài"),
+        ("1.001193", {"HoTenKS": "Lê Minh Kh4ng"}, "Họ, chữ đệm, tên: Họ tên không được chứa chữ số"),
         ("1.001193", {"nksNoiSinh_TrongNuoc": "x" * 301}, "Nơi sinh: quá dài (tối đa 300 ký tự)"),
         ("1.001193", {"SoDinhDanhCha": "038190012345"}, "mẹ và của cha trùng nhau"),
         ("1.001193", {"ChieuCao": "50"}, "không có trường 'ChieuCao'"),
