@@ -22,6 +22,9 @@ SCAN = "038190012345|012345678|ĐẶNG THỊ ÁNH|17051990|Nữ|Thôn Đông H�
 # The officer's keys for a standard birth registration (1.001193) with a scan, besides the scan itself: the
 # procedure, then the Tờ khai step (the child's facts, typed where Enter leads: `DECLARATION`), then save.
 INTAKE_KEYS = ("f2", *"khai sinh", "enter", "pagedown", "ctrl+s")
+INTAKE_RUNS = 10
+"""Whole intakes driven per size: ~5 step changes each, so the step switch's p95 is the third-slowest of ~50 (with
+five runs it was the second-slowest of 25 and read 28–52 ms from one quiet run to the next)."""
 DECLARATION = (
     ("QuanHe", "me"),  # "Mẹ": the applicant (the mother) fills the mother's block
     ("HoTenKS", "Lê Minh Khang"),
@@ -58,7 +61,7 @@ async def _in_process(ctx: Any) -> dict[str, Any]:
     keystrokes: int | None = None
     switches: list[float] = []
     declaration: list[float] = []
-    for run in range(5):
+    for run in range(INTAKE_RUNS):
         app = make_app(services, officer=officer)
         async with app.run_test(size=(120, 40)) as pilot:
             await app.workers.wait_for_complete()
