@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from db import models
 from db.engine import session_scope
-from onestop.domain import Officer, Role, Status, now_vn
+from onestop.domain import Channel, Officer, Role, Status, now_vn
 from onestop.owneronly import check_output_file, private_dirs
 
 
@@ -40,8 +40,6 @@ def readable_detail(action: str, detail: str) -> str:
     """A recorded detail with the codes it was written with named in Vietnamese: a transition's statuses
     ("received→in_progress" → "Được tiếp nhận → Đang xử lý"), a receipt's channel, an officer's role, a calendar
     day's kind. Anything not recognised is returned as recorded."""
-    from onestop.domain import Channel
-
     if action == "dossier.transition":
         before, arrow, after = detail.partition("→")
         if arrow and before in _STATUS_VALUES and after in _STATUS_VALUES:
