@@ -364,14 +364,19 @@ def make_dossier(services, applicant):
 def new_contract_version(tmp_path: Path) -> Path:
     """A provincial catalog file with a new version of 2.001035 (copy certification of a contract): new name, fee
     60,000 đ, one working day."""
+    return contract_catalog(tmp_path, name="Chứng thực giao dịch (bản mới)", days=1, fee=60000)
+
+
+def contract_catalog(tmp_path: Path, *, name: str, days: int, fee: int) -> Path:
+    """A provincial catalog file (`tinh.json`) holding only 2.001035, copy certification of a contract."""
     doc = {
         "procedures": [
             {
                 "code": "2.001035",
-                "name": "Chứng thực giao dịch (bản mới)",
+                "name": name,
                 "field": "Chứng thực",
-                "deadline": {"amount": 1, "unit": "working_days"},
-                "fee_vnd": 60000,
+                "deadline": {"amount": days, "unit": "working_days"},
+                "fee_vnd": fee,
                 "documents": [],
             }
         ]

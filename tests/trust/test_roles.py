@@ -7,7 +7,6 @@ Exit codes: unknown officer 3, insufficient role or inactive account 4, missing 
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,27 +14,13 @@ import pytest
 
 from onestop.domain import Role
 from onestop.errors import BadInput, NotFound, PermissionDenied
-from tests.conftest import INTAKE_ARGS
+from tests.conftest import INTAKE_ARGS, contract_catalog
 from tests.trust.conftest import row_counts
 
 
 @pytest.fixture
 def catalog_file(tmp_path: Path) -> Path:
-    doc = {
-        "procedures": [
-            {
-                "code": "2.001035",
-                "name": "Chứng thực giao dịch",
-                "field": "Chứng thực",
-                "deadline": {"amount": 2, "unit": "working_days"},
-                "fee_vnd": 50000,
-                "documents": [],
-            }
-        ]
-    }
-    path = tmp_path / "tinh.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return path
+    return contract_catalog(tmp_path, name="Chứng thực giao dịch", days=2, fee=50000)
 
 
 def _limits(services, catalog_file: Path):  # type: ignore[no-untyped-def]

@@ -216,10 +216,7 @@ async def test_the_dossier_history_and_forms_keep_every_column_and_the_whole_tex
         await settle(app, pilot)
         table = app.screen.query_one("#dossier-timeline")
         for size in [(80, 24), (100, 30), (120, 40), (80, 24)]:
-            await pilot.resize_terminal(*size)
-            await settle(app, pilot)
-            await pilot.pause()
-            assert narrow.table_overflow(table) == 0, (size, [c.width for c in table.ordered_columns])
+            await narrow.resize_fitted(app, pilot, table, size)
             labels = [str(c.label) for c in table.ordered_columns]
             assert labels == ["Bước", "Thời điểm", "Trạng thái", "Cán bộ", "Lý do / ghi chú", "Hẹn trả mới"], labels
             table.scroll_visible(animate=False, immediate=True)
@@ -233,10 +230,7 @@ async def test_the_dossier_history_and_forms_keep_every_column_and_the_whole_tex
             assert "…" not in shown, (size, shown)
         forms = app.screen.query_one("#dossier-forms")
         for size in [(80, 24), (100, 30), (120, 40)]:
-            await pilot.resize_terminal(*size)
-            await settle(app, pilot)
-            await pilot.pause()
-            assert narrow.table_overflow(forms) == 0, (size, [c.width for c in forms.ordered_columns])
+            await narrow.resize_fitted(app, pilot, forms, size)
             forms.scroll_visible(animate=False, immediate=True)
             await pilot.pause()
             region = forms.region

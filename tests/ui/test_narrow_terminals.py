@@ -405,6 +405,15 @@ def table_overflow(table) -> int:
     return max(total - table.scrollable_content_region.width, 0)
 
 
+async def resize_fitted(app, pilot, table, size: tuple[int, int]) -> None:
+    """Resize the terminal, let the screen refit `table`, and check that none of its columns needs sideways
+    scrolling."""
+    await pilot.resize_terminal(*size)
+    await settle(app, pilot)
+    await pilot.pause()
+    assert table_overflow(table) == 0, (size, [(str(c.label), c.width) for c in table.ordered_columns])
+
+
 @pytest.fixture
 def overdue_dossier(make_dossier, fixed_clock):
     from datetime import timedelta
@@ -424,10 +433,7 @@ async def test_search_results_keep_code_name_status_and_due_date_at_every_width(
         await settle(app, pilot)
         table = app.screen.query_one("#search-results")
         for size in [(80, 24), (100, 30), (120, 40), (80, 24)]:
-            await pilot.resize_terminal(*size)
-            await settle(app, pilot)
-            await pilot.pause()
-            assert table_overflow(table) == 0, (size, [str(c.label) for c in table.ordered_columns])
+            await resize_fitted(app, pilot, table, size)
             header = line_with(app, "Mã hồ sơ")
             for label in ("Người nộp", "Trạng thái", "Hẹn trả"):
                 assert label in header, (size, header)
@@ -478,10 +484,7 @@ async def test_sync_screen_keeps_the_reason_of_a_rejected_item_on_screen(tour_ap
         await settle(app, pilot)
         table = app.screen.query_one("#sync-table")
         for size in [(80, 24), (100, 30), (120, 40)]:
-            await pilot.resize_terminal(*size)
-            await settle(app, pilot)
-            await pilot.pause()
-            assert table_overflow(table) == 0, size
+            await resize_fitted(app, pilot, table, size)
             assert "Lý do" in line_with(app, "Mã hồ sơ"), size
             row = line_with(app, "Bị từ chối")
             assert "Mã đơn vị H99.01" in row, (size, row)
@@ -501,10 +504,8 @@ async def test_kpi_scorecard_does_not_scroll_sideways(tour_app, make_dossier, fi
         await settle(app, pilot)
         table = app.screen.query_one("#kpi-table")
         for size in [(80, 24), (100, 30), (120, 40)]:
-            await pilot.resize_terminal(*size)
-            await settle(app, pilot)
-            await pilot.pause()
-            assert table_overflow(table) == 0 and table.region.right <= app.size.width, size
+            await resize_fitted(app, pilot, table, size)
+            assert table.region.right <= app.size.width, size
             columns = sum(column.get_render_width(table) for column in table.columns.values())
             assert table.region.x + columns <= app.size.width, size
             assert_readable(app, size, "Tất cả", "Chứng", "Đất đai", "Thành", "Tỷ lệ đúng hạn", "Tỷ lệ hài lòng")
@@ -598,10 +599,7 @@ async def test_home_queue_fits_and_keeps_the_procedures_distinctive_words(tour_a
         await settle(app, pilot)
         table = app.screen.query_one("#home-table")
         for size in [(100, 30), (80, 24), (120, 40), (100, 30)]:
-            await pilot.resize_terminal(*size)
-            await settle(app, pilot)
-            await pilot.pause()
-            assert table_overflow(table) == 0, (size, [str(c.label) for c in table.ordered_columns])
+            await resize_fitted(app, pilot, table, size)
             header = line_with(app, "Mã hồ sơ")
             assert all(label in header for label in ("Người nộp", "Trạng thái", "Hẹn trả")), (size, header)
             if size[0] >= 100:
